@@ -1,0 +1,178 @@
+"""Built-in datasets: deterministic generators that return NumPy arrays.
+
+The 2-D sets follow TensorFlow Playground's `dataset.ts` (points in [-6, 6]²,
+noise as a fraction) so its pictures and numbers can be compared with ours;
+`moons` and `blobs` are added in the same coordinates. NumPy only: the web
+side imports this module for previews.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of every 2-D set
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the spec validator needs to know about a dataset, without its data."""
+
+    name: str
+    title: str
+    kind: str  # "points" (2-D) for now; images / text / tabular come later
+    task: str  # "binary" | "multiclass" | "regression"
+    description: str
+    classes: int | None = None  # for classification; blobs chooses it per spec
+
+
+BUILTIN = {
+    info.name: info
+    for info in [
+        DatasetInfo("circle", "Circle", "points", "binary", "One class inside a ring of the other.", 2),
+        DatasetInfo("xor", "Exclusive or", "points", "binary", "Opposite quadrants share a class: no single line separates them.", 2),
+        DatasetInfo("gauss", "Two Gaussians", "points", "binary", "Two clouds, linearly separable when the noise is low.", 2),
+        DatasetInfo("spiral", "Spiral", "points", "binary", "Two interleaved spirals: needs depth.", 2),
+        DatasetInfo("moons", "Two moons", "points", "binary", "Two interleaving half circles.", 2),
+        DatasetInfo("blobs", "Blobs", "points", "multiclass", "3 to 5 Gaussian clouds, one class each (softmax output).", 3),
+        DatasetInfo("plane", "Plane", "points", "regression", "A tilted plane: the target grows with x1 + x2."),
+        DatasetInfo("multi_gauss", "Multi Gaussian", "points", "regression", "Six bumps of alternating sign."),
+    ]
+}
+
+# The input features of TensorFlow Playground, computed from the raw (x1, x2).
+FEATURES = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1*x2": lambda x1, x2: x1 * x2,
+    "sin(x1)": lambda x1, x2: np.sin(x1),
+    "sin(x2)": lambda x1, x2: np.sin(x2),
+}
+
+
+def expand_features(xy, features):
+    """(n, 2) raw points -> (n, len(features)) float32 network inputs."""
+    x1, x2 = xy[:, 0], xy[:, 1]
+    return np.stack([FEATURES[f](x1, x2) for f in features], axis=1).astype(np.float32)
+
+
+def _uniform(rng, lo, hi, n):
+    return rng.uniform(lo, hi, n)
+
+
+def _circle(rng, n, noise):
+    radius = 5.0
+    half = n // 2
+    r = np.concatenate([_uniform(rng, 0, radius * 0.5, half), _uniform(rng, radius * 0.7, radius, n - half)])
+    angle = _uniform(rng, 0, 2 * np.pi, n)
+    x, y = r * np.sin(angle), r * np.cos(angle)
+    nx, ny = _uniform(rng, -radius, radius, n) * noise, _uniform(rng, -radius, radius, n) * noise
+    label = np.hypot(x + nx, y + ny) < radius * 0.5
+    return np.stack([x, y], 1), label.astype(np.int32)
+
+
+def _xor(rng, n, noise):
+    pad = 0.3
+    x, y = _uniform(rng, -5, 5, n), _uniform(rng, -5, 5, n)
+    x, y = x + np.where(x > 0, pad, -pad), y + np.where(y > 0, pad, -pad)
+    nx, ny = _uniform(rng, -5, 5, n) * noise, _uniform(rng, -5, 5, n) * noise
+    return np.stack([x, y], 1), ((x + nx) * (y + ny) >= 0).astype(np.int32)
+
+
+def _gauss(rng, n, noise):
+    variance = 0.5 + 3.5 * (noise / 0.5)  # TF Playground maps noise [0, .5] to variance [.5, 4]
+    half = n // 2
+    labels = np.concatenate([np.ones(half), np.zeros(n - half)]).astype(np.int32)
+    centers = np.where(labels[:, None] == 1, 2.0, -2.0)
+    return centers + rng.normal(0, np.sqrt(variance), (n, 2)), labels
+
+
+def _spiral(rng, n, noise):
+    points, labels = [], []
+    for delta, label, m in [(0.0, 1, n // 2), (np.pi, 0, n - n // 2)]:
+        i = np.arange(m)
+        r = i / m * 5
+        t = 1.75 * i / m * 2 * np.pi + delta
+        x = r * np.sin(t) + _uniform(rng, -1, 1, m) * noise
+        y = r * np.cos(t) + _uniform(rng, -1, 1, m) * noise
+        points.append(np.stack([x, y], 1))
+        labels.append(np.full(m, label))
+    return np.concatenate(points), np.concatenate(labels).astype(np.int32)
+
+
+def _moons(rng, n, noise):
+    half = n // 2
+    t_out, t_in = rng.uniform(0, np.pi, half), rng.uniform(0, np.pi, n - half)
+    outer = np.stack([np.cos(t_out), np.sin(t_out)], 1)
+    inner = np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1)
+    xy = (np.concatenate([outer, inner]) - [0.5, 0.25]) * 3.2
+    xy += rng.normal(0, 1, (n, 2)) * noise * 3
+    return xy, np.concatenate([np.zeros(half), np.ones(n - half)]).astype(np.int32)
+
+
+def _blobs(rng, n, noise, classes):
+    angles = 2 * np.pi * np.arange(classes) / classes + np.pi / 4
+    centers = 3.5 * np.stack([np.cos(angles), np.sin(angles)], 1)
+    labels = np.arange(n) % classes
+    return centers[labels] + rng.normal(0, 0.6 + 3 * noise, (n, 2)), labels.astype(np.int32)
+
+
+def _plane(rng, n, noise):
+    xy = rng.uniform(-6, 6, (n, 2))
+    shifted = xy + rng.uniform(-6, 6, (n, 2)) * noise
+    return xy, (shifted.sum(1) / 10).astype(np.float32)
+
+
+def _multi_gauss(rng, n, noise):
+    bumps = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]])
+    xy = rng.uniform(-6, 6, (n, 2))
+    shifted = xy + rng.uniform(-6, 6, (n, 2)) * noise
+    dist = np.linalg.norm(shifted[:, None, :] - bumps[None, :, :2], axis=2)
+    values = bumps[None, :, 2] * np.clip(1 - dist / 2, 0, 1)  # TF: scale dist [0, 2] to [1, 0]
+    pick = np.abs(values).argmax(1)
+    return xy, values[np.arange(n), pick].astype(np.float32)
+
+
+GENERATORS = {
+    "circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral, "moons": _moons,
+    "plane": _plane, "multi_gauss": _multi_gauss,
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    """Raw 2-D points and targets, split into train and test. Targets are class
+    indices (int32) for classification and floats for regression."""
+
+    x_train: np.ndarray  # (n_train, 2)
+    y_train: np.ndarray  # (n_train,)
+    x_test: np.ndarray  # (n_test, 2)
+    y_test: np.ndarray  # (n_test,)
+
+
+def split_sizes(samples, test_fraction):
+    n_test = int(round(samples * test_fraction))
+    return samples - n_test, n_test
+
+
+def generate(dataset):
+    """A `spec.DatasetSpec` -> Split, deterministic for `dataset.seed`."""
+    rng = np.random.default_rng(dataset.seed)
+    if dataset.name == "blobs":
+        xy, y = _blobs(rng, dataset.samples, dataset.noise, dataset.classes)
+    else:
+        xy, y = GENERATORS[dataset.name](rng, dataset.samples, dataset.noise)
+    order = rng.permutation(dataset.samples)
+    xy, y = xy[order].astype(np.float32), y[order]
+    n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
+    return Split(xy[:n_train], y[:n_train], xy[n_train:], y[n_train:])
+
+
+def points(dataset):
+    """The preview the page plots: raw points, labels and the plane's extent."""
+    split = generate(dataset)
+    return {
+        "train": {"x": split.x_train.round(4).tolist(), "y": split.y_train.tolist()},
+        "test": {"x": split.x_test.round(4).tolist(), "y": split.y_test.tolist()},
+        "extent": list(EXTENT),
+    }

@@ -1,0 +1,25 @@
+"""The lesson presets: example specs in trainer/examples/, with their titles.
+
+The page's preset menu, `python -m trainer trainer/examples/NAME.json` and
+the tests all read the same files."""
+import json
+from pathlib import Path
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+_TITLES = {
+    "perceptron_separable": ("Perceptron, separable data", "Rosenblatt's 1958 perceptron: one unit with a step activation, trained by the perceptron rule, draws a line between two clouds."),
+    "perceptron_xor": ("Perceptron fails on XOR", "The same perceptron on XOR: no single line separates the classes, so it never gets past about three quadrants of four."),
+    "mlp_xor": ("MLP solves XOR", "One hidden layer of four tanh units bends the boundary: XOR is solved."),
+    "tfp_default": ("TensorFlow Playground's default", "Circle data, two hidden tanh layers (4, 2), tanh output on ±1 labels, ½·squared error, weights uniform in [-0.5, 0.5], biases 0.1, SGD 0.03: the numbers compare with TensorFlow Playground's."),
+    "spiral_deep": ("Spiral, deep ReLU net", "Six hidden ReLU layers of 8 units, all seven input features, Adam: enough depth to wind around a spiral."),
+    "blobs_softmax": ("Four blobs, softmax", "A multi-class problem: one output unit per class, softmax and categorical cross-entropy."),
+    "regression_plane": ("Regression on a plane", "A linear target: one hidden layer, mean squared error, RMSE and R²."),
+}
+
+
+def load(name):
+    return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+PRESETS = [{"name": name, "title": title, "description": text, "spec": load(name)} for name, (title, text) in _TITLES.items()]

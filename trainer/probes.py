@@ -1,0 +1,86 @@
+"""What the page draws: the output over a grid of the input plane (the
+decision boundary), every hidden unit over a coarser grid (TensorFlow
+Playground's neuron thumbnails), and the weights between them.
+
+Grids travel quantized to uint8 and base64-encoded: a value is
+lo + (hi - lo) * q / 255 with the (lo, hi) sent beside it.
+"""
+import base64
+import functools
+
+import jax.numpy as jnp
+import numpy as np
+
+from trainer.datasets import EXTENT, expand_features
+
+BOUNDARY_SIZE = 80
+NEURON_SIZE = 32
+
+
+@functools.lru_cache(maxsize=32)
+def grid_inputs(features, size):
+    """The network inputs of a size x size grid over EXTENT, row 0 at ymin."""
+    xs = np.linspace(EXTENT[0], EXTENT[1], size, dtype=np.float32)
+    ys = np.linspace(EXTENT[2], EXTENT[3], size, dtype=np.float32)
+    gx, gy = np.meshgrid(xs, ys)
+    return jnp.asarray(expand_features(np.stack([gx.ravel(), gy.ravel()], 1), features))
+
+
+def quantize(values, lo=None, hi=None):
+    """float array -> (base64 of uint8, [lo, hi])."""
+    values = np.asarray(values, np.float32)
+    lo = float(values.min()) if lo is None else lo
+    hi = float(values.max()) if hi is None else hi
+    scale = 255 / (hi - lo) if hi > lo else 0.0
+    q = np.clip(np.rint((values - lo) * scale), 0, 255).astype(np.uint8)
+    return base64.b64encode(q.tobytes()).decode("ascii"), [lo, hi]
+
+
+def dequantize(data, value_range):
+    lo, hi = value_range
+    return lo + (hi - lo) * np.frombuffer(base64.b64decode(data), np.uint8) / 255
+
+
+def boundary(model, forward, params, features, size=BOUNDARY_SIZE):
+    """The `boundary` frame payload (without its type)."""
+    out = np.asarray(forward(params, grid_inputs(features, size))[-1])
+    payload = {"size": size, "extent": list(EXTENT)}
+    if model.task == "multiclass":
+        payload["classes"] = out.shape[1]
+        payload["labels"] = base64.b64encode(out.argmax(1).astype(np.uint8).tobytes()).decode("ascii")
+        payload["data"], payload["range"] = quantize(out.max(1), 0.0, 1.0)
+    else:
+        payload["data"], payload["range"] = quantize(out[:, 0], *_output_range(model.out_activation))
+    return payload
+
+
+def _output_range(activation):
+    """A fixed colour scale where the activation is bounded, else the data's own."""
+    return {"sigmoid": (0.0, 1.0), "step": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(activation, (None, None))
+
+
+def neurons(model, forward, params, features, size=NEURON_SIZE):
+    """The `neurons` frame payload: hidden units' grids plus all weights."""
+    acts = forward(params, grid_inputs(features, size))[:-1]
+    layers = []
+    for a in acts:
+        a = np.asarray(a)
+        lo, hi = _output_range_of(a)
+        layers.append({"range": [lo, hi], "units": [quantize(a[:, j], lo, hi)[0] for j in range(a.shape[1])]})
+    return {
+        "size": size,
+        "layers": layers,
+        "weights": [np.asarray(p["kernel"]).round(5).tolist() for p in params if "kernel" in p],
+        "biases": [np.asarray(p["bias"]).round(5).tolist() for p in params if "bias" in p],
+    }
+
+
+def _output_range_of(a):
+    """One symmetric scale per layer, so units of a layer compare by colour."""
+    m = float(np.abs(a).max()) or 1.0
+    return -m, m
+
+
+def weights(params, layer_names):
+    """Flat {"<layer>.<param>": array} for np.savez."""
+    return {f"{name}.{k}": np.asarray(v) for name, p in zip(layer_names, params) for k, v in p.items()}

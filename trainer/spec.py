@@ -1,0 +1,436 @@
+"""The run spec (version 1): parse a JSON-like dict once into frozen objects.
+
+`parse(d)` returns a `Spec` or raises `SpecError` listing every problem with
+its path (`layers[2].units: must be between 1 and 512`). Shapes are inferred
+here in plain Python (stax-style: each layer maps an input shape to an output
+shape and its parameter shapes), so the web side can check a stack before
+any data or JAX exists. No JAX imports in this module.
+"""
+import math
+from dataclasses import asdict, dataclass, field
+
+from trainer import datasets
+
+VERSION = 1
+ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax")
+LOSSES = ("mse", "half_mse", "mae", "binary_crossentropy", "categorical_crossentropy")
+REGRESSION_LOSSES = ("mse", "half_mse", "mae")
+INITIALIZERS = {  # name -> its optional knobs with defaults (Keras names)
+    "glorot_uniform": {}, "glorot_normal": {}, "he_normal": {}, "he_uniform": {}, "lecun_normal": {},
+    "random_uniform": {"minval": -0.05, "maxval": 0.05}, "random_normal": {"stddev": 0.05},
+    "zeros": {}, "ones": {}, "constant": {"value": 0.0},
+}
+OPTIMIZERS = {  # name -> knobs with defaults, passed to the optax recipe of the same name
+    "sgd": {},
+    "momentum": {"momentum": 0.9},
+    "nesterov": {"momentum": 0.9},
+    "rmsprop": {"decay": 0.9, "eps": 1e-7, "momentum": 0.0},
+    "adagrad": {"initial_accumulator_value": 0.1, "eps": 1e-7},
+    "adam": {"b1": 0.9, "b2": 0.999, "eps": 1e-8},
+    "adamw": {"b1": 0.9, "b2": 0.999, "eps": 1e-8, "weight_decay": 1e-4},
+}
+LIMITS = {
+    "layers": 16, "units": 512, "params": 2_000_000, "epochs": 10_000, "batch_size": 1024,
+    "samples": (20, 5000), "steps": 5_000_000, "learning_rate": (1e-7, 1e4), "blob_classes": (3, 5),
+}
+
+
+class SpecError(ValueError):
+    """A spec that cannot run. `errors` is a list of {"path", "message"}."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['path']}: {e['message']}" if e["path"] else e["message"] for e in errors))
+
+
+@dataclass(frozen=True)
+class Initializer:
+    name: str
+    options: tuple = ()  # sorted (knob, value) pairs
+
+    def to_dict(self):
+        return {"name": self.name, **dict(self.options)} if self.options else self.name
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    noise: float = 0.0
+    samples: int = 500
+    test_fraction: float = 0.5
+    seed: int = 0
+    classes: int | None = None  # blobs only
+
+    @property
+    def info(self):
+        return datasets.BUILTIN[self.name]
+
+    @property
+    def n_classes(self):
+        return self.classes if self.name == "blobs" else self.info.classes
+
+
+@dataclass(frozen=True)
+class Dense:
+    units: int
+    activation: str = "linear"
+    kernel_initializer: Initializer = Initializer("glorot_uniform")
+    bias_initializer: Initializer = Initializer("zeros")
+    type: str = field(default="dense", init=False)
+
+    def shapes(self, in_shape):
+        """in_shape -> (out_shape, {param: shape}); raises ValueError for a bad input."""
+        if len(in_shape) != 1:
+            raise ValueError(f"dense needs a flat input but gets shape {list(in_shape)}; add a flatten layer before it")
+        return (self.units,), {"kernel": (in_shape[0], self.units), "bias": (self.units,)}
+
+
+LAYER_TYPES = {"dense": Dense}
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    name: str
+    learning_rate: float
+    options: tuple = ()  # sorted (knob, value) pairs
+
+
+@dataclass(frozen=True)
+class Regularization:
+    type: str = "none"  # none | l1 | l2, on kernels only (as TF Playground)
+    rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class StopRules:
+    early_stopping_patience: int | None = None  # epochs without a better test loss
+    target_loss: float | None = None  # stop once the test loss is at or below it
+
+
+@dataclass(frozen=True)
+class Spec:
+    dataset: DatasetSpec
+    features: tuple
+    layers: tuple
+    loss: str
+    optimizer: Optimizer
+    regularization: Regularization
+    batch_size: int
+    epochs: int
+    seed: int
+    stop: StopRules = StopRules()
+    version: int = VERSION
+
+    @property
+    def task(self):
+        return self.dataset.info.task
+
+    @property
+    def input_shape(self):
+        return (len(self.features),)
+
+    @property
+    def is_perceptron(self):
+        return len(self.layers) == 1 and self.layers[0].activation == "step"
+
+    @property
+    def n_train(self):
+        return datasets.split_sizes(self.dataset.samples, self.dataset.test_fraction)[0]
+
+    @property
+    def steps_per_epoch(self):
+        return math.ceil(self.n_train / self.batch_size)
+
+    def layer_shapes(self):
+        """[(in_shape, out_shape, {param: shape})] through the stack."""
+        out, shape = [], self.input_shape
+        for layer in self.layers:
+            out_shape, params = layer.shapes(shape)
+            out.append((shape, out_shape, params))
+            shape = out_shape
+        return out
+
+    def to_dict(self):
+        d = {
+            "version": self.version,
+            "dataset": {k: v for k, v in asdict(self.dataset).items() if v is not None},
+            "features": list(self.features),
+            "layers": [_layer_dict(layer) for layer in self.layers],
+            "loss": self.loss,
+            "optimizer": {"name": self.optimizer.name, "learning_rate": self.optimizer.learning_rate, **dict(self.optimizer.options)},
+            "regularization": asdict(self.regularization),
+            "batch_size": self.batch_size,
+            "epochs": self.epochs,
+            "seed": self.seed,
+        }
+        if self.stop != StopRules():
+            d["stop"] = {k: v for k, v in asdict(self.stop).items() if v is not None}
+        return d
+
+
+def _layer_dict(layer):
+    d = {"type": layer.type}
+    for name in layer.__dataclass_fields__:
+        value = getattr(layer, name)
+        if name != "type":
+            d[name] = value.to_dict() if isinstance(value, Initializer) else value
+    return d
+
+
+# --- reading untrusted values ------------------------------------------------
+
+
+class _Reader:
+    """Reads fields of one JSON object, collecting errors instead of stopping."""
+
+    def __init__(self, errors, obj, path, allowed):
+        self.errors, self.path = errors, path
+        if not isinstance(obj, dict):
+            self.fail("", "must be a JSON object")
+            obj = {}
+        self.obj = obj
+        for key in obj:
+            if key not in allowed:
+                self.fail(key, f"unknown key; allowed: {', '.join(sorted(allowed))}")
+
+    def fail(self, key, message):
+        path = f"{self.path}.{key}" if self.path and key else (self.path or key)
+        self.errors.append({"path": path, "message": message})
+
+    def number(self, key, lo, hi, default=..., integer=False):
+        if key not in self.obj:
+            if default is ...:
+                self.fail(key, "is required")
+            return None if default is ... else default
+        value = self.obj[key]
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self.fail(key, f"must be {kind}")
+        if not math.isfinite(value):
+            return self.fail(key, "must be finite (not NaN or infinity)")
+        if integer and value != int(value):
+            return self.fail(key, "must be a whole number")
+        if not lo <= value <= hi:
+            return self.fail(key, f"must be between {lo:g} and {hi:g}")
+        return int(value) if integer else float(value)
+
+    def integer(self, key, lo, hi, default=...):
+        return self.number(key, lo, hi, default, integer=True)
+
+    def choice(self, key, options, default=...):
+        if key not in self.obj:
+            if default is ...:
+                self.fail(key, "is required")
+                return None
+            return default
+        value = self.obj[key]
+        if value not in options or not isinstance(value, str):
+            return self.fail(key, f"must be one of {', '.join(options)}")
+        return value
+
+
+def _parse_initializer(errors, value, path, default):
+    if value is None:
+        return default
+    if isinstance(value, str):
+        value = {"name": value}
+    r = _Reader(errors, value, path, {"name", "minval", "maxval", "stddev", "value"})
+    name = r.choice("name", tuple(INITIALIZERS))
+    if name is None:
+        return default
+    knobs = INITIALIZERS[name]
+    for key in set(r.obj) - {"name"} - set(knobs):
+        r.fail(key, f"is not a knob of {name}")
+    options = tuple(sorted((k, r.number(k, -100, 100, default)) for k, default in knobs.items()))
+    if name == "random_uniform" and dict(options)["minval"] is not None and dict(options)["maxval"] is not None:
+        if dict(options)["minval"] >= dict(options)["maxval"]:
+            r.fail("maxval", "must be greater than minval")
+    return Initializer(name, options)
+
+
+def _parse_dense(r):
+    return Dense(
+        units=r.integer("units", 1, LIMITS["units"]),
+        activation=r.choice("activation", ACTIVATIONS, "linear"),
+        kernel_initializer=_parse_initializer(r.errors, r.obj.get("kernel_initializer"), f"{r.path}.kernel_initializer", Initializer("glorot_uniform")),
+        bias_initializer=_parse_initializer(r.errors, r.obj.get("bias_initializer"), f"{r.path}.bias_initializer", Initializer("zeros")),
+    )
+
+
+LAYER_PARSERS = {"dense": (_parse_dense, {"type", "units", "activation", "kernel_initializer", "bias_initializer"})}
+
+
+def _parse_layer(errors, obj, path):
+    kind = obj.get("type") if isinstance(obj, dict) else None
+    if kind not in LAYER_PARSERS:
+        errors.append({"path": f"{path}.type", "message": f"must be one of {', '.join(LAYER_PARSERS)}"})
+        return None
+    parse_fields, allowed = LAYER_PARSERS[kind]
+    before = len(errors)
+    layer = parse_fields(_Reader(errors, obj, path, allowed))
+    return layer if len(errors) == before else None
+
+
+def _parse_dataset(errors, obj):
+    r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes"})
+    name = r.choice("name", tuple(datasets.BUILTIN))
+    lo, hi = LIMITS["samples"]
+    classes = None
+    if name == "blobs":
+        classes = r.integer("classes", *LIMITS["blob_classes"], default=3)
+    elif "classes" in r.obj:
+        r.fail("classes", "applies to the blobs dataset only")
+    return DatasetSpec(
+        name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=r.integer("samples", lo, hi, 500),
+        test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes,
+    )
+
+
+def _parse_optimizer(errors, obj):
+    r = _Reader(errors, obj, "optimizer", {"name", "learning_rate", *{k for knobs in OPTIMIZERS.values() for k in knobs}})
+    name = r.choice("name", tuple(OPTIMIZERS))
+    lr = r.number("learning_rate", *LIMITS["learning_rate"])
+    knobs = OPTIMIZERS.get(name, {})
+    for key in set(r.obj) - {"name", "learning_rate"} - set(knobs):
+        if name:
+            r.fail(key, f"is not a knob of {name}; it takes {', '.join(knobs) or 'only learning_rate'}")
+    limits = {"momentum": (0, 0.9999), "b1": (0, 0.9999), "b2": (0, 0.99999), "decay": (0, 0.9999),
+              "eps": (1e-12, 1), "weight_decay": (0, 1), "initial_accumulator_value": (0, 10)}
+    options = tuple(sorted((k, r.number(k, *limits[k], default)) for k, default in knobs.items()))
+    return Optimizer(name, lr, options)
+
+
+def _parse_features(errors, value):
+    if not isinstance(value, list) or not value:
+        errors.append({"path": "features", "message": f"must be a non-empty list of {', '.join(datasets.FEATURES)}"})
+        return ()
+    for i, f in enumerate(value):
+        if f not in datasets.FEATURES:
+            errors.append({"path": f"features[{i}]", "message": f"must be one of {', '.join(datasets.FEATURES)}"})
+    if len(set(map(str, value))) != len(value):
+        errors.append({"path": "features", "message": "lists a feature twice"})
+    return tuple(value)
+
+
+TOP_KEYS = {"version", "dataset", "features", "layers", "loss", "optimizer", "regularization", "batch_size", "epochs", "seed", "stop"}
+
+
+def parse(d):
+    """A JSON-like dict -> Spec, or SpecError naming every problem by path."""
+    errors = []
+    r = _Reader(errors, d, "", TOP_KEYS)
+    if r.obj.get("version", VERSION) != VERSION:
+        r.fail("version", f"must be {VERSION}")
+    dataset = _parse_dataset(errors, r.obj.get("dataset"))
+    features = _parse_features(errors, r.obj.get("features", ["x1", "x2"]))
+    raw_layers = r.obj.get("layers")
+    layers = []
+    if not isinstance(raw_layers, list) or not raw_layers:
+        r.fail("layers", "must be a non-empty list of layers, output layer included")
+    elif len(raw_layers) > LIMITS["layers"]:
+        r.fail("layers", f"has {len(raw_layers)} layers; at most {LIMITS['layers']} are allowed")
+    else:
+        layers = [_parse_layer(errors, obj, f"layers[{i}]") for i, obj in enumerate(raw_layers)]
+    loss = r.choice("loss", LOSSES)
+    optimizer = _parse_optimizer(errors, r.obj.get("optimizer"))
+    reg = _Reader(errors, r.obj.get("regularization", {}), "regularization", {"type", "rate"})
+    regularization = Regularization(reg.choice("type", ("none", "l1", "l2"), "none"), reg.number("rate", 0, 10, 0.0))
+    stop_r = _Reader(errors, r.obj.get("stop", {}), "stop", {"early_stopping_patience", "target_loss"})
+    stop = StopRules(stop_r.integer("early_stopping_patience", 1, 1000, None), stop_r.number("target_loss", 0, 1e6, None))
+    spec_fields = dict(
+        batch_size=r.integer("batch_size", 1, LIMITS["batch_size"], 10), epochs=r.integer("epochs", 1, LIMITS["epochs"], 100),
+        seed=r.integer("seed", 0, 2**31 - 1, 0),
+    )
+    if errors or None in layers:
+        raise SpecError(errors)
+    spec = Spec(dataset=dataset, features=features, layers=tuple(layers), loss=loss, optimizer=optimizer,
+                regularization=regularization, stop=stop, **spec_fields)
+    _check_stack(spec, errors)
+    if errors:
+        raise SpecError(errors)
+    return spec
+
+
+def _check_stack(spec, errors):
+    """Rules that need the whole spec: shapes, output size, activation and loss fit."""
+    def fail(path, message):
+        errors.append({"path": path, "message": message})
+
+    total, shape, last = 0, spec.input_shape, len(spec.layers) - 1
+    for i, layer in enumerate(spec.layers):
+        try:
+            shape, params = layer.shapes(shape)
+        except ValueError as e:
+            return fail(f"layers[{i}]", str(e))
+        total += sum(math.prod(s) for s in params.values())
+        act = getattr(layer, "activation", None)
+        if act == "softmax" and i != last:
+            fail(f"layers[{i}].activation", "softmax belongs on the output layer only")
+        if act == "step" and not spec.is_perceptron:
+            fail(f"layers[{i}].activation", "step has no gradient: it trains only as Rosenblatt's perceptron, a single dense layer of 1 unit; use sigmoid or tanh in a deeper network")
+    if total > LIMITS["params"]:
+        fail("layers", f"the network has {total:,} parameters; at most {LIMITS['params']:,} are allowed")
+    task, classes = spec.task, spec.dataset.n_classes
+    want = classes if task == "multiclass" else 1
+    out = f"layers[{last}]"
+    if shape != (want,):
+        what = f"{classes} classes" if task == "multiclass" else ("one target value" if task == "regression" else "two classes (one output unit: the probability of class 1)")
+        fail(f"{out}.units", f"the output layer must have {want} unit{'s' * (want > 1)}: the dataset {spec.dataset.name} has {what}")
+    act = spec.layers[last].activation
+    if task == "regression" and spec.loss not in REGRESSION_LOSSES:
+        fail("loss", f"{spec.loss} is for classification; a regression dataset takes {', '.join(REGRESSION_LOSSES)}")
+    if spec.loss == "binary_crossentropy":
+        if task == "multiclass":
+            fail("loss", "use categorical_crossentropy for a dataset of more than two classes")
+        elif act not in ("sigmoid", "linear"):
+            fail(f"{out}.activation", "binary_crossentropy needs a sigmoid output (or linear, read as logits)")
+    if spec.loss == "categorical_crossentropy":
+        if task != "multiclass":
+            fail("loss", "categorical_crossentropy needs several classes; use binary_crossentropy with one sigmoid output")
+        elif act not in ("softmax", "linear"):
+            fail(f"{out}.activation", "categorical_crossentropy needs a softmax output (or linear, read as logits)")
+    if spec.is_perceptron and task != "binary":
+        fail(f"{out}.activation", "the step perceptron classifies two classes only")
+    if spec.epochs * spec.steps_per_epoch > LIMITS["steps"]:
+        fail("epochs", f"{spec.epochs} epochs of {spec.steps_per_epoch} steps is more than {LIMITS['steps']:,} steps; lower epochs or raise batch_size")
+
+
+def describe(spec):
+    """Shapes, parameter counts and step counts, for the builder and the CLI."""
+    layers = [
+        {"type": layer.type, "output_shape": list(out), "params": sum(math.prod(s) for s in params.values())}
+        for layer, (_, out, params) in zip(spec.layers, spec.layer_shapes())
+    ]
+    return {
+        "input_shape": list(spec.input_shape), "layers": layers, "total_params": sum(x["params"] for x in layers),
+        "task": spec.task, "classes": spec.dataset.n_classes if spec.task != "regression" else None,
+        "n_train": spec.n_train, "steps_per_epoch": spec.steps_per_epoch, "total_steps": spec.steps_per_epoch * spec.epochs,
+    }
+
+
+def parse_dataset(d):
+    """Just the `dataset` object (for previews), or SpecError."""
+    errors = []
+    ds = _parse_dataset(errors, d)
+    if errors:
+        raise SpecError(errors)
+    return ds
+
+
+def catalog():
+    """Everything the builder's menus offer, from the registries above."""
+    from trainer import presets  # noqa: PLC0415 (presets parse specs, so import late)
+
+    return {
+        "version": VERSION,
+        "datasets": [asdict(info) for info in datasets.BUILTIN.values()],
+        "features": list(datasets.FEATURES),
+        "activations": list(ACTIVATIONS),
+        "losses": list(LOSSES),
+        "optimizers": {name: {"learning_rate": 0.03 if name in ("sgd", "momentum", "nesterov") else 0.01, **knobs} for name, knobs in OPTIMIZERS.items()},
+        "initializers": INITIALIZERS,
+        "layer_types": {"dense": {"units": {"min": 1, "max": LIMITS["units"]}, "activation": list(ACTIVATIONS)}},
+        "regularization": ["none", "l1", "l2"],
+        "limits": {k: list(v) if isinstance(v, tuple) else v for k, v in LIMITS.items()},
+        "presets": presets.PRESETS,
+    }
