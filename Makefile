@@ -1,0 +1,45 @@
+# Neural Network Playground. `make run` serves it, `make test` tests it.
+SHELL := bash
+
+# Python 3.12+: the newest pyenv-installed one, else python3.13/3.12 on PATH
+# (the default python3 here is 3.11, and the bare pyenv shim fails).
+PYENV_ROOT := $(shell pyenv root 2>/dev/null || echo /root/.pyenv)
+PYTHON := $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3.1?)))
+ifeq ($(PYTHON),)
+PYTHON := $(shell command -v python3.13 || command -v python3.12)
+endif
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements.stamp
+
+.PHONY: venv chromium migrate datasets run test bench
+
+venv: $(STAMP)
+
+# Re-installs only when requirements.txt changes.
+$(STAMP): requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ not found (pyenv or PATH)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+# Playwright drives Debian's Chromium (`playwright install` does not work here).
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+datasets: migrate
+	$(PY) manage.py datasets
+
+run: venv migrate datasets
+	$(PY) manage.py reconcile
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv chromium
+	$(PY) -m pytest
+
+bench: venv
+	$(PY) -m trainer.bench

@@ -1,0 +1,55 @@
+"""Validation of what a browser sends over the run socket. Plain Python, no I/O."""
+
+import json
+import math
+
+from trainer.spec import LIMITS
+
+SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
+MAX_MESSAGE_CHARS = 1024
+MAX_STEPS_PER_SECOND = 1_000_000
+
+
+def _forbid_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads(text):
+    """json.loads that refuses NaN/Infinity; raises ValueError for anything malformed."""
+    try:
+        return json.loads(text, parse_constant=_forbid_constant)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _positive(value, high, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number")
+    if not 0 < value <= high:
+        raise ValueError(f"{what} must be above 0 and at most {high:g}")
+    return float(value)
+
+
+def parse_control(text):
+    """A client text frame -> a control dict for the run's inbox, or ValueError saying what is wrong."""
+    if text is None or len(text) > MAX_MESSAGE_CHARS:
+        raise ValueError(f"send a JSON text message of at most {MAX_MESSAGE_CHARS} characters")
+    message = loads(text)
+    if not isinstance(message, dict):
+        raise ValueError('a message must be a JSON object like {"action": "pause"}')
+    action = message.get("action")
+    allowed = {"action", "value"} if action in ("set_learning_rate", "set_speed") else {"action"}
+    if action not in (*SIMPLE_ACTIONS, "set_learning_rate", "set_speed"):
+        raise ValueError(f"unknown action {action!r}; use pause, resume, step, stop, set_learning_rate or set_speed")
+    if extra := sorted(set(message) - allowed):
+        raise ValueError(f"unexpected key {extra[0]!r} for action {action!r}")
+    if action == "set_learning_rate":
+        low, high = LIMITS["learning_rate"]
+        value = _positive(message.get("value"), high, "value")
+        if value < low:
+            raise ValueError(f"value must be at least {low:g}")
+        return {"action": action, "value": value}
+    if action == "set_speed":
+        value = message.get("value")
+        return {"action": action, "value": None if value is None else _positive(value, MAX_STEPS_PER_SECOND, "value")}
+    return {"action": action}

@@ -1,0 +1,135 @@
+"""The training task: the one module that knows both Django and the engine.
+
+It loads a Run, hands `trainer.loop.run` its side effects (emit: persist and
+publish a frame; inbox: control messages from the websocket) and records the
+result. The engine is imported inside the task, so web processes that only
+enqueue runs never load JAX.
+"""
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connections
+from django.tasks import task
+
+from playground import services
+from trainer import events
+from trainer import spec as specs
+
+logger = logging.getLogger(__name__)
+
+PROBES_EVERY_S = 1.0  # the live stream carries every probe frame; the DB keeps one a second
+
+
+def group_name(run_id):
+    return f"run.{run_id}"
+
+
+def control_channel(run_id):
+    return f"runctl.{run_id}"
+
+
+async def _receive_controls(layer, run_id, inbox):
+    while True:
+        message = await layer.receive(control_channel(run_id))
+        inbox.put({k: v for k, v in message.items() if k != "type"})
+
+
+async def _running_loop():
+    return asyncio.get_running_loop()
+
+
+class _LoopBridge:
+    """The event loop that owns the channel layer, seen from the run's thread.
+
+    Under the in-process backend asgiref routes async_to_sync to the server's
+    loop, which the in-memory layer's queues belong to. Elsewhere (a worker
+    process, a test calling the task directly) that call gets a throwaway loop,
+    so the task keeps a private loop thread for its lifetime instead."""
+
+    def __init__(self):
+        self.loop, self.thread = async_to_sync(_running_loop)(), None
+        if self.loop.is_closed():
+            self.loop = asyncio.new_event_loop()
+            self.thread = threading.Thread(target=self.loop.run_forever, name="run-layer-loop", daemon=True)
+            self.thread.start()
+
+    def call(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def spawn(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)  # cancel() cancels the task on its loop
+
+    def close(self):
+        if self.thread:
+            self.call(asyncio.sleep(0))  # let cancelled tasks finish before the loop stops
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join()
+            self.loop.close()
+
+
+class _Recorder:
+    """emit(frame) for the engine: persist, then publish to the run's group."""
+
+    def __init__(self, run, layer, bridge):
+        self.run, self.layer, self.bridge = run, layer, bridge
+        self.seq, self.probes, self.probes_saved = 0, dict(run.probes or {}), 0.0
+        self.done = None
+
+    def __call__(self, frame):
+        kind, seq = frame.get("type"), None
+        if kind == "done":  # published by publish_done() once the result is stored
+            self.done = frame
+            return
+        if kind == "metrics":
+            self.seq = seq = self.seq + 1
+            services.run_record_metrics(self.run, seq, frame)
+        elif kind in ("boundary", "neurons"):
+            self.probes[kind] = frame
+        elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
+            services.run_record_progress(self.run, status=frame["status"], message=frame.get("message"))
+        if time.monotonic() - self.probes_saved >= PROBES_EVERY_S:  # heartbeat + probes, once a second
+            self.probes_saved = time.monotonic()
+            services.run_record_progress(self.run, probes=self.probes)
+        self.publish(frame, seq)
+
+    def publish(self, frame, seq=None):
+        self.bridge.call(self.layer.group_send(group_name(self.run.pk), {"type": "frame", "seq": seq, "frame": frame}))
+
+    def publish_done(self, status, metrics):
+        # After run_finish, so a viewer who connects once `done` is out finds the run finished.
+        self.publish(self.done or events.done(status, metrics or {}))
+
+
+@task
+def train_run(run_id):
+    run = services.run_start(run_id)
+    if run is None:
+        return
+    layer, bridge, inbox = get_channel_layer(), _LoopBridge(), queue.Queue()
+    emit = _Recorder(run, layer, bridge)
+    receiver = bridge.spawn(_receive_controls(layer, run_id, inbox))
+    try:
+        emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
+        from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
+
+        result = loop.run(specs.parse(run.experiment.spec), emit=emit, inbox=inbox, steps_per_second=run.steps_per_second)
+        services.run_finish(run, status=result.status, message=result.message, metrics=result.metrics,
+                            probes=emit.probes, weights=result.weights)
+        emit.publish_done(result.status, result.metrics)
+    except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
+        logger.exception("run %s failed", run_id)
+        message = f"{type(exc).__name__}: {exc}"
+        services.run_finish(run, status="failed", message=message, probes=emit.probes)
+        emit.publish(events.status("failed", message))
+        emit.done = None
+        emit.publish_done("failed", {})
+    finally:
+        receiver.cancel()
+        bridge.close()
+        connections.close_all()  # this pool thread may serve another run or nothing for a long time

@@ -1,0 +1,95 @@
+"""Datasets, experiments (a spec and its owner) and runs (one training of a spec, as it goes)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Dataset(models.Model):
+    class Kind(models.TextChoices):
+        POINTS = "points", "2-D points"
+        TABULAR = "tabular", "tabular"
+        IMAGES = "images", "images"
+        TEXT = "text", "text"
+
+    class Task(models.TextChoices):
+        BINARY = "binary", "binary classification"
+        MULTICLASS = "multiclass", "multi-class classification"
+        REGRESSION = "regression", "regression"
+
+    slug = models.SlugField(max_length=64, unique=True, help_text="the spec's dataset.name")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    task = models.CharField(max_length=16, choices=Task.choices)
+    builtin = models.BooleanField(default=False)
+    metadata = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-builtin", "slug"]
+
+    def __str__(self):
+        return self.slug
+
+
+class Experiment(models.Model):
+    """A spec plus its owner: a user, or (anonymous visitors) a session key."""
+
+    spec = models.JSONField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="experiments"
+    )
+    owner_session = models.CharField(max_length=64, blank=True, db_index=True)
+    title = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.title or f"experiment {self.pk}"
+
+
+class Run(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        PAUSED = "paused"
+        COMPLETED = "completed"
+        STOPPED = "stopped"
+        FAILED = "failed"
+        DIVERGED = "diverged"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING, Status.PAUSED)
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    message = models.TextField(blank=True)
+    steps_per_second = models.FloatField(null=True, blank=True, help_text="requested pacing; null = as fast as possible")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    final_metrics = models.JSONField(null=True, blank=True)
+    probes = models.JSONField(
+        default=dict, blank=True, help_text="latest boundary and neurons frames by type; the final ones once done"
+    )
+    weights = models.BinaryField(null=True, blank=True, help_text=".npz written by np.savez (no pickles)")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"run {self.pk} ({self.status})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+
+class RunFrame(models.Model):
+    """Every metrics frame, in emission order, so a reconnecting viewer replays the whole curve."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="frames")
+    seq = models.PositiveIntegerField()
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="runframe_unique_seq")]

@@ -1,0 +1,16 @@
+"""pytest settings: fast hashing, in-memory layer, tasks recorded but not run unless a test asks."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared-cache memory DB: run threads write while the test
+    # reads, and shared-cache table locks ignore the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / "test.sqlite3")}
+    (BASE_DIR / ".cache").mkdir(exist_ok=True)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import path
+
+from playground import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("api/catalog/", views.api_catalog, name="api-catalog"),
+    path("api/runs/", views.api_runs, name="api-runs"),
+    path("api/runs/<int:run_id>/", views.api_run_detail, name="api-run-detail"),
+    path("api/specs/validate/", views.api_spec_validate, name="api-spec-validate"),
+    path("api/datasets/preview/", views.api_dataset_preview, name="api-dataset-preview"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,113 @@
+"""The page and the JSON API. Thin: parse the body, call a service or selector, answer."""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_POST
+
+from playground import controls, selectors, services
+from trainer import datasets
+from trainer import spec as specs
+
+
+def _errors(status, message, path=""):
+    return JsonResponse({"errors": [{"path": path, "message": message}]}, status=status)
+
+
+class BadRequest(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _json_object(request, limit):
+    """The body as a JSON object of at most `limit` bytes; raises BadRequest with the answer."""
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        body = None
+    if body is None or len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise BadRequest(_errors(413, f"request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"))
+    if len(body) > limit:
+        raise BadRequest(_errors(400, f"spec is larger than {limit} bytes"))
+    try:
+        data = controls.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(_errors(400, f"body is not valid JSON: {exc}")) from None
+    if not isinstance(data, dict):
+        raise BadRequest(_errors(400, "body must be a JSON object"))
+    return data
+
+
+def _session_key(request):
+    if not request.session.session_key:
+        request.session.save()  # anonymous visitors own their runs through the session
+    return request.session.session_key
+
+
+def _api(view):
+    """BadRequest and SpecError become 400s that name the field."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as exc:
+            return exc.response
+        except specs.SpecError as exc:
+            return JsonResponse({"errors": exc.errors}, status=400)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@require_GET
+@ensure_csrf_cookie
+def index(request):
+    return render(request, "playground/index.html", {"catalog": specs.catalog()})
+
+
+@require_GET
+def api_catalog(request):
+    return JsonResponse(specs.catalog())
+
+
+@require_POST
+@_api
+def api_runs(request):
+    data = _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES)
+    pace = None
+    if "spec" in data:  # the envelope {"spec": {...}, "steps_per_second": ...}
+        if extra := sorted(set(data) - {"spec", "steps_per_second"}):
+            raise BadRequest(_errors(400, "unknown key; the envelope takes spec and steps_per_second", extra[0]))
+        data, pace = data["spec"], data.get("steps_per_second")
+        if not isinstance(data, dict):
+            raise BadRequest(_errors(400, "must be a JSON object", "spec"))
+    run = services.run_create(data, user=request.user, session_key=_session_key(request), steps_per_second=pace)
+    return JsonResponse({"id": run.pk, "ws": f"/ws/runs/{run.pk}/"}, status=201)
+
+
+@require_GET
+def api_run_detail(request, run_id):
+    run = selectors.run_get_for_viewer(run_id, user=request.user, session_key=request.session.session_key)
+    if run is None:
+        return _errors(404, "no such run (or it is not yours)")
+    return JsonResponse(selectors.run_as_dict(run))
+
+
+@require_POST
+@_api
+def api_spec_validate(request):
+    spec = specs.parse(_json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
+    return JsonResponse({"summary": specs.describe(spec)})
+
+
+@require_POST
+@_api
+def api_dataset_preview(request):
+    dataset = specs.parse_dataset(_json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
+    return JsonResponse(datasets.points(dataset))
+
+
+def csrf_failure(request, reason=""):
+    return _errors(403, f"CSRF check failed ({reason}); send the csrftoken cookie's value as X-CSRFToken")
