@@ -1,0 +1,42 @@
+// api.js: the JSON API, one function per endpoint. Every call resolves to
+// {ok, status, body}; network failures resolve too (status 0), never throw.
+
+function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+async function request(method, url, body, signal) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    headers["X-CSRFToken"] = csrfToken();
+  }
+  try {
+    const response = await fetch(url, {
+      method, headers, signal, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed = null;
+    try { parsed = text ? JSON.parse(text) : null; } catch { parsed = { errors: [{ path: "", message: text.slice(0, 200) }] }; }
+    return { ok: response.ok, status: response.status, body: parsed };
+  } catch (err) {
+    if (err.name === "AbortError") return { ok: false, status: -1, body: null, aborted: true };
+    return { ok: false, status: 0, body: { errors: [{ path: "", message: "The server cannot be reached: " + err.message }] } };
+  }
+}
+
+export const validateSpec = (spec, signal) => request("POST", "/api/specs/validate/", spec, signal);
+export const previewDataset = (dataset, signal) => request("POST", "/api/datasets/preview/", dataset, signal);
+export const createRun = (spec, stepsPerSecond) =>
+  request("POST", "/api/runs/", { spec, steps_per_second: stepsPerSecond });
+export const getRun = (id) => request("GET", `/api/runs/${id}/`);
+
+/** The websocket URL for a path such as "/ws/runs/3/", on this page's host. */
+export function socketUrl(path) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}${path}`;
+}

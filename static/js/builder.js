@@ -1,0 +1,139 @@
+// builder.js: the layer stack editor drawn as the network diagram's columns:
+// input features, one column per hidden layer (units, activation, order), and
+// the output layer. It only builds DOM and reports edits; main.js owns the spec.
+import { featureLabel, paintFeature } from "./features.js";
+import { fillSelect, pretty } from "./controls.js";
+
+const MAX_SHOWN = 10; // neurons drawn per layer; wider layers show a "+N more" note
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("data-")) node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+const button = (action, text, title, disabled = false) =>
+  el("button", { type: "button", class: "tiny-button", "data-action": action, text, title, disabled });
+
+function neuron(layer, unit) {
+  return el("div", { class: "node neuron", "data-layer": String(layer), "data-unit": String(unit), tabIndex: 0, title: "Hover: output over the plane. Click: its formula." },
+    el("canvas", { width: 24, height: 24 }));
+}
+
+function nodes(layer, count) {
+  const shown = Math.min(count, MAX_SHOWN);
+  const list = el("div", { class: "nodes" }, ...Array.from({ length: shown }, (_, j) => neuron(layer, j)));
+  if (count > shown) list.append(el("div", { class: "more muted", text: `+${count - shown} more` }));
+  return list;
+}
+
+function inputColumn(spec, catalog) {
+  const list = el("div", { class: "nodes" });
+  for (const name of catalog.features) {
+    const on = spec.features.includes(name);
+    const canvas = el("canvas", { width: 24, height: 24 });
+    paintFeature(canvas, name);
+    list.append(el("label", { class: "node feature" + (on ? "" : " off"), "data-feature": name, title: `Use ${featureLabel(name)} as an input` },
+      el("input", { type: "checkbox", checked: on, "data-action": "feature", "data-name": name }),
+      canvas,
+      el("span", { class: "feature-name", text: featureLabel(name) })));
+  }
+  return el("div", { class: "net-col input-col", "data-path": "features" },
+    el("div", { class: "col-head" }, el("div", { class: "col-title", text: "Features" }),
+      el("div", { class: "muted small", text: `${spec.features.length} selected` })),
+    list,
+    el("div", { class: "col-foot", "data-foot": "input" }));
+}
+
+function layerColumn(spec, catalog, i) {
+  const layer = spec.layers[i];
+  const hidden = spec.layers.length - 1;
+  const maxUnits = catalog.layer_types.dense.units.max;
+  const activation = el("select", { "data-action": "activation", "data-index": String(i), title: "Activation", "data-path": `layers[${i}].activation` });
+  fillSelect(activation, catalog.activations.filter((a) => a !== "softmax").map((a) => [a, pretty(a)]));
+  activation.value = layer.activation;
+  const head = el("div", { class: "col-head" },
+    el("div", { class: "col-tools" },
+      button("left", "◀", "Move this layer left", i === 0),
+      el("span", { class: "col-title", text: `Hidden ${i + 1}` }),
+      button("right", "▶", "Move this layer right", i === hidden - 1),
+      button("remove", "✕", "Remove this layer")),
+    el("div", { class: "units", "data-path": `layers[${i}].units` },
+      button("fewer", "−", "One neuron fewer", layer.units <= 1),
+      el("input", { type: "number", min: 1, max: maxUnits, value: layer.units, "data-action": "units", "data-index": String(i), class: "units-input", title: "Neurons" }),
+      button("more", "+", "One neuron more", layer.units >= maxUnits)),
+    activation);
+  return el("div", { class: "net-col hidden-col", "data-index": String(i), "data-path": `layers[${i}]` },
+    head, nodes(i, layer.units), el("div", { class: "col-foot", "data-foot": String(i) }));
+}
+
+function outputColumn(spec, catalog, task) {
+  const i = spec.layers.length - 1;
+  const layer = spec.layers[i];
+  const activation = el("select", { "data-action": "activation", "data-index": String(i), title: "Output activation", "data-path": `layers[${i}].activation` });
+  fillSelect(activation, catalog.activations.map((a) => [a, pretty(a)]));
+  activation.value = layer.activation;
+  const what = task === "multiclass" ? `${layer.units} classes` : task === "regression" ? "1 value" : "1 unit: P(blue)";
+  return el("div", { class: "net-col output-col", "data-index": String(i), "data-path": `layers[${i}]` },
+    el("div", { class: "col-head" }, el("div", { class: "col-title", text: "Output" }),
+      el("div", { class: "units muted small", "data-path": `layers[${i}].units`, text: what }), activation),
+    nodes(i, layer.units),
+    el("div", { class: "col-foot", "data-foot": String(i) }));
+}
+
+/** Rebuild the network columns for `spec`. */
+export function renderBuilder(root, spec, catalog, task) {
+  const hidden = spec.layers.length - 1;
+  const columns = [inputColumn(spec, catalog)];
+  for (let i = 0; i < hidden; i++) columns.push(layerColumn(spec, catalog, i));
+  columns.push(outputColumn(spec, catalog, task));
+  const cols = el("div", { class: "net-columns" }, ...columns);
+  const old = root.querySelector(".net-columns");
+  if (old) old.replaceWith(cols);
+  else root.append(cols);
+}
+
+/** Shapes and parameter counts under each column, from the validate summary. */
+export function showSummary(root, summary) {
+  for (const foot of root.querySelectorAll("[data-foot]")) {
+    const key = foot.dataset.foot;
+    if (!summary) { foot.textContent = ""; continue; }
+    if (key === "input") { foot.textContent = `shape (${summary.input_shape.join(", ")})`; continue; }
+    const layer = summary.layers[Number(key)];
+    foot.replaceChildren(el("div", { text: `shape (${layer.output_shape.join(", ")})` }),
+      el("div", { class: "muted", text: `${layer.params.toLocaleString()} params` }));
+  }
+}
+
+/**
+ * Route edits on the columns to handlers: feature(name, on), units(i, n),
+ * activation(i, name), move(i, delta), remove(i).
+ */
+export function attachBuilder(root, handlers) {
+  root.addEventListener("change", (event) => {
+    const t = event.target;
+    const i = Number(t.dataset.index);
+    if (t.dataset.action === "feature") handlers.feature(t.dataset.name, t.checked);
+    else if (t.dataset.action === "units") handlers.units(i, parseInt(t.value, 10));
+    else if (t.dataset.action === "activation") handlers.activation(i, t.value);
+  });
+  root.addEventListener("click", (event) => {
+    const b = event.target.closest("button[data-action]");
+    if (!b) return;
+    const i = Number(b.closest("[data-index]").dataset.index);
+    const units = Number(b.closest(".net-col").querySelector(".units-input")?.value);
+    ({
+      left: () => handlers.move(i, -1),
+      right: () => handlers.move(i, 1),
+      remove: () => handlers.remove(i),
+      fewer: () => handlers.units(i, units - 1),
+      more: () => handlers.units(i, units + 1),
+    })[b.dataset.action]();
+  });
+}

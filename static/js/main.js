@@ -1,0 +1,395 @@
+// main.js: wires the page. It owns the state ({spec, view}), keeps the URL in
+// step, validates the spec (debounced), starts runs and routes their frames.
+import * as api from "./api.js";
+import { connect } from "./socket.js";
+import { fromHash, toHash, writeUrl } from "./state.js";
+import { bindForm, syncForm, fillSelect, pretty } from "./controls.js";
+import { attachBuilder, renderBuilder, showSummary } from "./builder.js";
+import { fetchPoints, markCard, refreshCards, renderCards } from "./data.js";
+import { clearErrors, showErrors } from "./errors.js";
+import * as panel from "./panel.js";
+import * as boundaryChart from "./charts/boundary.js";
+import * as lossChart from "./charts/loss.js";
+import * as accuracyChart from "./charts/accuracy.js";
+import * as network from "./charts/network.js";
+
+const $ = (id) => document.getElementById(id);
+const catalog = JSON.parse($("catalog").textContent);
+const datasetInfo = (name) => catalog.datasets.find((d) => d.name === name) || catalog.datasets[0];
+const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTest", "view.logScale"]);
+const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
+
+const app = { state: null, summary: null, valid: false, run: null, points: null, boundary: null };
+
+// --- the spec ------------------------------------------------------------------
+
+function defaultState() {
+  const presets = catalog.presets || [];
+  const preset = presets.find((p) => /default/.test(p.name)) || presets[0];
+  const spec = preset ? structuredClone(preset.spec) : {
+    version: 1, dataset: { name: "circle", noise: 0, samples: 500, test_fraction: 0.5, seed: 0 }, features: ["x1", "x2"],
+    layers: [{ type: "dense", units: 4, activation: "tanh" }, { type: "dense", units: 2, activation: "tanh" }, { type: "dense", units: 1, activation: "tanh" }],
+    loss: "half_mse", optimizer: { name: "sgd", learning_rate: 0.03 }, regularization: { type: "none", rate: 0 }, batch_size: 10, epochs: 100, seed: 0,
+  };
+  return { spec, view: { speed: 200, showTest: false, logScale: false } };
+}
+
+function taskOf(spec) {
+  return datasetInfo(spec.dataset.name).task;
+}
+
+/** Make the spec consistent with its dataset and optimizer; adapt the output layer when the task changes. */
+function normalize(spec, previousTask) {
+  const info = datasetInfo(spec.dataset.name);
+  spec.dataset = { noise: 0, samples: 500, test_fraction: 0.5, seed: 0, ...spec.dataset };
+  spec.regularization ??= { type: "none", rate: 0 };
+  if (info.name === "blobs") spec.dataset.classes ??= info.classes || 3;
+  else delete spec.dataset.classes;
+  const out = spec.layers[spec.layers.length - 1];
+  out.units = info.task === "multiclass" ? spec.dataset.classes : 1;
+  if (previousTask && previousTask !== info.task) {
+    if (info.task === "multiclass") { out.activation = "softmax"; spec.loss = "categorical_crossentropy"; }
+    else if (info.task === "regression") { out.activation = "linear"; if (!/mse|mae/.test(spec.loss)) spec.loss = "mse"; }
+    else if (out.activation === "softmax" || out.activation === "linear") { out.activation = "sigmoid"; spec.loss = "binary_crossentropy"; }
+  }
+  const knobs = catalog.optimizers[spec.optimizer.name] || {};
+  for (const key of Object.keys(spec.optimizer)) {
+    if (key !== "name" && key !== "learning_rate" && !(key in knobs)) delete spec.optimizer[key];
+  }
+  return spec;
+}
+
+// --- validation ----------------------------------------------------------------
+
+let validateTimer = null;
+let validateAbort = null;
+
+function scheduleValidate() {
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(validate, 200);
+}
+
+async function validate() {
+  validateAbort?.abort();
+  validateAbort = new AbortController();
+  const result = await api.validateSpec(app.state.spec, validateAbort.signal);
+  if (result.aborted) return;
+  app.valid = result.ok;
+  app.summary = result.ok ? result.body.summary : null;
+  if (result.ok) clearErrors(document.body, $("spec-errors"));
+  else showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
+  showSummary($("network"), app.summary);
+  $("total-params").textContent = app.summary ? `${app.summary.total_params.toLocaleString()} parameters` : "";
+  panel.buttons(app.run && app.run.status, app.valid);
+}
+
+// --- rendering the configuration -------------------------------------------------
+
+function renderKnobs() {
+  const knobs = catalog.optimizers[app.state.spec.optimizer.name] || {};
+  $("knobs").replaceChildren(...Object.entries(knobs).filter(([k]) => k !== "learning_rate").map(([key, def]) => {
+    const label = document.createElement("label");
+    label.append(pretty(key) + " ");
+    const input = Object.assign(document.createElement("input"), { type: "number", step: "any", placeholder: String(def) });
+    Object.assign(input.dataset, { bind: `spec.optimizer.${key}`, type: "number", path: `optimizer.${key}` });
+    label.append(input);
+    return label;
+  }));
+}
+
+function syncFields() {
+  const { spec, view } = app.state;
+  for (const [key, def] of Object.entries(catalog.optimizers[spec.optimizer.name] || {})) {
+    if (key !== "learning_rate") spec.optimizer[key] ??= def;
+  }
+  syncForm(document.body, app.state);
+  $("noise-out").textContent = spec.dataset.noise ?? 0;
+  $("samples-out").textContent = spec.dataset.samples;
+  $("ratio-out").textContent = `${Math.round((1 - spec.dataset.test_fraction) * 100)}%`;
+  $("classes-out").textContent = spec.dataset.classes ?? "";
+  $("classes-row").hidden = spec.dataset.name !== "blobs";
+  $("speed").value = view.speed == null ? "" : String(view.speed);
+  markCard($("dataset-cards"), spec.dataset.name);
+}
+
+function renderNetwork() {
+  const spec = app.state.spec;
+  renderBuilder($("network"), spec, catalog, taskOf(spec));
+  network.render($("network"), { features: spec.features, activations: spec.layers.map((l) => l.activation), task: taskOf(spec) });
+  const hidden = spec.layers.length - 1;
+  $("layer-count").textContent = `${hidden} hidden layer${hidden === 1 ? "" : "s"}`;
+  $("remove-layer").disabled = hidden === 0;
+  $("add-layer").disabled = spec.layers.length >= catalog.limits.layers;
+  showSummary($("network"), app.summary);
+}
+
+function drawBoundary() {
+  const spec = app.state.spec;
+  const out = spec.layers[spec.layers.length - 1].activation;
+  boundaryChart.update($("boundary-chart"), {
+    boundary: app.boundary, points: app.points, showTest: app.state.view.showTest, task: taskOf(spec), zrange: OUTPUT_RANGE[out],
+  });
+}
+
+let pointsAbort = null;
+let pointsTimer = null;
+function refreshPoints() {
+  clearTimeout(pointsTimer);
+  pointsTimer = setTimeout(async () => {
+    pointsAbort?.abort();
+    pointsAbort = new AbortController();
+    const { points, aborted } = await fetchPoints(app.state.spec.dataset, pointsAbort.signal);
+    if (aborted) return;
+    app.points = points;
+    drawBoundary();
+  }, 150);
+}
+
+let cardsTimer = null;
+function refreshAllCards() {
+  clearTimeout(cardsTimer);
+  cardsTimer = setTimeout(() => refreshCards($("dataset-cards"), app.state.spec.dataset), 300);
+}
+
+/** Everything from app.state, after a preset or a link was loaded. */
+function renderAll() {
+  renderKnobs();
+  syncFields();
+  renderNetwork();
+  clearOutputs();
+  refreshPoints();
+  refreshAllCards();
+  writeUrl(app.state);
+  scheduleValidate();
+}
+
+// --- edits -------------------------------------------------------------------------
+
+function specEdited({ rebuild = false } = {}) {
+  abandonRun("Settings changed: the network starts again when you press Train.");
+  if (rebuild) renderNetwork();
+  syncFields();
+  writeUrl(app.state);
+  scheduleValidate();
+}
+
+function onField(path, value) {
+  const spec = app.state.spec;
+  if (LIVE.has(path)) {
+    if (path === "spec.optimizer.learning_rate" && liveRun()) app.run.socket.send("set_learning_rate", value);
+    if (path === "view.speed" && liveRun()) app.run.socket.send("set_speed", value);
+    if (path === "view.showTest") drawBoundary();
+    if (path === "view.logScale") lossChart.update($("loss-chart"), { log: value });
+    if (path === "spec.optimizer.learning_rate") scheduleValidate();
+    syncFields();
+    writeUrl(app.state);
+    return;
+  }
+  let rebuild = false;
+  if (path === "spec.optimizer.name") {
+    spec.optimizer = { name: value, learning_rate: spec.optimizer.learning_rate };
+    renderKnobs();
+  }
+  if (path.startsWith("spec.dataset.")) {
+    const before = spec.layers[spec.layers.length - 1].units + spec.layers[spec.layers.length - 1].activation;
+    normalize(spec, app.previousTask);
+    app.previousTask = taskOf(spec);
+    rebuild = before !== spec.layers[spec.layers.length - 1].units + spec.layers[spec.layers.length - 1].activation;
+    refreshPoints();
+    if (path !== "spec.dataset.name") refreshAllCards();
+  }
+  if (path === "spec.layers") rebuild = true;
+  specEdited({ rebuild });
+}
+
+const layerEdits = {
+  feature(name, on) {
+    const spec = app.state.spec;
+    const chosen = new Set(spec.features);
+    if (on) chosen.add(name); else chosen.delete(name);
+    spec.features = catalog.features.filter((f) => chosen.has(f));
+    specEdited({ rebuild: true });
+  },
+  units(i, n) {
+    const max = catalog.layer_types.dense.units.max;
+    if (!Number.isFinite(n)) return;
+    app.state.spec.layers[i].units = Math.max(1, Math.min(max, n));
+    specEdited({ rebuild: true });
+  },
+  activation(i, name) { app.state.spec.layers[i].activation = name; specEdited({ rebuild: true }); },
+  move(i, delta) {
+    const layers = app.state.spec.layers;
+    [layers[i], layers[i + delta]] = [layers[i + delta], layers[i]];
+    specEdited({ rebuild: true });
+  },
+  remove(i) { app.state.spec.layers.splice(i, 1); specEdited({ rebuild: true }); },
+};
+
+function addLayer() {
+  const layers = app.state.spec.layers;
+  const prev = layers.length > 1 ? layers[layers.length - 2] : { units: 4, activation: "tanh" };
+  layers.splice(layers.length - 1, 0, { type: "dense", units: prev.units, activation: prev.activation });
+  specEdited({ rebuild: true });
+}
+
+function removeLayer() {
+  const layers = app.state.spec.layers;
+  if (layers.length > 1) { layers.splice(layers.length - 2, 1); specEdited({ rebuild: true }); }
+}
+
+// --- runs ----------------------------------------------------------------------------
+
+const liveRun = () => app.run && panel.isActive(app.run.status);
+
+function clearOutputs() {
+  app.boundary = null;
+  lossChart.render($("loss-chart"));
+  if (app.state.view.logScale) lossChart.update($("loss-chart"), { log: true });
+  accuracyChart.render($("accuracy-chart"), taskOf(app.state.spec));
+  $("accuracy-title").textContent = taskOf(app.state.spec) === "regression" ? "RMSE and R²" : "Accuracy";
+  drawBoundary();
+  renderNetwork();
+  panel.counters(null);
+  panel.progress(null);
+  panel.diverged(null);
+}
+
+function abandonRun(message) {
+  if (!app.run) return;
+  if (liveRun()) app.run.socket.send("stop");
+  app.run.closed = true;
+  app.run.socket.close();
+  app.run = null;
+  clearOutputs();
+  panel.note(message);
+  panel.buttons(null, app.valid);
+}
+
+function frameHandlers(run) {
+  const current = (fn) => (frame) => { if (app.run === run) fn(frame); };
+  return {
+    status: current((f) => { run.status = f.status; panel.status(f.status, f.message); panel.buttons(f.status, app.valid); panel.progress(run.last, f.status); }),
+    metrics: current((f) => {
+      if (run.firstUpdateMs == null) {
+        run.firstUpdateMs = Math.round(performance.now() - run.pressedAt);
+        document.body.dataset.firstUpdateMs = String(run.firstUpdateMs);
+      }
+      run.last = f;
+      lossChart.update($("loss-chart"), f);
+      accuracyChart.update($("accuracy-chart"), f);
+      panel.counters(f);
+      panel.progress(f, run.status);
+    }),
+    boundary: current((f) => { app.boundary = f; drawBoundary(); network.update($("network"), { boundary: f, zrange: OUTPUT_RANGE[app.state.spec.layers.at(-1).activation] }); }),
+    neurons: current((f) => network.update($("network"), { neurons: f })),
+    done: current((f) => {
+      run.status = f.status;
+      panel.buttons(f.status, app.valid);
+      panel.progress(run.last, f.status);
+      if (f.status === "diverged") panel.diverged((f.metrics && f.metrics.message) || $("status").textContent);
+    }),
+    error: current((f) => panel.note(`The server answered: ${f.message}`, "failed")),
+  };
+}
+
+function openSocket(run) {
+  run.socket = connect(run.ws, frameHandlers(run), () => {
+    if (run.closed || app.run !== run || !panel.isActive(run.status) || run.retries >= 5) return;
+    run.retries += 1;
+    panel.note("Connection lost; reconnecting…");
+    setTimeout(() => { if (app.run === run) { clearOutputs(); openSocket(run); } }, 1000 * run.retries);
+  });
+}
+
+async function startRun({ paused = false } = {}) {
+  abandonRun("");
+  clearOutputs();
+  panel.note("Starting…");
+  const pressedAt = performance.now();
+  const result = await api.createRun(app.state.spec, app.state.view.speed ?? null);
+  if (!result.ok) {
+    showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
+    panel.note("The server did not start the run: see the messages in red.", "failed");
+    return;
+  }
+  const run = { id: result.body.id, ws: result.body.ws, status: "queued", pressedAt, firstUpdateMs: null, retries: 0, last: null };
+  app.run = run;
+  openSocket(run);
+  if (paused) { run.socket.send("pause"); run.socket.send("step"); }
+  panel.buttons(run.status, app.valid);
+}
+
+function reset() {
+  abandonRun("");
+  if (!$("keep-weights").checked) app.state.spec.seed = Math.floor(Math.random() * 2 ** 31);
+  syncFields();
+  writeUrl(app.state);
+  clearOutputs();
+  panel.note($("keep-weights").checked ? "Reset: the same initial weights on the next Train." : "Reset: new initial weights on the next Train.");
+  panel.buttons(null, app.valid);
+}
+
+// --- start ------------------------------------------------------------------------------
+
+function renderPresets() {
+  const list = $("presets");
+  list.replaceChildren(...(catalog.presets || []).map((p) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", className: "preset", textContent: p.title, title: p.description });
+    b.dataset.name = p.name;
+    b.addEventListener("click", () => {
+      abandonRun("");
+      app.state.spec = normalize(structuredClone(p.spec));
+      app.previousTask = taskOf(app.state.spec);
+      list.querySelectorAll(".preset").forEach((x) => x.classList.toggle("selected", x === b));
+      $("preset-description").textContent = p.description;
+      renderAll();
+      panel.note(`Lesson loaded: ${p.title}. Press Train.`);
+    });
+    return b;
+  }));
+}
+
+function loadFromUrl() {
+  app.state = fromHash(location.hash, defaultState());
+  normalize(app.state.spec);
+  app.previousTask = taskOf(app.state.spec);
+}
+
+function init() {
+  fillSelect($("loss"), catalog.losses.map((l) => [l, pretty(l)]));
+  fillSelect($("optimizer"), Object.keys(catalog.optimizers).map((o) => [o, pretty(o)]));
+  fillSelect($("regularization"), catalog.regularization.map((r) => [r, r === "none" ? "none" : r.toUpperCase()]));
+  loadFromUrl();
+  renderPresets();
+  renderCards($("dataset-cards"), catalog, (name) => {
+    app.state.spec.dataset.name = name;
+    onField("spec.dataset.name", name);
+  });
+  boundaryChart.render($("boundary-chart"));
+  bindForm(document.body, () => app.state, onField);
+  attachBuilder($("network"), layerEdits);
+  $("add-layer").addEventListener("click", addLayer);
+  $("remove-layer").addEventListener("click", removeLayer);
+  $("train").addEventListener("click", () => (app.run && app.run.status === "paused" ? app.run.socket.send("resume") : startRun()));
+  $("pause").addEventListener("click", () => app.run && app.run.socket.send(app.run.status === "paused" ? "resume" : "pause"));
+  $("step").addEventListener("click", () => (app.run && app.run.status === "paused" ? app.run.socket.send("step") : startRun({ paused: true })));
+  $("stop").addEventListener("click", () => app.run && app.run.socket.send("stop"));
+  $("reset").addEventListener("click", reset);
+  $("regenerate").addEventListener("click", () => {
+    app.state.spec.dataset.seed = Math.floor(Math.random() * 100000);
+    onField("spec.dataset.seed", app.state.spec.dataset.seed);
+  });
+  $("copy-link").addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(location.href); panel.note("Link copied: it reproduces this setup."); } catch { panel.note(`Link: ${location.href}`); }
+  });
+  window.addEventListener("hashchange", () => {
+    if (location.hash.slice(1) === toHash(app.state)) return;
+    abandonRun("");
+    loadFromUrl();
+    renderAll();
+  });
+  renderAll();
+  panel.buttons(null, false);
+}
+
+init();

@@ -1,0 +1,112 @@
+// state.js: the whole configuration <-> the URL hash, through one table of
+// properties (like TensorFlow Playground's state.ts). A link reproduces the
+// setup: the spec (dataset, features, layers, training) plus a few view options.
+
+const num = { parse: Number, format: String };
+const int = { parse: (s) => parseInt(s, 10), format: String };
+const str = { parse: (s) => s, format: String };
+const bool = { parse: (s) => s === "true", format: String };
+const nullableNum = { parse: (s) => (s === "" || s === "none" ? null : Number(s)), format: (v) => (v === null ? "none" : String(v)) };
+const list = { parse: (s) => (s ? s.split(",") : []), format: (v) => v.join(",") };
+// "k:v,k:v" for the optimizer's own knobs (numbers or booleans).
+const knobs = {
+  parse: (s) => Object.fromEntries((s ? s.split(",") : []).map((kv) => {
+    const [k, v] = kv.split(":");
+    return [k, v === "true" ? true : v === "false" ? false : Number(v)];
+  })),
+  format: (o) => Object.entries(o).map(([k, v]) => `${k}:${v}`).join(","),
+};
+// Plain dense layers as "4.tanh_2.tanh_1.sigmoid"; anything richer travels as JSON.
+const layers = {
+  parse: (s) => (s.startsWith("[") ? JSON.parse(s) : s.split("_").map((part) => {
+    const [units, activation] = part.split(".");
+    return { type: "dense", units: parseInt(units, 10), activation };
+  })),
+  format: (v) => (v.every((l) => Object.keys(l).every((k) => ["type", "units", "activation"].includes(k)) && l.type === "dense")
+    ? v.map((l) => `${l.units}.${l.activation}`).join("_")
+    : JSON.stringify(v)),
+};
+
+/** The one table of URL properties: hash key, where it lives, its codec. */
+export const PROPERTIES = [
+  { key: "dataset", path: "spec.dataset.name", codec: str },
+  { key: "noise", path: "spec.dataset.noise", codec: num },
+  { key: "samples", path: "spec.dataset.samples", codec: int },
+  { key: "testFraction", path: "spec.dataset.test_fraction", codec: num },
+  { key: "dataSeed", path: "spec.dataset.seed", codec: int },
+  { key: "classes", path: "spec.dataset.classes", codec: int },
+  { key: "features", path: "spec.features", codec: list },
+  { key: "layers", path: "spec.layers", codec: layers },
+  { key: "loss", path: "spec.loss", codec: str },
+  { key: "optimizer", path: "spec.optimizer.name", codec: str },
+  { key: "learningRate", path: "spec.optimizer.learning_rate", codec: num },
+  { key: "knobs", path: "knobs", codec: knobs },
+  { key: "regularization", path: "spec.regularization.type", codec: str },
+  { key: "regularizationRate", path: "spec.regularization.rate", codec: num },
+  { key: "batchSize", path: "spec.batch_size", codec: int },
+  { key: "epochs", path: "spec.epochs", codec: int },
+  { key: "patience", path: "spec.stop.early_stopping_patience", codec: nullableNum },
+  { key: "targetLoss", path: "spec.stop.target_loss", codec: nullableNum },
+  { key: "seed", path: "spec.seed", codec: int },
+  { key: "speed", path: "view.speed", codec: nullableNum },
+  { key: "showTest", path: "view.showTest", codec: bool },
+  { key: "logScale", path: "view.logScale", codec: bool },
+];
+
+const OPTIMIZER_FIXED = new Set(["name", "learning_rate"]);
+
+function get(obj, path) {
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function set(obj, path, value) {
+  const keys = path.split(".");
+  const last = keys.pop();
+  const target = keys.reduce((o, k) => (o[k] ??= {}), obj);
+  target[last] = value;
+}
+
+// The optimizer's extra knobs are addressed as one "knobs" property.
+function withKnobs(state) {
+  const opt = state.spec.optimizer || {};
+  const extra = Object.fromEntries(Object.entries(opt).filter(([k]) => !OPTIMIZER_FIXED.has(k)));
+  return { ...state, knobs: extra };
+}
+
+/** state = {spec, view} -> "key=value&..." */
+export function toHash(state) {
+  const flat = withKnobs(state);
+  const parts = [];
+  for (const { key, path, codec } of PROPERTIES) {
+    const value = get(flat, path);
+    if (value === undefined) continue;
+    if (key === "knobs" && Object.keys(value).length === 0) continue;
+    parts.push(`${key}=${encodeURIComponent(codec.format(value))}`);
+  }
+  return parts.join("&");
+}
+
+/**
+ * Apply a hash onto a copy of `base` ({spec, view}). Unknown keys and values
+ * that do not parse are ignored, so an old link still opens.
+ */
+export function fromHash(hash, base) {
+  const state = structuredClone(base);
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  for (const { key, path, codec } of PROPERTIES) {
+    if (!params.has(key)) continue;
+    let value;
+    try { value = codec.parse(params.get(key)); } catch { continue; }
+    if (typeof value === "number" && Number.isNaN(value)) continue;
+    if (key === "knobs") {
+      state.spec.optimizer = { name: state.spec.optimizer?.name, learning_rate: state.spec.optimizer?.learning_rate, ...value };
+      continue;
+    }
+    set(state, path, value);
+  }
+  return state;
+}
+
+export function writeUrl(state) {
+  history.replaceState(null, "", "#" + toHash(state));
+}
