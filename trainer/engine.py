@@ -1,6 +1,6 @@
 """The training step, K steps per call, and evaluation: pure jit'd functions.
 
-State is a pytree {params, opt_state, step, perm}; the data (train/test
+State is a pytree {params, opt_state, step, shuffle_key}; the data (train/test
 arrays, on the device) is an argument, not a closure constant, so one compiled
 function serves every dataset of the same shapes. Compiled functions are
 cached by `Model`, the part of a spec that decides the computation.
@@ -17,7 +17,7 @@ import numpy as np
 
 from trainer import layers as L
 from trainer import optimizers
-from trainer.activations import ACTIVATIONS, SYMMETRIC, step as step_fn
+from trainer.activations import SYMMETRIC, step as step_fn
 from trainer.losses import LOSSES
 
 MAX_CHUNK = 16384  # most steps one call may run; the loss buffer has this length
@@ -103,20 +103,23 @@ def _data_loss(model, params, x, t):
     return LOSSES[model.loss](z, model.out_activation, t), a
 
 
+def _masked_mean(values, mask):
+    return values.mean() if mask is None else (values * mask).sum() / mask.sum()
+
+
 def _objective(model, params, x, t, mask):
-    """What the optimizer descends: masked mean loss + regularization.
+    """What the optimizer descends: mean loss over the batch (mask: None, or 0
+    for the padding of a short last batch) + regularization.
 
     For the perceptron, the surrogate -(t - step(z))·z has exactly the gradient
     of Rosenblatt's rule, w <- w + lr·(t - y)·x (averaged over the batch).
     """
     per_sample, _ = _data_loss(model, params, x, t)
-    n = mask.sum()
+    data = _masked_mean(per_sample, mask)
     if model.is_perceptron:
         z, _ = L.apply_stack(model.layers, params, x)[-1]
         err = jax.lax.stop_gradient(t - step_fn(z))
-        surrogate = -((err * z).sum(-1) * mask).sum() / n
-        return surrogate + _penalty(model, params), (per_sample * mask).sum() / n
-    data = (per_sample * mask).sum() / n
+        return _masked_mean(-(err * z).sum(-1), mask) + _penalty(model, params), data
     return data + _penalty(model, params), data
 
 
@@ -124,13 +127,11 @@ def init_state(model, spec_optimizer, seed):
     """Fresh params (drawn from `seed`) and optimizer state."""
     key = jax.random.PRNGKey(seed)
     params = L.init_stack(model.layers, jax.random.fold_in(key, 0), model.input_shape)
-    opt = optimizers.make(spec_optimizer)
     return {
         "params": params,
-        "opt_state": opt.init(params),
+        "opt_state": optimizers.make(spec_optimizer).init(params),
         "step": jnp.zeros((), jnp.int32),
         "shuffle_key": jax.random.fold_in(key, 1),
-        "perm": jnp.zeros(model.steps_per_epoch * model.batch_size, jnp.int32),
     }
 
 
@@ -145,42 +146,65 @@ def learning_rate(state):
     return float(state["opt_state"].hyperparams["learning_rate"])
 
 
+def epochs_per_call(model):
+    return max(1, MAX_CHUNK // model.steps_per_epoch)
+
+
 @functools.lru_cache(maxsize=64)
 def compiled(model):
-    """(advance, evaluate, forward) jit'd for this model; cached by model."""
-    opt = optimizers.make(model.optimizer)
-    spe, bs = model.steps_per_epoch, model.batch_size
-    pad = spe * bs - model.n_train
+    """Jit'd functions for this model, cached by model:
 
-    def train_step(state, data):
-        step = state["step"]
-        pos = step % spe
-        perm = jax.lax.cond(
-            pos == 0,
-            lambda: jnp.concatenate([
-                jax.random.permutation(jax.random.fold_in(state["shuffle_key"], step // spe), model.n_train),
-                jnp.zeros(pad, jnp.int32),
-            ]).astype(jnp.int32),
-            lambda: state["perm"],
-        )
-        idx = jax.lax.dynamic_slice(perm, (pos * bs,), (bs,))
-        mask = ((pos * bs + jnp.arange(bs)) < model.n_train).astype(jnp.float32)
-        x, t = data["x_train"][idx], data["t_train"][idx]
-        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, mask), has_aux=True)(state["params"])
-        updates, opt_state = opt.update(grads, state["opt_state"], state["params"])
-        params = jax.tree.map(lambda p, u: p + u, state["params"], updates)
-        return dict(state, params=params, opt_state=opt_state, step=step + 1, perm=perm), loss
+    advance_epochs(state, data, e): e whole epochs from an epoch boundary,
+        the fast path -> (state, losses (epochs_per_call, steps_per_epoch)).
+    advance_steps(state, data, n): n steps from anywhere within one epoch
+        (pacing, single steps) -> (state, losses (steps_per_epoch,)).
+    evaluate(params, data) and forward(params, x).
+    Both advances draw epoch k's order from (shuffle_key, k), so any mix of
+    them trains exactly the same way.
+    """
+    opt = optimizers.make(model.optimizer)
+    spe, bs, n = model.steps_per_epoch, model.batch_size, model.n_train
+    padded = spe * bs != n
+    mask = jnp.asarray((np.arange(spe * bs) < n).reshape(spe, bs), jnp.float32)
+
+    def epoch_order(state, epoch):
+        """(steps_per_epoch, batch_size) sample indices; the tail of the last row repeats sample 0, masked."""
+        # argsort of random bits: a uniform shuffle, twice as fast here as jax.random.permutation
+        perm = jnp.argsort(jax.random.bits(jax.random.fold_in(state["shuffle_key"], epoch), (n,))).astype(jnp.int32)
+        return jnp.concatenate([perm, jnp.zeros(spe * bs - n, perm.dtype)]).reshape(spe, bs)
+
+    def sgd_step(carry, batch):
+        params, opt_state = carry
+        x, t, m = batch
+        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m if padded else None), has_aux=True)(params)
+        updates, opt_state = opt.update(grads, opt_state, params)
+        return (jax.tree.map(lambda p, u: p + u, params, updates), opt_state), loss
 
     @jax.jit
-    def advance(state, data, n):
-        """Run n (<= MAX_CHUNK) steps; returns the new state and a buffer whose
-        first n entries are the batch losses."""
-        def body(i, carry):
-            state, losses = carry
-            state, loss = train_step(state, data)
-            return state, losses.at[i].set(loss)
+    def advance_epochs(state, data, epochs):
+        def one_epoch(e, carry):
+            state, buf = carry
+            idx = epoch_order(state, state["step"] // spe)
+            batches = (data["x_train"][idx], data["t_train"][idx], mask)
+            (params, opt_state), losses = jax.lax.scan(sgd_step, (state["params"], state["opt_state"]), batches)
+            state = dict(state, params=params, opt_state=opt_state, step=state["step"] + spe)
+            return state, buf.at[e].set(losses)
 
-        return jax.lax.fori_loop(0, n, body, (state, jnp.zeros(MAX_CHUNK, jnp.float32)))
+        return jax.lax.fori_loop(0, epochs, one_epoch, (state, jnp.zeros((epochs_per_call(model), spe), jnp.float32)))
+
+    @jax.jit
+    def advance_steps(state, data, steps):
+        idx = epoch_order(state, state["step"] // spe)
+        start = state["step"] % spe
+
+        def body(i, carry):
+            state, buf = carry
+            row = start + i
+            batch = (data["x_train"][idx[row]], data["t_train"][idx[row]], mask[row])
+            (params, opt_state), loss = sgd_step((state["params"], state["opt_state"]), batch)
+            return dict(state, params=params, opt_state=opt_state, step=state["step"] + 1), buf.at[i].set(loss)
+
+        return jax.lax.fori_loop(0, steps, body, (state, jnp.zeros(spe, jnp.float32)))
 
     def metrics_on(params, x, t, y):
         per_sample, out = _data_loss(model, params, x, t)
@@ -206,13 +230,10 @@ def compiled(model):
         """Every layer's activation for inputs x: [a_0, ..., a_out]."""
         return [a for _, a in L.apply_stack(model.layers, params, x)]
 
-    return advance, evaluate, forward
+    return advance_epochs, advance_steps, evaluate, forward
 
 
 def finite(tree):
     """True when every array in the pytree is free of NaN and inf."""
     return all(bool(jnp.isfinite(leaf).all()) for leaf in jax.tree.leaves(tree))
 
-
-def activation_fn(name):
-    return ACTIVATIONS[name]

@@ -106,7 +106,7 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
     """
     enable_persistent_cache()
     model = engine.Model.from_spec(spec)
-    advance, evaluate, forward = engine.compiled(model)
+    advance_epochs, advance_steps, evaluate, forward = engine.compiled(model)
     data = engine.to_device(model, split or datasets.generate(spec.dataset), spec.features)
     state = engine.init_state(model, spec.optimizer, spec.seed)
     spe, total = model.steps_per_epoch, spec.epochs * model.steps_per_epoch
@@ -119,7 +119,7 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
     sec_per_step, best = None, (math.inf, 0)
     last_frame = pace_time = clock()
     pace_step = 0
-    train_time, train_steps = 0.0, 0
+    train_time, train_steps, compiled_paths = 0.0, 0, set()
     outcome, message = "completed", None
 
     def counters():
@@ -161,12 +161,19 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
 
         n = _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interval, ctl.steps_per_second)
         started = clock()
-        state, losses = advance(state, data, n)
-        losses = np.asarray(losses[:n])
+        path = "epochs" if step % spe == 0 and n >= spe else "steps"
+        if path == "epochs":
+            n = min(n // spe, engine.epochs_per_call(model)) * spe
+            state, losses = advance_epochs(state, data, n // spe)
+        else:
+            n = min(n, spe - step % spe)
+            state, losses = advance_steps(state, data, n)
+        losses = np.asarray(losses).ravel()[:n]
         took = clock() - started
-        if sec_per_step is not None:  # the first call includes compiling
+        if compiled_paths >= {path}:  # a call that compiled says nothing about speed
             train_time, train_steps = train_time + took, train_steps + n
-        sec_per_step = took / n if sec_per_step is None else 0.7 * sec_per_step + 0.3 * took / n
+            sec_per_step = took / n if sec_per_step is None else 0.7 * sec_per_step + 0.3 * took / n
+        compiled_paths.add(path)
         if single:
             ctl.single_steps -= 1
 
@@ -207,14 +214,14 @@ def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interva
     if single:
         return 1
     if sec_per_step is None:
-        n = spe  # the first call compiles; keep it short so the first frame comes soon
+        n = spe  # the first call compiles; one epoch, so the first frame comes soon
     else:
         n = int(frame_interval / max(sec_per_step, 1e-7))
     if steps_per_second:
         n = min(n, max(1, int(steps_per_second * frame_interval)))
     if per_epoch:
         n = min(n, spe - step % spe)  # the stop rules look at the test loss after each epoch
-    return max(1, min(n, engine.MAX_CHUNK, total - step))
+    return max(1, min(n, total - step))
 
 
 def _stop_rule(rules, test_loss, epoch, best):
