@@ -34,7 +34,10 @@ def parse_control(text):
     """A client text frame -> a control dict for the run's inbox, or ValueError saying what is wrong."""
     if text is None or len(text) > MAX_MESSAGE_CHARS:
         raise ValueError(f"send a JSON text message of at most {MAX_MESSAGE_CHARS} characters")
-    message = loads(text)
+    try:
+        message = loads(text)
+    except ValueError as exc:
+        raise ValueError(f"message is not JSON: {exc}") from None
     if not isinstance(message, dict):
         raise ValueError('a message must be a JSON object like {"action": "pause"}')
     action = message.get("action")

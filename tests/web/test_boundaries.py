@@ -1,0 +1,66 @@
+"""The hard line: playground/ never imports JAX; only playground/jobs.py imports the engine's
+JAX side; trainer/ never imports Django. Checked on the source (ast) and in a live process."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+JAX = {"jax", "jaxlib", "optax"}
+WEB = {"django", "channels", "daphne", "asgiref", "playground"}
+
+
+def imports(path):
+    """Top-level package names and full module names a file imports (anywhere in it)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def module_name(path):
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def jax_trainer_modules():
+    """trainer modules that import JAX directly or through other trainer modules."""
+    graph = {module_name(p): imports(p) for p in (ROOT / "trainer").rglob("*.py")}
+    heavy = {m for m, deps in graph.items() if {d.split(".")[0] for d in deps} & JAX}
+    while True:
+        more = {m for m, deps in graph.items() if m not in heavy and deps & heavy}
+        if not more:
+            return heavy
+        heavy |= more
+
+
+def test_trainer_never_imports_django():
+    for path in (ROOT / "trainer").rglob("*.py"):
+        assert not {d.split(".")[0] for d in imports(path)} & WEB, path
+
+
+def test_only_jobs_imports_the_jax_side():
+    heavy = jax_trainer_modules()
+    assert "trainer.loop" in heavy  # the check itself sees JAX where it is
+    for path in (ROOT / "playground").rglob("*.py"):
+        deps = imports(path)
+        assert not {d.split(".")[0] for d in deps} & JAX, f"{path} imports JAX"
+        if path.name != "jobs.py":
+            assert not deps & heavy, f"{path} imports the engine's JAX side: {sorted(deps & heavy)}"
+
+
+def test_the_web_process_does_not_load_jax():
+    code = (
+        "import django, sys; django.setup();"
+        "import playground.asgi, playground.urls, playground.views, playground.consumers, playground.jobs;"
+        "from trainer import spec; spec.catalog();"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib', 'optax')))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "playground.settings.test", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
