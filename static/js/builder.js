@@ -106,6 +106,7 @@ export function showSummary(root, summary) {
     if (!summary) { foot.textContent = ""; continue; }
     if (key === "input") { foot.textContent = `shape (${summary.input_shape.join(", ")})`; continue; }
     const layer = summary.layers[Number(key)];
+    if (!layer) { foot.textContent = ""; continue; } // a summary of the stack before the last edit
     foot.replaceChildren(el("div", { text: `shape (${layer.output_shape.join(", ")})` }),
       el("div", { class: "muted", text: `${layer.params.toLocaleString()} params` }));
   }

@@ -227,8 +227,9 @@ const layerEdits = {
 
 function addLayer() {
   const layers = app.state.spec.layers;
-  const prev = layers.length > 1 ? layers[layers.length - 2] : { units: 4, activation: "tanh" };
-  layers.splice(layers.length - 1, 0, { type: "dense", units: prev.units, activation: prev.activation });
+  // A copy of the layer before the output (its initializers too), else 4 tanh units.
+  const prev = layers.length > 1 ? layers[layers.length - 2] : { ...layers[layers.length - 1], units: 4, activation: "tanh" };
+  layers.splice(layers.length - 1, 0, structuredClone(prev));
   specEdited({ rebuild: true });
 }
 

@@ -16,15 +16,25 @@ const knobs = {
   })),
   format: (o) => Object.entries(o).map(([k, v]) => `${k}:${v}`).join(","),
 };
-// Plain dense layers as "4.tanh_2.tanh_1.sigmoid"; anything richer travels as JSON.
+// Dense layers as "4:tanh,2:tanh,1:sigmoid"; a stack this cannot say travels as JSON.
+const SIMPLE_LAYER = new Set(["type", "units", "activation", "kernel_initializer", "bias_initializer"]);
 const layers = {
-  parse: (s) => (s.startsWith("[") ? JSON.parse(s) : s.split("_").map((part) => {
-    const [units, activation] = part.split(".");
+  parse: (s) => (s.startsWith("[") ? JSON.parse(s) : s.split(",").map((part) => {
+    const [units, activation] = part.split(":");
     return { type: "dense", units: parseInt(units, 10), activation };
   })),
-  format: (v) => (v.every((l) => Object.keys(l).every((k) => ["type", "units", "activation"].includes(k)) && l.type === "dense")
-    ? v.map((l) => `${l.units}.${l.activation}`).join("_")
+  format: (v) => (v.every((l) => l.type === "dense" && Object.keys(l).every((k) => SIMPLE_LAYER.has(k)))
+    ? v.map((l) => `${l.units}:${l.activation}`).join(",")
     : JSON.stringify(v)),
+};
+// An initializer as "glorot_uniform" or "random_uniform:minval=-0.5:maxval=0.5".
+const initializer = {
+  parse: (s) => {
+    const [name, ...knobs] = s.split(":");
+    if (!knobs.length) return name;
+    return { name, ...Object.fromEntries(knobs.map((kv) => { const [k, v] = kv.split("="); return [k, Number(v)]; })) };
+  },
+  format: (v) => (typeof v === "string" ? v : [v.name, ...Object.entries(v).filter(([k]) => k !== "name").map(([k, x]) => `${k}=${x}`)].join(":")),
 };
 
 /** The one table of URL properties: hash key, where it lives, its codec. */
@@ -37,6 +47,8 @@ export const PROPERTIES = [
   { key: "classes", path: "spec.dataset.classes", codec: int },
   { key: "features", path: "spec.features", codec: list },
   { key: "layers", path: "spec.layers", codec: layers },
+  { key: "kernelInit", path: "inits.kernel_initializer", codec: initializer },
+  { key: "biasInit", path: "inits.bias_initializer", codec: initializer },
   { key: "loss", path: "spec.loss", codec: str },
   { key: "optimizer", path: "spec.optimizer.name", codec: str },
   { key: "learningRate", path: "spec.optimizer.learning_rate", codec: num },
@@ -66,22 +78,34 @@ function set(obj, path, value) {
   target[last] = value;
 }
 
-// The optimizer's extra knobs are addressed as one "knobs" property.
-function withKnobs(state) {
+// Two properties stand for several spec fields: "knobs" (the optimizer's own
+// knobs) and "kernelInit" / "biasInit" (one initializer shared by every layer;
+// layers that differ make the layers property fall back to JSON).
+function flatten(state) {
   const opt = state.spec.optimizer || {};
-  const extra = Object.fromEntries(Object.entries(opt).filter(([k]) => !OPTIMIZER_FIXED.has(k)));
-  return { ...state, knobs: extra };
+  const knobs = Object.fromEntries(Object.entries(opt).filter(([k]) => !OPTIMIZER_FIXED.has(k)));
+  const inits = {};
+  const spec = { ...state.spec };
+  for (const key of ["kernel_initializer", "bias_initializer"]) {
+    const values = new Set((spec.layers || []).map((l) => JSON.stringify(l[key])));
+    if (values.size === 1) inits[key] = spec.layers[0][key];
+  }
+  spec.layers = (spec.layers || []).map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !(k in inits))));
+  return { ...state, spec, knobs, inits };
 }
+
+// encodeURIComponent, keeping the characters that read well and parse safely in a hash.
+const readable = (s) => encodeURIComponent(s).replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%5E/g, "^").replace(/%3D/g, "=");
 
 /** state = {spec, view} -> "key=value&..." */
 export function toHash(state) {
-  const flat = withKnobs(state);
+  const flat = flatten(state);
   const parts = [];
   for (const { key, path, codec } of PROPERTIES) {
     const value = get(flat, path);
     if (value === undefined) continue;
     if (key === "knobs" && Object.keys(value).length === 0) continue;
-    parts.push(`${key}=${encodeURIComponent(codec.format(value))}`);
+    parts.push(`${key}=${readable(codec.format(value))}`);
   }
   return parts.join("&");
 }
@@ -98,6 +122,11 @@ export function fromHash(hash, base) {
     let value;
     try { value = codec.parse(params.get(key)); } catch { continue; }
     if (typeof value === "number" && Number.isNaN(value)) continue;
+    if (path.startsWith("inits.")) {
+      const field = path.slice("inits.".length);
+      for (const layer of state.spec.layers || []) layer[field] = value;
+      continue;
+    }
     if (key === "knobs") {
       state.spec.optimizer = { name: state.spec.optimizer?.name, learning_rate: state.spec.optimizer?.learning_rate, ...value };
       continue;

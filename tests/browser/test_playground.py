@@ -1,0 +1,103 @@
+"""The playground page in a real browser against a real server."""
+import json
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+SOCKET_TIMEOUT = 60_000  # ms: a cold JAX compile plus the first chunk
+
+
+def heatmap_fingerprint(page):
+    """A summary of the boundary heatmap's values, or None before the first boundary frame."""
+    return page.evaluate("""() => {
+        const el = document.getElementById('boundary-chart');
+        const h = (el.data || []).find((t) => t.type === 'heatmap');
+        return h ? h.z.flat().reduce((a, v, i) => a + v * ((i % 97) + 1), 0) : null;
+    }""")
+
+
+def loss_points(page):
+    return page.evaluate("() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0)")
+
+
+def test_add_a_layer_train_and_watch_it_learn(page, server_url, shots):
+    page.goto("/")
+    expect(page.locator("#train")).to_be_enabled()  # the debounced validation answered
+    expect(page.locator(".hidden-col")).to_have_count(2)
+    params_before = page.inner_text("#total-params")
+
+    page.click("#add-layer")
+    expect(page.locator(".hidden-col")).to_have_count(3)
+    expect(page.locator("#total-params")).not_to_have_text(params_before)
+    expect(page.locator(".hidden-col").nth(2).locator(".col-foot")).to_contain_text("params")
+    expect(page.locator("#train")).to_be_enabled()
+    assert "layers=4:tanh,2:tanh,2:tanh,1:tanh&kernelInit=random_uniform:minval=-0.5:maxval=0.5" in page.url  # the URL follows the builder
+    assert loss_points(page) == 0 and heatmap_fingerprint(page) is None
+
+    page.click("#train")
+    page.wait_for_function("() => document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
+    first_boundary, first_points = heatmap_fingerprint(page), loss_points(page)
+    page.wait_for_function(
+        "([f]) => { const el = document.getElementById('boundary-chart'); const h = el.data.find((t) => t.type === 'heatmap');"
+        " return h && h.z.flat().reduce((a, v, i) => a + v * ((i % 97) + 1), 0) !== f; }",
+        arg=[first_boundary], timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(f"() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > {first_points}",
+                           timeout=SOCKET_TIMEOUT)
+    assert heatmap_fingerprint(page) != first_boundary
+    assert loss_points(page) > first_points > 0
+    expect(page.locator("#c-iteration")).not_to_have_text("0")
+    expect(page.locator(".hidden-col").nth(2).locator(".neuron canvas").first).to_be_visible()
+    print(f"\nTrain -> first chart update: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
+    shots(page, "training.png")
+
+    page.click("#stop")
+    expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
+    shots(page, "stopped.png")
+
+    origin = urlsplit(server_url).netloc
+    outside = [u for u in page.requested if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != origin]
+    assert outside == [], f"the page requested resources from outside the server: {outside}"
+    assert any(u.startswith("ws://") for u in page.requested)
+    assert page.errors == []
+
+
+def test_a_link_reproduces_the_setup(page):
+    page.goto("/#dataset=xor&noise=0.2&features=x1,x2,x1*x2&layers=8:leaky_relu,1:sigmoid&loss=binary_crossentropy"
+              "&optimizer=adam&learningRate=0.005&batchSize=16&epochs=50&seed=7&showTest=true")
+    expect(page.locator(".dataset-card.selected")).to_have_attribute("data-name", "xor")
+    expect(page.locator(".hidden-col")).to_have_count(1)
+    expect(page.locator(".hidden-col .units-input")).to_have_value("8")
+    expect(page.locator(".hidden-col select")).to_have_value("leaky_relu")
+    expect(page.locator(".feature input:checked")).to_have_count(3)
+    expect(page.locator("#optimizer")).to_have_value("adam")
+    expect(page.locator("#learning-rate")).to_have_value("0.005")
+    expect(page.locator("#show-test")).to_be_checked()
+    expect(page.locator("#train")).to_be_enabled()
+    assert "b1" in page.inner_text("#knobs")  # the optimizer's own knobs come from the catalog
+    assert re.search(r"seed=7(&|$)", page.url)
+
+
+def test_invalid_choices_are_explained_inline_and_block_train(page, shots):
+    page.goto("/")
+    expect(page.locator("#train")).to_be_enabled()
+    page.locator(".hidden-col").first.locator("select").select_option("step")
+    error = page.locator(".hidden-col").first.locator(".field-error")
+    expect(error).to_contain_text("perceptron")
+    expect(page.locator("#train")).to_be_disabled()
+    shots(page, "invalid.png")
+    page.locator(".hidden-col").first.locator("select").select_option("relu")
+    expect(error).to_have_count(0)
+    expect(page.locator("#train")).to_be_enabled()
+
+
+def test_presets_load_the_lessons(page):
+    page.goto("/")
+    catalog = json.loads(page.inner_text("#catalog"))
+    titles = [p["title"] for p in catalog["presets"]]
+    assert len(page.locator(".preset").all()) == len(titles)
+    page.get_by_role("button", name=titles[[p["name"] for p in catalog["presets"]].index("mlp_xor")]).click()
+    expect(page.locator(".dataset-card.selected")).to_have_attribute("data-name", "xor")
+    expect(page.locator(".hidden-col")).to_have_count(1)
+    expect(page.locator("#train")).to_be_enabled()
