@@ -1,0 +1,206 @@
+"""Training behaviour: known results, determinism, controls, stop rules, divergence."""
+import json
+import queue
+import threading
+
+import numpy as np
+import pytest
+
+from trainer import datasets, engine, loop
+from trainer.spec import parse
+
+
+def train(d, **kwargs):
+    frames = []
+    result = loop.run(parse(d), emit=frames.append, **kwargs)
+    return result, frames
+
+
+def of_type(frames, kind):
+    return [f for f in frames if f["type"] == kind]
+
+
+def test_perceptron_separates_a_separable_set(example):
+    """The perceptron convergence theorem: on separable data it ends with no training error."""
+    result, _ = train(example("perceptron_separable"))
+    assert result.status == "completed"
+    assert result.metrics["train_accuracy"] == 1.0 and result.metrics["test_accuracy"] >= 0.97
+
+
+def test_perceptron_cannot_learn_xor(example):
+    result, _ = train(example("perceptron_xor"))
+    assert result.metrics["test_accuracy"] <= 0.8
+
+
+def test_perceptron_rule_is_rosenblatts():
+    """One step on one sample: w <- w + lr (t - y) x, b <- b + lr (t - y)."""
+    d = {"dataset": {"name": "gauss", "samples": 20}, "layers": [{"type": "dense", "units": 1, "activation": "step"}],
+         "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.5}, "batch_size": 1, "epochs": 1}
+    spec = parse(d)
+    model = engine.Model.from_spec(spec)
+    _, advance_steps, _, _ = engine.compiled(model)
+    split = datasets.generate(spec.dataset)
+    data = engine.to_device(model, split, spec.features)
+    state = engine.init_state(model, spec.optimizer, spec.seed)
+    # The sample the first step sees, recomputed the way the engine orders epoch 0.
+    w0, b0 = np.asarray(state["params"][0]["kernel"]), np.asarray(state["params"][0]["bias"])
+    new, _ = advance_steps(state, data, 1)
+    dw = np.asarray(new["params"][0]["kernel"]) - w0
+    db = np.asarray(new["params"][0]["bias"]) - b0
+    x, t = np.asarray(data["x_train"]), np.asarray(data["t_train"])
+    y = (x @ w0 + b0 >= 0).astype(float)
+    matches = [i for i in range(len(x)) if np.allclose(dw, 0.5 * (t[i] - y[i]) * x[i][:, None], atol=1e-6)
+               and np.allclose(db, 0.5 * (t[i] - y[i]), atol=1e-6)]
+    assert matches, "the update is not lr·(t − y)·x for any training sample"
+
+
+def test_mlp_solves_xor(example):
+    result, _ = train(example("mlp_xor"))
+    assert result.metrics["test_accuracy"] >= 0.95
+
+
+def test_same_seed_same_losses_other_seed_differs(example):
+    d = example("tfp_default")
+    d["epochs"] = 20
+    a, _ = train(d)
+    b, _ = train(d)
+    d["seed"] = 1
+    c, _ = train(d)
+    assert a.metrics["test_loss"] == b.metrics["test_loss"]
+    for name, w in a.weights.items():  # chunking follows the clock; the numbers must not
+        np.testing.assert_array_equal(w, b.weights[name])
+    assert a.metrics["test_loss"] != c.metrics["test_loss"]
+
+
+def test_step_path_and_epoch_path_train_identically(example):
+    d = example("tfp_default")
+    spec = parse(d)
+    model = engine.Model.from_spec(spec)
+    advance_epochs, advance_steps, _, _ = engine.compiled(model)
+    data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
+    state = engine.init_state(model, spec.optimizer, spec.seed)
+    by_epochs, losses_e = advance_epochs(state, data, 2)
+    s = state
+    losses_s = []
+    for n in (7, 18, 25):  # 2 epochs of 25 steps, in uneven pieces
+        s, losses = advance_steps(s, data, n)
+        losses_s.extend(np.asarray(losses)[:n])
+    np.testing.assert_allclose(np.asarray(losses_e)[:2].ravel(), losses_s, rtol=1e-5)
+    np.testing.assert_allclose(by_epochs["params"][0]["kernel"], s["params"][0]["kernel"], rtol=1e-5)
+
+
+def test_counters_follow_keras(example):
+    d = example("tfp_default")
+    d.update(epochs=3, batch_size=16)  # 250 train points: 16 batches, the last of 10
+    result, frames = train(d)
+    last = of_type(frames, "metrics")[-1]
+    assert last["iteration"] == 3 * 16 and last["epoch"] == 3 and last["samples_seen"] == 3 * 250
+    assert result.metrics["steps"] == 48
+
+
+def test_frames_are_json_and_complete(example):
+    result, frames = train(example("tfp_default"))
+    json.dumps(frames, allow_nan=False)
+    assert frames[0] == {"type": "status", "status": "running", "message": None}
+    assert frames[-1]["type"] == "done" and frames[-1]["status"] == "completed"
+    boundary = of_type(frames, "boundary")[-1]
+    assert len(np.frombuffer(__import__("base64").b64decode(boundary["data"]), np.uint8)) == boundary["size"] ** 2
+    neurons = of_type(frames, "neurons")[-1]
+    assert [len(layer["units"]) for layer in neurons["layers"]] == [4, 2]
+    assert [np.shape(w) for w in neurons["weights"]] == [(2, 4), (4, 2), (2, 1)]
+    iterations = [p[0] for f in of_type(frames, "metrics") for p in f["points"]]
+    assert iterations == sorted(iterations) and iterations[-1] == 5000
+
+
+def test_divergence_stops_with_a_message(example):
+    d = example("regression_plane")
+    d["optimizer"]["learning_rate"] = 1e3
+    result, frames = train(d)
+    assert result.status == "diverged"
+    assert "learning rate" in result.message and "NaN or infinite" in result.message
+    assert of_type(frames, "done")[0]["status"] == "diverged"
+    json.dumps(frames, allow_nan=False)
+
+
+def test_target_loss_stops_early(example):
+    d = example("tfp_default")
+    d["stop"] = {"target_loss": 0.1}
+    result, _ = train(d)
+    assert result.status == "completed" and "target" in result.message
+    assert result.metrics["test_loss"] <= 0.1 and result.metrics["epochs"] < 200
+
+
+def test_early_stopping_patience(example):
+    d = example("mlp_xor")
+    d.update(epochs=400, stop={"early_stopping_patience": 5})
+    d["optimizer"]["learning_rate"] = 0.3
+    result, _ = train(d)
+    assert "not improved for 5 epochs" in result.message and result.metrics["epochs"] < 400
+
+
+def test_regression_reports_rmse_and_r2(example):
+    result, frames = train(example("regression_plane"))
+    assert result.metrics["test_accuracy"] is None and result.metrics["test_r2"] > 0.9
+    assert of_type(frames, "metrics")[-1]["test_rmse"] is not None
+
+
+def test_multiclass_boundary_has_labels(example):
+    _, frames = train(example("blobs_softmax"))
+    b = of_type(frames, "boundary")[-1]
+    assert b["classes"] == 4 and "labels" in b
+
+
+class Driver:
+    """Runs the loop in a thread with an inbox, as the web side does."""
+
+    def __init__(self, d, **kwargs):
+        self.inbox, self.frames = queue.Queue(), []
+        self.arrived = threading.Condition()
+        self.thread = threading.Thread(target=self._run, args=(parse(d), kwargs), daemon=True)
+        self.thread.start()
+
+    def _run(self, spec, kwargs):
+        self.result = loop.run(spec, emit=self._emit, inbox=self.inbox, **kwargs)
+
+    def _emit(self, frame):
+        with self.arrived:
+            self.frames.append(frame)
+            self.arrived.notify_all()
+
+    def wait_for(self, predicate, timeout=30):
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: any(predicate(f) for f in self.frames), timeout), self.frames[-3:]
+
+    def send(self, action, value=None):
+        self.inbox.put({"action": action, "value": value})
+
+
+def test_pause_step_resume_stop(example):
+    d = example("tfp_default")
+    d["epochs"] = 2000
+    run = Driver(d, steps_per_second=2000)
+    run.wait_for(lambda f: f["type"] == "metrics")
+    run.send("pause")
+    run.wait_for(lambda f: f.get("status") == "paused")
+    count = len(of_type(run.frames, "metrics"))
+    before = of_type(run.frames, "metrics")[-1]["iteration"]
+    run.send("step")
+    run.wait_for(lambda f: f["type"] == "metrics" and f["iteration"] == before + 1)
+    run.send("set_learning_rate", 0.5)
+    run.send("resume")
+    run.wait_for(lambda f: f["type"] == "metrics" and f["learning_rate"] == 0.5)
+    assert len(of_type(run.frames, "metrics")) > count + 1
+    run.send("stop")
+    run.thread.join(30)
+    assert run.result.status == "stopped"
+    assert run.frames[-1] == {"type": "done", "status": "stopped", "metrics": run.result.metrics}
+
+
+def test_pacing_limits_speed(example):
+    d = example("tfp_default")
+    run = Driver(d, steps_per_second=500)
+    run.wait_for(lambda f: f["type"] == "metrics" and f["iteration"] >= 500)
+    run.send("stop")
+    run.thread.join(30)
+    rates = [f["steps_per_second"] for f in of_type(run.frames, "metrics")[2:]]
+    assert rates and np.median(rates) < 800
