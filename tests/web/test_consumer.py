@@ -5,6 +5,7 @@ under daphne: the engine in a worker thread, frames back through the loop."""
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -26,14 +27,17 @@ def in_process_tasks(settings):
 
 
 def scenario(fn):
-    """Run an async test body on its own loop; runs enqueued inside it use that loop."""
+    """Run an async test body on its own loop; runs enqueued inside it use that loop.
+    In a thread of its own: the browser tests' session-wide sync Playwright keeps a
+    loop running in the main thread, where async_to_sync refuses to run."""
 
     def wrapper(*args, **kwargs):
         async def body():
             taskbackend.remember_server_loop()  # what playground.asgi does on a server's first request
             return await fn(*args, **kwargs)
 
-        return async_to_sync(body)()
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(async_to_sync(body)).result()
 
     return wrapper
 

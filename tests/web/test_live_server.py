@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,10 @@ async def watch(url, ws_path, cookie, want_metrics):
 def test_a_run_over_http_and_a_real_websocket(live_server_url, small_spec):
     spec = {**small_spec, "epochs": 1000}  # 10,000 steps: paced, it outlasts the 20 frames we wait for
     created, cookie = create_run(live_server_url, spec, steps_per_second=2000)
-    counts, done, first_metrics, elapsed = asyncio.run(watch(live_server_url, created["ws"], cookie, want_metrics=20))
+    # asyncio.run in a thread of its own: the browser tests' sync Playwright keeps a loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, watch(live_server_url, created["ws"], cookie, want_metrics=20)).result()
+    counts, done, first_metrics, elapsed = result
     print(f"\nlive server: first metrics frame {first_metrics:.2f}s after connecting (cold process); "
           f"then {(counts['metrics'] - 1) / (elapsed - first_metrics):.1f} metrics frames/s; frames {counts}")
     assert counts["metrics"] >= 20 and counts["boundary"] >= 1 and counts["neurons"] >= 1
