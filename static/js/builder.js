@@ -3,6 +3,7 @@
 // the output layer. It only builds DOM and reports edits; main.js owns the spec.
 import { featureLabel, paintFeature } from "./features.js";
 import { fillSelect, pretty } from "./controls.js";
+import { CLASS_COLORS } from "./charts/colors.js";
 
 const MAX_SHOWN = 10; // neurons drawn per layer; wider layers show a "+N more" note
 
@@ -79,12 +80,21 @@ function outputColumn(spec, catalog, task) {
   const activation = el("select", { "data-action": "activation", "data-index": String(i), title: "Output activation", "data-path": `layers[${i}].activation` });
   fillSelect(activation, catalog.activations.map((a) => [a, pretty(a)]));
   activation.value = layer.activation;
-  const what = task === "multiclass" ? `${layer.units} classes` : task === "regression" ? "1 value" : "1 unit: P(blue)";
+  const what = task === "multiclass" ? `${layer.units} classes` : task === "regression" ? "1 value" : "1 unit: blue vs orange";
   return el("div", { class: "net-col output-col", "data-index": String(i), "data-path": `layers[${i}]` },
     el("div", { class: "col-head" }, el("div", { class: "col-title", text: "Output" }),
       el("div", { class: "units muted small", "data-path": `layers[${i}].units`, text: what }), activation),
-    nodes(i, layer.units),
+    outputNodes(i, layer.units, task),
     el("div", { class: "col-foot", "data-foot": String(i) }));
+}
+
+// One output unit per class gets that class's colour (the boundary frame carries no per-class grids).
+function outputNodes(i, units, task) {
+  const list = nodes(i, units);
+  if (task === "multiclass") {
+    list.querySelectorAll("canvas").forEach((c, j) => { c.style.background = CLASS_COLORS[j % CLASS_COLORS.length]; });
+  }
+  return list;
 }
 
 /** Rebuild the network columns for `spec`. */

@@ -269,7 +269,13 @@ function abandonRun(message) {
 function frameHandlers(run) {
   const current = (fn) => (frame) => { if (app.run === run) fn(frame); };
   return {
-    status: current((f) => { run.status = f.status; panel.status(f.status, f.message); panel.buttons(f.status, app.valid); panel.progress(run.last, f.status); }),
+    status: current((f) => {
+      run.status = f.status;
+      if (f.status === "diverged") { panel.status(f.status); panel.diverged(f.message || ""); }
+      else panel.status(f.status, f.message);
+      panel.buttons(f.status, app.valid);
+      panel.progress(run.last, f.status);
+    }),
     metrics: current((f) => {
       if (run.firstUpdateMs == null) {
         run.firstUpdateMs = Math.round(performance.now() - run.pressedAt);
@@ -287,7 +293,7 @@ function frameHandlers(run) {
       run.status = f.status;
       panel.buttons(f.status, app.valid);
       panel.progress(run.last, f.status);
-      if (f.status === "diverged") panel.diverged((f.metrics && f.metrics.message) || $("status").textContent);
+      if (f.status === "diverged" && $("diverged").hidden) panel.diverged("");
     }),
     error: current((f) => panel.note(`The server answered: ${f.message}`, "failed")),
   };

@@ -44,7 +44,7 @@ const STATUS_TEXT = {
 
 export function status(state, message) {
   const line = $("status");
-  line.textContent = message ? `${STATUS_TEXT[state] || state} ${message}` : (STATUS_TEXT[state] || state);
+  line.textContent = message || STATUS_TEXT[state] || state;
   line.dataset.status = state;
 }
 
@@ -54,22 +54,24 @@ export function note(text, kind = "") {
   line.dataset.status = kind;
 }
 
+/** Show (message: string, may be empty) or hide (null) the diverged-run advice. */
 export function diverged(message) {
   const box = $("diverged");
-  if (!message) { box.hidden = true; return; }
+  if (message == null) { box.hidden = true; return; }
   box.hidden = false;
-  box.innerHTML = "";
   const head = document.createElement("strong");
   head.textContent = "Training diverged: the loss became too large or not a number.";
-  const why = document.createElement("p");
-  why.textContent = message;
+  const body = document.createElement("p");
+  body.textContent = message;
   const tips = document.createElement("ul");
-  for (const tip of [
-    "Lower the learning rate, about ten times (each step overshoots the minimum).",
-    "Use a smaller network or add a little L2 regularization.",
-    "Try Adam, which adapts its step size, or a larger batch size for smoother steps.",
-  ]) tips.append(Object.assign(document.createElement("li"), { textContent: tip }));
-  box.append(head, why, tips);
+  if (!message) {
+    for (const tip of [
+      "Lower the learning rate, about ten times: each step overshoots the minimum.",
+      "Use a smaller network or add a little L2 regularization.",
+      "Try Adam, which adapts its step size, or a larger batch size for smoother steps.",
+    ]) tips.append(Object.assign(document.createElement("li"), { textContent: tip }));
+  }
+  box.replaceChildren(head, ...(message ? [body] : [tips]));
 }
 
 /** Enable the buttons that make sense for the run's status (null: no run). */

@@ -49,12 +49,18 @@ def test_add_a_layer_train_and_watch_it_learn(page, server_url, shots):
     assert loss_points(page) > first_points > 0
     expect(page.locator("#c-iteration")).not_to_have_text("0")
     expect(page.locator(".hidden-col").nth(2).locator(".neuron canvas").first).to_be_visible()
-    print(f"\nTrain -> first chart update: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
+    print(f"\nTrain -> first chart update, cold: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
     shots(page, "training.png")
 
     page.click("#stop")
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
     shots(page, "stopped.png")
+
+    page.click("#train")  # the same network again: compiled already
+    page.wait_for_function("() => document.body.dataset.run === 'running' && document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function("() => document.getElementById('loss-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
+    print(f"Train -> first chart update, warm: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
+    page.click("#stop")
 
     origin = urlsplit(server_url).netloc
     outside = [u for u in page.requested if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != origin]
@@ -101,3 +107,26 @@ def test_presets_load_the_lessons(page):
     expect(page.locator(".dataset-card.selected")).to_have_attribute("data-name", "xor")
     expect(page.locator(".hidden-col")).to_have_count(1)
     expect(page.locator("#train")).to_be_enabled()
+
+
+def test_pause_step_resume_and_live_learning_rate(page):
+    page.goto("/#speed=30")
+    expect(page.locator("#train")).to_be_enabled()
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(json.loads(f))))
+    page.click("#train")
+    expect(page.locator("#pause")).to_be_enabled(timeout=SOCKET_TIMEOUT)
+    page.wait_for_function("() => document.getElementById('loss-chart').dataset.updates > 1", timeout=SOCKET_TIMEOUT)
+    page.click("#pause")
+    expect(page.locator("#status")).to_contain_text("Paused")
+    iteration = int(page.inner_text("#c-iteration").replace(",", ""))
+    page.click("#step")
+    expect(page.locator("#c-iteration")).to_have_text(f"{iteration + 1:,}")
+    page.fill("#learning-rate", "0.1")
+    page.press("#learning-rate", "Enter")
+    assert {"action": "set_learning_rate", "value": 0.1} in sent
+    expect(page.locator(".hidden-col")).to_have_count(2)  # a live change does not reset the run
+    page.click("#pause")  # now "Resume"
+    expect(page.locator("#status")).to_contain_text("Training")
+    page.click("#stop")
+    expect(page.locator("#status")).to_contain_text("Stopped")

@@ -28,7 +28,7 @@ const SERIES = {
     layout: {
       ...LAYOUT,
       yaxis: { ...LAYOUT.yaxis, title: { text: "RMSE", font: { size: 11 } }, range: null, tickformat: null, rangemode: "tozero" },
-      yaxis2: { overlaying: "y", side: "right", range: [-0.1, 1.02], tickfont: { size: 10 }, title: { text: "R²", font: { size: 11 } }, showgrid: false },
+      yaxis2: { overlaying: "y", side: "right", range: [-0.1, 1.02], tick0: 0, dtick: 0.25, tickfont: { size: 10 }, title: { text: "R²", font: { size: 11 } }, showgrid: false },
     },
   },
 };

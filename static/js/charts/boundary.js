@@ -8,7 +8,7 @@ const LAYOUT = {
   xaxis: { range: [-6, 6], zeroline: false, showgrid: false, tickfont: { size: 10 }, fixedrange: true },
   yaxis: { range: [-6, 6], zeroline: false, showgrid: false, tickfont: { size: 10 }, fixedrange: true, scaleanchor: "x" },
   showlegend: false,
-  plot_bgcolor: "#fafbfc",
+  plot_bgcolor: "#fff",
   paper_bgcolor: "rgba(0,0,0,0)",
   uirevision: "boundary",
 };
@@ -44,7 +44,7 @@ function heatmap(frame, task, zrange) {
   const values = decodeGrid(frame.data, frame.range);
   let [lo, hi] = zrange || frame.range;
   if (task === "regression") { const m = Math.max(Math.abs(frame.range[0]), Math.abs(frame.range[1]), 1e-6); lo = -m; hi = m; }
-  return { ...base, z: rows(values, n), zmin: lo, zmax: hi, colorscale: DIVERGING, opacity: 0.85 };
+  return { ...base, z: rows(values, n), zmin: lo, zmax: hi, colorscale: DIVERGING, opacity: 0.65 }; // pale, so the points stand out
 }
 
 function scatter(set, task, isTest) {
@@ -58,7 +58,7 @@ function scatter(set, task, isTest) {
     marker: {
       size: 6, color, opacity: 0.95,
       ...(task === "regression" ? { colorscale: DIVERGING, cmin: -m, cmax: m } : {}),
-      line: { width: 1, color: isTest ? "#222" : "#fff" },
+      line: { width: 1, color: isTest ? "#222" : task === "regression" ? "rgba(0,0,0,.35)" : "#fff" },
     },
   };
 }

@@ -26,8 +26,8 @@ export function classColorscale(k) {
   const scale = [];
   for (let c = 0; c < k; c++) {
     const rgb = hexToRgb(CLASS_COLORS[c % CLASS_COLORS.length]);
-    scale.push([c / k, hex(mix([255, 255, 255], rgb, 0.12))]);
-    scale.push([(c + 1) / k - 1e-6, hex(mix([255, 255, 255], rgb, 0.75))]);
+    scale.push([c / k, hex(mix([255, 255, 255], rgb, 0.08))]);
+    scale.push([c === k - 1 ? 1 : (c + 1) / k - 1e-6, hex(mix([255, 255, 255], rgb, 0.55))]);
   }
   return scale;
 }

@@ -21,7 +21,7 @@ export function render(el, context) {
   if (!el._listening) {
     el._listening = true;
     el.append(Object.assign(document.createElement("div"), { className: "neuron-zoom", hidden: true, innerHTML: "<canvas width='40' height='40'></canvas><div class='zoom-label'></div>" }));
-    el.after(Object.assign(document.createElement("div"), { className: "explain", innerHTML: "<span class='muted'>Click a neuron to see its formula with the current numbers.</span>" }));
+    el.after(Object.assign(document.createElement("div"), { className: "explain" }));
     listen(el);
     new ResizeObserver(() => layout(el)).observe(el);
   }
@@ -53,7 +53,8 @@ function layout(el) {
   svg.replaceChildren();
   el._links = [];
   const anchor = (node, side) => {
-    const r = (node.querySelector("canvas") || node).getBoundingClientRect();
+    // Features carry their label to the right of the thumbnail: leave from the label.
+    const r = (node.classList.contains("feature") && side ? node : node.querySelector("canvas") || node).getBoundingClientRect();
     return [(side ? r.right : r.left) - box.left + el.scrollLeft, r.top + r.height / 2 - box.top + el.scrollTop];
   };
   kernels(el).forEach(([sources, targets], k) => {
@@ -162,7 +163,10 @@ const inputName = (el, layer, i) => (layer === 0 ? featureLabel(el._ctx.features
 function explain(el) {
   const panel = el.nextElementSibling;
   if (!panel || !panel.classList.contains("explain")) return;
-  if (!el._selected) return;
+  if (!el._selected) {
+    panel.innerHTML = "<span class='muted'>Click a neuron to see its formula with the current numbers; hover one to see its output large.</span>";
+    return;
+  }
   const [layer, unit] = el._selected;
   const act = el._ctx.activations[layer];
   const f = el._frame;
