@@ -1,6 +1,7 @@
 """Writes: create a run, record its frames as they come, finish it."""
 
 import io
+import logging
 import math
 
 import numpy as np
@@ -11,7 +12,20 @@ from playground import jobs
 from playground.models import Experiment, Run, RunFrame
 from trainer import spec as specs
 
+logger = logging.getLogger(__name__)
 MAX_STEPS_PER_SECOND = 1_000_000
+
+
+def spec_parse(parse, data):
+    """trainer.spec.parse / parse_dataset on untrusted input: a parser bug on some odd
+    value (it should raise SpecError naming the field) becomes a 400, not a 500."""
+    try:
+        return parse(data)
+    except specs.SpecError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        logger.exception("the spec parser failed instead of naming the field")
+        raise specs.SpecError([{"path": "", "message": f"the spec could not be read ({type(exc).__name__}: {exc})"}]) from exc
 
 
 def check_steps_per_second(value):
@@ -29,7 +43,7 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     """Validate the spec (SpecError on any problem), store it as an Experiment with one
     queued Run, and enqueue the training once the rows are committed (the task runs
     on another thread or machine and must see them)."""
-    spec = specs.parse(spec_dict)
+    spec = spec_parse(specs.parse, spec_dict)
     pace = check_steps_per_second(steps_per_second)
     owner = user if user is not None and user.is_authenticated else None
     with transaction.atomic():

@@ -98,14 +98,14 @@ def api_run_detail(request, run_id):
 @require_POST
 @_api
 def api_spec_validate(request):
-    spec = specs.parse(_json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
+    spec = services.spec_parse(specs.parse, _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
     return JsonResponse({"summary": specs.describe(spec)})
 
 
 @require_POST
 @_api
 def api_dataset_preview(request):
-    dataset = specs.parse_dataset(_json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
+    dataset = services.spec_parse(specs.parse_dataset, _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
     return JsonResponse(datasets.points(dataset))
 
 

@@ -160,3 +160,17 @@ def test_page_embeds_the_catalog_and_serves_plotly_from_the_package(client):
 
     found = finders.find("vendor/plotly.min.js")
     assert found and found.endswith("plotly/package_data/plotly.min.js")
+
+
+@pytest.mark.parametrize("url", ["/api/runs/", "/api/specs/validate/"])
+@pytest.mark.parametrize("odd", [{}, [], None, 1e308, True])
+def test_odd_values_anywhere_are_400_never_500(client, small_spec, url, odd):
+    for path in (("layers", 0, "type"), ("layers", 0, "activation"), ("features", 0), ("loss",), ("dataset", "name")):
+        spec = json.loads(json.dumps(small_spec))
+        target = spec
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = odd
+        response = post(client, url, spec)
+        assert response.status_code == 400, (path, odd, response.content)
+        assert response.json()["errors"]

@@ -251,3 +251,28 @@ def test_a_crash_in_the_engine_fails_the_run_and_tells_the_viewer(small_spec, se
     assert done == {"type": "done", "status": "failed", "metrics": {}}
     run.refresh_from_db()
     assert run.status == "failed" and run.message == "RuntimeError: boom" and run.frames.count() == 1
+
+
+@scenario
+async def _one_at_a_time(spec, session_key):
+    first, first_socket = await start(spec, session_key, steps_per_second=200)
+    await until(first_socket, of_type("metrics"))
+    second, second_socket = await start({**spec, "epochs": 5}, session_key)
+    waiting = await second_socket.receive_json_from(timeout=5)
+    await until(first_socket, of_type("metrics"))
+    still_waiting = await second_socket.receive_nothing(timeout=0.5)
+    queued = (await database_sync_to_async(Run.objects.get)(pk=second.pk)).status
+    await first_socket.send_json_to({"action": "stop"})
+    await until(first_socket, is_done)
+    done = await until(second_socket, is_done)
+    for socket in (first_socket, second_socket):
+        await socket.disconnect()
+    return waiting, still_waiting, queued, done
+
+
+def test_runs_beyond_the_limit_wait_queued(small_spec, session_key, settings):
+    settings.PLAYGROUND_MAX_CONCURRENT_RUNS = 1
+    waiting, still_waiting, queued, done = _one_at_a_time(paced(small_spec), session_key)
+    assert waiting == {"type": "status", "status": "queued", "message": None}
+    assert still_waiting and queued == "queued"
+    assert done["status"] == "completed"
