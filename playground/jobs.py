@@ -89,7 +89,7 @@ class _Recorder:
         if kind == "metrics":
             self.seq = seq = self.seq + 1
             services.run_record_metrics(self.run, seq, frame)
-        elif kind in ("boundary", "neurons"):
+        elif kind not in ("status", "error"):  # boundary, neurons, confusion, ...: the latest of each
             self.probes[kind] = frame
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
             services.run_record_progress(self.run, status=frame["status"], message=frame.get("message"))

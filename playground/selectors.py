@@ -35,7 +35,7 @@ def run_history_frames(run):
     Returns (frames, last_seq) so the live stream can skip frames already sent."""
     metrics, last_seq = run_metrics_frames(run)
     frames = [{"type": "status", "status": run.status, "message": run.message or None}, *metrics]
-    frames += [run.probes[kind] for kind in ("boundary", "neurons") if kind in (run.probes or {})]
+    frames += (run.probes or {}).values()  # the latest boundary, neurons, ... frame
     if not run.is_active:
         frames.append({"type": "done", "status": run.status, "metrics": run.final_metrics or {}})
     return frames, last_seq

@@ -98,7 +98,7 @@ def test_frames_arrive_in_order_and_are_stored(small_spec, session_key):
     assert any(f["type"] == "boundary" for f in frames) and any(f["type"] == "neurons" for f in frames)
     assert done["status"] == "completed" and frames[-1] is done
     run.refresh_from_db()
-    assert run.status == "completed" and run.weights and set(run.probes) == {"boundary", "neurons"}
+    assert run.status == "completed" and run.weights and set(run.probes) >= {"boundary", "neurons"}
     stored = list(RunFrame.objects.filter(run=run).values_list("payload", flat=True))
     assert stored == metrics
 
@@ -170,7 +170,10 @@ def test_reconnect_replays_history_then_live_without_gaps_or_repeats(small_spec,
     assert after[0]["type"] == "status"
     # A finished run replays the same curve, its final probes and `done`.
     assert [f for f in replay if f["type"] == "metrics"] == [f for f in after if f["type"] == "metrics"]
-    assert [f["type"] for f in replay[-3:]] == ["boundary", "neurons", "done"]
+    last_metrics = max(i for i, f in enumerate(replay) if f["type"] == "metrics")
+    tail = [f["type"] for f in replay[last_metrics + 1:]]
+    assert tail[-1] == "done" and {"boundary", "neurons"} <= set(tail[:-1])  # the latest probes, once each
+    assert len(tail[:-1]) == len(set(tail[:-1]))
     assert replay[0] == {"type": "status", "status": "completed", "message": None}
 
 
