@@ -15,7 +15,7 @@ import * as network from "./charts/network.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
-const datasetInfo = (name) => catalog.datasets.find((d) => d.name === name) || catalog.datasets[0];
+const datasetInfo = (name) => catalog.datasets.find((d) => d.name === name) || catalog.datasets.find((d) => d.kind === "points");
 const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTest", "view.logScale"]);
 const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
 
@@ -23,8 +23,11 @@ const app = { state: null, summary: null, valid: false, run: null, points: null,
 
 // --- the spec ------------------------------------------------------------------
 
+// This page draws 2-D point datasets; lessons on images or text belong elsewhere.
+const pointPresets = () => (catalog.presets || []).filter((p) => datasetInfo(p.spec.dataset.name).kind === "points");
+
 function defaultState() {
-  const presets = catalog.presets || [];
+  const presets = pointPresets();
   const preset = presets.find((p) => /default/.test(p.name)) || presets[0];
   const spec = preset ? structuredClone(preset.spec) : {
     version: 1, dataset: { name: "circle", noise: 0, samples: 500, test_fraction: 0.5, seed: 0 }, features: ["x1", "x2"],
@@ -340,7 +343,7 @@ function reset() {
 
 function renderPresets() {
   const list = $("presets");
-  list.replaceChildren(...(catalog.presets || []).map((p) => {
+  list.replaceChildren(...pointPresets().map((p) => {
     const b = Object.assign(document.createElement("button"), { type: "button", className: "preset", textContent: p.title, title: p.description });
     b.dataset.name = p.name;
     b.addEventListener("click", () => {

@@ -23,8 +23,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):  # noqa: D103
     db = tmp_path_factory.mktemp("browser") / "db.sqlite3"
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND")}
     env.update(DJANGO_SETTINGS_MODULE="playground.settings.dev", DATABASE_URL=f"sqlite:///{db}", PYTHONUNBUFFERED="1")
@@ -51,8 +51,10 @@ def server_url(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped: Playwright's sync API keeps an event loop in this thread,
+    which async_to_sync in later test modules must not find."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make chromium` (or apt-get install -y chromium) installs it")
     from playwright.sync_api import sync_playwright
