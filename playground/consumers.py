@@ -12,29 +12,34 @@ from trainer import events
 
 
 @database_sync_to_async
-def _load(run_id, user, session_key):
+def _refusal(run_id, user, session_key):
+    """The close code for a viewer who may not watch this run, or None."""
     run = selectors.run_get(run_id)
     if run is None:
-        return 4404, None
-    if not selectors.run_is_owned_by(run, user=user, session_key=session_key):
-        return 4403, None
-    return None, selectors.run_history_frames(run)
+        return 4404
+    return None if selectors.run_is_owned_by(run, user=user, session_key=session_key) else 4403
+
+
+@database_sync_to_async
+def _history(run_id):
+    run = selectors.run_get(run_id)
+    return selectors.run_history_frames(run) if run else ([], 0)  # deleted meanwhile: nothing to replay
 
 
 class RunConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
         session = self.scope.get("session")
-        refused, history = await _load(self.run_id, self.scope.get("user"), session.session_key if session else None)
+        refused = await _refusal(self.run_id, self.scope.get("user"), session.session_key if session else None)
         await self.accept()  # accept first, so the browser sees the close code
         if refused:
             await self.close(code=refused)
             return
         self.group = group_name(self.run_id)
-        # Join before reading history is sent: live frames queue up meanwhile, and
-        # those already in the history (seq <= last_seq) are dropped in frame().
+        # Join, then read the history: frames published meanwhile wait in our channel,
+        # and frame() drops those the history already holds (seq <= last_seq).
         await self.channel_layer.group_add(self.group, self.channel_name)
-        frames, self.last_seq = history
+        frames, self.last_seq = await _history(self.run_id)
         for frame in frames:
             await self.send_frame(frame)
 

@@ -1,5 +1,7 @@
 """The page and the JSON API. Thin: parse the body, call a service or selector, answer."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
@@ -49,6 +51,7 @@ def _session_key(request):
 def _api(view):
     """BadRequest and SpecError become 400s that name the field."""
 
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
@@ -57,7 +60,6 @@ def _api(view):
         except specs.SpecError as exc:
             return JsonResponse({"errors": exc.errors}, status=400)
 
-    wrapped.__name__ = view.__name__
     return wrapped
 
 
