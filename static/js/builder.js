@@ -3,7 +3,7 @@
 // the output layer. It only builds DOM and reports edits; main.js owns the spec.
 import { featureLabel, paintFeature } from "./features.js";
 import { fillSelect, pretty } from "./controls.js";
-import { CLASS_COLORS } from "./charts/colors.js";
+import { CLASS_COLORS } from "./colors.js";
 
 const MAX_SHOWN = 10; // neurons drawn per layer; wider layers show a "+N more" note
 

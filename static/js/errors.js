@@ -29,8 +29,10 @@ export function showErrors(root, list, errors) {
     note.textContent = field ? message : (path ? `${path}: ${message}` : message);
     if (!field) { list.append(note); continue; }
     field.classList.add("invalid");
-    const host = field.closest("label") || field;
-    if (host.matches(".net-col, .dataset-cards")) host.append(note);
-    else host.after(note);
+    // In the network, notes go under the column so the neurons (and their links) stay put.
+    const column = field.closest(".net-col");
+    if (column) column.querySelector(".col-foot").append(note);
+    else if (field.matches(".dataset-cards")) field.append(note);
+    else (field.closest("label") || field).after(note);
   }
 }

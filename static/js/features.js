@@ -1,6 +1,6 @@
 // features.js: the input features over the plane, computed in the browser for
 // the thumbnails of the network's input column. Names are the spec's.
-import { paintGrid } from "./charts/colors.js";
+import { paintGrid } from "./colors.js";
 
 export const FEATURES = {
   "x1": { label: "x₁", f: (a) => a },

@@ -3,6 +3,7 @@
 import * as api from "./api.js";
 import { connect } from "./socket.js";
 import { fromHash, toHash, writeUrl } from "./state.js";
+import { specTools } from "./spec.js";
 import { bindForm, syncForm, fillSelect, pretty } from "./controls.js";
 import { attachBuilder, renderBuilder, showSummary } from "./builder.js";
 import { fetchPoints, markCard, refreshCards, renderCards } from "./data.js";
@@ -15,52 +16,11 @@ import * as network from "./charts/network.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
-const datasetInfo = (name) => catalog.datasets.find((d) => d.name === name) || catalog.datasets.find((d) => d.kind === "points");
+const { taskOf, pointPresets, defaultState, normalize } = specTools(catalog);
 const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTest", "view.logScale"]);
 const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
 
 const app = { state: null, summary: null, valid: false, run: null, points: null, boundary: null };
-
-// --- the spec ------------------------------------------------------------------
-
-// This page draws 2-D point datasets; lessons on images or text belong elsewhere.
-const pointPresets = () => (catalog.presets || []).filter((p) => datasetInfo(p.spec.dataset.name).kind === "points");
-
-function defaultState() {
-  const presets = pointPresets();
-  const preset = presets.find((p) => /default/.test(p.name)) || presets[0];
-  const spec = preset ? structuredClone(preset.spec) : {
-    version: 1, dataset: { name: "circle", noise: 0, samples: 500, test_fraction: 0.5, seed: 0 }, features: ["x1", "x2"],
-    layers: [{ type: "dense", units: 4, activation: "tanh" }, { type: "dense", units: 2, activation: "tanh" }, { type: "dense", units: 1, activation: "tanh" }],
-    loss: "half_mse", optimizer: { name: "sgd", learning_rate: 0.03 }, regularization: { type: "none", rate: 0 }, batch_size: 10, epochs: 100, seed: 0,
-  };
-  return { spec, view: { speed: 200, showTest: false, logScale: false } };
-}
-
-function taskOf(spec) {
-  return datasetInfo(spec.dataset.name).task;
-}
-
-/** Make the spec consistent with its dataset and optimizer; adapt the output layer when the task changes. */
-function normalize(spec, previousTask) {
-  const info = datasetInfo(spec.dataset.name);
-  spec.dataset = { noise: 0, samples: 500, test_fraction: 0.5, seed: 0, ...spec.dataset };
-  spec.regularization ??= { type: "none", rate: 0 };
-  if (info.name === "blobs") spec.dataset.classes ??= info.classes || 3;
-  else delete spec.dataset.classes;
-  const out = spec.layers[spec.layers.length - 1];
-  out.units = info.task === "multiclass" ? spec.dataset.classes : 1;
-  if (previousTask && previousTask !== info.task) {
-    if (info.task === "multiclass") { out.activation = "softmax"; spec.loss = "categorical_crossentropy"; }
-    else if (info.task === "regression") { out.activation = "linear"; if (!/mse|mae/.test(spec.loss)) spec.loss = "mse"; }
-    else if (out.activation === "softmax" || out.activation === "linear") { out.activation = "sigmoid"; spec.loss = "binary_crossentropy"; }
-  }
-  const knobs = catalog.optimizers[spec.optimizer.name] || {};
-  for (const key of Object.keys(spec.optimizer)) {
-    if (key !== "name" && key !== "learning_rate" && !(key in knobs)) delete spec.optimizer[key];
-  }
-  return spec;
-}
 
 // --- validation ----------------------------------------------------------------
 
@@ -79,9 +39,12 @@ async function validate() {
   if (result.aborted) return;
   app.valid = result.ok;
   app.summary = result.ok ? result.body.summary : null;
+  showSummary($("network"), app.summary);
   if (result.ok) clearErrors(document.body, $("spec-errors"));
   else showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
-  showSummary($("network"), app.summary);
+  const line = $("status");
+  if (!app.run && !app.valid) panel.note("Fix the settings marked in red, then press Train.", "invalid");
+  else if (!app.run && line.dataset.status === "invalid") panel.note("Ready. Press Train.");
   $("total-params").textContent = app.summary ? `${app.summary.total_params.toLocaleString()} parameters` : "";
   panel.buttons(app.run && app.run.status, app.valid);
 }

@@ -1,6 +1,6 @@
 // boundary.js: the decision boundary as a Plotly heatmap under the data points.
 // update(el, {boundary, points, showTest, task, zrange}) redraws from the payload alone.
-import { DIVERGING, CLASS_COLORS, classColorscale } from "./colors.js";
+import { DIVERGING, CLASS_COLORS, classColorscale } from "../colors.js";
 import { decodeBytes, decodeGrid } from "../socket.js";
 
 const LAYOUT = {

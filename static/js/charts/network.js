@@ -3,7 +3,7 @@
 // sign, thickness by size), a large view on hover and the formula on click.
 // render(el, {features, activations, task}) after the columns are built;
 // update(el, {neurons}) or update(el, {boundary, zrange}) as frames arrive.
-import { BLUE, ORANGE, paintGrid } from "./colors.js";
+import { BLUE, ORANGE, paintGrid } from "../colors.js";
 import { decodeGrid } from "../socket.js";
 import { featureLabel, paintFeature } from "../features.js";
 

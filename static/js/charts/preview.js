@@ -1,6 +1,6 @@
 // preview.js: a dataset card's small scatter plot on a canvas.
 // update(el, {train, test, extent}) draws the train points (test ones fainter).
-import { CLASS_COLORS, diverging } from "./colors.js";
+import { CLASS_COLORS, diverging } from "../colors.js";
 
 export function render(el) {
   const canvas = document.createElement("canvas");
