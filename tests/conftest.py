@@ -1,11 +1,18 @@
 """Shared fixtures: small specs and (for the web side) a fresh in-memory channel layer per test."""
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "trainer" / "examples"
+ROOT_DIR = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT_DIR / "trainer" / "examples"
 
 
 def example_spec(name):
@@ -19,3 +26,41 @@ def small_spec():
     spec["dataset"].update(samples=200, test_fraction=0.5)
     spec["epochs"] = 20
     return spec
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server_url(tmp_path_factory):
+    """`manage.py runserver` (daphne: HTTP, static files, websockets) in a subprocess, as `make run`
+    serves it, on a free port with a fresh SQLite file. pytest-django's live_server speaks no websockets."""
+    tmp_path = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings.dev",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}", "PYTHONUNBUFFERED": "1"}
+    for name in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND"):  # the embedded default, whatever the shell says
+        env.pop(name, None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT_DIR, env=env, check=True,
+                   capture_output=True, timeout=60)
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                              cwd=ROOT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/catalog/", timeout=1)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()

@@ -4,54 +4,14 @@ with a session cookie and CSRF token, frames received over a real websocket."""
 import asyncio
 import http.cookiejar
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import websockets
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(90)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def live_server_url(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings.dev",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}", "PYTHONUNBUFFERED": "1"}
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=60)
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/catalog/", timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 def create_run(url, spec, steps_per_second):
