@@ -157,14 +157,12 @@ function onField(path, value) {
     renderKnobs();
   }
   if (path.startsWith("spec.dataset.")) {
-    const before = spec.layers[spec.layers.length - 1].units + spec.layers[spec.layers.length - 1].activation;
     normalize(spec, app.previousTask);
     app.previousTask = taskOf(spec);
-    rebuild = before !== spec.layers[spec.layers.length - 1].units + spec.layers[spec.layers.length - 1].activation;
+    rebuild = path === "spec.dataset.name" || path === "spec.dataset.classes"; // the output layer follows the dataset
     refreshPoints();
     if (path !== "spec.dataset.name") refreshAllCards();
   }
-  if (path === "spec.layers") rebuild = true;
   specEdited({ rebuild });
 }
 
@@ -274,13 +272,23 @@ function openSocket(run) {
   });
 }
 
+/**
+ * Create a run and watch it. paused: Step from idle, so start at one step a
+ * second (the pause lands after about one step), step once, then restore the speed.
+ */
 async function startRun({ paused = false } = {}) {
+  if (app.starting) return;
+  app.starting = true;
+  $("train").disabled = $("step").disabled = true;
   abandonRun("");
   clearOutputs();
   panel.note("Starting…");
   const pressedAt = performance.now();
-  const result = await api.createRun(app.state.spec, app.state.view.speed ?? null);
+  const speed = app.state.view.speed ?? null;
+  const result = await api.createRun(app.state.spec, paused ? 1 : speed);
+  app.starting = false;
   if (!result.ok) {
+    panel.buttons(null, app.valid);
     showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
     panel.note("The server did not start the run: see the messages in red.", "failed");
     return;
@@ -288,7 +296,7 @@ async function startRun({ paused = false } = {}) {
   const run = { id: result.body.id, ws: result.body.ws, status: "queued", pressedAt, firstUpdateMs: null, retries: 0, last: null };
   app.run = run;
   openSocket(run);
-  if (paused) { run.socket.send("pause"); run.socket.send("step"); }
+  if (paused) { run.socket.send("pause"); run.socket.send("step"); run.socket.send("set_speed", speed); }
   panel.buttons(run.status, app.valid);
 }
 
