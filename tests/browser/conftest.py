@@ -1,54 +1,13 @@
-"""A real server (Django's runserver under daphne: HTTP, static files and
-websockets) on a free port with a fresh SQLite file, and Debian's Chromium
-driven by Playwright. pytest-django's live_server speaks no websockets."""
+"""Debian's Chromium driven by Playwright against the real server
+(tests/conftest.py's live_server_url: daphne, static files, websockets)."""
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory):  # noqa: D103
-    db = tmp_path_factory.mktemp("browser") / "db.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND")}
-    env.update(DJANGO_SETTINGS_MODULE="playground.settings.dev", DATABASE_URL=f"sqlite:///{db}", PYTHONUNBUFFERED="1")
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = open(db.parent / "server.log", "w")
-    proc = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/catalog/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start; see {log.name}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +25,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server_url):
+def page(browser, live_server_url):
     """A fresh page that records every URL it requests (page.requested)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=server_url)
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=live_server_url)
     pg = context.new_page()
     pg.requested = []
     pg.errors = []

@@ -21,7 +21,7 @@ def loss_points(page):
     return page.evaluate("() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0)")
 
 
-def test_add_a_layer_train_and_watch_it_learn(page, server_url, shots):
+def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     page.goto("/")
     expect(page.locator("#train")).to_be_enabled()  # the debounced validation answered
     expect(page.locator(".hidden-col")).to_have_count(2)
@@ -62,7 +62,7 @@ def test_add_a_layer_train_and_watch_it_learn(page, server_url, shots):
     print(f"Train -> first chart update, warm: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
     page.click("#stop")
 
-    origin = urlsplit(server_url).netloc
+    origin = urlsplit(live_server_url).netloc
     outside = [u for u in page.requested if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != origin]
     assert outside == [], f"the page requested resources from outside the server: {outside}"
     assert any(u.startswith("ws://") for u in page.requested)
