@@ -5,9 +5,12 @@ noise as a fraction) so its pictures and numbers can be compared with ours;
 `moons` and `blobs` are added in the same coordinates. NumPy only: the web
 side imports this module for previews.
 """
+import base64
 from dataclasses import dataclass
 
 import numpy as np
+
+from trainer import images
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of every 2-D set
 
@@ -22,6 +25,10 @@ class DatasetInfo:
     task: str  # "binary" | "multiclass" | "regression"
     description: str
     classes: int | None = None  # for classification; blobs chooses it per spec
+    input_shape: tuple = (2,)  # raw input; (height, width, channels) for images
+    class_names: tuple = ()
+    default_samples: int = 500
+    max_samples: int | None = None  # None: the spec's general limit
 
 
 BUILTIN = {
@@ -35,6 +42,10 @@ BUILTIN = {
         DatasetInfo("blobs", "Blobs", "points", "multiclass", "3 to 5 Gaussian clouds, one class each (softmax output).", 3),
         DatasetInfo("plane", "Plane", "points", "regression", "A tilted plane: the target grows with x1 + x2."),
         DatasetInfo("multi_gauss", "Multi Gaussian", "points", "regression", "Six bumps of alternating sign."),
+        DatasetInfo("digits", "Handwritten digits", "images", "multiclass", "scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes.",
+                    10, (8, 8, 1), tuple("0123456789"), 1797, 1797),
+        DatasetInfo("shapes", "Shapes", "images", "multiclass", "Generated 28×28 circles, squares, triangles and lines of jittered size and position.",
+                    4, (28, 28, 1), ("circle", "square", "triangle", "line"), 2000, 6000),
     ]
 }
 
@@ -141,10 +152,11 @@ GENERATORS = {
 
 @dataclass(frozen=True)
 class Split:
-    """Raw 2-D points and targets, split into train and test. Targets are class
-    indices (int32) for classification and floats for regression."""
+    """Raw inputs and targets, split into train and test. Inputs are (n, 2)
+    points or (n, height, width, channels) images; targets are class indices
+    (int32) for classification and floats for regression."""
 
-    x_train: np.ndarray  # (n_train, 2)
+    x_train: np.ndarray  # (n_train, 2) or (n_train, h, w, c)
     y_train: np.ndarray  # (n_train,)
     x_test: np.ndarray  # (n_test, 2)
     y_test: np.ndarray  # (n_test,)
@@ -160,17 +172,36 @@ def generate(dataset):
     rng = np.random.default_rng(dataset.seed)
     if dataset.name == "blobs":
         xy, y = _blobs(rng, dataset.samples, dataset.noise, dataset.classes)
+    elif dataset.name == "digits":
+        xy, y = images.digits()
+        xy, y = xy[: dataset.samples], y[: dataset.samples]
+        xy = np.clip(xy + rng.normal(0, 1, xy.shape).astype(np.float32) * dataset.noise, 0, 1) if dataset.noise else xy
+    elif dataset.name == "shapes":
+        xy, y = images.shapes(rng, dataset.samples, dataset.noise)
     else:
         xy, y = GENERATORS[dataset.name](rng, dataset.samples, dataset.noise)
-    order = rng.permutation(dataset.samples)
+    order = rng.permutation(len(xy))
     xy, y = xy[order].astype(np.float32), y[order]
     n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
     return Split(xy[:n_train], y[:n_train], xy[n_train:], y[n_train:])
 
 
-def points(dataset):
-    """The preview the page plots: raw points, labels and the plane's extent."""
+def network_inputs(x, features):
+    """Raw inputs -> what the first layer sees: expanded features for points, images as they are."""
+    return expand_features(x, features) if x.ndim == 2 else x.astype(np.float32)
+
+
+def points(dataset, image_count=32):
+    """The preview the page shows: raw points, labels and the plane's extent;
+    for image sets, the first training images (uint8, base64) with labels."""
     split = generate(dataset)
+    if split.x_train.ndim == 4:
+        shown = split.x_train[:image_count]
+        return {
+            "kind": "images", "shape": list(shown.shape[1:]), "class_names": list(dataset.info.class_names),
+            "images": [base64.b64encode((img * 255).round().astype(np.uint8).tobytes()).decode("ascii") for img in shown],
+            "labels": split.y_train[:image_count].tolist(), "n_train": len(split.y_train), "n_test": len(split.y_test),
+        }
     return {
         "train": {"x": split.x_train.round(4).tolist(), "y": split.y_train.tolist()},
         "test": {"x": split.x_test.round(4).tolist(), "y": split.y_test.tolist()},

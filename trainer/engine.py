@@ -21,6 +21,7 @@ from trainer.activations import SYMMETRIC, step as step_fn
 from trainer.losses import LOSSES
 
 MAX_CHUNK = 16384  # most steps one call may run; the loss buffer has this length
+DROPOUT_STREAM = 2**31 - 1  # fold_in tag for dropout keys; epochs (the shuffle stream) never reach it
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class Model:
     def is_perceptron(self):
         return len(self.layers) == 1 and self.out_activation == "step"
 
+    @property
+    def has_dropout(self):
+        return any(layer.type == "dropout" for layer in self.layers)
+
 
 def encode_targets(model, y):
     """Dataset targets (class indices or values, shape (n,)) -> (n, outputs) float32."""
@@ -75,13 +80,13 @@ def predict_class(model, out):
 
 def to_device(model, split, features):
     """A datasets.Split -> dict of device arrays, features expanded and targets encoded."""
-    from trainer.datasets import expand_features
+    from trainer.datasets import network_inputs
 
     return {
-        "x_train": jnp.asarray(expand_features(split.x_train, features)),
+        "x_train": jnp.asarray(network_inputs(split.x_train, features)),
         "t_train": jnp.asarray(encode_targets(model, split.y_train)),
         "y_train": jnp.asarray(split.y_train),
-        "x_test": jnp.asarray(expand_features(split.x_test, features)),
+        "x_test": jnp.asarray(network_inputs(split.x_test, features)),
         "t_test": jnp.asarray(encode_targets(model, split.y_test)),
         "y_test": jnp.asarray(split.y_test),
     }
@@ -97,9 +102,9 @@ def _penalty(model, params):
     return reg.rate * sum(0.5 * (k * k).sum() for k in kernels)
 
 
-def _data_loss(model, params, x, t):
+def _data_loss(model, params, x, t, key=None, train=False):
     """Per-sample loss (n,) and the network output (n, outputs)."""
-    z, a = L.apply_stack(model.layers, params, x)[-1]
+    z, a = L.apply_stack(model.layers, params, x, key, train)[-1]
     return LOSSES[model.loss](z, model.out_activation, t), a
 
 
@@ -107,14 +112,14 @@ def _masked_mean(values, mask):
     return values.mean() if mask is None else (values * mask).sum() / mask.sum()
 
 
-def _objective(model, params, x, t, mask):
+def _objective(model, params, x, t, mask, key=None):
     """What the optimizer descends: mean loss over the batch (mask: None, or 0
     for the padding of a short last batch) + regularization.
 
     For the perceptron, the surrogate -(t - step(z))·z has exactly the gradient
     of Rosenblatt's rule, w <- w + lr·(t - y)·x (averaged over the batch).
     """
-    per_sample, _ = _data_loss(model, params, x, t)
+    per_sample, _ = _data_loss(model, params, x, t, key, train=True)
     data = _masked_mean(per_sample, mask)
     if model.is_perceptron:
         z, _ = L.apply_stack(model.layers, params, x)[-1]
@@ -173,10 +178,11 @@ def compiled(model):
         perm = jnp.argsort(jax.random.bits(jax.random.fold_in(state["shuffle_key"], epoch), (n,))).astype(jnp.int32)
         return jnp.concatenate([perm, jnp.zeros(spe * bs - n, perm.dtype)]).reshape(spe, bs)
 
-    def sgd_step(carry, batch):
+    def sgd_step(carry, batch, state):
         params, opt_state = carry
-        x, t, m = batch
-        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m if padded else None), has_aux=True)(params)
+        x, t, m, step = batch
+        key = jax.random.fold_in(jax.random.fold_in(state["shuffle_key"], DROPOUT_STREAM), step) if model.has_dropout else None
+        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m if padded else None, key), has_aux=True)(params)
         updates, opt_state = opt.update(grads, opt_state, params)
         return (jax.tree.map(lambda p, u: p + u, params, updates), opt_state), loss
 
@@ -185,8 +191,8 @@ def compiled(model):
         def one_epoch(e, carry):
             state, buf = carry
             idx = epoch_order(state, state["step"] // spe)
-            batches = (data["x_train"][idx], data["t_train"][idx], mask)
-            (params, opt_state), losses = jax.lax.scan(sgd_step, (state["params"], state["opt_state"]), batches)
+            batches = (data["x_train"][idx], data["t_train"][idx], mask, state["step"] + jnp.arange(spe))
+            (params, opt_state), losses = jax.lax.scan(lambda c, b: sgd_step(c, b, state), (state["params"], state["opt_state"]), batches)
             state = dict(state, params=params, opt_state=opt_state, step=state["step"] + spe)
             return state, buf.at[e].set(losses)
 
@@ -200,8 +206,8 @@ def compiled(model):
         def body(i, carry):
             state, buf = carry
             row = start + i
-            batch = (data["x_train"][idx[row]], data["t_train"][idx[row]], mask[row])
-            (params, opt_state), loss = sgd_step((state["params"], state["opt_state"]), batch)
+            batch = (data["x_train"][idx[row]], data["t_train"][idx[row]], mask[row], state["step"])
+            (params, opt_state), loss = sgd_step((state["params"], state["opt_state"]), batch, state)
             return dict(state, params=params, opt_state=opt_state, step=state["step"] + 1), buf.at[i].set(loss)
 
         return jax.lax.fori_loop(0, steps, body, (state, jnp.zeros(spe, jnp.float32)))
@@ -219,11 +225,14 @@ def compiled(model):
 
     @jax.jit
     def evaluate(params, data):
-        """Full-set metrics (no dropout): {"train": {...}, "test": {...}}."""
-        return {
+        """Full-set metrics (no dropout): ({"train": {...}, "test": {...}},
+        the test set's predicted classes (or outputs, for regression))."""
+        metrics = {
             "train": metrics_on(params, data["x_train"], data["t_train"], data["y_train"]),
             "test": metrics_on(params, data["x_test"], data["t_test"], data["y_test"]),
         }
+        out = L.apply_stack(model.layers, params, data["x_test"])[-1][1]
+        return metrics, out[:, 0] if model.task == "regression" else predict_class(model, out)
 
     @jax.jit
     def forward(params, x):

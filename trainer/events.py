@@ -40,6 +40,22 @@ def neurons(payload):
     return {"type": "neurons", **payload}
 
 
+def filters(payload):
+    return {"type": "filters", **payload}
+
+
+def feature_maps(payload):
+    return {"type": "feature_maps", **payload}
+
+
+def confusion(payload):
+    return {"type": "confusion", **payload}
+
+
+def predictions(payload):
+    return {"type": "predictions", **payload}
+
+
 def done(state, final_metrics):
     assert state in FINAL, state
     return {"type": "done", "status": state, "metrics": final_metrics}

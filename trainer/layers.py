@@ -1,9 +1,10 @@
 """Layers as pure (init, apply) pairs, after JAX's stax.
 
 `init(layer, key, in_shape) -> params` builds arrays of the shapes that
-`spec` inferred; `apply(layer, params, x) -> (z, a)` returns the
+`spec` inferred; `apply(layer, params, x, key, train) -> (z, a)` returns the
 pre-activation and the activation, so losses can work from logits and probes
-can show every unit. New layer types add one entry to each table.
+can show every unit. Images are NHWC. New layer types add one entry to each
+table.
 """
 import jax
 import jax.numpy as jnp
@@ -22,7 +23,8 @@ _KERAS_INITS = {
 
 
 def initializer(spec_init):
-    """spec.Initializer -> fn(key, shape) with Keras' semantics."""
+    """spec.Initializer -> fn(key, shape) with Keras' semantics (conv kernels
+    are (kh, kw, in, out), so fan-in/out count the receptive field as Keras does)."""
     o = dict(spec_init.options)
     if spec_init.name == "random_uniform":
         return lambda key, shape: jax.random.uniform(key, shape, jnp.float32, o["minval"], o["maxval"])
@@ -34,7 +36,7 @@ def initializer(spec_init):
     return lambda key, shape: init(key, shape, jnp.float32)
 
 
-def init_dense(layer, key, in_shape):
+def init_weighted(layer, key, in_shape):
     _, shapes = layer.shapes(in_shape)
     k_kernel, k_bias = jax.random.split(key)
     return {
@@ -43,28 +45,89 @@ def init_dense(layer, key, in_shape):
     }
 
 
-def apply_dense(layer, params, x):
+def apply_dense(layer, params, x, key, train):
     z = x @ params["kernel"] + params["bias"]
     return z, ACTIVATIONS[layer.activation](z)
 
 
-INIT = {"dense": init_dense}
-APPLY = {"dense": apply_dense}
+def _pad_same(size, kernel, stride):
+    """TensorFlow's 'same' padding along one axis: (before, after)."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def _windows(x, k, stride, padding, fill=0.0):
+    """The k*k strided views of x that a conv or pool window covers:
+    (k*k, n, oh, ow, c), in (kh, kw) order. 'same' pads with `fill`."""
+    _, h, w, _ = x.shape
+    if padding == "same":
+        x = jnp.pad(x, ((0, 0), _pad_same(h, k, stride), _pad_same(w, k, stride), (0, 0)), constant_values=fill)
+    oh, ow = (x.shape[1] - k) // stride + 1, (x.shape[2] - k) // stride + 1
+    return jnp.stack([x[:, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride, :]
+                      for i in range(k) for j in range(k)])
+
+
+def patches(x, k, stride, padding):
+    """im2col: (n, h, w, c) -> (n, oh, ow, k*k*c), patch order (kh, kw, c).
+
+    A conv is then one matmul, which on small images runs ~2.5x faster here
+    than XLA's convolution (PERFORMANCE.md)."""
+    return jnp.concatenate(list(_windows(x, k, stride, padding)), axis=-1)
+
+
+def apply_conv2d(layer, params, x, key, train):
+    kernel = params["kernel"]
+    z = patches(x, layer.kernel_size, layer.strides, layer.padding) @ kernel.reshape(-1, kernel.shape[-1]) + params["bias"]
+    return z, ACTIVATIONS[layer.activation](z)
+
+
+def apply_pool(layer, params, x, key, train):
+    """Pooling over stacked strided views: its gradient is elementwise, where
+    XLA's reduce_window max back-propagates through a slow select-and-scatter."""
+    k, s = layer.pool_size, layer.stride
+    if layer.type == "maxpool2d":
+        y = _windows(x, k, s, layer.padding, -jnp.inf).max(axis=0)
+    else:  # Keras averages over the window's real pixels only, at 'same' borders too
+        count = _windows(jnp.ones_like(x[:1, ..., :1]), k, s, layer.padding).sum(axis=0)
+        y = _windows(x, k, s, layer.padding).sum(axis=0) / count
+    return y, y
+
+
+def apply_flatten(layer, params, x, key, train):
+    y = x.reshape(x.shape[0], -1)
+    return y, y
+
+
+def apply_dropout(layer, params, x, key, train):
+    """Inverted dropout: scaled in training so evaluation needs nothing."""
+    if not train or layer.rate == 0:
+        return x, x
+    keep = jax.random.bernoulli(key, 1 - layer.rate, x.shape)
+    y = jnp.where(keep, x / (1 - layer.rate), 0.0)
+    return y, y
+
+
+INIT = {"dense": init_weighted, "conv2d": init_weighted}
+APPLY = {"dense": apply_dense, "conv2d": apply_conv2d, "maxpool2d": apply_pool, "avgpool2d": apply_pool,
+         "flatten": apply_flatten, "dropout": apply_dropout}
 
 
 def init_stack(layers, key, in_shape):
-    """The whole stack's params: a list of dicts, one per layer."""
+    """The whole stack's params: a list of dicts, one per layer ({} if it has none)."""
     params = []
     for layer, k in zip(layers, jax.random.split(key, len(layers))):
-        params.append(INIT[layer.type](layer, k, in_shape))
+        params.append(INIT[layer.type](layer, k, in_shape) if layer.type in INIT else {})
         in_shape, _ = layer.shapes(in_shape)
     return params
 
 
-def apply_stack(layers, params, x):
-    """x -> [(z, a) of every layer]; the last pair is the network's output."""
+def apply_stack(layers, params, x, key=None, train=False):
+    """x -> [(z, a) of every layer]; the last pair is the network's output.
+    key: a PRNG key, needed only when train is True and the stack has dropout."""
     outputs = []
-    for layer, p in zip(layers, params):
-        z, x = APPLY[layer.type](layer, p, x)
+    for i, (layer, p) in enumerate(zip(layers, params)):
+        layer_key = jax.random.fold_in(key, i) if key is not None else None
+        z, x = APPLY[layer.type](layer, p, x, layer_key, train)
         outputs.append((z, x))
     return outputs

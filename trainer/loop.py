@@ -128,15 +128,16 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
             "samples_seen": (step // spe) * model.n_train + (step % spe) * model.batch_size,
         }
 
-    def send_frame(evaluation, now):
+    def send_frame(evaluated, now):
         nonlocal pending, last_frame, frames_sent
+        evaluation, test_pred = evaluated
         losses = np.concatenate(pending) if pending else np.zeros(0)
         elapsed = max(now - last_frame, 1e-9)
         emit(events.metrics(_bin(losses, step - len(losses)), counters(), evaluation,
                             engine.learning_rate(state), round(len(losses) / elapsed, 1)))
         if frames_sent % PROBE_EVERY == 0:
-            emit(events.boundary(probes.boundary(model, forward, state["params"], spec.features)))
-            emit(events.neurons(probes.neurons(model, forward, state["params"], spec.features)))
+            for frame in probe_frames(spec, model, forward, state["params"], data, test_pred):
+                emit(frame)
         pending, last_frame, frames_sent = [], now, frames_sent + 1
 
     while step < total:
@@ -151,7 +152,7 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
         single = ctl.paused and ctl.single_steps > 0
         if ctl.paused and not single:
             if pending:
-                send_frame(_floats(evaluate(state["params"], data)), clock())
+                send_frame(_evaluate(evaluate, state, data), clock())
             emit(events.status("paused"))
             while ctl.paused and not ctl.stop and ctl.single_steps == 0:
                 ctl.read(timeout=0.5)
@@ -191,10 +192,12 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
         due = single or now - last_frame >= frame_interval or step >= total
         evaluation = None
         if due or (per_epoch and step % spe == 0):
-            evaluation = _floats(evaluate(state["params"], data))
-            stop_message = _stop_rule(rules, evaluation["test"]["loss"], step // spe, best)
-            if evaluation["test"]["loss"] < best[0]:
-                best = (evaluation["test"]["loss"], step // spe)
+            evaluation = _evaluate(evaluate, state, data)
+            test_loss = evaluation[0]["test"]["loss"]
+            test_loss = math.inf if test_loss is None else test_loss
+            stop_message = _stop_rule(rules, test_loss, step // spe, best)
+            if test_loss < best[0]:
+                best = (test_loss, step // spe)
             if stop_message:
                 outcome, message = "completed", stop_message
                 send_frame(evaluation, now)
@@ -234,9 +237,27 @@ def _stop_rule(rules, test_loss, epoch, best):
     return None
 
 
-def _floats(evaluation):
-    """Device scalars -> JSON-safe floats (NaN and inf become None)."""
-    return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, jax.device_get(evaluation))
+def _evaluate(evaluate, state, data):
+    """engine's evaluate -> (metrics as JSON-safe floats, NaN and inf as None; test predictions)."""
+    metrics, test_pred = jax.device_get(evaluate(state["params"], data))
+    return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics), test_pred
+
+
+def probe_frames(spec, model, forward, params, data, test_pred):
+    """The pictures that fit this model: boundary and neurons for 2-D points;
+    filters, feature maps and a strip of predictions for images; a confusion
+    matrix for every classifier."""
+    info = spec.dataset.info
+    if info.kind == "points":
+        yield events.boundary(probes.boundary(model, forward, params, spec.features))
+        yield events.neurons(probes.neurons(model, forward, params, spec.features))
+    else:
+        if any(layer.type == "conv2d" for layer in spec.layers):
+            yield events.filters(probes.filters(spec, params))
+            yield events.feature_maps(probes.feature_maps(spec, forward, params, data["x_test"], data["y_test"][0]))
+        yield events.predictions(probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
+    if model.task != "regression":
+        yield events.confusion(probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
 
 
 def _finish(spec, model, forward, evaluate, state, data, outcome, message, step, pending, steps_per_second, emit, send_frame, clock):
@@ -244,14 +265,14 @@ def _finish(spec, model, forward, evaluate, state, data, outcome, message, step,
     final = {"status": outcome, "epochs": step // spe, "steps": step,
              "steps_per_second": round(steps_per_second, 1) if steps_per_second else None}
     if outcome != "diverged":
-        evaluation = _floats(evaluate(state["params"], data))
+        evaluated = _evaluate(evaluate, state, data)
         if pending:
-            send_frame(evaluation, clock())
-        test, train = evaluation["test"], evaluation["train"]
+            send_frame(evaluated, clock())
+        test, train = evaluated[0]["test"], evaluated[0]["train"]
         final.update(train_loss=train["loss"], test_loss=test["loss"], train_accuracy=train.get("accuracy"),
                      test_accuracy=test.get("accuracy"), test_rmse=test.get("rmse"), test_r2=test.get("r2"))
-        emit(events.boundary(probes.boundary(model, forward, state["params"], spec.features)))
-        emit(events.neurons(probes.neurons(model, forward, state["params"], spec.features)))
+        for frame in probe_frames(spec, model, forward, state["params"], data, evaluated[1]):
+            emit(frame)
     else:
         final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
     emit(events.status(outcome, message))

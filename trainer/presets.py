@@ -15,6 +15,9 @@ _TITLES = {
     "spiral_deep": ("Spiral, deep ReLU net", "Six hidden ReLU layers of 8 units, all seven input features, Adam: enough depth to wind around a spiral."),
     "blobs_softmax": ("Four blobs, softmax", "A multi-class problem: one output unit per class, softmax and categorical cross-entropy."),
     "regression_plane": ("Regression on a plane", "A linear target: one hidden layer, mean squared error, RMSE and R²."),
+    "digits_cnn": ("Digits, small CNN", "8 filters of 3×3 (same padding) → ReLU → max-pool 2 → flatten → 10-way softmax on scikit-learn's 8×8 digits."),
+    "digits_dense": ("Digits, dense only", "The same digits through flatten → 32 ReLU units → softmax: compare with the CNN."),
+    "shapes_cnn": ("Shapes, two conv layers", "28×28 circles, squares, triangles and lines: two conv + pool stages, dropout, softmax. Watch the edge filters form."),
 }
 
 

@@ -63,7 +63,9 @@ def neurons(model, forward, params, features, size=NEURON_SIZE):
     """The `neurons` frame payload: hidden units' grids plus all weights."""
     acts = forward(params, grid_inputs(features, size))[:-1]
     layers = []
-    for a in acts:
+    for layer, a in zip(model.layers, acts):
+        if layer.type != "dense":
+            continue  # dropout repeats its input at evaluation
         a = np.asarray(a)
         lo, hi = _output_range_of(a)
         layers.append({"range": [lo, hi], "units": [quantize(a[:, j], lo, hi)[0] for j in range(a.shape[1])]})
@@ -84,3 +86,45 @@ def _output_range_of(a):
 def weights(params, layer_names):
     """Flat {"<layer>.<param>": array} for np.savez."""
     return {f"{name}.{k}": np.asarray(v) for name, p in zip(layer_names, params) for k, v in p.items()}
+
+
+def filters(spec, params):
+    """The `filters` payload: every conv layer's kernels, one k×k picture per
+    filter (averaged over input channels), as plain numbers."""
+    out = []
+    for i, (layer, p) in enumerate(zip(spec.layers, params)):
+        if layer.type == "conv2d":
+            k = np.asarray(p["kernel"]).mean(axis=2)  # (k, k, filters)
+            out.append({"layer": i, "kernel_size": layer.kernel_size,
+                        "filters": [k[:, :, f].round(4).tolist() for f in range(k.shape[2])]})
+    return {"layers": out}
+
+
+def feature_maps(spec, forward, params, x, label, sample=0):
+    """The `feature_maps` payload: one test sample through every conv and pool layer."""
+    acts = forward(params, x[sample:sample + 1])
+    image = np.asarray(x[sample]).mean(axis=2)
+    layers = []
+    for i, (layer, a) in enumerate(zip(spec.layers, acts)):
+        if layer.type in ("conv2d", "maxpool2d", "avgpool2d"):
+            a = np.asarray(a[0])
+            lo, hi = float(a.min()), float(a.max())
+            layers.append({"layer": i, "type": layer.type, "shape": list(a.shape), "range": [lo, hi],
+                           "maps": [quantize(a[:, :, c], lo, hi)[0] for c in range(a.shape[2])]})
+    return {"sample": sample, "label": int(label), "input": quantize(image, 0.0, 1.0)[0],
+            "input_shape": list(image.shape), "layers": layers}
+
+
+def confusion(y_true, y_pred, classes, class_names=()):
+    """The `confusion` payload: matrix[true][predicted] over the test set."""
+    matrix = np.zeros((classes, classes), int)
+    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return {"classes": classes, "labels": list(class_names) or [str(c) for c in range(classes)], "matrix": matrix.tolist()}
+
+
+def predictions(x, y_true, y_pred, class_names, count=16):
+    """The `predictions` payload: a strip of test images with predicted and true labels."""
+    shown = np.asarray(x[:count]).mean(axis=3)
+    return {"shape": list(shown.shape[1:]), "images": [quantize(img, 0.0, 1.0)[0] for img in shown],
+            "true": [int(v) for v in y_true[:count]], "predicted": [int(v) for v in y_pred[:count]],
+            "labels": list(class_names)}

@@ -30,7 +30,7 @@ OPTIMIZERS = {  # name -> knobs with defaults, passed to the optax recipe of the
     "adamw": {"b1": 0.9, "b2": 0.999, "eps": 1e-8, "weight_decay": 1e-4},
 }
 LIMITS = {
-    "layers": 16, "units": 512, "params": 2_000_000, "epochs": 10_000, "batch_size": 1024,
+    "layers": 16, "units": 512, "filters": 128, "kernel_size": 11, "params": 2_000_000, "epochs": 10_000, "batch_size": 1024,
     "samples": (20, 5000), "steps": 5_000_000, "learning_rate": (1e-7, 1e4), "blob_classes": (3, 5),
 }
 
@@ -85,7 +85,75 @@ class Dense:
         return (self.units,), {"kernel": (in_shape[0], self.units), "bias": (self.units,)}
 
 
-LAYER_TYPES = {"dense": Dense}
+def _keras_size(size, kernel, stride, padding):
+    """Keras' output length of a conv or pool along one axis."""
+    return -(-size // stride) if padding == "same" else (size - kernel) // stride + 1
+
+
+def _need_image(kind, in_shape):
+    if len(in_shape) != 3:
+        raise ValueError(f"{kind} needs an image input (height, width, channels) but gets shape {list(in_shape)}; "
+                         "conv and pooling layers go before flatten")
+
+
+@dataclass(frozen=True)
+class Conv2D:
+    filters: int
+    kernel_size: int = 3
+    strides: int = 1
+    padding: str = "valid"
+    activation: str = "linear"
+    kernel_initializer: Initializer = Initializer("glorot_uniform")
+    bias_initializer: Initializer = Initializer("zeros")
+    type: str = field(default="conv2d", init=False)
+
+    def shapes(self, in_shape):
+        _need_image("conv2d", in_shape)
+        h, w, c = in_shape
+        k = self.kernel_size
+        if self.padding == "valid" and (k > h or k > w):
+            raise ValueError(f"kernel_size {k} is larger than its {h}×{w} input; use a smaller kernel or padding 'same'")
+        out = (_keras_size(h, k, self.strides, self.padding), _keras_size(w, k, self.strides, self.padding), self.filters)
+        return out, {"kernel": (k, k, c, self.filters), "bias": (self.filters,)}
+
+
+@dataclass(frozen=True)
+class Pool2D:
+    type: str  # maxpool2d | avgpool2d
+    pool_size: int = 2
+    strides: int | None = None  # Keras: defaults to pool_size
+    padding: str = "valid"
+
+    @property
+    def stride(self):
+        return self.strides or self.pool_size
+
+    def shapes(self, in_shape):
+        _need_image(self.type, in_shape)
+        h, w, c = in_shape
+        if self.padding == "valid" and (self.pool_size > h or self.pool_size > w):
+            raise ValueError(f"pool_size {self.pool_size} is larger than its {h}×{w} input")
+        return (_keras_size(h, self.pool_size, self.stride, self.padding), _keras_size(w, self.pool_size, self.stride, self.padding), c), {}
+
+
+@dataclass(frozen=True)
+class Flatten:
+    type: str = field(default="flatten", init=False)
+
+    def shapes(self, in_shape):
+        return (math.prod(in_shape),), {}
+
+
+@dataclass(frozen=True)
+class Dropout:
+    rate: float
+    type: str = field(default="dropout", init=False)
+
+    def shapes(self, in_shape):
+        return tuple(in_shape), {}
+
+
+LAYER_TYPES = {"dense": Dense, "conv2d": Conv2D, "maxpool2d": Pool2D, "avgpool2d": Pool2D, "flatten": Flatten, "dropout": Dropout}
 
 
 @dataclass(frozen=True)
@@ -127,11 +195,12 @@ class Spec:
 
     @property
     def input_shape(self):
-        return (len(self.features),)
+        info = self.dataset.info
+        return info.input_shape if info.kind == "images" else (len(self.features),)
 
     @property
     def is_perceptron(self):
-        return len(self.layers) == 1 and self.layers[0].activation == "step"
+        return len(self.layers) == 1 and getattr(self.layers[0], "activation", None) == "step"
 
     @property
     def n_train(self):
@@ -154,7 +223,7 @@ class Spec:
         d = {
             "version": self.version,
             "dataset": {k: v for k, v in asdict(self.dataset).items() if v is not None},
-            "features": list(self.features),
+            **({"features": list(self.features)} if self.features else {}),
             "layers": [_layer_dict(layer) for layer in self.layers],
             "loss": self.loss,
             "optimizer": {"name": self.optimizer.name, "learning_rate": self.optimizer.learning_rate, **dict(self.optimizer.options)},
@@ -172,7 +241,7 @@ def _layer_dict(layer):
     d = {"type": layer.type}
     for name in layer.__dataclass_fields__:
         value = getattr(layer, name)
-        if name != "type":
+        if name != "type" and value is not None:
             d[name] = value.to_dict() if isinstance(value, Initializer) else value
     return d
 
@@ -257,7 +326,48 @@ def _parse_dense(r):
     )
 
 
-LAYER_PARSERS = {"dense": (_parse_dense, {"type", "units", "activation", "kernel_initializer", "bias_initializer"})}
+def _parse_conv2d(r):
+    return Conv2D(
+        filters=r.integer("filters", 1, LIMITS["filters"]),
+        kernel_size=r.integer("kernel_size", 1, LIMITS["kernel_size"], 3),
+        strides=r.integer("strides", 1, LIMITS["kernel_size"], 1),
+        padding=r.choice("padding", ("valid", "same"), "valid"),
+        activation=r.choice("activation", ACTIVATIONS, "linear"),
+        kernel_initializer=_parse_initializer(r.errors, r.obj.get("kernel_initializer"), f"{r.path}.kernel_initializer", Initializer("glorot_uniform")),
+        bias_initializer=_parse_initializer(r.errors, r.obj.get("bias_initializer"), f"{r.path}.bias_initializer", Initializer("zeros")),
+    )
+
+
+def _parse_pool(r):
+    return Pool2D(
+        type=r.obj["type"], pool_size=r.integer("pool_size", 1, LIMITS["kernel_size"], 2),
+        strides=r.integer("strides", 1, LIMITS["kernel_size"], None), padding=r.choice("padding", ("valid", "same"), "valid"),
+    )
+
+
+_INITS = {"kernel_initializer", "bias_initializer"}
+LAYER_PARSERS = {
+    "dense": (_parse_dense, {"type", "units", "activation", *_INITS}),
+    "conv2d": (_parse_conv2d, {"type", "filters", "kernel_size", "strides", "padding", "activation", *_INITS}),
+    "maxpool2d": (_parse_pool, {"type", "pool_size", "strides", "padding"}),
+    "avgpool2d": (_parse_pool, {"type", "pool_size", "strides", "padding"}),
+    "flatten": (lambda r: Flatten(), {"type"}),
+    "dropout": (lambda r: Dropout(rate=r.number("rate", 0, 0.95)), {"type", "rate"}),
+}
+
+
+_ACT = {"choices": list(ACTIVATIONS), "default": "linear"}
+_PAD = {"choices": ["valid", "same"], "default": "valid"}
+_SIZE = {"min": 1, "max": LIMITS["kernel_size"]}
+LAYER_SCHEMA = {  # the builder's form for each layer type (knobs the parsers above accept)
+    "dense": {"units": {"min": 1, "max": LIMITS["units"], "default": 4}, "activation": _ACT},
+    "conv2d": {"filters": {"min": 1, "max": LIMITS["filters"], "default": 8}, "kernel_size": {**_SIZE, "default": 3},
+               "strides": {**_SIZE, "default": 1}, "padding": _PAD, "activation": _ACT},
+    "maxpool2d": {"pool_size": {**_SIZE, "default": 2}, "strides": {**_SIZE, "default": None}, "padding": _PAD},
+    "avgpool2d": {"pool_size": {**_SIZE, "default": 2}, "strides": {**_SIZE, "default": None}, "padding": _PAD},
+    "flatten": {},
+    "dropout": {"rate": {"min": 0, "max": 0.95, "default": 0.25}},
+}
 
 
 def _parse_layer(errors, obj, path):
@@ -274,14 +384,16 @@ def _parse_layer(errors, obj, path):
 def _parse_dataset(errors, obj):
     r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes"})
     name = r.choice("name", tuple(datasets.BUILTIN))
+    info = datasets.BUILTIN.get(name)
     lo, hi = LIMITS["samples"]
+    hi = info.max_samples if info and info.max_samples else hi
     classes = None
     if name == "blobs":
         classes = r.integer("classes", *LIMITS["blob_classes"], default=3)
     elif "classes" in r.obj:
         r.fail("classes", "applies to the blobs dataset only")
     return DatasetSpec(
-        name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=r.integer("samples", lo, hi, 500),
+        name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=r.integer("samples", lo, hi, info.default_samples if info else 500),
         test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes,
     )
 
@@ -322,7 +434,12 @@ def parse(d):
     if r.obj.get("version", VERSION) != VERSION:
         r.fail("version", f"must be {VERSION}")
     dataset = _parse_dataset(errors, r.obj.get("dataset"))
-    features = _parse_features(errors, r.obj.get("features", ["x1", "x2"]))
+    if dataset.name and dataset.info.kind != "points":
+        features = ()
+        if "features" in r.obj:
+            r.fail("features", f"input features apply to 2-D point datasets only; {dataset.name} is {dataset.info.kind}")
+    else:
+        features = _parse_features(errors, r.obj.get("features", ["x1", "x2"]))
     raw_layers = r.obj.get("layers")
     layers = []
     if not isinstance(raw_layers, list) or not raw_layers:
@@ -357,6 +474,8 @@ def _check_stack(spec, errors):
         errors.append({"path": path, "message": message})
 
     total, shape, last = 0, spec.input_shape, len(spec.layers) - 1
+    if spec.layers[last].type != "dense":
+        return fail(f"layers[{last}].type", "the output layer must be dense: it gives one unit per target (add a dense layer at the end)")
     for i, layer in enumerate(spec.layers):
         try:
             shape, params = layer.shapes(shape)
@@ -429,7 +548,7 @@ def catalog():
         "losses": list(LOSSES),
         "optimizers": {name: {"learning_rate": 0.03 if name in ("sgd", "momentum", "nesterov") else 0.01, **knobs} for name, knobs in OPTIMIZERS.items()},
         "initializers": INITIALIZERS,
-        "layer_types": {"dense": {"units": {"min": 1, "max": LIMITS["units"]}, "activation": list(ACTIVATIONS)}},
+        "layer_types": LAYER_SCHEMA,
         "regularization": ["none", "l1", "l2"],
         "limits": {k: list(v) if isinstance(v, tuple) else v for k, v in LIMITS.items()},
         "presets": presets.PRESETS,

@@ -42,7 +42,8 @@ def test_datasets_are_deterministic_and_split(name):
     spec = parse_dataset({"name": name, "samples": 200, "noise": 0.2, "test_fraction": 0.3, "seed": 7})
     a, b = datasets.generate(spec), datasets.generate(spec)
     np.testing.assert_array_equal(a.x_train, b.x_train)
-    assert a.x_train.shape == (140, 2) and a.x_test.shape == (60, 2)
+    raw = spec.info.input_shape
+    assert a.x_train.shape == (140, *raw) and a.x_test.shape == (60, *raw)
     other = datasets.generate(parse_dataset({"name": name, "samples": 200, "noise": 0.2, "test_fraction": 0.3, "seed": 8}))
     assert not np.array_equal(a.x_train, other.x_train)
     labels = np.concatenate([a.y_train, a.y_test])

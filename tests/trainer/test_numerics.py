@@ -49,7 +49,7 @@ def test_dense_gradient_matches_finite_differences(act, loss):
             t = jnp.asarray(rng.uniform(0, 1, size=(6, units)))
 
         def f(p):
-            z, _ = L.apply_dense(layer, p, x)
+            z, _ = L.apply_dense(layer, p, x, None, False)
             return LOSSES[loss](z, act, t).mean()
 
         analytic, _ = jax.flatten_util.ravel_pytree(jax.grad(f)(params))

@@ -146,3 +146,11 @@ def test_registries_match_the_spec_vocabulary():
     assert set(activations.ACTIVATIONS) == set(spec.ACTIVATIONS)
     assert set(losses.LOSSES) == set(spec.LOSSES)
     assert set(optimizers.RECIPES) == set(spec.OPTIMIZERS)
+
+
+def test_layer_schema_fields_are_accepted_by_the_parsers():
+    from trainer.spec import LAYER_PARSERS, LAYER_SCHEMA
+
+    assert set(LAYER_SCHEMA) == set(LAYER_PARSERS)
+    for kind, fields in LAYER_SCHEMA.items():
+        assert set(fields) <= LAYER_PARSERS[kind][1], kind

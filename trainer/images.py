@@ -1,0 +1,85 @@
+"""Image datasets and preprocessing, NumPy only.
+
+Every image set reaches the network as float32 (n, height, width, channels)
+in [0, 1], channels last. `preprocess` brings any picture (an upload, a
+drawing on the page) to that form, so training and prediction see the same
+distribution.
+"""
+import numpy as np
+
+
+def digits():
+    """scikit-learn's 8×8 digits (shipped inside the package: no download)."""
+    from sklearn.datasets import load_digits  # noqa: PLC0415 (sklearn loads only for this set)
+
+    d = load_digits()
+    return (d.images / 16.0).astype(np.float32)[..., None], d.target.astype(np.int32)
+
+
+def shapes(rng, n, noise, size=28):
+    """n filled shapes (circle, square, triangle, line) at jittered size and place."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) + 0.5
+    images = np.zeros((n, size, size), np.float32)
+    labels = np.arange(n) % 4
+    for i, label in enumerate(labels):
+        r = rng.uniform(size * 0.18, size * 0.34)
+        cx, cy = rng.uniform(r + 1, size - r - 1, 2)
+        if label == 0:
+            mask = (xx - cx) ** 2 + (yy - cy) ** 2 <= r * r
+        elif label == 1:
+            mask = (np.abs(xx - cx) <= r * 0.85) & (np.abs(yy - cy) <= r * 0.85)
+        elif label == 2:  # apex up: inside three half-planes
+            top, bottom = cy - r, cy + r * 0.8
+            half = (yy - top) / (bottom - top) * r
+            mask = (yy >= top) & (yy <= bottom) & (np.abs(xx - cx) <= half)
+        else:
+            angle = rng.uniform(0, np.pi)
+            dx, dy = np.cos(angle), np.sin(angle)
+            along = (xx - cx) * dx + (yy - cy) * dy
+            across = -(xx - cx) * dy + (yy - cy) * dx
+            mask = (np.abs(along) <= r * 1.2) & (np.abs(across) <= 1.2)
+        images[i] = mask
+    images += rng.normal(0, 1, images.shape).astype(np.float32) * noise
+    return np.clip(images, 0, 1)[..., None], labels.astype(np.int32)
+
+
+def resize(image, height, width):
+    """Area-average resize of an (h, w, c) float image (downscaling), or
+    nearest-neighbour where it grows."""
+    h, w, _ = image.shape
+    rows = np.minimum((np.arange(height + 1) * h / height).astype(int), h)
+    cols = np.minimum((np.arange(width + 1) * w / width).astype(int), w)
+    out = np.empty((height, width, image.shape[2]), np.float32)
+    for i in range(height):
+        for j in range(width):
+            block = image[rows[i]:max(rows[i + 1], rows[i] + 1), cols[j]:max(cols[j + 1], cols[j] + 1)]
+            out[i, j] = block.mean(axis=(0, 1))
+    return out
+
+
+def preprocess(pixels, shape, *, fit_to_content=False):
+    """Any picture -> (height, width, channels) float32 in [0, 1].
+
+    pixels: (h, w) or (h, w, c) with values 0-255 (uint8) or 0-1 (float).
+    fit_to_content crops to the ink's bounding box (square, with a margin)
+    first, as the digits were made: a drawing anywhere on a big canvas then
+    looks like the training digits."""
+    x = np.asarray(pixels, np.float32)
+    if x.ndim == 2:
+        x = x[..., None]
+    if x.max(initial=0) > 1.0:
+        x = x / 255.0
+    height, width, channels = shape
+    if x.shape[2] != channels:  # colour mode: to gray by luminance, or gray to RGB
+        x = (x[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None] if channels == 1 else np.repeat(x[..., :1], channels, 2)
+    if fit_to_content and x.max() > 0:
+        ys, xs = np.nonzero(x.max(axis=2) > 0.05)
+        cy, cx = (ys.min() + ys.max()) / 2, (xs.min() + xs.max()) / 2
+        half = max(ys.max() - ys.min(), xs.max() - xs.min()) / 2 * 1.15 + 1
+        pad = int(np.ceil(half)) + 1
+        x = np.pad(x, ((pad, pad), (pad, pad), (0, 0)))
+        top, left = int(round(cy - half)) + pad, int(round(cx - half)) + pad
+        side = int(round(2 * half))
+        x = x[top:top + side, left:left + side]
+    out = resize(x, height, width)
+    return np.clip(out / max(out.max(), 1e-6) if fit_to_content else out, 0, 1)
