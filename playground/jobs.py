@@ -23,6 +23,7 @@ from trainer import spec as specs
 
 logger = logging.getLogger(__name__)
 
+LOOP_CALL_TIMEOUT_S = 10.0
 PROBES_EVERY_S = 1.0  # the live stream carries every probe frame; the DB keeps one a second
 
 
@@ -60,7 +61,12 @@ class _LoopBridge:
             self.thread.start()
 
     def call(self, coro):
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+        # Bounded: if the server's loop has stopped (shutdown), the run fails instead of
+        # blocking its thread forever and keeping the process from exiting.
+        if not self.loop.is_running():
+            coro.close()
+            raise RuntimeError("the server is shutting down")
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=LOOP_CALL_TIMEOUT_S)
 
     def spawn(self, coro):
         return asyncio.run_coroutine_threadsafe(coro, self.loop)  # cancel() cancels the task on its loop

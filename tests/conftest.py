@@ -62,5 +62,9 @@ def live_server_url(tmp_path_factory):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()  # never leave a server behind, whatever state it hung in
+            server.wait()
         log.close()
