@@ -1,5 +1,7 @@
 """pytest settings: fast hashing, in-memory layer, tasks recorded but not run unless a test asks."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -11,6 +13,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not SQLite's shared-cache memory DB: run threads write while the test
-    # reads, and shared-cache table locks ignore the busy timeout.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / "test.sqlite3")}
+    # reads, and shared-cache table locks ignore the busy timeout. One per process, as
+    # several people may run the suite in this tree at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / f"test-{os.getpid()}.sqlite3")}
     (BASE_DIR / ".cache").mkdir(exist_ok=True)
