@@ -132,3 +132,22 @@ def test_pause_step_resume_and_live_learning_rate(page):
     expect(page.locator("#status")).to_contain_text("Training")
     page.click("#stop")
     expect(page.locator("#status")).to_contain_text("Stopped")
+
+
+def test_every_lesson_survives_the_url_round_trip(page):
+    page.goto("/")
+    mismatches = page.evaluate("""async () => {
+        const { toHash, fromHash } = await import('/static/js/state.js');
+        const catalog = JSON.parse(document.getElementById('catalog').textContent);
+        const view = { speed: 30, showTest: true, logScale: false };
+        const bad = [];
+        for (const p of catalog.presets) {
+            const state = { spec: p.spec, view };
+            const back = fromHash('#' + toHash(state), { spec: { version: 1, optimizer: {} }, view: {} });
+            const sorted = (o) => JSON.parse(JSON.stringify(o, (k, v) => v && typeof v === 'object' && !Array.isArray(v)
+                ? Object.fromEntries(Object.entries(v).sort()) : v));
+            if (JSON.stringify(sorted(back)) !== JSON.stringify(sorted(state))) bad.push([p.name, toHash(state)]);
+        }
+        return bad;
+    }""")
+    assert mismatches == []
