@@ -13,6 +13,7 @@ import * as boundaryChart from "./charts/boundary.js";
 import * as lossChart from "./charts/loss.js";
 import * as accuracyChart from "./charts/accuracy.js";
 import * as network from "./charts/network.js";
+import * as confusionChart from "./charts/confusion.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
@@ -212,6 +213,8 @@ function clearOutputs() {
   if (app.state.view.logScale) lossChart.update($("loss-chart"), { log: true });
   accuracyChart.render($("accuracy-chart"), taskOf(app.state.spec));
   $("accuracy-title").textContent = taskOf(app.state.spec) === "regression" ? "RMSE and R²" : "Accuracy";
+  $("confusion-block").hidden = taskOf(app.state.spec) === "regression";
+  confusionChart.render($("confusion-chart"));
   drawBoundary();
   renderNetwork();
   panel.counters(null);
@@ -253,6 +256,7 @@ function frameHandlers(run) {
     }),
     boundary: current((f) => { app.boundary = f; drawBoundary(); network.update($("network"), { boundary: f, zrange: OUTPUT_RANGE[app.state.spec.layers.at(-1).activation] }); }),
     neurons: current((f) => network.update($("network"), { neurons: f })),
+    confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
     done: current((f) => {
       run.status = f.status;
       panel.buttons(f.status, app.valid);
