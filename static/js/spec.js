@@ -4,11 +4,12 @@
 
 /** The helpers bound to one catalog. */
 export function specTools(catalog) {
-  const datasetInfo = (name) => catalog.datasets.find((d) => d.name === name) || catalog.datasets.find((d) => d.kind === "points");
+  // This page draws 2-D point datasets; any other name falls back to the first of those.
+  const datasetInfo = (name) => catalog.datasets.find((d) => d.name === name && d.kind === "points") || catalog.datasets.find((d) => d.kind === "points");
   const taskOf = (spec) => datasetInfo(spec.dataset.name).task;
 
-  // This page draws 2-D point datasets; lessons on images or text belong elsewhere.
-  const pointPresets = () => (catalog.presets || []).filter((p) => datasetInfo(p.spec.dataset.name).kind === "points");
+  // Lessons on images or text belong elsewhere.
+  const pointPresets = () => (catalog.presets || []).filter((p) => datasetInfo(p.spec.dataset.name).name === p.spec.dataset.name);
 
   function defaultState() {
     const presets = pointPresets();
@@ -27,6 +28,7 @@ export function specTools(catalog) {
    */
   function normalize(spec, previousTask) {
     const info = datasetInfo(spec.dataset.name);
+    if (info.name !== spec.dataset.name) spec.dataset = { name: info.name }; // a link to another kind of dataset
     spec.dataset = { noise: 0, samples: 500, test_fraction: 0.5, seed: 0, ...spec.dataset };
     spec.regularization ??= { type: "none", rate: 0 };
     if (info.name === "blobs") spec.dataset.classes ??= info.classes || 3;
