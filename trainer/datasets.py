@@ -6,11 +6,12 @@ noise as a fraction) so its pictures and numbers can be compared with ours;
 side imports this module for previews.
 """
 import base64
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from trainer import images
+from trainer import corpus, images, text
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of every 2-D set
 
@@ -44,6 +45,9 @@ BUILTIN = {
         DatasetInfo("multi_gauss", "Multi Gaussian", "points", "regression", "Six bumps of alternating sign."),
         DatasetInfo("digits", "Handwritten digits", "images", "multiclass", "scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes.",
                     10, (8, 8, 1), tuple("0123456789"), 1797, 1797),
+        DatasetInfo("sentiment", "Sentiment (English and Korean)", "text", "binary",
+                    "Short reviews written by this project from templates, half of which hinge on word order ('good, not bad').",
+                    2, (), ("negative", "positive"), 1000, 4000),
         DatasetInfo("shapes", "Shapes", "images", "multiclass", "Generated 28×28 circles, squares, triangles and lines of jittered size and position.",
                     4, (28, 28, 1), ("circle", "square", "triangle", "line"), 2000, 6000),
     ]
@@ -178,6 +182,8 @@ def generate(dataset):
         xy = np.clip(xy + rng.normal(0, 1, xy.shape).astype(np.float32) * dataset.noise, 0, 1) if dataset.noise else xy
     elif dataset.name == "shapes":
         xy, y = images.shapes(rng, dataset.samples, dataset.noise)
+    elif dataset.info.kind == "text":
+        return text_split(dataset)[0]
     else:
         xy, y = GENERATORS[dataset.name](rng, dataset.samples, dataset.noise)
     order = rng.permutation(len(xy))
@@ -186,14 +192,47 @@ def generate(dataset):
     return Split(xy[:n_train], y[:n_train], xy[n_train:], y[n_train:])
 
 
+@functools.lru_cache(maxsize=16)
+def text_split(dataset):
+    """(Split of token indices or bag-of-words counts, the fitted text.Pipeline).
+    The vocabulary is fitted on the training texts only."""
+    texts, labels = corpus.sentiment(dataset.samples, dataset.language, dataset.seed)
+    order = np.random.default_rng(dataset.seed).permutation(len(texts))
+    n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
+    train, test = order[:n_train], order[n_train:]
+    options = text.TextOptions(max_vocab=dataset.vocab_size, max_length=dataset.sequence_length)
+    pipeline = text.Pipeline.fit([texts[i] for i in train], options)
+    x = pipeline.encode(texts)
+    if dataset.representation == "bag_of_words":
+        x = text.bag_of_words(x, len(pipeline.vocab))
+    return Split(x[train], labels[train], x[test], labels[test]), pipeline
+
+
+def input_shape(dataset, features):
+    """What one sample looks like to the first layer."""
+    info = dataset.info
+    if info.kind == "text":
+        split, pipeline = text_split(dataset)
+        return split.x_train.shape[1:]
+    return info.input_shape if info.kind == "images" else (len(features),)
+
+
+def vocab_size(dataset):
+    return len(text_split(dataset)[1].vocab) if dataset.info.kind == "text" else None
+
+
 def network_inputs(x, features):
     """Raw inputs -> what the first layer sees: expanded features for points, images as they are."""
-    return expand_features(x, features) if x.ndim == 2 else x.astype(np.float32)
+    if x.dtype == np.int32:
+        return x  # token indices go to an embedding as they are
+    return expand_features(x, features) if x.ndim == 2 and features else x.astype(np.float32)
 
 
 def points(dataset, image_count=32):
     """The preview the page shows: raw points, labels and the plane's extent;
     for image sets, the first training images (uint8, base64) with labels."""
+    if dataset.info.kind == "text":
+        return text_preview(dataset)
     split = generate(dataset)
     if split.x_train.ndim == 4:
         shown = split.x_train[:image_count]
@@ -206,4 +245,19 @@ def points(dataset, image_count=32):
         "train": {"x": split.x_train.round(4).tolist(), "y": split.y_train.tolist()},
         "test": {"x": split.x_test.round(4).tolist(), "y": split.y_test.tolist()},
         "extent": list(EXTENT),
+    }
+
+
+def text_preview(dataset, count=8):
+    """The pipeline step by step for a few training texts, the vocabulary with
+    counts, and the token-length histogram with the chosen cut."""
+    split, pipeline = text_split(dataset)
+    texts, labels = corpus.sentiment(dataset.samples, dataset.language, dataset.seed)
+    order = np.random.default_rng(dataset.seed).permutation(len(texts))[: len(split.y_train)]
+    lengths = [len(text.tokens_of(texts[i], pipeline.options)) for i in order]
+    return {
+        "kind": "text", "class_names": list(dataset.info.class_names), "length": pipeline.length,
+        "samples": [dict(pipeline.explain(texts[i]), label=int(labels[i])) for i in order[:count]],
+        "vocab": [[w, pipeline.counts.get(w, 0)] for w in pipeline.vocab[:200]], "vocab_size": len(pipeline.vocab),
+        "lengths": np.bincount(lengths).tolist(), "n_train": len(split.y_train), "n_test": len(split.y_test),
     }

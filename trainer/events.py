@@ -56,6 +56,14 @@ def predictions(payload):
     return {"type": "predictions", **payload}
 
 
+def embedding(payload):
+    return {"type": "embedding", **payload}
+
+
+def hidden_states(payload):
+    return {"type": "hidden_states", **payload}
+
+
 def done(state, final_metrics):
     assert state in FINAL, state
     return {"type": "done", "status": state, "metrics": final_metrics}

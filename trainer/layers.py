@@ -45,7 +45,7 @@ def init_weighted(layer, key, in_shape):
     }
 
 
-def apply_dense(layer, params, x, key, train):
+def apply_dense(layer, params, x, key, train, mask=None):
     z = x @ params["kernel"] + params["bias"]
     return z, ACTIVATIONS[layer.activation](z)
 
@@ -76,13 +76,13 @@ def patches(x, k, stride, padding):
     return jnp.concatenate(list(_windows(x, k, stride, padding)), axis=-1)
 
 
-def apply_conv2d(layer, params, x, key, train):
+def apply_conv2d(layer, params, x, key, train, mask=None):
     kernel = params["kernel"]
     z = patches(x, layer.kernel_size, layer.strides, layer.padding) @ kernel.reshape(-1, kernel.shape[-1]) + params["bias"]
     return z, ACTIVATIONS[layer.activation](z)
 
 
-def apply_pool(layer, params, x, key, train):
+def apply_pool(layer, params, x, key, train, mask=None):
     """Pooling over stacked strided views: its gradient is elementwise, where
     XLA's reduce_window max back-propagates through a slow select-and-scatter."""
     k, s = layer.pool_size, layer.stride
@@ -94,12 +94,12 @@ def apply_pool(layer, params, x, key, train):
     return y, y
 
 
-def apply_flatten(layer, params, x, key, train):
+def apply_flatten(layer, params, x, key, train, mask=None):
     y = x.reshape(x.shape[0], -1)
     return y, y
 
 
-def apply_dropout(layer, params, x, key, train):
+def apply_dropout(layer, params, x, key, train, mask=None):
     """Inverted dropout: scaled in training so evaluation needs nothing."""
     if not train or layer.rate == 0:
         return x, x
@@ -108,9 +108,90 @@ def apply_dropout(layer, params, x, key, train):
     return y, y
 
 
-INIT = {"dense": init_weighted, "conv2d": init_weighted}
+def init_embedding(layer, key, in_shape):
+    # Keras' default: uniform in [-0.05, 0.05]
+    return {"embeddings": jax.random.uniform(key, (layer.input_dim, layer.output_dim), jnp.float32, -0.05, 0.05)}
+
+
+def apply_embedding(layer, params, x, key, train, mask=None):
+    """(n, steps) token indices -> (n, steps, dim); padding (index 0) gives zeros."""
+    y = params["embeddings"][x] * (x != 0)[..., None]
+    return y, y
+
+
+def init_recurrent(layer, key, in_shape):
+    """Keras' defaults: glorot_uniform kernel, orthogonal recurrent kernel,
+    zero bias (LSTM: forget-gate bias 1)."""
+    _, shapes = layer.shapes(in_shape)
+    k1, k2 = jax.random.split(key)
+    bias = jnp.zeros(shapes["bias"], jnp.float32)
+    if layer.type == "lstm":
+        bias = bias.at[layer.units:2 * layer.units].set(1.0)
+    return {
+        "kernel": jax.nn.initializers.glorot_uniform()(k1, shapes["kernel"], jnp.float32),
+        "recurrent_kernel": jax.nn.initializers.orthogonal()(k2, shapes["recurrent_kernel"], jnp.float32),
+        "bias": bias,
+    }
+
+
+def _cell(layer, params):
+    """One time step: (carry, x_t projected by the kernel) -> (carry, h)."""
+    act, u, rk = ACTIVATIONS[layer.activation], layer.units, params["recurrent_kernel"]
+    if layer.type == "simple_rnn":
+        def step(h, xw):
+            h = act(xw + h @ rk)
+            return h, h
+    elif layer.type == "lstm":  # Keras gate order: input, forget, cell, output
+        def step(carry, xw):
+            h, c = carry
+            g = xw + h @ rk
+            i, f, o = jax.nn.sigmoid(g[:, :u]), jax.nn.sigmoid(g[:, u:2 * u]), jax.nn.sigmoid(g[:, 3 * u:])
+            c = f * c + i * act(g[:, 2 * u:3 * u])
+            h = o * act(c)
+            return (h, c), h
+    else:  # GRU, Keras' reset_after=True: gates update, reset, candidate
+        def step(h, xw):
+            hr = h @ rk + params["bias"][1]
+            z = jax.nn.sigmoid(xw[:, :u] + hr[:, :u])
+            r = jax.nn.sigmoid(xw[:, u:2 * u] + hr[:, u:2 * u])
+            candidate = act(xw[:, 2 * u:] + r * hr[:, 2 * u:])
+            h = z * h + (1 - z) * candidate
+            return h, h
+    return step
+
+
+def recurrent_states(layer, params, x, mask=None):
+    """(n, steps, features) -> every step's hidden state (n, steps, units),
+    with lax.scan over time. A masked (padded) step keeps the previous state."""
+    n, steps, _ = x.shape
+    bias = params["bias"][0] if layer.type == "gru" else params["bias"]
+    xw = jnp.swapaxes(x @ params["kernel"] + bias, 0, 1)  # time-major: (steps, n, gates*units)
+    keep = jnp.ones((steps, n, 1), bool) if mask is None else jnp.swapaxes(mask, 0, 1)[..., None]
+    zeros = jnp.zeros((n, layer.units), xw.dtype)
+    step = _cell(layer, params)
+
+    def masked(carry, inputs):
+        xw_t, keep_t = inputs
+        new, h = step(carry, xw_t)
+        carry = jax.tree.map(lambda a, b: jnp.where(keep_t, a, b), new, carry)
+        return carry, carry[0] if layer.type == "lstm" else carry
+
+    init = (zeros, zeros) if layer.type == "lstm" else zeros
+    _, hs = jax.lax.scan(masked, init, (xw, keep))
+    return jnp.swapaxes(hs, 0, 1)
+
+
+def apply_recurrent(layer, params, x, key, train, mask=None):
+    hs = recurrent_states(layer, params, x, mask)
+    y = hs if layer.return_sequences else hs[:, -1]  # masked steps carry the state: -1 is the last real one
+    return y, y
+
+
+INIT = {"dense": init_weighted, "conv2d": init_weighted, "embedding": init_embedding,
+        "simple_rnn": init_recurrent, "lstm": init_recurrent, "gru": init_recurrent}
 APPLY = {"dense": apply_dense, "conv2d": apply_conv2d, "maxpool2d": apply_pool, "avgpool2d": apply_pool,
-         "flatten": apply_flatten, "dropout": apply_dropout}
+         "flatten": apply_flatten, "dropout": apply_dropout, "embedding": apply_embedding,
+         "simple_rnn": apply_recurrent, "lstm": apply_recurrent, "gru": apply_recurrent}
 
 
 def init_stack(layers, key, in_shape):
@@ -125,9 +206,13 @@ def init_stack(layers, key, in_shape):
 def apply_stack(layers, params, x, key=None, train=False):
     """x -> [(z, a) of every layer]; the last pair is the network's output.
     key: a PRNG key, needed only when train is True and the stack has dropout."""
-    outputs = []
+    outputs, mask = [], None
     for i, (layer, p) in enumerate(zip(layers, params)):
         layer_key = jax.random.fold_in(key, i) if key is not None else None
-        z, x = APPLY[layer.type](layer, p, x, layer_key, train)
+        if layer.type == "embedding":
+            mask = x != 0  # padding: recurrent layers skip these steps
+        z, x = APPLY[layer.type](layer, p, x, layer_key, train, mask)
+        if x.ndim != 3:
+            mask = None  # the sequence is gone (an RNN's last state, flatten)
         outputs.append((z, x))
     return outputs

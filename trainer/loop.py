@@ -114,6 +114,7 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
     per_epoch = rules.early_stopping_patience is not None or rules.target_loss is not None
     ctl = _Controls(inbox, steps_per_second)
     emit(events.status("running"))
+    shown = "running"  # the status viewers last saw
 
     step, pending, frames_sent = 0, [], 0
     sec_per_step, best = None, (math.inf, 0)
@@ -153,12 +154,15 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, sp
         if ctl.paused and not single:
             if pending:
                 send_frame(_evaluate(evaluate, state, data), clock())
-            emit(events.status("paused"))
+            if shown != "paused":
+                shown = "paused"
+                emit(events.status("paused"))
             while ctl.paused and not ctl.stop and ctl.single_steps == 0:
                 ctl.read(timeout=0.5)
-            if not ctl.paused:
-                emit(events.status("running"))
             continue
+        if not ctl.paused and shown != "running":
+            shown = "running"
+            emit(events.status("running"))
 
         n = _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interval, ctl.steps_per_second)
         started = clock()
@@ -251,6 +255,13 @@ def probe_frames(spec, model, forward, params, data, test_pred):
     if info.kind == "points":
         yield events.boundary(probes.boundary(model, forward, params, spec.features))
         yield events.neurons(probes.neurons(model, forward, params, spec.features))
+    elif info.kind == "text":
+        pipeline = datasets.text_split(spec.dataset)[1]
+        if spec.layers[0].type == "embedding":
+            yield events.embedding(probes.embedding(params[0]["embeddings"], pipeline))
+        hidden = probes.hidden_states(spec, forward, params, data["x_test"], pipeline)
+        if hidden:
+            yield events.hidden_states(hidden)
     else:
         if any(layer.type == "conv2d" for layer in spec.layers):
             yield events.filters(probes.filters(spec, params))

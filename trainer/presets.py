@@ -17,6 +17,8 @@ _TITLES = {
     "regression_plane": ("Regression on a plane", "A linear target: one hidden layer, mean squared error, RMSE and R²."),
     "digits_cnn": ("Digits, small CNN", "8 filters of 3×3 (same padding) → ReLU → max-pool 2 → flatten → 10-way softmax on scikit-learn's 8×8 digits."),
     "digits_dense": ("Digits, dense only", "The same digits through flatten → 32 ReLU units → softmax: compare with the CNN."),
+    "sentiment_rnn": ("Sentiment, embedding + RNN", "Reviews in English and Korean as token sequences: an embedding of 16 dimensions, a SimpleRNN of 32 units reading word by word, a sigmoid output. Order matters: 'good, not bad'."),
+    "sentiment_bow": ("Sentiment, bag of words", "The same reviews as word counts into a dense network: it cannot tell 'good, not bad' from 'bad, not good'."),
     "shapes_cnn": ("Shapes, two conv layers", "28×28 circles, squares, triangles and lines: two conv + pool stages, dropout, softmax. Watch the edge filters form."),
 }
 

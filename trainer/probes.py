@@ -8,11 +8,14 @@ lo + (hi - lo) * q / 255 with the (lo, hi) sent beside it.
 import base64
 import functools
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
+from trainer import layers as L
 from trainer.datasets import EXTENT, expand_features
 
+_recurrent_states = jax.jit(L.recurrent_states, static_argnums=0)  # the layer (hashable) picks the cell
 BOUNDARY_SIZE = 80
 NEURON_SIZE = 32
 
@@ -128,3 +131,29 @@ def predictions(x, y_true, y_pred, class_names, count=16):
     return {"shape": list(shown.shape[1:]), "images": [quantize(img, 0.0, 1.0)[0] for img in shown],
             "true": [int(v) for v in y_true[:count]], "predicted": [int(v) for v in y_pred[:count]],
             "labels": list(class_names)}
+
+
+def embedding(table, pipeline, words=80):
+    """The `embedding` payload: the most frequent words' vectors projected on
+    their first two principal components (PCA by SVD)."""
+    vectors = np.asarray(table)[2:2 + words]  # skip <pad> and <oov>
+    centered = vectors - vectors.mean(axis=0)
+    _, _, vt = np.linalg.svd(centered, full_matrices=False)
+    xy = centered @ vt[:2].T if vt.shape[0] >= 2 else np.zeros((len(vectors), 2))
+    return {"words": list(pipeline.vocab[2:2 + len(vectors)]), "x": xy[:, 0].round(4).tolist(),
+            "y": xy[:, 1].round(4).tolist() if xy.shape[1] > 1 else [0.0] * len(vectors)}
+
+
+def hidden_states(spec, forward, params, x, pipeline, sample=0):
+    """The `hidden_states` payload: the first recurrent layer's state after
+    each real (unpadded) token of one test sentence, as a steps x units grid."""
+    index = next((i for i, layer in enumerate(spec.layers) if layer.type in ("simple_rnn", "lstm", "gru")), None)
+    if index is None:
+        return None
+    tokens = np.asarray(x[sample])
+    acts = forward(params, x[sample:sample + 1])
+    states = np.asarray(_recurrent_states(spec.layers[index], params[index], acts[index - 1], x[sample:sample + 1] != 0))[0]
+    n = max(int((tokens != 0).sum()), 1)
+    states = states[:n]
+    return {"layer": index, "tokens": [pipeline.vocab[t] for t in tokens[:n]], "units": states.shape[1],
+            "states": states.round(4).tolist()}

@@ -30,7 +30,8 @@ OPTIMIZERS = {  # name -> knobs with defaults, passed to the optax recipe of the
     "adamw": {"b1": 0.9, "b2": 0.999, "eps": 1e-8, "weight_decay": 1e-4},
 }
 LIMITS = {
-    "layers": 16, "units": 512, "filters": 128, "kernel_size": 11, "params": 2_000_000, "epochs": 10_000, "batch_size": 1024,
+    "layers": 16, "units": 512, "filters": 128, "kernel_size": 11, "params": 2_000_000, "vocab_size": 5000,
+    "sequence_length": 200, "embedding_dim": 128, "epochs": 10_000, "batch_size": 1024,
     "samples": (20, 5000), "steps": 5_000_000, "learning_rate": (1e-7, 1e4), "blob_classes": (3, 5),
 }
 
@@ -60,6 +61,11 @@ class DatasetSpec:
     test_fraction: float = 0.5
     seed: int = 0
     classes: int | None = None  # blobs only
+    # text only: which reviews, how they reach the network, and the pipeline's limits
+    language: str | None = None  # en | ko | both
+    representation: str | None = None  # sequence | bag_of_words
+    vocab_size: int | None = None
+    sequence_length: int | None = None  # None: the length covering 95% of texts
 
     @property
     def info(self):
@@ -153,7 +159,41 @@ class Dropout:
         return tuple(in_shape), {}
 
 
-LAYER_TYPES = {"dense": Dense, "conv2d": Conv2D, "maxpool2d": Pool2D, "avgpool2d": Pool2D, "flatten": Flatten, "dropout": Dropout}
+@dataclass(frozen=True)
+class Embedding:
+    output_dim: int
+    input_dim: int | None = None  # the vocabulary size; filled in from the dataset
+    type: str = field(default="embedding", init=False)
+
+    def shapes(self, in_shape):
+        if len(in_shape) != 1:
+            raise ValueError(f"embedding takes a sequence of token indices but gets shape {list(in_shape)}; put it first, on a text dataset")
+        return (in_shape[0], self.output_dim), {"embeddings": (self.input_dim, self.output_dim)}
+
+
+RNN_GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
+
+
+@dataclass(frozen=True)
+class Recurrent:
+    type: str  # simple_rnn | lstm | gru
+    units: int
+    return_sequences: bool = False
+    activation: str = "tanh"
+
+    def shapes(self, in_shape):
+        if len(in_shape) != 2:
+            raise ValueError(f"{self.type} needs a sequence (steps, features) but gets shape {list(in_shape)}; put an embedding "
+                             "(or an RNN with return_sequences) before it")
+        steps, features = in_shape
+        g, u = RNN_GATES[self.type], self.units
+        bias = (2, g * u) if self.type == "gru" else (g * u,)  # Keras' GRU has reset_after=True: two biases
+        out = (steps, u) if self.return_sequences else (u,)
+        return out, {"kernel": (features, g * u), "recurrent_kernel": (u, g * u), "bias": bias}
+
+
+LAYER_TYPES = {"dense": Dense, "conv2d": Conv2D, "maxpool2d": Pool2D, "avgpool2d": Pool2D, "flatten": Flatten, "dropout": Dropout,
+               "embedding": Embedding, "simple_rnn": Recurrent, "lstm": Recurrent, "gru": Recurrent}
 
 
 @dataclass(frozen=True)
@@ -195,8 +235,7 @@ class Spec:
 
     @property
     def input_shape(self):
-        info = self.dataset.info
-        return info.input_shape if info.kind == "images" else (len(self.features),)
+        return datasets.input_shape(self.dataset, self.features)
 
     @property
     def is_perceptron(self):
@@ -293,7 +332,7 @@ class _Reader:
                 return None
             return default
         value = self.obj[key]
-        if value not in options or not isinstance(value, str):
+        if not isinstance(value, str) or value not in options:
             return self.fail(key, f"must be one of {', '.join(options)}")
         return value
 
@@ -345,6 +384,19 @@ def _parse_pool(r):
     )
 
 
+def _parse_recurrent(r):
+    flag = r.obj.get("return_sequences", False)
+    if not isinstance(flag, bool):
+        r.fail("return_sequences", "must be true or false")
+    return Recurrent(type=r.obj["type"], units=r.integer("units", 1, LIMITS["units"]), return_sequences=flag is True,
+                     activation=r.choice("activation", ACTIVATIONS, "tanh"))
+
+
+def _parse_embedding(r):
+    return Embedding(output_dim=r.integer("output_dim", 1, LIMITS["embedding_dim"]),
+                     input_dim=r.integer("input_dim", 2, LIMITS["vocab_size"], None))
+
+
 _INITS = {"kernel_initializer", "bias_initializer"}
 LAYER_PARSERS = {
     "dense": (_parse_dense, {"type", "units", "activation", *_INITS}),
@@ -353,6 +405,10 @@ LAYER_PARSERS = {
     "avgpool2d": (_parse_pool, {"type", "pool_size", "strides", "padding"}),
     "flatten": (lambda r: Flatten(), {"type"}),
     "dropout": (lambda r: Dropout(rate=r.number("rate", 0, 0.95)), {"type", "rate"}),
+    "embedding": (_parse_embedding, {"type", "output_dim", "input_dim"}),
+    "simple_rnn": (_parse_recurrent, {"type", "units", "return_sequences", "activation"}),
+    "lstm": (_parse_recurrent, {"type", "units", "return_sequences", "activation"}),
+    "gru": (_parse_recurrent, {"type", "units", "return_sequences", "activation"}),
 }
 
 
@@ -367,12 +423,15 @@ LAYER_SCHEMA = {  # the builder's form for each layer type (knobs the parsers ab
     "avgpool2d": {"pool_size": {**_SIZE, "default": 2}, "strides": {**_SIZE, "default": None}, "padding": _PAD},
     "flatten": {},
     "dropout": {"rate": {"min": 0, "max": 0.95, "default": 0.25}},
+    "embedding": {"output_dim": {"min": 1, "max": LIMITS["embedding_dim"], "default": 16}},
+    **{kind: {"units": {"min": 1, "max": LIMITS["units"], "default": 32}, "return_sequences": {"choices": [False, True], "default": False},
+              "activation": {"choices": list(ACTIVATIONS), "default": "tanh"}} for kind in RNN_GATES},
 }
 
 
 def _parse_layer(errors, obj, path):
     kind = obj.get("type") if isinstance(obj, dict) else None
-    if kind not in LAYER_PARSERS:
+    if not isinstance(kind, str) or kind not in LAYER_PARSERS:
         errors.append({"path": f"{path}.type", "message": f"must be one of {', '.join(LAYER_PARSERS)}"})
         return None
     parse_fields, allowed = LAYER_PARSERS[kind]
@@ -381,8 +440,11 @@ def _parse_layer(errors, obj, path):
     return layer if len(errors) == before else None
 
 
+TEXT_KEYS = ("language", "representation", "vocab_size", "sequence_length")
+
+
 def _parse_dataset(errors, obj):
-    r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes"})
+    r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes", *TEXT_KEYS})
     name = r.choice("name", tuple(datasets.BUILTIN))
     info = datasets.BUILTIN.get(name)
     lo, hi = LIMITS["samples"]
@@ -392,9 +454,23 @@ def _parse_dataset(errors, obj):
         classes = r.integer("classes", *LIMITS["blob_classes"], default=3)
     elif "classes" in r.obj:
         r.fail("classes", "applies to the blobs dataset only")
+    text = {}
+    if info and info.kind == "text":
+        text = dict(
+            language=r.choice("language", ("en", "ko", "both"), "both"),
+            representation=r.choice("representation", ("sequence", "bag_of_words"), "sequence"),
+            vocab_size=r.integer("vocab_size", 10, LIMITS["vocab_size"], 1000),
+            sequence_length=r.integer("sequence_length", 1, LIMITS["sequence_length"], None),
+        )
+        if r.obj.get("noise"):
+            r.fail("noise", "applies to point and image datasets only")
+    else:
+        for key in TEXT_KEYS:
+            if key in r.obj:
+                r.fail(key, "applies to text datasets only")
     return DatasetSpec(
         name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=r.integer("samples", lo, hi, info.default_samples if info else 500),
-        test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes,
+        test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes, **text,
     )
 
 
@@ -417,7 +493,7 @@ def _parse_features(errors, value):
         errors.append({"path": "features", "message": f"must be a non-empty list of {', '.join(datasets.FEATURES)}"})
         return ()
     for i, f in enumerate(value):
-        if f not in datasets.FEATURES:
+        if not isinstance(f, str) or f not in datasets.FEATURES:
             errors.append({"path": f"features[{i}]", "message": f"must be one of {', '.join(datasets.FEATURES)}"})
     if len(set(map(str, value))) != len(value):
         errors.append({"path": "features", "message": "lists a feature twice"})
@@ -460,6 +536,9 @@ def parse(d):
     )
     if errors or None in layers:
         raise SpecError(errors)
+    layers = _with_vocabulary(layers, dataset, errors)
+    if errors:
+        raise SpecError(errors)
     spec = Spec(dataset=dataset, features=features, layers=tuple(layers), loss=loss, optimizer=optimizer,
                 regularization=regularization, stop=stop, **spec_fields)
     _check_stack(spec, errors)
@@ -468,12 +547,32 @@ def parse(d):
     return spec
 
 
+def _with_vocabulary(layers, dataset, errors):
+    """An embedding's input size is the dataset's vocabulary: filled in, or checked if given."""
+    out = []
+    for i, layer in enumerate(layers):
+        if layer.type == "embedding":
+            vocab = datasets.vocab_size(dataset) if dataset.info.kind == "text" and dataset.representation == "sequence" else None
+            if vocab is None:
+                errors.append({"path": f"layers[{i}].type", "message": "an embedding needs a text dataset with representation 'sequence'"})
+            elif layer.input_dim not in (None, vocab):
+                errors.append({"path": f"layers[{i}].input_dim", "message": f"must be the vocabulary size, {vocab} (or left out)"})
+            else:
+                layer = Embedding(layer.output_dim, vocab)
+        out.append(layer)
+    return out
+
+
 def _check_stack(spec, errors):
     """Rules that need the whole spec: shapes, output size, activation and loss fit."""
     def fail(path, message):
         errors.append({"path": path, "message": message})
 
     total, shape, last = 0, spec.input_shape, len(spec.layers) - 1
+    ds = spec.dataset
+    if ds.info.kind == "text" and ds.representation == "sequence" and spec.layers[0].type != "embedding":
+        fail("layers[0].type", "token indices are categories, not quantities: start with an embedding layer "
+             "(or use representation 'bag_of_words' for a dense network)")
     if spec.layers[last].type != "dense":
         return fail(f"layers[{last}].type", "the output layer must be dense: it gives one unit per target (add a dense layer at the end)")
     for i, layer in enumerate(spec.layers):

@@ -1,0 +1,162 @@
+"""Text preprocessing, one plain function per step, English and Korean.
+
+    clean -> tokenize -> remove_stopwords -> build_vocab -> to_sequences -> pad
+
+Korean is tokenized by whitespace (eojeol) with common particles split off
+the end of each word. We chose rules over a PyPI analyser: the good ones
+(KoNLPy) need Java, others fetch or bundle large dictionaries, and for a
+teaching corpus a rule the page can show step by step is worth more than
+a morphological analysis nobody can see into.
+"""
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PAD, OOV = "<pad>", "<oov>"  # indices 0 and 1 in every vocabulary
+
+STOPWORDS_EN = frozenset("""a an the and or but if of to in on at by for with from as is am are was were be been being
+it its this that these those i me my we our you your he him his she her they them their there here so than then
+too very just about into over after before again once do does did doing have has had having will would shall
+should can could may might must what which who whom whose when where why how all any both each few more most
+other some such own same s t""".split())
+STOPWORDS_KO = frozenset("""은 는 이 가 을 를 에 에서 의 도 으로 로 와 과 한테 께 만 까지 부터 보다 이다 그 저 것 수 등
+및 또 또한 그리고 하지만 그런데 그래서 이런 저런 그런 좀 잘 더 정말 너무 아주 진짜 이번 그냥""".split())
+# Particles split off the end of a Korean word, longest first.
+PARTICLES_KO = sorted("은 는 이 가 을 를 에 에서 의 도 으로 로 와 과 한테 께 만 까지 부터 보다 에게 처럼 이나 나 랑 이랑".split(),
+                      key=len, reverse=True)
+
+_URL = re.compile(r"(https?://|www\.)\S+")
+_TAG = re.compile(r"<[^>]{0,200}>")
+_EMAIL = re.compile(r"\S+@\S+\.\S+")
+_NOT_WORD = re.compile(r"[^\w\s']|_")  # punctuation, symbols, emoji
+_REPEAT = re.compile(r"(.)\1{2,}")  # "sooooo" -> "soo", "ㅋㅋㅋㅋ" -> "ㅋㅋ"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """The pipeline's choices, stored with a dataset so training and
+    prediction process text the same way."""
+
+    lowercase: bool = True
+    remove_stopwords: bool = True
+    stopwords_en: frozenset = STOPWORDS_EN
+    stopwords_ko: frozenset = STOPWORDS_KO
+    max_vocab: int = 1000
+    coverage: float = 0.95  # pad/cut to the length that covers this share of texts
+    max_length: int | None = None  # a fixed length instead of the coverage rule
+
+
+def clean(text, lowercase=True):
+    """Noise canceling: Unicode NFKC, lower-case, drop markup / URLs / e-mail
+    addresses / symbols and emoji, squeeze repeated characters and spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _TAG.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", text)))
+    if lowercase:
+        text = text.lower()
+    text = _NOT_WORD.sub(" ", text)
+    text = _REPEAT.sub(r"\1\1", text)
+    return " ".join(text.split())
+
+
+def _split_particle(word):
+    if _HANGUL.search(word[-1:] or ""):
+        for particle in PARTICLES_KO:
+            if word.endswith(particle) and len(word) > len(particle):
+                return [word[: -len(particle)], particle]
+    return [word]
+
+
+def tokenize(text):
+    """Words for English; eojeol with particles split off for Korean."""
+    tokens = []
+    for word in text.split():
+        word = word.strip("'")
+        if word:
+            tokens.extend(_split_particle(word))
+    return tokens
+
+
+def remove_stopwords(tokens, stopwords):
+    return [t for t in tokens if t not in stopwords]
+
+
+def build_vocab(token_lists, max_size):
+    """Frequency-ranked vocabulary (ties alphabetical): [PAD, OOV, ...] and the counts."""
+    counts = Counter(t for tokens in token_lists for t in tokens)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, max_size - 2)]
+    return [PAD, OOV] + [w for w, _ in ranked], dict(ranked)
+
+
+def to_sequences(token_lists, vocab):
+    index = {w: i for i, w in enumerate(vocab)}
+    return [[index.get(t, 1) for t in tokens] for tokens in token_lists]
+
+
+def choose_length(lengths, coverage=0.95):
+    """The length that covers `coverage` of the texts, so a few very long ones don't set it."""
+    if not len(lengths):
+        return 1
+    return max(1, int(np.quantile(np.asarray(lengths), coverage, method="inverted_cdf")))  # smallest L with >= coverage of texts <= L
+
+
+def pad(sequences, length):
+    """Post-pad with 0 and cut longer texts after `length` tokens: (n, length) int32."""
+    out = np.zeros((len(sequences), length), np.int32)
+    for i, seq in enumerate(sequences):
+        seq = seq[:length]
+        out[i, : len(seq)] = seq
+    return out
+
+
+def bag_of_words(padded, vocab_size):
+    """(n, length) indices -> (n, vocab_size) counts, padding not counted."""
+    out = np.zeros((len(padded), vocab_size), np.float32)
+    rows = np.repeat(np.arange(len(padded)), padded.shape[1])
+    np.add.at(out, (rows, padded.ravel()), 1.0)
+    out[:, 0] = 0.0
+    return out
+
+
+def tokens_of(text, options):
+    """One text through clean, tokenize and stop-word removal."""
+    tokens = tokenize(clean(text, options.lowercase))
+    if options.remove_stopwords:
+        tokens = remove_stopwords(tokens, options.stopwords_en | options.stopwords_ko)
+    return tokens
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A fitted pipeline: the options, the vocabulary and the sequence length."""
+
+    options: TextOptions
+    vocab: tuple
+    counts: dict = field(hash=False, compare=False)
+    length: int = 1
+
+    @classmethod
+    def fit(cls, texts, options=TextOptions()):
+        token_lists = [tokens_of(t, options) for t in texts]
+        vocab, counts = build_vocab(token_lists, options.max_vocab)
+        length = options.max_length or choose_length([len(t) for t in token_lists], options.coverage)
+        return cls(options, tuple(vocab), counts, length)
+
+    def encode(self, texts):
+        """texts -> (n, length) int32 token indices."""
+        return pad(to_sequences([tokens_of(t, self.options) for t in texts], self.vocab), self.length)
+
+    def explain(self, text):
+        """Each step's output for one text, for the dataset page and Predict."""
+        cleaned = clean(text, self.options.lowercase)
+        tokens = tokenize(cleaned)
+        kept = remove_stopwords(tokens, self.options.stopwords_en | self.options.stopwords_ko) if self.options.remove_stopwords else tokens
+        sequence = to_sequences([kept], self.vocab)[0]
+        return {
+            "text": text, "cleaned": cleaned, "tokens": tokens, "kept": kept,
+            "sequence": sequence, "oov": [t for t, i in zip(kept, sequence) if i == 1],
+            "padded": pad([sequence], self.length)[0].tolist(), "truncated": len(sequence) > self.length,
+        }
