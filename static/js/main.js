@@ -19,6 +19,7 @@ const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
 const { taskOf, pointPresets, defaultState, normalize } = specTools(catalog);
 const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTest", "view.logScale"]);
+const LAST_RUN = "playground.lastRun"; // sessionStorage: {id, ws, hash} of this tab's last run
 const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
 
 const app = { state: null, summary: null, valid: false, run: null, points: null, boundary: null };
@@ -299,6 +300,7 @@ async function startRun({ paused = false } = {}) {
   }
   const run = { id: result.body.id, ws: result.body.ws, status: "queued", pressedAt, firstUpdateMs: null, retries: 0, last: null };
   app.run = run;
+  sessionStorage.setItem(LAST_RUN, JSON.stringify({ id: run.id, ws: run.ws, hash: toHash(app.state) }));
   openSocket(run);
   if (paused) { run.socket.send("pause"); run.socket.send("step"); run.socket.send("set_speed", speed); }
   panel.buttons(run.status, app.valid);
@@ -312,6 +314,23 @@ function reset() {
   clearOutputs();
   panel.note($("keep-weights").checked ? "Reset: the same initial weights on the next Train." : "Reset: new initial weights on the next Train.");
   panel.buttons(null, app.valid);
+}
+
+/**
+ * After a reload: if this tab's last run had this very setup, watch it again;
+ * the socket replays its history (metrics, latest boundary and neurons) first.
+ */
+async function resumeLastRun() {
+  let last = null;
+  try { last = JSON.parse(sessionStorage.getItem(LAST_RUN)); } catch { /* nothing stored */ }
+  if (!last || last.hash !== toHash(app.state)) return;
+  const result = await api.getRun(last.id);
+  if (!result.ok || app.run) return;
+  const run = { id: last.id, ws: last.ws, status: result.body.status, pressedAt: performance.now(), firstUpdateMs: null, retries: 0, last: null };
+  app.run = run;
+  panel.status(run.status, result.body.message);
+  panel.buttons(run.status, app.valid);
+  openSocket(run);
 }
 
 // --- start ------------------------------------------------------------------------------
@@ -375,6 +394,7 @@ function init() {
   });
   renderAll();
   panel.buttons(null, false);
+  resumeLastRun();
 }
 
 init();

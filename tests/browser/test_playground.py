@@ -61,6 +61,12 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     page.wait_for_function("() => document.getElementById('loss-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
     print(f"Train -> first chart update, warm: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
     page.click("#stop")
+    expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
+
+    page.reload()  # the run's history comes back from the server
+    page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function("() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > 0", timeout=SOCKET_TIMEOUT)
+    expect(page.locator("#status")).to_contain_text("Stopped")
 
     origin = urlsplit(live_server_url).netloc
     outside = [u for u in page.requested if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != origin]
