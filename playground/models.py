@@ -32,7 +32,14 @@ class Dataset(models.Model):
 
 
 class Experiment(models.Model):
-    """A spec plus its owner: a user, or (anonymous visitors) a session key."""
+    """A spec plus its owner: a user, or (anonymous visitors) a session key.
+
+    Every run starts as a scratch experiment; its owner saves it (title, notes,
+    visibility) and it gets an unguessable slug, the address of its page."""
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "private (only me)"
+        PUBLIC = "public", "public (anyone with the link)"
 
     spec = models.JSONField()
     owner = models.ForeignKey(
@@ -41,6 +48,10 @@ class Experiment(models.Model):
     owner_session = models.CharField(max_length=64, blank=True, db_index=True)
     title = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    slug = models.CharField(max_length=32, unique=True, null=True, blank=True, help_text="set when saved; secrets.token_urlsafe")
+    notes = models.TextField(blank=True)
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
+    saved = models.DateTimeField(null=True, blank=True, db_index=True, help_text="null: a scratch run, not saved")
 
     def __str__(self):
         return self.title or f"experiment {self.pk}"
@@ -93,3 +104,16 @@ class RunFrame(models.Model):
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["run", "seq"], name="runframe_unique_seq")]
+
+
+class RunSnapshot(models.Model):
+    """Probe frames (boundary, neurons, filters, embedding, confusion) at one
+    iteration: the experiment page's time slider steps through them."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="snapshots")
+    iteration = models.PositiveIntegerField()
+    frames = models.JSONField(help_text="probe type -> frame, as streamed (grids base64 uint8)")
+
+    class Meta:
+        ordering = ["iteration"]
+        constraints = [models.UniqueConstraint(fields=["run", "iteration"], name="runsnapshot_unique_iteration")]
