@@ -30,6 +30,8 @@ class DatasetInfo:
     class_names: tuple = ()
     default_samples: int = 500
     max_samples: int | None = None  # None: the spec's general limit
+    builtin: bool = True  # False: an uploaded set, whose arrays the caller loads
+    vocab_size: int | None = None  # uploaded text: the stored vocabulary's size
 
 
 BUILTIN = {
@@ -173,6 +175,8 @@ def split_sizes(samples, test_fraction):
 
 def generate(dataset):
     """A `spec.DatasetSpec` -> Split, deterministic for `dataset.seed`."""
+    if not dataset.info.builtin:
+        raise ValueError(f"{dataset.name} is an uploaded dataset: load its arrays and pass split_arrays(...) to the loop")
     rng = np.random.default_rng(dataset.seed)
     if dataset.name == "blobs":
         xy, y = _blobs(rng, dataset.samples, dataset.noise, dataset.classes)
@@ -211,14 +215,17 @@ def text_split(dataset):
 def input_shape(dataset, features):
     """What one sample looks like to the first layer."""
     info = dataset.info
-    if info.kind == "text":
-        split, pipeline = text_split(dataset)
-        return split.x_train.shape[1:]
-    return info.input_shape if info.kind == "images" else (len(features),)
+    if info.kind == "points":
+        return (len(features),)
+    if info.kind == "text" and info.builtin:
+        return text_split(dataset)[0].x_train.shape[1:]
+    return tuple(info.input_shape)
 
 
 def vocab_size(dataset):
-    return len(text_split(dataset)[1].vocab) if dataset.info.kind == "text" else None
+    if dataset.info.kind != "text":
+        return None
+    return dataset.info.vocab_size if not dataset.info.builtin else len(text_split(dataset)[1].vocab)
 
 
 def network_inputs(x, features):
@@ -226,6 +233,14 @@ def network_inputs(x, features):
     if x.dtype == np.int32:
         return x  # token indices go to an embedding as they are
     return expand_features(x, features) if x.ndim == 2 and features else x.astype(np.float32)
+
+
+def split_arrays(x, y, test_fraction, seed):
+    """An uploaded dataset's arrays -> Split: shuffled by `seed`, then cut like the built-in sets."""
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_train, _ = split_sizes(len(x), test_fraction)
+    x, y = np.asarray(x)[order], np.asarray(y)[order]
+    return Split(x[:n_train], y[:n_train], x[n_train:], y[n_train:])
 
 
 def points(dataset, image_count=32):

@@ -98,123 +98,160 @@ class _Controls:
             self.steps_per_second, self.pace_changed = value, True
 
 
-def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, split=None, clock=time.monotonic):
+def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, split=None, vocabulary=None,
+        clock=time.monotonic):
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
     steps_per_second paces training so a person can watch (None: full speed).
-    split: a datasets.Split to train on instead of generating the spec's dataset.
+    split: a datasets.Split to train on instead of generating the spec's dataset
+    (an uploaded set); vocabulary: its words by index, for an uploaded text set.
     """
     enable_persistent_cache()
-    model = engine.Model.from_spec(spec)
-    advance_epochs, advance_steps, evaluate, forward = engine.compiled(model)
-    data = engine.to_device(model, split or datasets.generate(spec.dataset), spec.features)
-    state = engine.init_state(model, spec.optimizer, spec.seed)
-    spe, total = model.steps_per_epoch, spec.epochs * model.steps_per_epoch
-    rules = spec.stop
-    per_epoch = rules.early_stopping_patience is not None or rules.target_loss is not None
-    ctl = _Controls(inbox, steps_per_second)
-    emit(events.status("running"))
-    shown = "running"  # the status viewers last saw
+    return _Run(spec, emit, _Controls(inbox, steps_per_second), frame_interval, split, vocabulary, clock).train()
 
-    step, pending, frames_sent = 0, [], 0
-    sec_per_step, best = None, (math.inf, 0)
-    last_frame = pace_time = clock()
-    pace_step = 0
-    train_time, train_steps, compiled_paths = 0.0, 0, set()
-    outcome, message = "completed", None
 
-    def counters():
-        return {
-            "iteration": step, "epoch": step // spe, "epochs": spec.epochs, "total_steps": total,
-            "samples_seen": (step // spe) * model.n_train + (step % spe) * model.batch_size,
-        }
+class _Run:
+    """One run's mutable state between chunks; `train` is the loop."""
 
-    def send_frame(evaluated, now):
-        nonlocal pending, last_frame, frames_sent
-        evaluation, test_pred = evaluated
-        losses = np.concatenate(pending) if pending else np.zeros(0)
-        elapsed = max(now - last_frame, 1e-9)
-        emit(events.metrics(_bin(losses, step - len(losses)), counters(), evaluation,
-                            engine.learning_rate(state), round(len(losses) / elapsed, 1)))
-        if frames_sent % PROBE_EVERY == 0:
-            for frame in probe_frames(spec, model, forward, state["params"], data, test_pred):
-                emit(frame)
-        pending, last_frame, frames_sent = [], now, frames_sent + 1
+    def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock):
+        self.spec, self.emit, self.ctl, self.frame_interval, self.vocabulary, self.clock = spec, emit, ctl, frame_interval, vocabulary, clock
+        self.model = engine.Model.from_spec(spec)
+        self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
+        self.data = engine.to_device(self.model, split or datasets.generate(spec.dataset), spec.features)
+        self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
+        self.spe = self.model.steps_per_epoch
+        self.total = spec.epochs * self.spe
+        self.step, self.pending, self.frames_sent, self.shown = 0, [], 0, None
+        self.sec_per_step, self.best = None, (math.inf, 0)
+        self.last_frame = self.pace_time = clock()
+        self.pace_step, self.train_time, self.train_steps, self.compiled_paths = 0, 0.0, 0, set()
 
-    while step < total:
-        ctl.read()
-        if ctl.stop:
-            outcome, message = "stopped", "Stopped by the user."
-            break
-        if ctl.learning_rate is not None:
-            state, ctl.learning_rate = engine.set_learning_rate(state, ctl.learning_rate), None
-        if ctl.pace_changed:
-            pace_time, pace_step, ctl.pace_changed = clock(), step, False
-        single = ctl.paused and ctl.single_steps > 0
-        if ctl.paused and not single:
-            if pending:
-                send_frame(_evaluate(evaluate, state, data), clock())
-            if shown != "paused":
-                shown = "paused"
-                emit(events.status("paused"))
-            while ctl.paused and not ctl.stop and ctl.single_steps == 0:
-                ctl.read(timeout=0.5)
-            continue
-        if not ctl.paused and shown != "running":
-            shown = "running"
-            emit(events.status("running"))
+    def announce(self, status):
+        if self.shown != status:
+            self.shown = status
+            self.emit(events.status(status))
 
-        n = _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interval, ctl.steps_per_second)
-        started = clock()
-        path = "epochs" if step % spe == 0 and n >= spe else "steps"
-        if path == "epochs":
-            n = min(n // spe, engine.epochs_per_call(model)) * spe
-            state, losses = advance_epochs(state, data, n // spe)
-        else:
-            n = min(n, spe - step % spe)
-            state, losses = advance_steps(state, data, n)
-        losses = np.asarray(losses).ravel()[:n]
-        took = clock() - started
-        if compiled_paths >= {path}:  # a call that compiled says nothing about speed
-            train_time, train_steps = train_time + took, train_steps + n
-            sec_per_step = took / n if sec_per_step is None else 0.7 * sec_per_step + 0.3 * took / n
-        compiled_paths.add(path)
-        if single:
-            ctl.single_steps -= 1
-
-        bad = ~np.isfinite(losses)
-        if bad.any() or not engine.finite(state["params"]):
-            first = step + (int(bad.argmax()) if bad.any() else n - 1)
-            what = "training loss" if bad.any() else "weights"
-            step += n
-            outcome, message = "diverged", _divergence_message(what, first + 1, first // spe, engine.learning_rate(state))
-            break
-        step += n
-        pending.append(losses)
-
-        now = clock()
-        due = single or now - last_frame >= frame_interval or step >= total
-        evaluation = None
-        if due or (per_epoch and step % spe == 0):
-            evaluation = _evaluate(evaluate, state, data)
-            test_loss = evaluation[0]["test"]["loss"]
-            test_loss = math.inf if test_loss is None else test_loss
-            stop_message = _stop_rule(rules, test_loss, step // spe, best)
-            if test_loss < best[0]:
-                best = (test_loss, step // spe)
-            if stop_message:
-                outcome, message = "completed", stop_message
-                send_frame(evaluation, now)
+    def train(self):
+        ctl, spec = self.ctl, self.spec
+        per_epoch = spec.stop.early_stopping_patience is not None or spec.stop.target_loss is not None
+        outcome, message = "completed", None
+        self.announce("running")
+        while self.step < self.total:
+            ctl.read()
+            if ctl.stop:
+                outcome, message = "stopped", "Stopped by the user."
                 break
-        if due:
-            send_frame(evaluation, now)
-        if ctl.steps_per_second and not single:
-            wait = pace_time + (step - pace_step) / ctl.steps_per_second - clock()
-            if wait > 0:
-                ctl.read(timeout=wait)
+            if ctl.learning_rate is not None:
+                self.state, ctl.learning_rate = engine.set_learning_rate(self.state, ctl.learning_rate), None
+            if ctl.pace_changed:
+                self.pace_time, self.pace_step, ctl.pace_changed = self.clock(), self.step, False
+            single = ctl.paused and ctl.single_steps > 0
+            if ctl.paused and not single:
+                if self.pending:
+                    self.send_frame(self.evaluated(), self.clock())
+                self.announce("paused")
+                while ctl.paused and not ctl.stop and ctl.single_steps == 0:
+                    ctl.read(timeout=0.5)
+                continue
+            if not ctl.paused:
+                self.announce("running")
 
-    return _finish(spec, model, forward, evaluate, state, data, outcome, message, step, pending,
-                   train_steps / train_time if train_time else None, emit, send_frame, clock)
+            losses = self.chunk(_chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step,
+                                            self.frame_interval, ctl.steps_per_second))
+            if single:
+                ctl.single_steps -= 1
+            bad = ~np.isfinite(losses)
+            if bad.any() or not engine.finite(self.state["params"]):
+                first = self.step + (int(bad.argmax()) if bad.any() else len(losses) - 1)
+                what = "training loss" if bad.any() else "weights"
+                self.step += len(losses)
+                outcome, message = "diverged", _divergence_message(what, first + 1, first // self.spe, engine.learning_rate(self.state))
+                break
+            self.step += len(losses)
+            self.pending.append(losses)
+
+            now = self.clock()
+            due = single or now - self.last_frame >= self.frame_interval or self.step >= self.total
+            if due or (per_epoch and self.step % self.spe == 0):
+                evaluated = self.evaluated()
+                stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
+                if due or stop_message:
+                    self.send_frame(evaluated, now)
+                if stop_message:
+                    outcome, message = "completed", stop_message
+                    break
+            if ctl.steps_per_second and not single:
+                wait = self.pace_time + (self.step - self.pace_step) / ctl.steps_per_second - self.clock()
+                if wait > 0:
+                    ctl.read(timeout=wait)
+        return self.finish(outcome, message)
+
+    def chunk(self, n):
+        """Run about n steps (whole epochs on the fast path); returns their batch losses."""
+        started = self.clock()
+        path = "epochs" if self.step % self.spe == 0 and n >= self.spe else "steps"
+        if path == "epochs":
+            n = min(n // self.spe, engine.epochs_per_call(self.model)) * self.spe
+            self.state, losses = self.advance_epochs(self.state, self.data, n // self.spe)
+        else:
+            n = min(n, self.spe - self.step % self.spe)
+            self.state, losses = self.advance_steps(self.state, self.data, n)
+        losses = np.asarray(losses).ravel()[:n]
+        took = self.clock() - started
+        if path in self.compiled_paths:  # a call that compiled says nothing about speed
+            self.train_time, self.train_steps = self.train_time + took, self.train_steps + n
+            self.sec_per_step = took / n if self.sec_per_step is None else 0.7 * self.sec_per_step + 0.3 * took / n
+        self.compiled_paths.add(path)
+        return losses
+
+    def check_stop_rules(self, test_loss):
+        test_loss = math.inf if test_loss is None else test_loss
+        epoch = self.step // self.spe
+        message = _stop_rule(self.spec.stop, test_loss, epoch, self.best)
+        if test_loss < self.best[0]:
+            self.best = (test_loss, epoch)
+        return message
+
+    def evaluated(self):
+        """(metrics as JSON-safe floats, NaN and inf as None; the test set's predictions)."""
+        metrics, test_pred = jax.device_get(self.evaluate(self.state["params"], self.data))
+        return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics), test_pred
+
+    def counters(self):
+        step, spe = self.step, self.spe
+        return {"iteration": step, "epoch": step // spe, "epochs": self.spec.epochs, "total_steps": self.total,
+                "samples_seen": (step // spe) * self.model.n_train + (step % spe) * self.model.batch_size}
+
+    def send_frame(self, evaluated, now, pictures=False):
+        metrics, test_pred = evaluated
+        losses = np.concatenate(self.pending) if self.pending else np.zeros(0)
+        rate = round(len(losses) / max(now - self.last_frame, 1e-9), 1)
+        self.emit(events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
+                                 engine.learning_rate(self.state), rate))
+        if pictures or self.frames_sent % PROBE_EVERY == 0:
+            for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred, self.vocabulary):
+                self.emit(frame)
+        self.pending, self.last_frame, self.frames_sent = [], now, self.frames_sent + 1
+
+    def finish(self, outcome, message):
+        final = {"status": outcome, "epochs": self.step // self.spe, "steps": self.step,
+                 "steps_per_second": round(self.train_steps / self.train_time, 1) if self.train_time else None}
+        if outcome != "diverged":
+            evaluated = self.evaluated()
+            if self.pending:
+                self.send_frame(evaluated, self.clock(), pictures=True)
+            else:  # the last frame has the final numbers; make sure the final pictures go out too
+                for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, evaluated[1], self.vocabulary):
+                    self.emit(frame)
+            train, test = evaluated[0]["train"], evaluated[0]["test"]
+            final.update(train_loss=train["loss"], test_loss=test["loss"], train_accuracy=train.get("accuracy"),
+                         test_accuracy=test.get("accuracy"), test_rmse=test.get("rmse"), test_r2=test.get("r2"))
+        else:
+            final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
+        self.emit(events.status(outcome, message))
+        self.emit(events.done(outcome, final))
+        names = [f"{i}_{layer.type}" for i, layer in enumerate(self.spec.layers)]
+        return RunResult(outcome, message, final, probes.weights(self.state["params"], names))
 
 
 def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interval, steps_per_second):
@@ -241,13 +278,7 @@ def _stop_rule(rules, test_loss, epoch, best):
     return None
 
 
-def _evaluate(evaluate, state, data):
-    """engine's evaluate -> (metrics as JSON-safe floats, NaN and inf as None; test predictions)."""
-    metrics, test_pred = jax.device_get(evaluate(state["params"], data))
-    return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics), test_pred
-
-
-def probe_frames(spec, model, forward, params, data, test_pred):
+def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None):
     """The pictures that fit this model: boundary and neurons for 2-D points;
     filters, feature maps and a strip of predictions for images; a confusion
     matrix for every classifier."""
@@ -256,10 +287,10 @@ def probe_frames(spec, model, forward, params, data, test_pred):
         yield events.boundary(probes.boundary(model, forward, params, spec.features))
         yield events.neurons(probes.neurons(model, forward, params, spec.features))
     elif info.kind == "text":
-        pipeline = datasets.text_split(spec.dataset)[1]
+        vocab = vocabulary or datasets.text_split(spec.dataset)[1].vocab
         if spec.layers[0].type == "embedding":
-            yield events.embedding(probes.embedding(params[0]["embeddings"], pipeline))
-        hidden = probes.hidden_states(spec, forward, params, data["x_test"], pipeline)
+            yield events.embedding(probes.embedding(params[0]["embeddings"], vocab))
+        hidden = probes.hidden_states(spec, forward, params, data["x_test"], vocab) if spec.layers[0].type == "embedding" else None
         if hidden:
             yield events.hidden_states(hidden)
     else:
@@ -269,24 +300,3 @@ def probe_frames(spec, model, forward, params, data, test_pred):
         yield events.predictions(probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
     if model.task != "regression":
         yield events.confusion(probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
-
-
-def _finish(spec, model, forward, evaluate, state, data, outcome, message, step, pending, steps_per_second, emit, send_frame, clock):
-    spe = model.steps_per_epoch
-    final = {"status": outcome, "epochs": step // spe, "steps": step,
-             "steps_per_second": round(steps_per_second, 1) if steps_per_second else None}
-    if outcome != "diverged":
-        evaluated = _evaluate(evaluate, state, data)
-        if pending:
-            send_frame(evaluated, clock())
-        test, train = evaluated[0]["test"], evaluated[0]["train"]
-        final.update(train_loss=train["loss"], test_loss=test["loss"], train_accuracy=train.get("accuracy"),
-                     test_accuracy=test.get("accuracy"), test_rmse=test.get("rmse"), test_r2=test.get("r2"))
-        for frame in probe_frames(spec, model, forward, state["params"], data, evaluated[1]):
-            emit(frame)
-    else:
-        final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
-    emit(events.status(outcome, message))
-    emit(events.done(outcome, final))
-    names = [f"{i}_{layer.type}" for i, layer in enumerate(spec.layers)]
-    return RunResult(outcome, message, final, probes.weights(state["params"], names))

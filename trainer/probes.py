@@ -133,18 +133,18 @@ def predictions(x, y_true, y_pred, class_names, count=16):
             "labels": list(class_names)}
 
 
-def embedding(table, pipeline, words=80):
+def embedding(table, vocab, words=80):
     """The `embedding` payload: the most frequent words' vectors projected on
     their first two principal components (PCA by SVD)."""
     vectors = np.asarray(table)[2:2 + words]  # skip <pad> and <oov>
     centered = vectors - vectors.mean(axis=0)
     _, _, vt = np.linalg.svd(centered, full_matrices=False)
     xy = centered @ vt[:2].T if vt.shape[0] >= 2 else np.zeros((len(vectors), 2))
-    return {"words": list(pipeline.vocab[2:2 + len(vectors)]), "x": xy[:, 0].round(4).tolist(),
+    return {"words": list(vocab[2:2 + len(vectors)]), "x": xy[:, 0].round(4).tolist(),
             "y": xy[:, 1].round(4).tolist() if xy.shape[1] > 1 else [0.0] * len(vectors)}
 
 
-def hidden_states(spec, forward, params, x, pipeline, sample=0):
+def hidden_states(spec, forward, params, x, vocab, sample=0):
     """The `hidden_states` payload: the first recurrent layer's state after
     each real (unpadded) token of one test sentence, as a steps x units grid."""
     index = next((i for i, layer in enumerate(spec.layers) if layer.type in ("simple_rnn", "lstm", "gru")), None)
@@ -155,5 +155,5 @@ def hidden_states(spec, forward, params, x, pipeline, sample=0):
     states = np.asarray(_recurrent_states(spec.layers[index], params[index], acts[index - 1], x[sample:sample + 1] != 0))[0]
     n = max(int((tokens != 0).sum()), 1)
     states = states[:n]
-    return {"layer": index, "tokens": [pipeline.vocab[t] for t in tokens[:n]], "units": states.shape[1],
+    return {"layer": index, "tokens": [vocab[t] for t in tokens[:n]], "units": states.shape[1],
             "states": states.round(4).tolist()}

@@ -66,10 +66,11 @@ class DatasetSpec:
     representation: str | None = None  # sequence | bag_of_words
     vocab_size: int | None = None
     sequence_length: int | None = None  # None: the length covering 95% of texts
+    uploaded: datasets.DatasetInfo | None = None  # set for an uploaded set; never in to_dict
 
     @property
     def info(self):
-        return datasets.BUILTIN[self.name]
+        return self.uploaded or datasets.BUILTIN[self.name]
 
     @property
     def n_classes(self):
@@ -261,7 +262,7 @@ class Spec:
     def to_dict(self):
         d = {
             "version": self.version,
-            "dataset": {k: v for k, v in asdict(self.dataset).items() if v is not None},
+            "dataset": {k: v for k, v in asdict(self.dataset).items() if v is not None and k != "uploaded"},
             **({"features": list(self.features)} if self.features else {}),
             "layers": [_layer_dict(layer) for layer in self.layers],
             "loss": self.loss,
@@ -443,9 +444,16 @@ def _parse_layer(errors, obj, path):
 TEXT_KEYS = ("language", "representation", "vocab_size", "sequence_length")
 
 
-def _parse_dataset(errors, obj):
+def _parse_dataset(errors, obj, uploads=None):
+    uploads = uploads or {}
+    name = obj.get("name") if isinstance(obj, dict) else None
+    if isinstance(name, str) and name in uploads:
+        r = _Reader(errors, obj, "dataset", {"name", "test_fraction", "seed"})
+        info = uploads[name]
+        return DatasetSpec(name=name, samples=info.default_samples, test_fraction=r.number("test_fraction", 0.1, 0.9, 0.2),
+                           seed=r.integer("seed", 0, 2**31 - 1, 0), uploaded=info)
     r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes", *TEXT_KEYS})
-    name = r.choice("name", tuple(datasets.BUILTIN))
+    name = r.choice("name", (*datasets.BUILTIN, *uploads))
     info = datasets.BUILTIN.get(name)
     lo, hi = LIMITS["samples"]
     hi = info.max_samples if info and info.max_samples else hi
@@ -503,13 +511,14 @@ def _parse_features(errors, value):
 TOP_KEYS = {"version", "dataset", "features", "layers", "loss", "optimizer", "regularization", "batch_size", "epochs", "seed", "stop"}
 
 
-def parse(d):
-    """A JSON-like dict -> Spec, or SpecError naming every problem by path."""
+def parse(d, uploads=None):
+    """A JSON-like dict -> Spec, or SpecError naming every problem by path.
+    uploads: {name: datasets.DatasetInfo} of the uploaded datasets it may use."""
     errors = []
     r = _Reader(errors, d, "", TOP_KEYS)
     if r.obj.get("version", VERSION) != VERSION:
         r.fail("version", f"must be {VERSION}")
-    dataset = _parse_dataset(errors, r.obj.get("dataset"))
+    dataset = _parse_dataset(errors, r.obj.get("dataset"), uploads)
     if dataset.name and dataset.info.kind != "points":
         features = ()
         if "features" in r.obj:
@@ -552,7 +561,8 @@ def _with_vocabulary(layers, dataset, errors):
     out = []
     for i, layer in enumerate(layers):
         if layer.type == "embedding":
-            vocab = datasets.vocab_size(dataset) if dataset.info.kind == "text" and dataset.representation == "sequence" else None
+            sequences = dataset.info.kind == "text" and dataset.representation != "bag_of_words"
+            vocab = datasets.vocab_size(dataset) if sequences else None
             if vocab is None:
                 errors.append({"path": f"layers[{i}].type", "message": "an embedding needs a text dataset with representation 'sequence'"})
             elif layer.input_dim not in (None, vocab):
@@ -570,7 +580,7 @@ def _check_stack(spec, errors):
 
     total, shape, last = 0, spec.input_shape, len(spec.layers) - 1
     ds = spec.dataset
-    if ds.info.kind == "text" and ds.representation == "sequence" and spec.layers[0].type != "embedding":
+    if ds.info.kind == "text" and ds.representation != "bag_of_words" and spec.layers[0].type != "embedding":
         fail("layers[0].type", "token indices are categories, not quantities: start with an embedding layer "
              "(or use representation 'bag_of_words' for a dense network)")
     if spec.layers[last].type != "dense":
@@ -626,10 +636,10 @@ def describe(spec):
     }
 
 
-def parse_dataset(d):
+def parse_dataset(d, uploads=None):
     """Just the `dataset` object (for previews), or SpecError."""
     errors = []
-    ds = _parse_dataset(errors, d)
+    ds = _parse_dataset(errors, d, uploads)
     if errors:
         raise SpecError(errors)
     return ds

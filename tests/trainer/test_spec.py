@@ -1,5 +1,7 @@
 """Spec validation: every rule names the path at fault; valid specs round-trip."""
 import copy
+
+import numpy as np
 import math
 
 import pytest
@@ -154,3 +156,23 @@ def test_layer_schema_fields_are_accepted_by_the_parsers():
     assert set(LAYER_SCHEMA) == set(LAYER_PARSERS)
     for kind, fields in LAYER_SCHEMA.items():
         assert set(fields) <= LAYER_PARSERS[kind][1], kind
+
+
+def test_uploaded_datasets_resolve_through_the_given_infos():
+    from trainer import datasets
+    from trainer.spec import parse
+
+    info = datasets.DatasetInfo("upload-iris", "Iris", "tabular", "multiclass", "uploaded", 3, (4,), ("a", "b", "c"), 150, 150, builtin=False)
+    d = {"dataset": {"name": "upload-iris", "test_fraction": 0.2}, "layers": [{"type": "dense", "units": 8, "activation": "relu"},
+         {"type": "dense", "units": 3, "activation": "softmax"}], "loss": "categorical_crossentropy",
+         "optimizer": {"name": "adam", "learning_rate": 0.01}}
+    spec = parse(d, uploads={"upload-iris": info})
+    assert spec.input_shape == (4,) and spec.n_train == 120 and "uploaded" not in spec.to_dict()["dataset"]
+    with pytest.raises(SpecError, match="dataset.name"):
+        parse(d)  # not offered: not accepted
+    d["dataset"]["samples"] = 10
+    with pytest.raises(SpecError, match="dataset.samples: unknown key"):
+        parse(d, uploads={"upload-iris": info})
+    x, y = np.arange(40).reshape(10, 4), np.arange(10) % 3
+    split = datasets.split_arrays(x, y, 0.2, seed=1)
+    assert split.x_train.shape == (8, 4) and sorted(np.concatenate([split.y_train, split.y_test]).tolist()) == sorted(y.tolist())

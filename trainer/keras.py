@@ -1,0 +1,613 @@
+"""The Keras-style API over the engine: Sequential, compile, fit, evaluate,
+predict, summary, save / load_model, and from_spec / to_spec.
+
+    model = Sequential([Dense(10, activation="sigmoid", input_dim=2), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="SGD", loss="mean_squared_error", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=100, batch_size=10)
+
+Not a second engine: a Sequential is a list of spec layers (its parts live in
+`trainer.keras_parts`), and fit builds an `engine.Model` and trains with the
+engine's compiled functions, so one spec and seed give the same numbers here,
+in the browser and in `python -m trainer`.
+
+Where it differs from Keras: the weights are drawn from the model's `seed`
+(the spec's), not from a global random state, so the first layer declares its
+input (input_dim, input_shape, input_length or Input) before any data is
+seen; per-epoch "accuracy" is measured on the whole training set after the
+epoch (Keras averages it over the epoch's batches); binary labels are 0/1 and
+a tanh output trains on ±1 (the playground's convention).
+"""
+import json
+import math
+import sys
+import time
+from dataclasses import asdict
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from trainer import engine, loop
+from trainer import spec as S
+from trainer.data import Dataset
+from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.keras import Dense, SGD, ...`)
+    ENGINE_METRIC, GRU, KERAS_LOSS, L1, L2, LOSSES, LSTM, SGD, Adagrad, Adam, AdamW, AveragePooling2D, AvgPool2D, Constant, Conv2D,
+    Dense, Dropout, Embedding, Flatten, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Input, InputLayer, Layer, LecunNormal,
+    MaxPool2D, MaxPooling2D, Ones, Optimizer, RandomNormal, RandomUniform, RMSprop, SimpleRNN, Zeros, check_loss, default_metrics,
+    get_optimizer, l1, l2, layer_from_spec, metric_names, optimizer_from_spec, task_of,
+)
+
+FORMAT = "nn-playground-keras"
+PARAM_ORDER = ("embeddings", "kernel", "recurrent_kernel", "bias")  # Keras' order of a layer's weights
+NOT_BUILT = ("This model has not yet been built: its first layer has no input shape. Give it one, as in "
+             "Dense(10, activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, input_length=40), "
+             "or put Input(shape=...) first. (The weights are drawn from the model's seed before any data is seen.)")
+
+
+class Sequential:
+    """A stack of layers, trained by the engine. `seed` draws the weights and
+    the shuffle order, as a spec's seed does."""
+
+    def __init__(self, layers=None, name="sequential", seed=0):
+        self.name, self.seed = name, seed
+        self.layers, self._input = [], None
+        self.optimizer = self.loss = None
+        self._metrics = []
+        self.history, self.stop_training = None, False
+        self._settings = {}  # the spec fields a model alone lacks: dataset, features, batch_size, epochs, stop
+        self._params = self._state = self._model = None
+        for layer in layers or []:
+            self.add(layer)
+
+    # --- building -------------------------------------------------------------------
+
+    def add(self, layer):
+        if isinstance(layer, InputLayer):
+            if self.layers:
+                raise ValueError("Input(shape=...) goes first, before any layer")
+            self._input = layer.shape
+        elif isinstance(layer, Layer):
+            self.layers.append(layer)
+        else:
+            raise TypeError(f"The added layer must be an instance of class Layer. Received: layer={layer!r} of type {type(layer).__name__}")
+        self._params = self._state = self._model = None
+
+    @property
+    def input_shape(self):
+        """One sample's shape, or None when the first layer does not say."""
+        return self._input or (self.layers[0].input_shape if self.layers else None)
+
+    def build(self, input_shape=None):
+        """Keras' build: input_shape includes the batch axis, (None, 2)."""
+        if input_shape is not None:
+            self._input = tuple(input_shape[1:])
+            self._params = self._state = None
+        self._ensure_params()
+
+    def _names(self):
+        seen, names = {}, []
+        for layer in self.layers:
+            base = layer.default_name
+            names.append(layer.name or (base if base not in seen else f"{base}_{seen[base]}"))
+            seen[base] = seen.get(base, 0) + 1
+        return names
+
+    def _walk(self):
+        """[(name, layer, output shape, parameter count)] through the stack."""
+        if not self.layers:
+            raise ValueError("The model has no layers yet; add some, as in Sequential([Dense(1, input_dim=2)])")
+        if self.input_shape is None:
+            raise ValueError(NOT_BUILT)
+        shape, out = tuple(self.input_shape), []
+        for name, layer in zip(self._names(), self.layers):
+            try:
+                shape, params = layer.spec.shapes(shape)
+            except ValueError as e:
+                raise ValueError(f"Layer {name!r} ({type(layer).__name__}): {e}") from None
+            out.append((name, layer, tuple(shape), sum(math.prod(s) for s in params.values())))
+        return out
+
+    def _regularization(self):
+        weighted = [layer for layer in self.layers if layer.weighted]
+        if len({repr(layer.kernel_regularizer) for layer in weighted}) > 1:
+            raise ValueError("The engine applies one kernel_regularizer to every Dense, Conv2D and recurrent layer: "
+                             "give them all the same one (or none)")
+        reg = weighted[0].kernel_regularizer if weighted else None
+        if reg is not None:
+            return reg.to_spec()
+        stored = self._settings.get("regularization")  # type none with a rate, kept for an exact round trip
+        return S.Regularization(**stored) if stored else S.Regularization()
+
+    # --- compile and the engine's model ---------------------------------------------------
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        if loss is None:
+            raise ValueError('compile needs a loss, such as loss="mean_squared_error" or loss="binary_crossentropy"')
+        self.optimizer, self.loss, self._metrics = get_optimizer(optimizer), check_loss(loss), metric_names(metrics)
+        self._state = self._model = None  # a fresh optimizer; the weights stay
+
+    @property
+    def metrics_names(self):
+        return ["loss", *self._metrics]
+
+    def _need_compiled(self):
+        if self.loss is None:
+            raise RuntimeError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.")
+
+    def _bare_model(self):
+        """An engine Model for drawing weights and forward passes before compile."""
+        return engine.Model(tuple(layer.spec for layer in self.layers), "mse", S.Optimizer("sgd", 0.0), S.Regularization(),
+                            1, 1, "regression", tuple(self.input_shape))
+
+    def _engine_model(self, n_train, batch_size):
+        self._need_compiled()
+        walk = self._walk()
+        last, out = self.layers[-1], walk[-1][2]
+        if last.spec.type != "dense":
+            raise ValueError("The output layer must be Dense: it gives one unit per target (add a Dense layer at the end)")
+        task, units = task_of(self.loss, self._metrics, out[-1]), out[-1]
+        if task == "multiclass" and units < 2:
+            raise ValueError(f"{self.loss} needs one output unit per class; for two classes use one sigmoid unit and binary_crossentropy")
+        if task != "multiclass" and units != 1:
+            raise ValueError(f"The output layer has {units} units, but {self.loss} with metrics {self._metrics} trains one output "
+                             "(add metrics=[\"accuracy\"] to classify with several units, or use sparse_categorical_crossentropy)")
+        for m in self._metrics:
+            if (m == "accuracy") != (task != "regression"):
+                raise ValueError(f"The metric {m!r} does not fit this {task} model (loss {self.loss})")
+        if any(getattr(layer.spec, "activation", None) == "step" for layer in self.layers) and len(self.layers) > 1:
+            raise ValueError("step has no gradient: it trains only as Rosenblatt's perceptron, a single Dense(1, activation=\"step\")")
+        opt = self.optimizer.to_spec()
+        return engine.Model(tuple(layer.spec for layer in self.layers), LOSSES[self.loss], S.Optimizer(opt.name, 0.0, opt.options),
+                            self._regularization(), batch_size, n_train, task, tuple(self.input_shape))
+
+    def _ensure_params(self):
+        if self._params is None:
+            self._walk()
+            self._params = engine.init_state(self._bare_model(), S.Optimizer("sgd", 0.01), self.seed)["params"]
+        return self._params
+
+    # --- data ---------------------------------------------------------------------------
+
+    def _inputs(self, x):
+        if x is None:
+            raise ValueError("Missing the input data x")
+        x = np.asarray(x)
+        self._walk()  # a model that can take input at all
+        want = tuple(self.input_shape)
+        if tuple(x.shape[1:]) != want:
+            raise ValueError(f"Input 0 of layer \"{self._names()[0]}\" is incompatible with the layer: expected shape=(None, "
+                             f"{', '.join(map(str, want))}), found shape={tuple(x.shape)}")
+        first = self.layers[0].spec
+        if first.type != "embedding":
+            return x.astype(np.float32)
+        if not np.issubdtype(x.dtype, np.integer) or (len(x) and (x.min() < 0 or x.max() >= first.input_dim)):
+            raise ValueError(f"An Embedding takes whole-number token indices from 0 to {first.input_dim - 1} (its input_dim)")
+        return x.astype(np.int32)
+
+    def _labels(self, y, n, model):
+        if y is None:
+            raise ValueError("Missing the targets y")
+        y = np.asarray(y)
+        if len(y) != n:
+            raise ValueError(f"x and y hold different numbers of samples: {n} and {len(y)}")
+        units = model.layers[-1].units
+        if model.task == "multiclass" and y.ndim == 2 and y.shape[1] == units > 1:
+            y = y.argmax(1)  # one-hot rows -> class indices
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"y must hold one target per sample, shape ({n},); got shape {y.shape}")
+        if model.task == "regression":
+            return y.astype(np.float32)
+        classes = units if model.task == "multiclass" else 2
+        if model.task == "binary" and model.out_activation == "tanh" and np.isin(y, (-1, 1)).all():
+            y = (y > 0).astype(np.int32)  # ±1 labels for a tanh output read as 0/1
+        if not (np.isin(y, np.arange(classes))).all():
+            want = "0 or 1" if classes == 2 else f"class indices 0 to {classes - 1} (or one-hot rows)"
+            raise ValueError(f"Labels must be {want}; got values such as {np.unique(y)[:6].tolist()}")
+        return y.astype(np.int32)
+
+    @staticmethod
+    def _pairs(data, what):
+        if isinstance(data, Dataset):
+            arrays = data.arrays()
+        elif isinstance(data, (tuple, list)):
+            arrays = tuple(data)
+        else:
+            arrays = ()
+        if len(arrays) != 2:
+            raise ValueError(f"{what} must be (features, labels): a tuple of two arrays or Dataset.from_tensor_slices((x, y))")
+        return arrays
+
+    def _device_data(self, model, train, test):
+        """The engine's data dict (as engine.to_device builds it) from arrays."""
+        out = {}
+        for part, (x, y) in (("train", train), ("test", test)):
+            out.update({f"x_{part}": jnp.asarray(x), f"t_{part}": jnp.asarray(engine.encode_targets(model, y)), f"y_{part}": jnp.asarray(y)})
+        return out
+
+    # --- training -------------------------------------------------------------------------
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, seed=None):
+        """Train; returns a History. x, y: arrays, or x a batched Dataset of
+        (features, labels) (then its batch size, and its shuffle and seed, apply).
+        seed: the shuffle order's seed for this fit (None: the model's own stream)."""
+        self._need_compiled()
+        if isinstance(x, Dataset):
+            if y is not None or batch_size is not None:
+                raise ValueError("When x is a Dataset, leave out y and batch_size: the dataset holds the labels and its batches")
+            if x.batch_size is None:
+                raise ValueError("Batch the dataset before fit, as in dataset.batch(32)")
+            batch_size, shuffle, seed = x.batch_size, x.shuffled, x.seed if seed is None else seed
+            x, y = self._pairs(x, "fit's dataset")
+        batch_size = 32 if batch_size is None else _count("batch_size", batch_size)
+        epochs = _count("epochs", epochs, zero=True)
+        x = self._inputs(x)
+        if validation_split:
+            if validation_data is not None or not 0 < validation_split < 1:
+                raise ValueError("validation_split must be between 0 and 1, without validation_data")
+            cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, before any shuffling
+            validation_data, x, y = (x[cut:], np.asarray(y)[cut:]), x[:cut], np.asarray(y)[:cut]
+        model = self._engine_model(len(x), batch_size)
+        y = self._labels(y, len(x), model)
+        val = None
+        if validation_data is not None:
+            xv, yv = self._pairs(validation_data, "validation_data")
+            xv = self._inputs(xv)
+            val = (xv, self._labels(yv, len(xv), model))
+        advance, _, evaluate, _ = _compiled(model)
+        data = self._device_data(model, (x, y), val or (x[:1], y[:1]))
+        state = self._start_state(model, seed)
+
+        callbacks = list(callbacks or [])
+        history = History(self, {"verbose": verbose, "epochs": epochs, "steps": model.steps_per_epoch})
+        for cb in callbacks:
+            cb.set_model(self)
+            cb.on_train_begin()
+        progress = _Progress(verbose, epochs, model.steps_per_epoch)
+        weights = np.full(model.steps_per_epoch, batch_size, np.float64)
+        weights[-1] = len(x) - batch_size * (model.steps_per_epoch - 1)
+        per_epoch = bool(self._metrics or val is not None or callbacks or verbose or not shuffle)
+        self.stop_training, epoch = False, 0
+        while epoch < epochs and not self.stop_training:
+            chunk = 1 if per_epoch else min(epochs - epoch, engine.epochs_per_call(model))
+            started = time.perf_counter()
+            state, losses = advance(state, data if shuffle else _in_order(data, state, model), chunk)
+            losses = np.asarray(losses)[:chunk]
+            took = (time.perf_counter() - started) / chunk
+            evaluation = jax.device_get(evaluate(state["params"], data)[0]) if self._metrics or val is not None else None
+            for row in losses:
+                logs = {"loss": float((row * weights).sum() / weights.sum())}
+                if evaluation is not None:
+                    logs.update({m: float(evaluation["train"][ENGINE_METRIC[m]]) for m in self._metrics})
+                    if val is not None:
+                        logs["val_loss"] = float(evaluation["test"]["loss"])
+                        logs.update({f"val_{m}": float(evaluation["test"][ENGINE_METRIC[m]]) for m in self._metrics})
+                history.append(epoch, logs)
+                progress.epoch(epoch, logs, took)
+                self._state, self._params, self._model = state, state["params"], model
+                for cb in callbacks:
+                    cb.on_epoch_end(epoch, logs)
+                epoch += 1
+        self._settings.update(batch_size=batch_size, epochs=epochs)
+        for cb in callbacks:
+            cb.on_train_end()
+        self.history = history
+        return history
+
+    def _start_state(self, model, seed):
+        opt = self.optimizer.to_spec()
+        if self._state is None:
+            state = engine.init_state(model, opt, self.seed)
+            if self._params is not None:
+                state = dict(state, params=self._params)
+        else:  # a second fit goes on from here; the learning rate may have been changed
+            state = engine.set_learning_rate(dict(self._state, params=self._params), self.optimizer.learning_rate)
+        if seed is not None:
+            state = dict(state, shuffle_key=engine.init_state(model, opt, seed)["shuffle_key"])
+        return state
+
+    # --- using the model ------------------------------------------------------------------
+
+    def _trained_model(self, n):
+        return self._model or self._engine_model(n, 32)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, return_dict=False):
+        """Loss (and metrics) over all of x: the loss alone, or [loss, *metrics]."""
+        self._need_compiled()
+        if isinstance(x, Dataset):
+            x, y = self._pairs(x, "evaluate's dataset")
+        x = self._inputs(x)
+        model = self._trained_model(len(x))
+        y = self._labels(y, len(x), model)
+        _, _, evaluate, _ = _compiled(model)
+        data = self._device_data(model, (x[:1], y[:1]), (x, y))  # the train half is unused here: one sample
+        test = jax.device_get(evaluate(self._ensure_params(), data)[0])["test"]
+        logs = {"loss": float(test["loss"]), **{m: float(test[ENGINE_METRIC[m]]) for m in self._metrics}}
+        if verbose:
+            print(f"{len(x)}/{len(x)} [{'=' * 30}] - " + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+        if return_dict:
+            return logs
+        return logs["loss"] if not self._metrics else list(logs.values())
+
+    def predict(self, x, batch_size=None, verbose=0):
+        """The network's outputs for x, (n, output units), as NumPy."""
+        if isinstance(x, Dataset):
+            x = x.arrays()[0]
+        x = self._inputs(x)
+        model = self._model or (self._engine_model(len(x), 32) if self.loss else self._bare_model())
+        forward = _compiled(model)[3]
+        out = np.asarray(forward(self._ensure_params(), jnp.asarray(x))[-1])
+        if verbose:
+            print(f"{len(x)}/{len(x)} [{'=' * 30}]")
+        return out
+
+    def __call__(self, x):
+        return self.predict(x)
+
+    def get_weights(self):
+        return [np.asarray(p[k]) for p in self._ensure_params() for k in PARAM_ORDER if k in p]
+
+    def set_weights(self, weights):
+        params = self._ensure_params()
+        slots = [(i, k) for i, p in enumerate(params) for k in PARAM_ORDER if k in p]
+        if len(weights) != len(slots):
+            raise ValueError(f"set_weights expects {len(slots)} arrays (as get_weights gives); received {len(weights)}")
+        new = [dict(p) for p in params]
+        for (i, k), w in zip(slots, weights):
+            w = np.asarray(w, np.float32)
+            if w.shape != params[i][k].shape:
+                raise ValueError(f"Layer {self._names()[i]!r} weight {k!r} has shape {params[i][k].shape}; received {w.shape}")
+            new[i][k] = jnp.asarray(w)
+        self._params = new
+        if self._state is not None:
+            self._state = dict(self._state, params=new)
+
+    def summary(self, print_fn=None):
+        """Layers, output shapes and parameter counts, as Keras prints them."""
+        walk = self._walk()
+        rule, lines = "_" * 65, [f'Model: "{self.name}"', "_" * 65, _row("Layer (type)", "Output Shape", "Param #"), "=" * 65]
+        for i, (name, layer, shape, count) in enumerate(walk):
+            lines.append(_row(f"{name} ({type(layer).__name__})", "(None, " + ", ".join(map(str, shape)) + ")", f"{count:,}"))
+            lines.append("" if i < len(walk) - 1 else "=" * 65)
+        total = sum(count for *_, count in walk)
+        lines += [f"Total params: {total:,}", f"Trainable params: {total:,}", "Non-trainable params: 0", rule]
+        for line in lines:
+            (print_fn or print)(line)
+
+    # --- the spec ---------------------------------------------------------------------
+
+    @classmethod
+    def from_spec(cls, spec):
+        """A spec (dict or trainer.spec.Spec) -> a compiled Sequential that
+        remembers the spec's dataset, features, batch size, epochs and stop rules."""
+        spec = spec if isinstance(spec, S.Spec) else S.parse(spec)
+        d = spec.to_dict()
+        layers = [layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization) for i, layer in enumerate(spec.layers)]
+        model = cls(layers, seed=spec.seed)
+        model.compile(optimizer=optimizer_from_spec(spec.optimizer), loss=KERAS_LOSS[spec.loss], metrics=default_metrics(spec.task))
+        model._settings = {k: d[k] for k in ("dataset", "features", "batch_size", "epochs", "stop") if k in d}
+        if spec.regularization.type == "none":
+            model._settings["regularization"] = d["regularization"]
+        return model
+
+    def to_spec(self, dataset=None, features=None, batch_size=None, epochs=None, seed=None, stop=None):
+        """The spec dict of this model, validated by trainer.spec.parse. A model
+        from from_spec (or after fit) knows its settings; the others take them here:
+        dataset (a name or a spec dataset dict), features, batch_size, epochs, seed, stop."""
+        self._need_compiled()
+        s = self._settings
+        dataset = dataset if dataset is not None else s.get("dataset")
+        if dataset is None:
+            raise ValueError("to_spec needs the dataset the model trains on, as in model.to_spec(dataset=\"circle\") "
+                             "(a model from Sequential.from_spec remembers its own)")
+        d = {"version": S.VERSION, "dataset": {"name": dataset} if isinstance(dataset, str) else dict(dataset)}
+        features = features if features is not None else s.get("features")
+        if features is not None:
+            d["features"] = list(features)
+        opt = self.optimizer.to_spec()
+        d.update(layers=[S._layer_dict(layer.spec) for layer in self.layers], loss=LOSSES[self.loss],
+                 optimizer={"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
+                 regularization=asdict(self._regularization()), batch_size=batch_size or s.get("batch_size", 32),
+                 epochs=s.get("epochs", 1) if epochs is None else epochs, seed=self.seed if seed is None else seed)
+        if stop or s.get("stop"):
+            d["stop"] = stop or s["stop"]
+        spec = S.parse(d)
+        if self.input_shape is not None and tuple(self.input_shape) != tuple(spec.input_shape):
+            raise ValueError(f"The model takes input_shape {tuple(self.input_shape)} but the dataset {spec.dataset.name!r} "
+                             f"gives {tuple(spec.input_shape)} (for 2-D points, choose the features)")
+        return spec.to_dict()
+
+    # --- saving -------------------------------------------------------------------------
+
+    def save(self, filepath):
+        """One .npz file: a JSON header (the layers as spec dicts, compile
+        settings) and the weights and optimizer state as arrays. No pickle."""
+        arrays = {}
+        if self._params is not None:
+            for i, p in enumerate(self._params):
+                arrays.update({f"params/{i}/{k}": np.asarray(v) for k, v in p.items()})
+        if self._state is not None:
+            arrays.update({f"state/{j:05d}": np.asarray(leaf) for j, leaf in enumerate(jax.tree.leaves(self._state))})
+        opt = self.optimizer.to_spec() if self.optimizer else None
+        header = {
+            "format": FORMAT, "version": 1, "name": self.name, "seed": self.seed,
+            "input_shape": list(self.input_shape) if self.input_shape else None,
+            "layers": [S._layer_dict(layer.spec) for layer in self.layers], "layer_names": [layer.name for layer in self.layers],
+            "regularization": asdict(self._regularization()), "settings": self._settings,
+            "compile": None if self.loss is None else {
+                "optimizer": {"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
+                "loss": self.loss, "metrics": self._metrics},
+            "fit": None if self._model is None else {"n_train": self._model.n_train, "batch_size": self._model.batch_size},
+        }
+        arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), np.uint8)
+        with open(filepath, "wb") as f:
+            np.savez(f, **arrays)
+
+
+def load_model(filepath):
+    """A Sequential saved by `save`: layers, compile settings, weights and,
+    if it was trained, the optimizer state (so training goes on as it would have)."""
+    with np.load(filepath, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    try:
+        header = json.loads(bytes(arrays.pop("header")).decode("utf-8"))
+        assert header["format"] == FORMAT and header["version"] == 1
+    except (KeyError, ValueError, AssertionError, TypeError):
+        raise ValueError(f"{filepath} is not a model saved by trainer.keras") from None
+    errors = []
+    spec_layers = [S._parse_layer(errors, d, f"layers[{i}]") for i, d in enumerate(header["layers"])]
+    reg = header["regularization"]
+    if not isinstance(reg, dict) or reg.get("type") not in ("none", "l1", "l2") or not isinstance(reg.get("rate"), (int, float)):
+        errors.append({"path": "regularization", "message": "must be {type: none|l1|l2, rate: number}"})
+    if errors:
+        raise S.SpecError(errors)
+    reg = S.Regularization(reg["type"], float(reg["rate"]))
+    names = header.get("layer_names") or [None] * len(spec_layers)
+    model = Sequential([layer_from_spec(layer, header["input_shape"] if i == 0 else None, reg, names[i] if isinstance(names[i], str) else None)
+                        for i, layer in enumerate(spec_layers)], name=str(header["name"]), seed=int(header["seed"]))
+    model._settings = dict(header.get("settings") or {})
+    if header["compile"]:
+        c = header["compile"]
+        opt = S._parse_optimizer(errors, c["optimizer"])
+        if errors:
+            raise S.SpecError(errors)
+        model.compile(optimizer=optimizer_from_spec(opt), loss=c["loss"], metrics=c["metrics"])
+    if any(k.startswith("params/") for k in arrays):
+        expected = model._bare_model()
+        fresh = engine.init_state(expected, S.Optimizer("sgd", 0.01), model.seed)["params"]
+        model._params = [{k: _checked(arrays, f"params/{i}/{k}", v) for k, v in p.items()} for i, p in enumerate(fresh)]
+    if header.get("fit") and any(k.startswith("state/") for k in arrays):
+        trained = model._engine_model(int(header["fit"]["n_train"]), int(header["fit"]["batch_size"]))
+        template = engine.init_state(trained, model.optimizer.to_spec(), model.seed)
+        leaves, treedef = jax.tree.flatten(template)
+        loaded = [_checked(arrays, f"state/{j:05d}", leaf) for j, leaf in enumerate(leaves)]
+        model._state, model._model = jax.tree.unflatten(treedef, loaded), trained
+        model._params = model._state["params"]
+    return model
+
+
+def _checked(arrays, key, like):
+    if key not in arrays:
+        raise ValueError(f"The saved model lacks the array {key}")
+    value = arrays[key]
+    if value.shape != like.shape or value.dtype != like.dtype:
+        raise ValueError(f"The saved array {key} has shape {value.shape} {value.dtype}; the model needs {like.shape} {like.dtype}")
+    return jnp.asarray(value)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _compiled(model):
+    loop.enable_persistent_cache()  # as the run loop does: a second process skips compiling
+    return engine.compiled(model)
+
+
+def _in_order(data, state, model):
+    """For shuffle=False: the training arrays permuted by the inverse of the
+    order the engine will draw for this epoch, so its batches come in order.
+    Mirrors the epoch order in engine.compiled (test_keras checks it)."""
+    epoch = int(state["step"]) // model.steps_per_epoch
+    perm = np.asarray(jnp.argsort(jax.random.bits(jax.random.fold_in(state["shuffle_key"], epoch), (model.n_train,))))
+    inverse = np.argsort(perm)
+    return dict(data, x_train=data["x_train"][inverse], t_train=data["t_train"][inverse])
+
+
+def _count(name, value, zero=False):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if zero else 1):
+        raise ValueError(f"`{name}` must be a {'non-negative' if zero else 'positive'} integer. Received: {name}={value!r}")
+    return int(value)
+
+
+def _row(a, b, c):
+    return f" {a:<27} {b:<25} {c}".rstrip()
+
+
+class History:
+    """What fit returns: .history maps "loss" (and metrics, "val_*") to one value per epoch."""
+
+    def __init__(self, model, params):
+        self.model, self.params, self.history, self.epoch = model, params, {}, []
+
+    def append(self, epoch, logs):
+        self.epoch.append(epoch)
+        for k, v in logs.items():
+            self.history.setdefault(k, []).append(v)
+
+
+class _Progress:
+    """Keras' progress output: verbose 1 a bar per epoch, 2 one line, 0 nothing."""
+
+    def __init__(self, verbose, epochs, steps, out=None):
+        self.verbose, self.epochs, self.steps, self.out = verbose, epochs, steps, out or sys.stdout
+
+    def epoch(self, epoch, logs, seconds):
+        if not self.verbose:
+            return
+        per_step = seconds / self.steps
+        step_time = f"{per_step * 1e3:.0f}ms/step" if per_step >= 1e-3 else f"{per_step * 1e6:.0f}us/step"
+        values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+        head = f"{self.steps}/{self.steps} [{'=' * 30}]" if self.verbose == 1 else f"{self.steps}/{self.steps}"
+        self.out.write(f"Epoch {epoch + 1}/{self.epochs}\n{head} - {int(seconds)}s {step_time} - {values}\n")
+        self.out.flush()
+
+
+class Callback:
+    """Keras' callback hooks that fit calls; `self.model` is the Sequential."""
+
+    model = None
+
+    def set_model(self, model):
+        self.model = model
+
+    def on_train_begin(self, logs=None):
+        pass
+
+    def on_epoch_end(self, epoch, logs=None):
+        pass
+
+    def on_train_end(self, logs=None):
+        pass
+
+
+class EarlyStopping(Callback):
+    """Stop when `monitor` has not improved for `patience` epochs (the
+    playground's early_stopping_patience, on val_loss)."""
+
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto", restore_best_weights=False):
+        self.monitor, self.min_delta, self.patience, self.restore_best_weights = monitor, abs(min_delta), patience, restore_best_weights
+        self.sign = -1 if mode == "max" or (mode == "auto" and ("acc" in monitor or "r2" in monitor)) else 1
+
+    def on_train_begin(self, logs=None):
+        self.best, self.wait, self.best_weights, self.stopped_epoch = math.inf, 0, None, 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.monitor not in logs:
+            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, which fit does not log; it logs {', '.join(logs)} "
+                             "(val_* needs validation_data)")
+        value = self.sign * logs[self.monitor]
+        if value < self.best - self.min_delta:
+            self.best, self.wait = value, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model._params
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.model.stop_training, self.stopped_epoch = True, epoch
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch and self.best_weights is not None:
+            self.model.set_weights([np.asarray(p[k]) for p in self.best_weights for k in PARAM_ORDER if k in p])
+
+
+class TargetLoss(Callback):
+    """Stop once `monitor` is at or below `target` (the playground's stop rule target_loss)."""
+
+    def __init__(self, target, monitor="val_loss"):
+        self.target, self.monitor = target, monitor
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs[self.monitor] <= self.target:
+            self.model.stop_training = True
