@@ -75,7 +75,7 @@ def preprocess(pixels, shape, *, fit_to_content=False):
     if fit_to_content and x.max() > 0:
         ys, xs = np.nonzero(x.max(axis=2) > 0.05)
         cy, cx = (ys.min() + ys.max()) / 2, (xs.min() + xs.max()) / 2
-        half = max(ys.max() - ys.min(), xs.max() - xs.min()) / 2 * 1.15 + 1
+        half = (max(ys.max() - ys.min(), xs.max() - xs.min()) + 1) / 2  # the digits fill their frame
         pad = int(np.ceil(half)) + 1
         x = np.pad(x, ((pad, pad), (pad, pad), (0, 0)))
         top, left = int(round(cy - half)) + pad, int(round(cx - half)) + pad

@@ -212,6 +212,9 @@ def _shape(value):
                                                   f"Received: input_shape={value!r}") for v in value)
 
 
+WEIGHTED = ("dense", "conv2d", *S.RNN_GATES)  # the layer types whose "kernel" the engine regularizes
+
+
 class Layer(Part):
     """A Keras layer: its spec object (`.spec`), the input shape the first
     layer declares, an optional name and kernel regularizer."""
@@ -236,7 +239,7 @@ class Layer(Part):
     @property
     def weighted(self):
         """Whether the engine regularizes this layer's kernel."""
-        return self.spec.type in ("dense", "conv2d", *S.RNN_GATES)
+        return self.spec.type in WEIGHTED
 
 
 def _inits(layer, kw):
@@ -425,7 +428,8 @@ def layer_from_spec(layer, input_shape=None, regularization=None, name=None):
     """A spec layer object -> the Keras layer holding exactly it."""
     keras = LAYER_CLASSES[layer.type].__new__(LAYER_CLASSES[layer.type])
     regularizer = regularizer_from_spec(regularization) if regularization is not None else None
-    Layer.__init__(keras, layer, input_shape, name, regularizer if keras.weighted else None)
+    weighted = layer.type in WEIGHTED
+    Layer.__init__(keras, layer, input_shape, name, regularizer if weighted else None)
     return keras
 
 
@@ -445,8 +449,8 @@ class Optimizer(Part):
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive. Received: learning_rate={self.learning_rate!r}")
 
-    def _args(self):
-        return [], {k: getattr(self, k) for k, default in self.keras_defaults.items() if getattr(self, k) != default}
+    def _args(self):  # the learning rate always, the rest where it differs from Keras' default
+        return [], {k: getattr(self, k) for k, default in self.keras_defaults.items() if k == "learning_rate" or getattr(self, k) != default}
 
     def _name(self):
         return type(self).__name__.lower()

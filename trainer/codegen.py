@@ -1,0 +1,134 @@
+"""A spec -> the Python script that builds and trains the same model with the
+Keras-style API (trainer.keras): imports, data loading through
+trainer.datasets, the Sequential model, compile, fit, evaluate, predict.
+
+Run from the repository root, the script reproduces the playground's run:
+same data, weights, shuffle order and final test loss. The layer and
+optimizer code is the repr of the very objects `Sequential.from_spec` builds
+(trainer.keras_parts), so the two cannot drift apart. No JAX here: the web
+side imports this module for the "Code" tab.
+"""
+import json
+
+from trainer import keras_parts as K
+from trainer import spec as S
+
+
+def script(spec_dict, title=None, description=None):
+    """The script's text for a spec dict (validated with trainer.spec.parse;
+    raises SpecError for a bad one)."""
+    spec = S.parse(spec_dict)
+    names = sorted(_imported_names(spec))
+    parts = [
+        _docstring(spec, title, description),
+        "from trainer import datasets",
+        f"from trainer.keras import {', '.join(names)}",
+        "from trainer.spec import DatasetSpec",
+        "",
+        _data(spec),
+        "",
+        "# 2. The model: the layers from input to output, weights drawn from the seed.",
+        model_code(spec),
+        "model.summary()",
+        "",
+        _fit(spec),
+        "",
+        _evaluate(spec),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def model_code(spec):
+    """`model = Sequential([...])` and `model.compile(...)` for a parsed spec."""
+    spec = spec if isinstance(spec, S.Spec) else S.parse(spec)
+    layers = "".join(f"    {layer!r},\n" for layer in _layers(spec))
+    seed = f", seed={spec.seed}" if spec.seed else ""
+    optimizer = K.optimizer_from_spec(spec.optimizer)
+    metrics = K.default_metrics(spec.task)
+    return (f"model = Sequential([\n{layers}]{seed})\n"
+            f"model.compile(optimizer={optimizer!r}, loss={K._code(K.KERAS_LOSS[spec.loss])}, metrics={json.dumps(metrics)})")
+
+
+def _layers(spec):
+    return [K.layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization) for i, layer in enumerate(spec.layers)]
+
+
+def _imported_names(spec):
+    names = {"Sequential", type(K.optimizer_from_spec(spec.optimizer)).__name__}
+    for layer in _layers(spec):
+        names.add(type(layer).__name__)
+        _, kw = layer._args()
+        names.update(type(v).__name__ for v in kw.values() if isinstance(v, K.Part))
+    if spec.stop.early_stopping_patience is not None:
+        names.add("EarlyStopping")
+    if spec.stop.target_loss is not None:
+        names.add("TargetLoss")
+    return names
+
+
+def _docstring(spec, title, description):
+    head = title or f"{spec.dataset.info.title}: a model from the Neural Network Playground"
+    lines = [f'"""{head}', ""]
+    if description:
+        lines += [description, ""]
+    lines += [
+        "Generated from the playground's spec. Save it in the repository root and run",
+        "    python script.py",
+        "(or run it from anywhere with PYTHONPATH set to the repository root). It trains",
+        "the same network on the same data with the same seed as the playground, so",
+        "its final test loss matches the run in the browser.",
+        '"""',
+    ]
+    return "\n".join(lines)
+
+
+def _data(spec):
+    ds = spec.to_dict()["dataset"]
+    info = spec.dataset.info
+    args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
+    lines = [f"# 1. Data: the playground's built-in {info.title} set, split into train and test.",
+             f"split = datasets.generate(DatasetSpec({args}))"]
+    if info.kind == "points":
+        features = ", ".join(f'"{f}"' for f in spec.features)
+        lines += [f"features = [{features}]  # what the first layer sees, computed from each point's (x1, x2)",
+                  "x_train = datasets.network_inputs(split.x_train, features)",
+                  "x_test = datasets.network_inputs(split.x_test, features)"]
+    else:
+        what = {"images": f"images of {' x '.join(map(str, info.input_shape))} (height, width, channels), values in [0, 1]",
+                "text": "token indices, padded with 0" if spec.dataset.representation == "sequence" else "word counts (bag of words)"}
+        lines += [f"x_train, x_test = split.x_train, split.x_test  # {what.get(info.kind, info.kind)}"]
+    if spec.task == "regression":
+        target = "a number per sample"
+    else:
+        target = f"class indices 0 to {spec.dataset.n_classes - 1}" if spec.task == "multiclass" else "0 or 1"
+    lines.append(f"y_train, y_test = split.y_train, split.y_test  # {target}")
+    if spec.task == "binary" and spec.layers[-1].activation == "tanh":
+        lines.append("# The output is tanh, so the 0/1 labels train as -1/+1 (as in TensorFlow Playground).")
+    return "\n".join(lines)
+
+
+def _fit(spec):
+    lines = ["# 3. Training: epochs of shuffled mini-batches; the test set is the validation data."]
+    callbacks = []
+    if spec.stop.early_stopping_patience is not None:
+        callbacks.append(f'EarlyStopping(monitor="val_loss", patience={spec.stop.early_stopping_patience})')
+    if spec.stop.target_loss is not None:
+        callbacks.append(f"TargetLoss({spec.stop.target_loss!r})")
+    extra = f", callbacks=[{', '.join(callbacks)}]" if callbacks else ""
+    lines.append(f"history = model.fit(x_train, y_train, epochs={spec.epochs}, batch_size={spec.batch_size}, "
+                 f"validation_data=(x_test, y_test){extra})")
+    return "\n".join(lines)
+
+
+def _evaluate(spec):
+    metric = "test_rmse" if spec.task == "regression" else "test_accuracy"
+    lines = [
+        "# 4. Evaluation on the test set, and predictions for a few test samples.",
+        f"test_loss, {metric} = model.evaluate(x_test, y_test, verbose=0)",
+        'print("test loss:", test_loss)',
+        f'print("{metric.replace("_", " ")}:", {metric})',
+        "predictions = model.predict(x_test[:5])",
+        "for output, target in zip(predictions, y_test[:5]):",
+        '    print("output", output.round(3), "target", target)',
+    ]
+    return "\n".join(lines)

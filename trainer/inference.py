@@ -1,0 +1,66 @@
+"""Predict with a trained run's weights: a drawing, a typed sentence, points.
+
+Inputs go through exactly the preprocessing the training data had (images.preprocess,
+the dataset's text pipeline), so what the page sends is judged like a test sample.
+"""
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from trainer import datasets, engine, images
+from trainer import layers as L
+
+
+def params_from_weights(spec, weights):
+    """The flat {"<index>_<type>.<param>": array} of RunResult.weights -> the engine's params list."""
+    params = [{} for _ in spec.layers]
+    for name, array in weights.items():
+        layer, param = name.split(".", 1)
+        params[int(layer.split("_", 1)[0])][param] = jnp.asarray(array)
+    return params
+
+
+@functools.lru_cache(maxsize=32)
+def _forward(layers):
+    return jax.jit(lambda params, x: L.apply_stack(layers, params, x)[-1][1])
+
+
+def _classes(spec, out):
+    info = spec.dataset.info
+    model = engine.Model.from_spec(spec)
+    if spec.task == "regression":
+        return {"value": float(out[0, 0])}
+    if spec.task == "multiclass":
+        probs = out[0]
+    else:  # one output unit: the probability (or tanh score) of class 1
+        p1 = (out[0, 0] + 1) / 2 if model.out_activation == "tanh" else out[0, 0]
+        probs = np.array([1 - p1, p1])
+    names = list(info.class_names) or [str(i) for i in range(len(probs))]
+    return {"classes": names, "probabilities": [float(p) for p in np.clip(probs, 0, 1)], "predicted": int(np.argmax(probs))}
+
+
+def predict_image(spec, weights, pixels):
+    """pixels: (h, w) or (h, w, c), 0-255 or 0-1 -> class probabilities and the
+    preprocessed image the network saw (so the page can show it)."""
+    x = images.preprocess(pixels, spec.input_shape, fit_to_content=True)
+    out = np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x[None])))
+    return {**_classes(spec, out), "input": x[..., 0].round(3).tolist() if x.shape[2] == 1 else x.round(3).tolist()}
+
+
+def predict_text(spec, weights, sentence, pipeline=None):
+    """A typed sentence -> probability, with each pipeline step (OOV tokens marked)."""
+    pipeline = pipeline or datasets.text_split(spec.dataset)[1]
+    steps = pipeline.explain(sentence)
+    x = np.array([steps["padded"]], np.int32)
+    if spec.dataset.representation == "bag_of_words":
+        x = datasets.text.bag_of_words(x, len(pipeline.vocab))
+    out = np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x)))
+    return {**_classes(spec, out), "steps": steps}
+
+
+def predict_points(spec, weights, xy):
+    """Raw (x1, x2) points -> outputs, for checking a boundary by hand."""
+    x = datasets.expand_features(np.asarray(xy, np.float32).reshape(-1, 2), spec.features)
+    return np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x))).tolist()
