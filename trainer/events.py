@@ -64,9 +64,9 @@ def hidden_states(payload):
     return {"type": "hidden_states", **payload}
 
 
-def done(state, final_metrics):
+def done(state, final_metrics, message=None):
     assert state in FINAL, state
-    return {"type": "done", "status": state, "metrics": final_metrics}
+    return {"type": "done", "status": state, "metrics": final_metrics, "message": message}
 
 
 def error(message):

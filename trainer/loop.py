@@ -98,16 +98,19 @@ class _Controls:
             self.steps_per_second, self.pace_changed = value, True
 
 
-def run(spec, *, emit, inbox=None, steps_per_second=None, frame_interval=0.1, split=None, vocabulary=None,
-        clock=time.monotonic):
+def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_interval=0.1, split=None,
+        vocabulary=None, clock=time.monotonic):
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
     steps_per_second paces training so a person can watch (None: full speed).
+    paused: start paused (after compiling), waiting for step or resume.
     split: a datasets.Split to train on instead of generating the spec's dataset
     (an uploaded set); vocabulary: its words by index, for an uploaded text set.
     """
     enable_persistent_cache()
-    return _Run(spec, emit, _Controls(inbox, steps_per_second), frame_interval, split, vocabulary, clock).train()
+    controls = _Controls(inbox, steps_per_second)
+    controls.paused = paused
+    return _Run(spec, emit, controls, frame_interval, split, vocabulary, clock).train()
 
 
 class _Run:
@@ -225,9 +228,11 @@ class _Run:
     def send_frame(self, evaluated, now, pictures=False):
         metrics, test_pred = evaluated
         losses = np.concatenate(self.pending) if self.pending else np.zeros(0)
-        rate = round(len(losses) / max(now - self.last_frame, 1e-9), 1)
+        rate = len(losses) / max(now - self.last_frame, 1e-9)
+        if self.ctl.steps_per_second:  # the last frame comes before its pacing wait
+            rate = min(rate, self.ctl.steps_per_second)
         self.emit(events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
-                                 engine.learning_rate(self.state), rate))
+                                 engine.learning_rate(self.state), round(rate, 1)))
         if pictures or self.frames_sent % PROBE_EVERY == 0:
             for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred, self.vocabulary):
                 self.emit(frame)
@@ -249,7 +254,7 @@ class _Run:
         else:
             final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
         self.emit(events.status(outcome, message))
-        self.emit(events.done(outcome, final))
+        self.emit(events.done(outcome, final, message))
         names = [f"{i}_{layer.type}" for i, layer in enumerate(self.spec.layers)]
         return RunResult(outcome, message, final, probes.weights(self.state["params"], names))
 

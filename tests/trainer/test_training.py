@@ -193,7 +193,7 @@ def test_pause_step_resume_stop(example):
     run.send("stop")
     run.thread.join(30)
     assert run.result.status == "stopped"
-    assert run.frames[-1] == {"type": "done", "status": "stopped", "metrics": run.result.metrics}
+    assert run.frames[-1] == {"type": "done", "status": "stopped", "metrics": run.result.metrics, "message": "Stopped by the user."}
 
 
 def test_pacing_limits_speed(example):
