@@ -27,7 +27,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from trainer import engine, loop
+from trainer import datasets, engine, loop
 from trainer import spec as S
 from trainer.data import Dataset
 from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.keras import Dense, SGD, ...`)
@@ -413,11 +413,11 @@ class Sequential:
                  epochs=s.get("epochs", 1) if epochs is None else epochs, seed=self.seed if seed is None else seed)
         if stop or s.get("stop"):
             d["stop"] = stop or s["stop"]
-        spec = S.parse(d)
-        if self.input_shape is not None and tuple(self.input_shape) != tuple(spec.input_shape):
-            raise ValueError(f"The model takes input_shape {tuple(self.input_shape)} but the dataset {spec.dataset.name!r} "
-                             f"gives {tuple(spec.input_shape)} (for 2-D points, choose the features)")
-        return spec.to_dict()
+        given = datasets.input_shape(S.parse_dataset(d["dataset"]), d.get("features", ["x1", "x2"]))
+        if self.input_shape is not None and tuple(self.input_shape) != tuple(given):
+            raise ValueError(f"The model takes input_shape {tuple(self.input_shape)} but the dataset {d['dataset'].get('name')!r} "
+                             f"gives {tuple(given)} (for 2-D points, choose the features)")
+        return S.parse(d).to_dict()
 
     # --- saving -------------------------------------------------------------------------
 
