@@ -12,12 +12,10 @@ from trainer import events
 
 
 @database_sync_to_async
-def _refusal(run_id, user, session_key):
-    """The close code for a viewer who may not watch this run, or None."""
+def _access(run_id, user, session_key):
+    """"owner" (watches and steers), "viewer" (a saved public experiment's run: watches) or None."""
     run = selectors.run_get(run_id)
-    if run is None:
-        return 4404
-    return None if selectors.run_is_owned_by(run, user=user, session_key=session_key) else 4403
+    return run and selectors.run_access(run, user=user, session_key=session_key)
 
 
 @database_sync_to_async
@@ -30,10 +28,10 @@ class RunConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
         session = self.scope.get("session")
-        refused = await _refusal(self.run_id, self.scope.get("user"), session.session_key if session else None)
+        self.access = await _access(self.run_id, self.scope.get("user"), session.session_key if session else None)
         await self.accept()  # accept first, so the browser sees the close code
-        if refused:
-            await self.close(code=refused)
+        if not self.access:
+            await self.close(code=4404)  # missing or not yours: the same answer, as over HTTP
             return
         self.group = group_name(self.run_id)
         # Join, then read the history: frames published meanwhile wait in our channel,
@@ -49,6 +47,9 @@ class RunConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         if not hasattr(self, "group"):
+            return
+        if self.access != "owner":
+            await self.send_frame(events.error("only the run's owner can steer it"))
             return
         try:
             control = controls.parse_control(text_data)

@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import connections
 from django.tasks import task
 
-from playground import services
+from playground import services, snapshots
 from trainer import events
 from trainer import spec as specs
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 LOOP_CALL_TIMEOUT_S = 10.0
 PROBES_EVERY_S = 1.0  # the live stream carries every probe frame; the DB keeps one a second
+REPLAY_FRAME_S = 0.002  # a snapshot replay's frame interval: small chunks, each followed by a frame
 
 
 def group_name(run_id):
@@ -86,6 +87,7 @@ class _Recorder:
         self.run, self.layer, self.bridge = run, layer, bridge
         self.seq, self.probes, self.probes_saved = 0, dict(run.probes or {}), 0.0
         self.done = None
+        self.picker = snapshots.Picker()  # probe snapshots spread over the run, for the time slider
 
     def __call__(self, frame):
         kind, seq = frame.get("type"), None
@@ -99,6 +101,8 @@ class _Recorder:
             self.probes[kind] = frame
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
             services.run_record_progress(self.run, status=frame["status"], message=frame.get("message"))
+        if snapshot := self.picker.offer(frame):
+            services.run_record_snapshot(self.run, snapshot)
         if time.monotonic() - self.probes_saved >= PROBES_EVERY_S:  # heartbeat + probes, once a second
             self.probes_saved = time.monotonic()
             services.run_record_progress(self.run, probes=self.probes)
@@ -110,6 +114,36 @@ class _Recorder:
     def publish_done(self, status, metrics):
         # After run_finish, so a viewer who connects once `done` is out finds the run finished.
         self.publish(self.done or events.done(status, metrics or {}))
+
+
+def _backfill_snapshots(run, result, kept):
+    """A short run streams too few probe frames for the time slider. Replay it
+    (spec + seed give the same numbers whatever the pacing) in small paced
+    chunks, each followed by a frame, and keep snapshots spread over the steps
+    it ran. Costs about what the run did: only short runs need it."""
+    steps = int(result.metrics.get("steps") or 0)
+    if result.status not in ("completed", "stopped") or kept >= snapshots.wanted(steps):
+        return
+    from trainer import loop  # noqa: PLC0415
+
+    picker, taken, inbox = snapshots.Picker(total=steps), [], queue.Queue()
+
+    def collect(frame):
+        if frame.get("type") == "metrics" and frame["iteration"] >= steps:
+            inbox.put({"action": "stop"})  # where the original run stopped
+        if snapshot := picker.offer(frame):
+            taken.append(snapshot)
+
+    chunk = max(1, steps // (3 * snapshots.SLOTS))  # three frames a slot; probes go out every other frame
+    try:
+        loop.run(specs.parse(run.experiment.spec), emit=collect, inbox=inbox,
+                 steps_per_second=chunk / REPLAY_FRAME_S, frame_interval=REPLAY_FRAME_S)
+    except Exception:  # the run itself is stored; only its slider stays coarse
+        logger.exception("snapshot replay of run %s failed", run.pk)
+        return
+    taken = [s for s in (*taken, picker.flush()) if s and s["frames"]]
+    if len(taken) > kept:
+        services.run_replace_snapshots(run, taken)
 
 
 @task
@@ -127,7 +161,9 @@ def train_run(run_id):
         result = loop.run(specs.parse(run.experiment.spec), emit=emit, inbox=inbox, steps_per_second=run.steps_per_second)
         services.run_finish(run, status=result.status, message=result.message, metrics=result.metrics,
                             probes=emit.probes, weights=result.weights)
+        services.run_record_snapshot(run, emit.picker.flush())
         emit.publish_done(result.status, result.metrics)
+        _backfill_snapshots(run, result, emit.picker.count)
     except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
         logger.exception("run %s failed", run_id)
         message = f"{type(exc).__name__}: {exc}"

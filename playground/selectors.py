@@ -1,6 +1,10 @@
 """Reads. Ownership is decided here once, for the API and the websocket alike."""
 
-from playground.models import Run
+from django.db.models import F, FloatField, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Lower
+
+from playground.models import Experiment, Run
 
 
 def run_is_owned_by(run, *, user, session_key):
@@ -16,9 +20,10 @@ def run_get(run_id):
 
 
 def run_get_for_viewer(run_id, *, user, session_key):
-    """The run if this viewer owns it, else None (callers answer 404: no hint that it exists)."""
+    """The run if this viewer owns it or it belongs to a saved public experiment,
+    else None (callers answer 404: no hint that it exists)."""
     run = run_get(run_id)
-    if run is None or not run_is_owned_by(run, user=user, session_key=session_key):
+    if run is None or not run_access(run, user=user, session_key=session_key):
         return None
     return run
 
@@ -55,3 +60,75 @@ def run_as_dict(run):
         "metrics": metrics,
         "final": run.final_metrics,
     }
+
+
+# --- saved experiments (reads) ----------------------------------------------------------
+
+
+def experiment_is_owned_by(experiment, *, user, session_key):
+    if experiment.owner_id is not None:
+        return user is not None and user.is_authenticated and user.pk == experiment.owner_id
+    return bool(session_key) and experiment.owner_session == session_key
+
+
+def experiment_access(experiment, *, user, session_key):
+    """"owner", "viewer" (a saved public experiment, read-only) or None (answer 404:
+    a private experiment is nobody else's business, not even that it exists)."""
+    if experiment_is_owned_by(experiment, user=user, session_key=session_key):
+        return "owner"
+    if experiment.saved is not None and experiment.visibility == Experiment.Visibility.PUBLIC:
+        return "viewer"
+    return None
+
+
+def run_access(run, *, user, session_key):
+    """The same rule for one run: it is its experiment's."""
+    return experiment_access(run.experiment, user=user, session_key=session_key)
+
+
+def experiment_get_for_viewer(slug, *, user, session_key):
+    """(experiment, access) for a saved experiment this viewer may see, else (None, None)."""
+    experiment = Experiment.objects.select_related("owner").filter(slug=slug, saved__isnull=False).first() if slug else None
+    access = experiment and experiment_access(experiment, user=user, session_key=session_key)
+    return (experiment, access) if access else (None, None)
+
+
+def experiment_runs(experiment):
+    """Its runs, oldest first: the first is the saved one, the others re-runs."""
+    return list(experiment.runs.order_by("created", "pk"))
+
+
+def run_snapshots(run):
+    return [{"iteration": it, "frames": frames} for it, frames in run.snapshots.order_by("iteration").values_list("iteration", "frames")]
+
+
+def _owned_q(user, session_key):
+    if user is not None and user.is_authenticated:
+        return Q(owner=user)
+    return Q(owner__isnull=True, owner_session=session_key) if session_key else Q(pk__in=[])
+
+
+SORTS = {
+    "newest": ("-saved", "-pk"), "oldest": ("saved", "pk"),
+    "accuracy": (F("test_accuracy").desc(nulls_last=True), "-saved"), "title": (Lower("title"), "pk"),
+}
+
+
+def experiments_visible(*, user, session_key, query="", sort="newest", mine=False):
+    """Saved experiments this viewer may list: their own and the public ones
+    (mine=True: their own only), searched by title, dataset or layer type,
+    annotated with the first run's test accuracy and status."""
+    first_run = Run.objects.filter(experiment=OuterRef("pk")).order_by("created", "pk")
+    rows = Experiment.objects.filter(saved__isnull=False).annotate(
+        test_accuracy=Subquery(first_run.annotate(
+            value=Cast(KT("final_metrics__test_accuracy"), FloatField())).values("value")[:1]),
+        test_loss=Subquery(first_run.annotate(value=Cast(KT("final_metrics__test_loss"), FloatField())).values("value")[:1]),
+        run_status=Subquery(first_run.values("status")[:1]),
+        dataset=KT("spec__dataset__name"),
+        layers_text=KT("spec__layers"),  # the layer list as JSON text: its types (and activations) searchable
+    )
+    owned = _owned_q(user, session_key)
+    rows = rows.filter(owned if mine else owned | Q(visibility=Experiment.Visibility.PUBLIC))
+    for word in query.split()[:8]:
+        rows = rows.filter(Q(title__icontains=word) | Q(dataset__icontains=word) | Q(layers_text__icontains=word))
+    return rows.order_by(*SORTS.get(sort, SORTS["newest"])).select_related("owner")

@@ -3,13 +3,14 @@
 import io
 import logging
 import math
+import secrets
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
 from playground import jobs
-from playground.models import Experiment, Run, RunFrame
+from playground.models import Experiment, Run, RunFrame, RunSnapshot
 from trainer import spec as specs
 
 logger = logging.getLogger(__name__)
@@ -104,3 +105,93 @@ def runs_reconcile():
     return Run.objects.filter(status__in=Run.ACTIVE).update(
         status=Run.Status.FAILED, message="server restarted", finished=timezone.now()
     )
+
+
+# --- saved experiments (writes) --------------------------------------------------------
+
+
+class ExperimentError(specs.SpecError):
+    """A title, notes or visibility that cannot be stored; errors name the field."""
+
+
+TITLE_MAX, NOTES_MAX = 200, 20_000
+
+
+def _experiment_fields(title=None, notes=None, visibility=None):
+    """The given fields, checked; raises ExperimentError naming the first bad one."""
+    fields = {}
+    if title is not None:
+        if not isinstance(title, str) or not title.strip():
+            raise ExperimentError([{"path": "title", "message": "give the experiment a title"}])
+        if len(title.strip()) > TITLE_MAX:
+            raise ExperimentError([{"path": "title", "message": f"must be at most {TITLE_MAX} characters"}])
+        fields["title"] = title.strip()
+    if notes is not None:
+        if not isinstance(notes, str) or len(notes) > NOTES_MAX:
+            raise ExperimentError([{"path": "notes", "message": f"must be text of at most {NOTES_MAX:,} characters"}])
+        fields["notes"] = notes
+    if visibility is not None:
+        if visibility not in Experiment.Visibility.values:
+            raise ExperimentError([{"path": "visibility", "message": "must be 'private' or 'public'"}])
+        fields["visibility"] = visibility
+    return fields
+
+
+def experiment_save(run, *, title, notes="", visibility=Experiment.Visibility.PRIVATE):
+    """Save the run's experiment (the caller checked the owner): title, notes,
+    visibility and an unguessable slug. A run still going keeps recording into
+    it (its frames, snapshots and final probes are the run's) until it ends.
+    Saving a saved experiment again only updates those fields."""
+    experiment = run.experiment
+    for name, value in _experiment_fields(title, notes, visibility).items():
+        setattr(experiment, name, value)
+    if experiment.saved is None:
+        experiment.saved, experiment.slug = timezone.now(), secrets.token_urlsafe(12)
+    experiment.save()
+    return experiment
+
+
+def experiment_update(experiment, *, title=None, notes=None, visibility=None):
+    """Rename, edit the notes, or switch visibility (the caller checked the owner)."""
+    fields = _experiment_fields(title, notes, visibility)
+    for name, value in fields.items():
+        setattr(experiment, name, value)
+    if fields:
+        experiment.save(update_fields=list(fields))
+    return experiment
+
+
+def experiment_delete(experiment):
+    """Delete it with its runs; refused while one of them trains (stop it first)."""
+    if experiment.runs.filter(status__in=Run.ACTIVE).exists():
+        raise ExperimentError([{"path": "", "message": "a run of this experiment is still training: stop it or let it finish first"}])
+    experiment.delete()
+
+
+def experiment_rerun(experiment):
+    """Queue a fresh run of the stored spec (its seed included) in the same experiment."""
+    with transaction.atomic():
+        run = Run.objects.create(experiment=experiment)
+        transaction.on_commit(lambda: jobs.train_run.enqueue(run.pk))
+    return run
+
+
+def experiments_claim(session_key, user):
+    """On log-in or sign-up: the anonymous session's runs (saved or not) become the user's."""
+    if not session_key or user is None or not user.is_authenticated:
+        return 0
+    return Experiment.objects.filter(owner__isnull=True, owner_session=session_key).update(owner=user, owner_session="")
+
+
+def run_record_snapshot(run, snapshot):
+    """One probe snapshot {"iteration", "frames"} for the time slider (None: nothing)."""
+    if snapshot and snapshot["frames"]:
+        RunSnapshot.objects.update_or_create(run=run, iteration=snapshot["iteration"], defaults={"frames": snapshot["frames"]})
+
+
+def run_replace_snapshots(run, snapshots):
+    """A replay's snapshots instead of the streamed ones."""
+    rows = [RunSnapshot(run=run, iteration=s["iteration"], frames=s["frames"]) for s in snapshots if s and s["frames"]]
+    with transaction.atomic():
+        RunSnapshot.objects.filter(run=run).delete()
+        RunSnapshot.objects.bulk_create(rows)

@@ -202,8 +202,8 @@ async def _stranger(spec, owner_key):
 
 def test_a_stranger_can_neither_watch_nor_control(small_spec, session_key):
     refused, refused_anonymous, refused_missing, origin_ok, still_running, done = _stranger(paced(small_spec), session_key)
-    assert refused == {"type": "websocket.close", "code": 4403}
-    assert refused_anonymous == {"type": "websocket.close", "code": 4403}
+    assert refused == {"type": "websocket.close", "code": 4404}  # as for a missing run: no hint it exists
+    assert refused_anonymous == {"type": "websocket.close", "code": 4404}
     assert refused_missing == {"type": "websocket.close", "code": 4404}
     assert origin_ok is False
     assert still_running["type"] == "metrics" and done["status"] == "stopped"
