@@ -73,6 +73,7 @@ class Run(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     message = models.TextField(blank=True)
     steps_per_second = models.FloatField(null=True, blank=True, help_text="requested pacing; null = as fast as possible")
+    start_paused = models.BooleanField(default=False, help_text="start paused after compiling (the page's Step before any run)")
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
