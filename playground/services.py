@@ -40,18 +40,21 @@ def check_steps_per_second(value):
     return float(value)
 
 
-def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, title=""):
+def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, title="", paused=False):
     """Validate the spec (SpecError on any problem), store it as an Experiment with one
     queued Run, and enqueue the training once the rows are committed (the task runs
-    on another thread or machine and must see them)."""
+    on another thread or machine and must see them). paused: the run starts paused
+    (after compiling), waiting for step or resume."""
     spec = spec_parse(specs.parse, spec_dict)
     pace = check_steps_per_second(steps_per_second)
+    if not isinstance(paused, bool):
+        raise specs.SpecError([{"path": "paused", "message": "must be true or false"}])
     owner = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
         experiment = Experiment.objects.create(
             spec=spec.to_dict(), owner=owner, owner_session="" if owner else session_key, title=title[:200]
         )
-        run = Run.objects.create(experiment=experiment, steps_per_second=pace)
+        run = Run.objects.create(experiment=experiment, steps_per_second=pace, start_paused=paused)
         transaction.on_commit(lambda: jobs.train_run.enqueue(run.pk))
     return run
 

@@ -1,0 +1,55 @@
+"""What POST /api/runs/<id>/predict/ accepts: a drawing or a sentence, checked
+before anything reaches the engine. Untrusted input: bounded sizes, plain numbers."""
+
+import math
+
+from trainer import datasets
+from trainer import spec as specs
+
+MAX_SIDE = 200  # a drawing's largest height or width, in pixels
+MAX_TEXT = 1000  # characters of a typed sentence
+MAX_BODY = 200 * 1024  # bytes: a 200×200 drawing of "255," is 160 KB
+
+
+def _fail(path, message):
+    raise specs.SpecError([{"path": path, "message": message}])
+
+
+def parse_request(data, spec):
+    """data: the JSON body; spec: the run's stored spec (a dict).
+    Returns {"pixels": list of rows} or {"text": str}; raises SpecError naming the field."""
+    name = spec.get("dataset", {}).get("name")
+    kind = datasets.BUILTIN[name].kind if name in datasets.BUILTIN else "uploaded"
+    expected = {"images": "pixels", "text": "text"}.get(kind)
+    if expected is None:
+        _fail("", f"predict works on runs on the built-in image and text datasets; this run's dataset ({name}) is {kind}")
+    if extra := sorted(set(data) - {expected}):
+        _fail(extra[0], f"unknown key; a run on {kind} takes {expected}")
+    if expected not in data:
+        _fail(expected, "is required" + (": rows of 0-255 ink values" if kind == "images" else ": the sentence to classify"))
+    return {expected: (_pixels if kind == "images" else _text)(data[expected])}
+
+
+def _pixels(rows):
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
+        _fail("pixels", "must be a non-empty list of rows (lists of numbers)")
+    height, width = len(rows), len(rows[0])
+    if not 1 <= height <= MAX_SIDE or not 1 <= width <= MAX_SIDE:
+        _fail("pixels", f"is {height}×{width}; at most {MAX_SIDE}×{MAX_SIDE} pixels are accepted")
+    if any(len(r) != width for r in rows):
+        _fail("pixels", "rows must all have the same length")
+    for i, row in enumerate(rows):
+        for v in row:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0 <= v <= 255:
+                _fail(f"pixels[{i}]", "values must be numbers from 0 (no ink) to 255 (full ink)")
+    return rows
+
+
+def _text(text):
+    if not isinstance(text, str):
+        _fail("text", "must be a string")
+    if len(text) > MAX_TEXT:
+        _fail("text", f"is {len(text)} characters long; at most {MAX_TEXT} are accepted")
+    if not text.strip():
+        _fail("text", "type a sentence first")
+    return text
