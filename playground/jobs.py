@@ -175,3 +175,37 @@ def train_run(run_id):
         receiver.cancel()
         bridge.close()
         connections.close_all()  # this pool thread may serve another run or nothing for a long time
+
+
+def run_predict(run, *, pixels=None, text=None):
+    """Predict with a finished run's stored weights: a drawing (pixels: (h, w) array,
+    0-255 ink) or a typed sentence. Both go through the preprocessing the training
+    data had (trainer.inference). Returns the inference dict plus, for a CNN, the
+    feature maps of the preprocessed drawing and, for an RNN, the typed sentence's
+    hidden states, so the page shows what the network made of the user's input."""
+    import numpy as np  # noqa: PLC0415
+    from trainer import inference, probes  # noqa: PLC0415 (JAX loads only where it is needed)
+    from trainer import layers as L  # noqa: PLC0415
+
+    spec = specs.parse(run.experiment.spec)
+    weights = services.weights_from_npz(run.weights)
+    params = inference.params_from_weights(spec, weights)
+
+    def forward(p, x):
+        return [a for _, a in L.apply_stack(spec.layers, p, x)]
+
+    if pixels is not None:
+        result = inference.predict_image(spec, weights, pixels)
+        if any(layer.type == "conv2d" for layer in spec.layers):
+            x = np.asarray(result["input"], np.float32).reshape(spec.input_shape)[None]
+            result["feature_maps"] = probes.feature_maps(spec, forward, params, x, result["predicted"])
+        return result
+    result = inference.predict_text(spec, weights, text)
+    if spec.layers[0].type == "embedding":
+        from trainer import datasets  # noqa: PLC0415
+
+        vocab = datasets.text_split(spec.dataset)[1].vocab
+        x = np.asarray([result["steps"]["padded"]], np.int32)
+        if (x != 0).any():
+            result["hidden_states"] = probes.hidden_states(spec, forward, params, x, vocab)
+    return result

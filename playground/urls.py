@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/catalog/", views.api_catalog, name="api-catalog"),
     path("api/runs/", views.api_runs, name="api-runs"),
     path("api/runs/<int:run_id>/", views.api_run_detail, name="api-run-detail"),
+    path("api/runs/<int:run_id>/predict/", views.api_run_predict, name="api-run-predict"),
     path("api/specs/validate/", views.api_spec_validate, name="api-spec-validate"),
     path("api/datasets/preview/", views.api_dataset_preview, name="api-dataset-preview"),
     path("admin/", admin.site.urls),

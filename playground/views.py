@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import controls, selectors, services
+from playground import controls, jobs, predict, selectors, services
 from trainer import datasets
 from trainer import spec as specs
 
@@ -23,7 +23,7 @@ class BadRequest(Exception):
         self.response = response
 
 
-def _json_object(request, limit):
+def _json_object(request, limit, what="spec"):
     """The body as a JSON object of at most `limit` bytes; raises BadRequest with the answer."""
     try:
         body = request.body
@@ -32,7 +32,7 @@ def _json_object(request, limit):
     if body is None or len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise BadRequest(_errors(413, f"request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"))
     if len(body) > limit:
-        raise BadRequest(_errors(400, f"spec is larger than {limit} bytes"))
+        raise BadRequest(_errors(400, f"{what} is larger than {limit} bytes"))
     try:
         data = controls.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -78,14 +78,15 @@ def api_catalog(request):
 @_api
 def api_runs(request):
     data = _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES)
-    pace = None
-    if "spec" in data:  # the envelope {"spec": {...}, "steps_per_second": ...}
-        if extra := sorted(set(data) - {"spec", "steps_per_second"}):
-            raise BadRequest(_errors(400, "unknown key; the envelope takes spec and steps_per_second", extra[0]))
-        data, pace = data["spec"], data.get("steps_per_second")
+    pace, paused = None, False
+    if "spec" in data:  # the envelope {"spec": {...}, "steps_per_second": ..., "paused": ...}
+        if extra := sorted(set(data) - {"spec", "steps_per_second", "paused"}):
+            raise BadRequest(_errors(400, "unknown key; the envelope takes spec, steps_per_second and paused", extra[0]))
+        data, pace, paused = data["spec"], data.get("steps_per_second"), data.get("paused", False)
         if not isinstance(data, dict):
             raise BadRequest(_errors(400, "must be a JSON object", "spec"))
-    run = services.run_create(data, user=request.user, session_key=_session_key(request), steps_per_second=pace)
+    run = services.run_create(data, user=request.user, session_key=_session_key(request), steps_per_second=pace,
+                              paused=paused)
     return JsonResponse({"id": run.pk, "ws": f"/ws/runs/{run.pk}/"}, status=201)
 
 
@@ -95,6 +96,19 @@ def api_run_detail(request, run_id):
     if run is None:
         return _errors(404, "no such run (or it is not yours)")
     return JsonResponse(selectors.run_as_dict(run))
+
+
+@require_POST
+@_api
+def api_run_predict(request, run_id):
+    """A drawing or a sentence through a finished run's weights (the owner's only)."""
+    run = selectors.run_get(run_id)
+    if run is None or not selectors.run_is_owned_by(run, user=request.user, session_key=request.session.session_key):
+        return _errors(404, "no such run (or it is not yours)")
+    data = predict.parse_request(_json_object(request, predict.MAX_BODY, "the body"), run.experiment.spec)
+    if not run.weights:
+        return _errors(409, "this run has no trained weights yet: they are stored when it finishes or is stopped")
+    return JsonResponse(jobs.run_predict(run, **data))
 
 
 @require_POST
