@@ -16,8 +16,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connections
 from django.tasks import task
+from redis.exceptions import RedisError
 
 from playground import services, snapshots
+from playground import supervision
 from trainer import events
 from trainer import spec as specs
 
@@ -25,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 LOOP_CALL_TIMEOUT_S = 10.0
 PROBES_EVERY_S = 1.0  # the live stream carries every probe frame; the DB keeps one a second
+# The channel layer unreachable (a Redis restart): live frames are dropped, not the run; viewers
+# who reconnect replay them from the database. Publishing is tried again after LAYER_RETRY_S.
+LAYER_ERRORS = (OSError, TimeoutError, RedisError)
+LAYER_RETRY_S = 1.0
 REPLAY_FRAME_S = 0.002  # a snapshot replay's frame interval: small chunks, each followed by a frame
 
 
@@ -38,7 +44,12 @@ def control_channel(run_id):
 
 async def _receive_controls(layer, run_id, inbox):
     while True:
-        message = await layer.receive(control_channel(run_id))
+        try:
+            message = await layer.receive(control_channel(run_id))
+        except LAYER_ERRORS as exc:  # Redis restarting: listen again once it is back
+            logger.warning("run %s: control channel unreachable (%s); retrying", run_id, exc)
+            await asyncio.sleep(LAYER_RETRY_S)
+            continue
         inbox.put({k: v for k, v in message.items() if k != "type"})
 
 
@@ -67,7 +78,12 @@ class _LoopBridge:
         if not self.loop.is_running():
             coro.close()
             raise RuntimeError("the server is shutting down")
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=LOOP_CALL_TIMEOUT_S)
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout=LOOP_CALL_TIMEOUT_S)
+        except TimeoutError:
+            future.cancel()
+            raise
 
     def spawn(self, coro):
         return asyncio.run_coroutine_threadsafe(coro, self.loop)  # cancel() cancels the task on its loop
@@ -87,6 +103,8 @@ class _Recorder:
         self.run, self.layer, self.bridge = run, layer, bridge
         self.seq, self.probes, self.probes_saved = 0, dict(run.probes or {}), 0.0
         self.done = None
+        self.held = {}  # supervision.hold's state: "reason" once the worker asked the run to stop
+        self.layer_down_until = 0.0
         self.picker = snapshots.Picker()  # probe snapshots spread over the run, for the time slider
 
     def __call__(self, frame):
@@ -95,21 +113,39 @@ class _Recorder:
             self.done = frame
             return
         if kind == "metrics":
+            # seq (the stored order) and the worker's clock let a viewer spot lost frames and latency.
             self.seq = seq = self.seq + 1
-            services.run_record_metrics(self.run, seq, frame)
+            frame = {**frame, "seq": seq, "sent_at": round(time.time(), 4)}
+            supervision.db_retry(services.run_record_metrics, self.run, seq, frame)
         elif kind not in ("status", "error"):  # boundary, neurons, confusion, ...: the latest of each
             self.probes[kind] = frame
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
-            services.run_record_progress(self.run, status=frame["status"], message=frame.get("message"))
+            supervision.db_retry(services.run_record_progress, self.run, status=frame["status"],
+                                 message=frame.get("message"))
+        elif kind == "status" and frame["status"] == "stopped" and self.held.get("reason"):
+            frame = events.status("stopped", self.held["reason"])  # the worker's shutdown, not the user
         if snapshot := self.picker.offer(frame):
             services.run_record_snapshot(self.run, snapshot)
         if time.monotonic() - self.probes_saved >= PROBES_EVERY_S:  # heartbeat + probes, once a second
             self.probes_saved = time.monotonic()
-            services.run_record_progress(self.run, probes=self.probes)
+            supervision.db_retry(services.run_record_progress, self.run, probes=self.probes)
         self.publish(frame, seq)
 
     def publish(self, frame, seq=None):
-        self.bridge.call(self.layer.group_send(group_name(self.run.pk), {"type": "frame", "seq": seq, "frame": frame}))
+        if time.monotonic() < self.layer_down_until:
+            return
+        message = {"type": "frame", "seq": seq, "frame": frame}
+        try:
+            self.bridge.call(self.layer.group_send(group_name(self.run.pk), message))
+        except LAYER_ERRORS as exc:
+            if not self.layer_down_until:
+                logger.warning("run %s: channel layer unreachable (%s); dropping live frames until it is back",
+                               self.run.pk, exc)
+            self.layer_down_until = time.monotonic() + LAYER_RETRY_S
+            return
+        if self.layer_down_until:
+            logger.warning("run %s: channel layer back; publishing again", self.run.pk)
+            self.layer_down_until = 0.0
 
     def publish_done(self, status, metrics):
         # After run_finish, so a viewer who connects once `done` is out finds the run finished.
@@ -148,26 +184,31 @@ def _backfill_snapshots(run, result, kept):
 
 @task
 def train_run(run_id):
-    run = services.run_start(run_id)
+    run = supervision.db_retry(services.run_start, run_id)
     if run is None:
         return
     layer, bridge, inbox = get_channel_layer(), _LoopBridge(), queue.Queue()
     emit = _Recorder(run, layer, bridge)
     receiver = bridge.spawn(_receive_controls(layer, run_id, inbox))
     try:
-        emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
-        from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
+        # Heartbeat: proof of life for the reconciler; hold: a worker's warm shutdown stops the run.
+        with supervision.Heartbeat(run), supervision.hold(run_id, inbox) as emit.held:
+            emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
+            from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
 
-        result = loop.run(specs.parse(run.experiment.spec), emit=emit, inbox=inbox, steps_per_second=run.steps_per_second)
-        services.run_finish(run, status=result.status, message=result.message, metrics=result.metrics,
-                            probes=emit.probes, weights=result.weights)
+            result = loop.run(specs.parse(run.experiment.spec), emit=emit, inbox=inbox,
+                              steps_per_second=run.steps_per_second)
+        stopped_by_worker = result.status == "stopped" and emit.held.get("reason")
+        supervision.db_retry(services.run_finish, run, status=result.status,
+                             message=emit.held["reason"] if stopped_by_worker else result.message,
+                             metrics=result.metrics, probes=emit.probes, weights=result.weights)
         services.run_record_snapshot(run, emit.picker.flush())
         emit.publish_done(result.status, result.metrics)
         _backfill_snapshots(run, result, emit.picker.count)
     except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
         logger.exception("run %s failed", run_id)
         message = f"{type(exc).__name__}: {exc}"
-        services.run_finish(run, status="failed", message=message, probes=emit.probes)
+        supervision.db_retry(services.run_finish, run, status="failed", message=message, probes=emit.probes)
         emit.publish(events.status("failed", message))
         emit.done = None
         emit.publish_done("failed", {})

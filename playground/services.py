@@ -4,8 +4,10 @@ import io
 import logging
 import math
 import secrets
+from datetime import timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +42,24 @@ def check_steps_per_second(value):
     return float(value)
 
 
+class RunLimitReached(specs.SpecError):
+    """The owner already has PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER runs queued, running or paused."""
+
+
+def check_active_runs(owner, session_key):
+    limit = settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER
+    if not limit:
+        return
+    runs = Run.objects.filter(status__in=Run.ACTIVE)
+    if owner is not None:
+        runs = runs.filter(experiment__owner=owner)
+    else:
+        runs = runs.filter(experiment__owner__isnull=True, experiment__owner_session=session_key)
+    if runs.count() >= limit:
+        raise RunLimitReached([{"path": "", "message": f"you already have {limit} runs going (the limit); "
+                                                       "stop one or wait for one to finish"}])
+
+
 def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, title="", paused=False):
     """Validate the spec (SpecError on any problem), store it as an Experiment with one
     queued Run, and enqueue the training once the rows are committed (the task runs
@@ -50,6 +70,7 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     if not isinstance(paused, bool):
         raise specs.SpecError([{"path": "paused", "message": "must be true or false"}])
     owner = user if user is not None and user.is_authenticated else None
+    check_active_runs(owner, session_key)
     with transaction.atomic():
         experiment = Experiment.objects.create(
             spec=spec.to_dict(), owner=owner, owner_session="" if owner else session_key, title=title[:200]
@@ -101,6 +122,15 @@ def run_finish(run, *, status, message="", metrics=None, probes=None, weights=No
     if weights:
         fields["weights"] = weights_to_npz(weights)
     Run.objects.filter(pk=run.pk).update(**fields)
+
+
+def runs_fail_lost(max_age_s, message):
+    """Running or paused runs whose heartbeat is older than max_age_s: their worker is gone.
+    Fail each (the guard leaves alone a run that beat meanwhile); returns their ids."""
+    stale = Run.objects.filter(status__in=(Run.Status.RUNNING, Run.Status.PAUSED),
+                               heartbeat__lt=timezone.now() - timedelta(seconds=max_age_s))
+    return [run_id for run_id in stale.values_list("pk", flat=True)
+            if stale.filter(pk=run_id).update(status=Run.Status.FAILED, message=message, finished=timezone.now())]
 
 
 def runs_reconcile():

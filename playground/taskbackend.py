@@ -1,4 +1,5 @@
-"""The embedded default's task backend: runs tasks in the web process.
+"""Task backends. InProcessBackend, the embedded default, runs tasks in the web process;
+CeleryBackend (at the end) sends them to Celery workers.
 
 Like django.tasks' ImmediateBackend, but enqueue() returns at once: the task is
 scheduled as a coroutine on the ASGI server's event loop, waits on a semaphore
@@ -17,6 +18,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import TaskResult, TaskResultStatus
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
@@ -79,4 +81,25 @@ class InProcessBackend(BaseTaskBackend):
         future = asyncio.run_coroutine_threadsafe(_execute(task, result.args, result.kwargs), _target_loop())
         _pending.add(future)
         future.add_done_callback(_pending.discard)
+        return result
+
+
+class CeleryBackend(BaseTaskBackend):
+    """The scaled-out mode's backend (PLAYGROUND_TASK_BACKEND=playground.taskbackend.CeleryBackend):
+    enqueue() sends the task to Celery's queue PLAYGROUND_TASK_QUEUE ("training") on the Redis
+    broker, and `celery -A playground worker -Q training` runs it on any machine
+    (playground/celery.py). The web process only publishes a message: no JAX, no training."""
+
+    def enqueue(self, task, args, kwargs):
+        self.validate_task(task)
+        from playground.celery import RUN_TASK, app  # noqa: PLC0415 (the embedded mode never loads Celery)
+
+        result_id = get_random_string(32)
+        result = TaskResult(
+            task=task, id=result_id, status=TaskResultStatus.READY, enqueued_at=timezone.now(), started_at=None,
+            last_attempted_at=None, finished_at=None, args=args, kwargs=kwargs, backend=self.alias, errors=[],
+            worker_ids=[],
+        )
+        app.send_task(RUN_TASK, args=[task.module_path, result.args, result.kwargs], task_id=result_id,
+                      queue=settings.PLAYGROUND_TASK_QUEUE)
         return result

@@ -2,7 +2,8 @@
 
 - DATABASE_URL (dj-database-url) replaces the SQLite file with e.g. PostgreSQL;
 - REDIS_URL replaces the in-memory channel layer with channels_redis;
-- PLAYGROUND_TASK_BACKEND (dotted path) replaces the in-process task backend.
+- PLAYGROUND_TASK_BACKEND (dotted path) replaces the in-process task backend:
+  playground.taskbackend.CeleryBackend sends runs to Celery workers (playground/celery.py).
 Nothing else changes between the embedded default and the scaled-out mode.
 """
 
@@ -69,6 +70,10 @@ def _database(url):
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif db["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the server is away, so the run's writes retry (supervision.db_retry)
+        # instead of hanging on a half-open connection.
+        db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return db
 
 
@@ -77,8 +82,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+
+    # Retries: after a Redis restart the pooled connections are dead; each is replaced on first
+    # use instead of failing that command. The prefix keeps several deployments (or test
+    # sessions) on one Redis apart.
+    _redis = {"address": REDIS_URL, "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)}
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_redis], "prefix": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi")},
+        }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -88,10 +103,63 @@ TASKS = {
 }
 # Runs executed at once by the in-process backend; the others wait as "queued".
 PLAYGROUND_MAX_CONCURRENT_RUNS = int(os.environ.get("PLAYGROUND_MAX_CONCURRENT_RUNS", "2"))
+# Active (queued, running, paused) runs one user or anonymous session may have; unset: no limit.
+PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER = int(os.environ.get("PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER") or 0) or None
+
+# Scaled-out mode: playground.taskbackend.CeleryBackend sends runs to this Celery queue, and
+# `celery -A playground worker -Q training` runs them (playground/celery.py).
+PLAYGROUND_TASK_QUEUE = os.environ.get("PLAYGROUND_TASK_QUEUE", "training")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "redis://127.0.0.1:6379/0"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = PLAYGROUND_TASK_QUEUE
+CELERY_TASK_IGNORE_RESULT = True  # a run's outcome lives in its Run row
+# Threads, not prefork: JAX releases the GIL while it computes, one process keeps one
+# compilation cache, and a killed worker process takes all of its runs with it (no orphan
+# children that go on sending heartbeats).
+CELERY_WORKER_POOL = "threads"
+CELERY_WORKER_CONCURRENCY = int(os.environ.get("PLAYGROUND_WORKER_CONCURRENCY", "2"))  # runs per worker process
+# A worker holds only the runs it is running: late acks keep a running run's message
+# reserved, and a prefetch of one leaves waiting runs on the queue for idle workers.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False  # a Redis restart must not kill runs
+# Heartbeats: a running run's worker writes Run.heartbeat every PLAYGROUND_HEARTBEAT_S; every
+# worker checks every PLAYGROUND_RECONCILE_EVERY_S for running runs whose heartbeat is older
+# than PLAYGROUND_WORKER_LOST_AFTER_S and fails them ("worker lost"): within 45 s by default.
+PLAYGROUND_HEARTBEAT_S = float(os.environ.get("PLAYGROUND_HEARTBEAT_S", "5"))
+PLAYGROUND_WORKER_LOST_AFTER_S = float(os.environ.get("PLAYGROUND_WORKER_LOST_AFTER_S", "30"))
+PLAYGROUND_RECONCILE_EVERY_S = float(os.environ.get("PLAYGROUND_RECONCILE_EVERY_S", "10"))
+# How long a run's database writes are retried while the database is unreachable (a restart,
+# a failover); longer outages fail the run. Keep it under PLAYGROUND_WORKER_LOST_AFTER_S.
+PLAYGROUND_DB_RETRY_S = float(os.environ.get("PLAYGROUND_DB_RETRY_S", "25"))
 
 # Untrusted input: a spec is a few KB; refuse anything much bigger before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 PLAYGROUND_MAX_SPEC_BYTES = 32 * 1024
+
+# Uploaded datasets (playground/uploads/): the uploads and their processed .npz live in
+# MEDIA_ROOT (scaled out: a directory every web process and worker shares). Limits on
+# untrusted files; the admin form names the one a file breaks.
+MEDIA_ROOT = Path(os.environ.get("PLAYGROUND_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"  # never served: uploads are read by the server only
+PLAYGROUND_UPLOAD_LIMITS = {
+    "max_bytes": 50 * 1024 * 1024,  # the uploaded file
+    "max_unpacked_bytes": 200 * 1024 * 1024,  # a zip's entries, added up
+    "max_zip_ratio": 100,  # an entry may expand at most this many times (zip bombs)
+    "max_rows": 50_000,  # samples (CSV rows, images, texts)
+    "min_rows": 20,
+    "max_columns": 100,
+    "max_classes": 20,
+    "max_image_side": 64,  # the target size chosen on upload
+    "max_image_pixels": 25_000_000,  # one source picture, decoded
+    "max_text_chars": 5_000,  # one text
+    "max_processed_bytes": 256 * 1024 * 1024,  # the arrays a run loads
+}
+
+# Accounts (playground/account_views.py): saved experiments live on the list after log-in.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "experiments"
+LOGOUT_REDIRECT_URL = "index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

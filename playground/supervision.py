@@ -1,0 +1,153 @@
+"""What keeps runs honest when they execute away from the web process (Celery workers).
+
+- `db_retry`: a run's database write, retried while the database is briefly unreachable.
+- `Heartbeat`: a thread that stamps Run.heartbeat while the run's task is alive, paused or not.
+- `hold` / `stop_all`: the runs this process holds, so a worker told to shut down (SIGTERM)
+  can stop each of them at its next chunk boundary.
+- `reconcile_lost`: fails running runs whose heartbeat is too old (their worker was killed
+  or cut off) and tells their viewers. Every worker calls it periodically (playground.celery);
+  so does `manage.py reconcile --lost`.
+
+Plain Django: no JAX, no Celery.
+"""
+
+import logging
+import threading
+import time
+from contextlib import contextmanager
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections
+
+from playground import services
+from trainer import events
+
+logger = logging.getLogger(__name__)
+
+SHUTDOWN_MESSAGE = ("The worker running it shut down, so the run stopped after its last chunk; "
+                    "its history and weights are kept. Train again to start it anew.")
+
+
+def db_retry(write, *args, **kwargs):
+    """write(*args, **kwargs), retried with backoff for up to PLAYGROUND_DB_RETRY_S while the
+    database is unreachable (OperationalError, InterfaceError), then raised. An IntegrityError on
+    a retry means the attempt that lost its connection had been committed: nothing more to do."""
+    deadline, delay, retried = time.monotonic() + settings.PLAYGROUND_DB_RETRY_S, 0.2, False
+    while True:
+        try:
+            return write(*args, **kwargs)
+        except IntegrityError:
+            if not retried:
+                raise
+            return None
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            logger.warning("database unreachable (%s); retrying %s in %.1f s", str(exc).strip(), write.__name__, delay)
+            connection.close()  # this thread's broken connection; the next try opens a fresh one
+            time.sleep(delay)
+            delay, retried = min(delay * 2, 2.0), True
+
+
+class Heartbeat:
+    """Stamps the run's heartbeat every PLAYGROUND_HEARTBEAT_S from a thread of its own, so a
+    paused run (no frames, no writes) still looks alive. A failed stamp is logged and retried
+    at the next beat: the reconciler only acts after PLAYGROUND_WORKER_LOST_AFTER_S."""
+
+    def __init__(self, run):
+        self.run, self.stopped = run, threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{run.pk}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self):
+        try:
+            while not self.stopped.wait(settings.PLAYGROUND_HEARTBEAT_S):
+                try:
+                    services.run_record_progress(self.run)
+                except (OperationalError, InterfaceError) as exc:
+                    logger.warning("run %s: heartbeat not written (%s)", self.run.pk, str(exc).strip())
+                    connection.close()
+        finally:
+            connections.close_all()  # this thread's connections
+
+
+_held = {}  # run id -> (inbox, stop reason holder) of the runs this process is training
+_held_lock = threading.Lock()
+
+
+@contextmanager
+def hold(run_id, inbox):
+    """Register a run's control inbox for stop_all while its task runs. Yields a dict whose
+    "reason" is set when the process asked the run to stop."""
+    state = {"reason": None}
+    with _held_lock:
+        _held[run_id] = (inbox, state)
+    try:
+        yield state
+    finally:
+        with _held_lock:
+            _held.pop(run_id, None)
+
+
+def stop_all(reason=SHUTDOWN_MESSAGE):
+    """Ask every run this process holds to stop at its next chunk boundary (a warm shutdown).
+    Safe to call from a signal handler: it only puts to queues. Returns the run ids."""
+    with _held_lock:
+        held = list(_held.items())
+    for _, (inbox, state) in held:
+        state["reason"] = reason
+        inbox.put({"action": "stop"})
+    return [run_id for run_id, _ in held]
+
+
+def lost_message(age_s):
+    return (f"Worker lost: the worker running this run stopped answering (no heartbeat for {age_s:g} s; "
+            "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue.")
+
+
+def reconcile_lost(max_age_s=None):
+    """Fail running/paused runs whose heartbeat is older than max_age_s
+    (PLAYGROUND_WORKER_LOST_AFTER_S), and send their viewers a status and a done frame.
+    Returns the ids of the runs failed."""
+    from playground.jobs import group_name  # noqa: PLC0415 (jobs imports this module)
+
+    max_age_s = settings.PLAYGROUND_WORKER_LOST_AFTER_S if max_age_s is None else max_age_s
+    message = lost_message(max_age_s)
+    failed = services.runs_fail_lost(max_age_s, message)
+    if failed:
+        layer = get_channel_layer()
+        for run_id in failed:
+            logger.warning("run %s failed: worker lost (no heartbeat for %g s)", run_id, max_age_s)
+            for frame in (events.status("failed", message), events.done("failed", {})):
+                try:
+                    async_to_sync(layer.group_send)(group_name(run_id), {"type": "frame", "seq": None, "frame": frame})
+                except Exception:  # the run is failed in the database; a viewer who reconnects sees it
+                    logger.exception("run %s: could not tell its viewers", run_id)
+    return failed
+
+
+def reconcile_forever(every_s=None, stop=None):
+    """reconcile_lost every PLAYGROUND_RECONCILE_EVERY_S until `stop` (a threading.Event) is set.
+    Errors (the database or Redis away) are logged, never raised: the next round tries again."""
+    every_s = settings.PLAYGROUND_RECONCILE_EVERY_S if every_s is None else every_s
+    stop = stop or threading.Event()
+    try:
+        while True:
+            try:
+                reconcile_lost()
+            except Exception:
+                logger.exception("reconciling lost runs failed; trying again in %g s", every_s)
+                connection.close()
+            if stop.wait(every_s):
+                return
+    finally:
+        connections.close_all()

@@ -1,0 +1,60 @@
+"""The scaled-out mode for real: PostgreSQL, Redis, daphne and Celery worker processes.
+
+Skipped, with the reason, where PostgreSQL (PLAYGROUND_TEST_PG, default 127.0.0.1:5432) or
+Redis (PLAYGROUND_TEST_REDIS, default 127.0.0.1:6379) do not answer.
+"""
+
+import copy
+import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+if str(Path(__file__).resolve().parents[2]) not in sys.path:  # `pytest` as well as `python -m pytest`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.integration.stack import FAST, ROOT, Stack, missing_services  # noqa: E402
+
+MISSING = missing_services()
+if MISSING:
+    pytest.skip(f"integration tests need PostgreSQL and Redis; not answering: {MISSING}", allow_module_level=True)
+
+WORKERS = ("w1", "w2")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """daphne + two workers of one run slot each; the workers reach PostgreSQL through a proxy
+    the tests can cut."""
+    stack = Stack(tmp_path_factory.mktemp("stack"), db_proxy=True, env=FAST)
+    try:
+        stack.start(workers=0)
+        with ThreadPoolExecutor(2) as pool:  # start both workers at once
+            list(pool.map(stack.start_worker, WORKERS))
+        yield stack
+    finally:
+        stack.close()
+
+
+@pytest.fixture
+def live(stack):
+    """The stack with both workers and the web server up (a test before may have killed some)."""
+    if stack.web is None or stack.web[0].poll() is not None:
+        stack.start_web()
+    for name in WORKERS:
+        if name not in stack.workers or stack.workers[name][0].poll() is not None:
+            stack.workers.pop(name, None)
+            stack.start_worker(name)
+    return stack
+
+
+@pytest.fixture
+def paced_spec():
+    """TensorFlow Playground's default network on 200 points, 10 steps an epoch, long enough
+    (10,000 steps) that a test stops it; paced at 200 steps/s it sends about 10 frames a second."""
+    spec = json.loads((ROOT / "trainer" / "examples" / "tfp_default.json").read_text())
+    spec["dataset"].update(samples=200, test_fraction=0.5)
+    spec["epochs"] = 1000
+    return copy.deepcopy(spec)

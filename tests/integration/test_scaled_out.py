@@ -1,0 +1,185 @@
+"""The scaled-out mode end to end: runs created over HTTP execute on Celery worker processes and
+stream through Redis to websocket viewers of a daphne process; controls reach the worker; faults
+(SIGKILL, SIGTERM, a web restart, PostgreSQL unreachable for a while) lose no history and never
+leave a run hanging as `running`."""
+
+import asyncio
+import signal
+import statistics
+import time
+
+import pytest
+import websockets
+
+from tests.integration.stack import Client, is_status, is_type, run_async
+
+pytestmark = pytest.mark.timeout(150)
+
+PACE = 200  # steps a second, in chunks of 20 steps: about 10 metrics frames a second
+
+
+def seqs(frames):
+    return [f["seq"] for f in frames if f["type"] == "metrics"]
+
+
+def stored_seqs(client, run_id):
+    detail = client.run(run_id)
+    return detail, [m["seq"] for m in detail["metrics"]]
+
+
+def metrics_from(seq):
+    return lambda f: f["type"] == "metrics" and f["seq"] >= seq
+
+
+async def stop(viewer):
+    await viewer.send("stop")
+    return await viewer.next(is_type("done"))
+
+
+def test_a_run_streams_to_its_viewer_and_obeys_controls(live, paced_spec):
+    client = Client(live.url)
+    run = client.create_run(paced_spec, steps_per_second=PACE)
+
+    async def scenario():
+        viewer = await client.watch(run["id"])
+        await viewer.next(is_type("metrics"), timeout=60)  # a cold worker imports JAX and compiles first
+        round_trips = []
+        for _ in range(5):
+            await viewer.next(is_type("metrics"))
+            sent = time.time()
+            await viewer.send("pause")
+            await viewer.next(is_status("paused"))
+            round_trips.append(time.time() - sent)
+            await viewer.send("resume")
+            await viewer.next(is_status("running"))
+        await viewer.send("pause")
+        await viewer.next(is_status("paused"))
+        last = viewer.of("metrics")[-1]["iteration"]
+        await viewer.send("step")
+        stepped = await viewer.next(is_type("metrics"))
+        await viewer.send("resume")
+        await viewer.send("set_learning_rate", 0.5)
+        await viewer.next(lambda f: f["type"] == "metrics" and f["learning_rate"] == pytest.approx(0.5))
+        done = await stop(viewer)
+        await viewer.close()
+        return viewer, round_trips, last, stepped, done
+
+    viewer, round_trips, last, stepped, done = run_async(scenario())
+    latencies = [got - f["sent_at"] for f, got in zip(viewer.frames, viewer.times) if f["type"] == "metrics"]
+    print(f"\npause round trip (browser -> daphne -> Redis -> worker -> Redis -> daphne -> browser): "
+          f"median {statistics.median(round_trips) * 1000:.0f} ms, max {max(round_trips) * 1000:.0f} ms; "
+          f"frame latency worker -> viewer: median {statistics.median(latencies) * 1000:.1f} ms")
+    assert statistics.median(round_trips) < 0.2  # the control reached the worker, and its answer came back
+    assert stepped["iteration"] == last + 1
+    assert done["status"] == "stopped"
+    seen = seqs(viewer.frames)
+    assert seen == list(range(1, len(seen) + 1))  # none lost, none twice, in order
+    detail, stored = stored_seqs(client, run["id"])
+    assert detail["status"] == "stopped" and stored == seen
+
+
+def test_two_runs_on_two_workers_reach_only_their_own_viewers(live, paced_spec):
+    alice, bob = Client(live.url), Client(live.url)
+    run_a = alice.create_run(paced_spec, steps_per_second=PACE)
+    run_b = bob.create_run({**paced_spec, "epochs": 1100}, steps_per_second=PACE)
+
+    async def scenario():
+        va, vb = await alice.watch(run_a["id"]), await bob.watch(run_b["id"])
+        await asyncio.gather(va.next(metrics_from(10), timeout=60), vb.next(metrics_from(10), timeout=60))
+        await asyncio.gather(stop(va), stop(vb))
+        return va, vb
+
+    va, vb = run_async(scenario())
+    assert {live.worker_of(run_a["id"]), live.worker_of(run_b["id"])} == {"w1", "w2"}
+    assert {f["total_steps"] for f in va.of("metrics")} == {10_000}
+    assert {f["total_steps"] for f in vb.of("metrics")} == {11_000}
+    for client, run, viewer in ((alice, run_a, va), (bob, run_b, vb)):
+        assert stored_seqs(client, run["id"])[1] == seqs(viewer.frames)
+
+
+def test_a_web_server_restart_loses_nothing(live, paced_spec):
+    client = Client(live.url)
+    run = client.create_run(paced_spec, steps_per_second=PACE)
+
+    async def scenario():
+        before = await client.watch(run["id"])
+        await before.next(metrics_from(5), timeout=60)
+        await asyncio.to_thread(live.stop_web)
+        with pytest.raises(websockets.ConnectionClosed):
+            await before.next(timeout=10)
+        await asyncio.to_thread(live.start_web)  # same port; the run went on meanwhile
+        after = await client.watch(run["id"])  # as the page does: reconnect, replay, then live
+        await after.next(metrics_from(seqs(before.frames)[-1] + 10), timeout=30)
+        await stop(after)
+        return before, after
+
+    before, after = run_async(scenario())
+    seen_before, seen_after = seqs(before.frames), seqs(after.frames)
+    assert seen_after == list(range(1, len(seen_after) + 1)) and seen_after[: len(seen_before)] == seen_before
+    assert stored_seqs(client, run["id"])[1] == seen_after
+
+
+def test_postgres_unreachable_for_a_while_loses_no_history(live, paced_spec):
+    client = Client(live.url)
+    run = client.create_run(paced_spec, steps_per_second=PACE)
+
+    async def scenario():
+        viewer = await client.watch(run["id"])
+        await viewer.next(metrics_from(5), timeout=60)
+        live.proxy.cut(2.5)  # the workers' connections drop; new ones are refused for 2.5 s
+        await asyncio.sleep(2.5)
+        await viewer.next(metrics_from(seqs(viewer.frames)[-1] + 10), timeout=30)  # it carried on
+        done = await stop(viewer)
+        return viewer, done
+
+    viewer, done = run_async(scenario())
+    assert "database unreachable" in live.log(live.worker_of(run["id"]))  # it did retry
+    assert done["status"] == "stopped"
+    detail, stored = stored_seqs(client, run["id"])
+    seen = seqs(viewer.frames)
+    assert detail["status"] == "stopped" and seen == list(range(1, len(seen) + 1)) and stored == seen
+
+
+def test_sigterm_stops_the_run_after_its_chunk_and_keeps_it(live, paced_spec):
+    client = Client(live.url)
+    run = client.create_run(paced_spec, steps_per_second=PACE)
+
+    async def scenario():
+        viewer = await client.watch(run["id"])
+        await viewer.next(metrics_from(5), timeout=60)
+        started = time.monotonic()
+        code = await asyncio.to_thread(live.stop_worker, live.worker_of(run["id"]), signal.SIGTERM, 60)
+        took = time.monotonic() - started
+        stopped = await viewer.next(is_status("stopped"), timeout=5)
+        done = await viewer.next(is_type("done"), timeout=5)
+        return viewer, code, took, stopped, done
+
+    viewer, code, took, stopped, done = run_async(scenario())
+    print(f"\nSIGTERM: the worker stopped its run and exited (code {code}) in {took:.1f} s")
+    assert code == 0 and "shut down" in stopped["message"] and done["status"] == "stopped"
+    detail, stored = stored_seqs(client, run["id"])
+    assert detail["status"] == "stopped" and detail["message"] == stopped["message"]
+    assert stored == seqs(viewer.frames) and detail["final"]["steps"] >= viewer.of("metrics")[-1]["iteration"]
+
+
+def test_sigkill_fails_the_run_within_a_minute_and_keeps_its_history(live, paced_spec):
+    client = Client(live.url)
+    run = client.create_run(paced_spec, steps_per_second=PACE)
+
+    async def scenario():
+        viewer = await client.watch(run["id"])
+        await viewer.next(metrics_from(5), timeout=60)
+        killed = time.monotonic()
+        await asyncio.to_thread(live.stop_worker, live.worker_of(run["id"]), signal.SIGKILL)
+        failed = await viewer.next(is_status("failed"), timeout=60)  # told by the other worker's reconciler
+        took = time.monotonic() - killed
+        done = await viewer.next(is_type("done"), timeout=5)
+        return viewer, failed, took, done
+
+    viewer, failed, took, done = run_async(scenario())
+    print(f"\nSIGKILL: the run was failed {took:.1f} s after its worker died "
+          f"(heartbeat every 1 s, lost after 6 s; the defaults 5 s and 30 s make it at most about 45 s)")
+    assert took < 60 and failed["message"].startswith("Worker lost") and done["status"] == "failed"
+    detail, stored = stored_seqs(client, run["id"])
+    assert detail["status"] == "failed" and detail["message"] == failed["message"]
+    assert stored == list(range(1, len(stored) + 1)) and set(seqs(viewer.frames)) <= set(stored)
