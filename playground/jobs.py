@@ -197,7 +197,7 @@ def train_run(run_id):
             from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
 
             result = loop.run(specs.parse(run.experiment.spec), emit=emit, inbox=inbox,
-                              steps_per_second=run.steps_per_second)
+                              steps_per_second=run.steps_per_second, paused=run.start_paused)
         stopped_by_worker = result.status == "stopped" and emit.held.get("reason")
         supervision.db_retry(services.run_finish, run, status=result.status,
                              message=emit.held["reason"] if stopped_by_worker else result.message,

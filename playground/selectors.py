@@ -61,7 +61,6 @@ def run_as_dict(run):
         "final": run.final_metrics,
     }
 
-
 # --- saved experiments (reads) ----------------------------------------------------------
 
 
@@ -132,3 +131,18 @@ def experiments_visible(*, user, session_key, query="", sort="newest", mine=Fals
     for word in query.split()[:8]:
         rows = rows.filter(Q(title__icontains=word) | Q(dataset__icontains=word) | Q(layers_text__icontains=word))
     return rows.order_by(*SORTS.get(sort, SORTS["newest"])).select_related("owner")
+
+
+def experiment_as_dict(experiment, access, *, history=True):
+    """The API's view of a saved experiment; the first run's metrics history with history=True."""
+    runs = experiment_runs(experiment)
+    out = {
+        "slug": experiment.slug, "title": experiment.title, "notes": experiment.notes,
+        "visibility": experiment.visibility, "owner": experiment.owner.get_username() if experiment.owner else None,
+        "yours": access == "owner", "saved": experiment.saved.isoformat(), "url": f"/experiments/{experiment.slug}/",
+        "spec": experiment.spec,
+        "runs": [{"id": r.pk, "status": r.status, "final": r.final_metrics, "ws": f"/ws/runs/{r.pk}/"} for r in runs],
+    }
+    if history and runs:
+        out["metrics"] = run_metrics_frames(runs[0])[0]
+    return out

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from playground import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/specs/validate/", views.api_spec_validate, name="api-spec-validate"),
     path("api/datasets/preview/", views.api_dataset_preview, name="api-dataset-preview"),
     path("admin/", admin.site.urls),
+    path("", include("playground.experiment_urls")),  # saved experiments, accounts
 ]

@@ -229,6 +229,7 @@ function abandonRun(message) {
   app.run.closed = true;
   app.run.socket.close();
   app.run = null;
+  announceRun(null);
   clearOutputs();
   panel.note(message);
   panel.buttons(null, app.valid);
@@ -268,7 +269,13 @@ function frameHandlers(run) {
   };
 }
 
+/** Tell the page's other modules which run it shows (experiments/playground.js saves it). */
+function announceRun(run) {
+  document.dispatchEvent(new CustomEvent("playground:run", { detail: run && { id: run.id } }));
+}
+
 function openSocket(run) {
+  announceRun(run);
   run.socket = connect(run.ws, frameHandlers(run), () => {
     if (run.closed || app.run !== run || !panel.isActive(run.status) || run.retries >= 5) return;
     run.retries += 1;

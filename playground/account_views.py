@@ -1,0 +1,48 @@
+"""Accounts with Django's auth: sign up, log in, log out, change the password.
+
+Anyone may train without an account: runs belong to the browser's session.
+Logging in or signing up hands that session's runs and experiments to the
+account. Django rotates the session key on log-in, so the key is read before.
+"""
+
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from playground import services
+
+
+def _next(request, default="experiments"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+class ClaimingLoginView(LoginView):
+    """Django's LoginView; the anonymous session's runs move to the account."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        session_key = self.request.session.session_key
+        response = super().form_valid(form)
+        services.experiments_claim(session_key, self.request.user)
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect(_next(request))
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session_key = request.session.session_key
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        services.experiments_claim(session_key, user)
+        return redirect(_next(request))
+    return render(request, "registration/signup.html", {"form": form, "next": _next(request, "")}, status=400 if form.errors else 200)

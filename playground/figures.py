@@ -1,0 +1,317 @@
+"""Plotly figures for a saved experiment, built on the server from stored frames.
+
+Each builder takes frames as the engine streamed them (trainer/events.py) and
+returns a plotly.graph_objects.Figure; the page renders it with the vendored
+plotly.min.js (static/js/experiments/figures.js). Grids stay uint8 (plotly
+ships numpy arrays as typed arrays), with each trace's zmin/zmax chosen so the
+colours match the playground's (static/js/colors.js). Figures that have
+snapshots get a time slider: one Plotly animation frame per snapshot.
+"""
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+ORANGE, MIDDLE, BLUE = "#f59322", "#e8eaeb", "#0877bd"
+DIVERGING = [[0.0, ORANGE], [0.5, MIDDLE], [1.0, BLUE]]
+CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+BAND = 25  # multi-class cells: class * BAND + confidence in [0, BAND - 1], one uint8
+MAX_UNITS_SHOWN = 12
+MAX_FILTERS_SHOWN = 16
+LAYOUT = dict(template="none", margin=dict(l=48, r=16, t=32, b=40), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#fff",
+              font=dict(family="system-ui, sans-serif", size=12, color="#1f2a37"))
+
+
+def grid_bytes(data, size):
+    """A frame's base64 uint8 grid -> (size, size) uint8 array, row 0 at the bottom (ymin)."""
+    return np.frombuffer(base64.b64decode(data), np.uint8).reshape(size, size)
+
+
+def dequantize(data, value_range):
+    lo, hi = value_range
+    return lo + (hi - lo) * np.frombuffer(base64.b64decode(data), np.uint8) / 255
+
+
+def axis(lo, hi, n):
+    """The engine samples grids with linspace(lo, hi, n), edges included."""
+    return np.linspace(lo, hi, n)
+
+
+def _mix(color, t):
+    """`color` blended with white: t = 0 white, 1 the colour."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 + (c - 255) * t):02x}" for c in rgb)
+
+
+def class_colorscale(k):
+    """Class c fills z in [c * BAND, (c + 1) * BAND), pale (unsure) to strong (sure)."""
+    scale = []
+    for c in range(k):
+        color = CLASS_COLORS[c % len(CLASS_COLORS)]
+        scale += [[c / k, _mix(color, 0.08)], [(c + 1) / k - (1e-6 if c < k - 1 else 0), _mix(color, 0.55)]]
+    return scale
+
+
+def _q_limits(value_range, lo, hi):
+    """zmin/zmax in uint8 units that paint [lo, hi] for a grid quantized over value_range."""
+    a, b = value_range
+    scale = 255 / (b - a) if b > a else 1.0
+    return (lo - a) * scale, (hi - a) * scale
+
+
+# --- curves ------------------------------------------------------------------
+
+
+def curves(history, task):
+    """(loss figure, accuracy or RMSE figure) from the metrics frames, in order."""
+    batch = [p for frame in history for p in frame.get("points") or []]
+    at = [f["iteration"] for f in history]
+    loss = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="loss", hovermode="x unified"))
+    loss.add_scatter(x=[p[0] for p in batch], y=[p[1] for p in batch], name="train (batch)", mode="lines",
+                     line=dict(color="#9ab8d6", width=1))
+    loss.add_scatter(x=at, y=[f.get("train_loss") for f in history], name="train", mode="lines", line=dict(color=BLUE, width=2))
+    loss.add_scatter(x=at, y=[f.get("test_loss") for f in history], name="test", mode="lines", line=dict(color=ORANGE, width=2))
+    if task == "regression":
+        metric = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="RMSE", hovermode="x unified"))
+        metric.add_scatter(x=at, y=[f.get("train_rmse") for f in history], name="train RMSE", mode="lines", line=dict(color=BLUE, width=2))
+        metric.add_scatter(x=at, y=[f.get("test_rmse") for f in history], name="test RMSE", mode="lines", line=dict(color=ORANGE, width=2))
+    else:
+        metric = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="accuracy", hovermode="x unified",
+                                       yaxis=dict(range=[0, 1.02])))
+        metric.add_scatter(x=at, y=[f.get("train_accuracy") for f in history], name="train", mode="lines", line=dict(color=BLUE, width=2))
+        metric.add_scatter(x=at, y=[f.get("test_accuracy") for f in history], name="test", mode="lines", line=dict(color=ORANGE, width=2))
+    return loss, metric
+
+
+# --- the time slider ------------------------------------------------------------
+
+
+def with_slider(fig, steps, traces):
+    """Add one animation frame per (iteration, [trace updates]) and a slider over
+    them, starting at the last (the final state, which fig.data already shows)."""
+    if len(steps) < 2:
+        return fig
+    fig.frames = [go.Frame(name=str(it), data=data, traces=traces) for it, data in steps]
+    fig.update_layout(sliders=[dict(
+        active=len(steps) - 1, currentvalue=dict(prefix="iteration "), pad=dict(t=36), len=1.0,
+        steps=[dict(label=str(it), method="animate",
+                    args=[[str(it)], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))])
+               for it, _ in steps],
+    )])
+    return fig
+
+
+def snapshot_steps(snapshots, final, final_iteration, kind):
+    """[(iteration, frame)] for the slider: the stored snapshots that hold `kind`,
+    then the final frame (if later than the last snapshot)."""
+    steps = [(s["iteration"], s["frames"][kind]) for s in snapshots if kind in s["frames"]]
+    if final is not None and (not steps or final_iteration > steps[-1][0]):
+        steps.append((final_iteration, final))
+    return steps
+
+
+# --- 2-D points -------------------------------------------------------------------
+
+
+def boundary_trace(frame, task):
+    """The boundary frame as a uint8 heatmap painted like the playground's."""
+    n, (x0, x1, y0, y1) = frame["size"], frame["extent"]
+    base = dict(x=axis(x0, x1, n), y=axis(y0, y1, n), showscale=False, hoverinfo="skip", name="output")
+    if frame.get("classes") and frame.get("labels"):
+        k = frame["classes"]
+        labels = grid_bytes(frame["labels"], n).astype(np.int32)
+        prob = dequantize(frame["data"], frame["range"]).reshape(n, n)
+        sure = np.clip((prob - 1 / k) / (1 - 1 / k), 0, 0.999)
+        z = (labels * BAND + np.floor(sure * BAND)).astype(np.uint8)
+        return go.Heatmap(base, z=z, zmin=0, zmax=k * BAND, colorscale=class_colorscale(k))
+    lo, hi = frame["range"]
+    if task == "regression":  # symmetric around 0, as the page paints it
+        m = max(abs(lo), abs(hi), 1e-6)
+        lo, hi = -m, m
+    zmin, zmax = _q_limits(frame["range"], lo, hi)
+    return go.Heatmap(base, z=grid_bytes(frame["data"], n), zmin=zmin, zmax=zmax, colorscale=DIVERGING, opacity=0.65, zsmooth="best")
+
+
+def _points_trace(points, task, name, outline):
+    x = np.asarray(points["x"], float).reshape(-1, 2)
+    y = np.asarray(points["y"])
+    if task == "regression":
+        m = float(np.abs(y).max()) if len(y) else 1.0
+        marker = dict(color=y, colorscale=DIVERGING, cmin=-m, cmax=m)
+    else:
+        marker = dict(color=[CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in y])
+    marker.update(size=6, line=dict(width=1, color=outline))
+    return go.Scatter(x=x[:, 0], y=x[:, 1], mode="markers", name=name, marker=marker,
+                      hovertemplate=f"{name}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
+
+
+def boundary(final, snapshots, final_iteration, points, task):
+    """The final decision boundary under the training (white rim) and test (dark
+    rim) points, with a slider through the snapshots."""
+    extent = final["extent"]
+    fig = go.Figure(layout=dict(LAYOUT, height=460, showlegend=True, legend=dict(orientation="h", y=-0.12),
+                                xaxis=dict(range=extent[:2], title="x1", zeroline=False, showgrid=False),
+                                yaxis=dict(range=extent[2:], title="x2", zeroline=False, showgrid=False, scaleanchor="x")))
+    fig.add_trace(boundary_trace(final, task))
+    if points:
+        fig.add_trace(_points_trace(points["train"], task, "train", "#ffffff"))
+        fig.add_trace(_points_trace(points["test"], task, "test", "#222222"))
+    steps = snapshot_steps(snapshots, final, final_iteration, "boundary")
+    return with_slider(fig, [(it, [boundary_trace(f, task)]) for it, f in steps], [0])
+
+
+def neurons(frame):
+    """Every hidden unit's output over the plane: one thumbnail per unit, a row per layer."""
+    layers = frame["layers"]
+    cols = min(MAX_UNITS_SHOWN, max(len(layer["units"]) for layer in layers))
+    titles = [f"layer {i + 1} · unit {j + 1}" if j < len(layer["units"]) else ""
+              for i, layer in enumerate(layers) for j in range(cols)]
+    fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.08)
+    n = frame["size"]
+    for i, layer in enumerate(layers):
+        for j, units in enumerate(layer["units"][:cols]):
+            fig.add_trace(go.Heatmap(z=grid_bytes(units, n), zmin=0, zmax=255, colorscale=DIVERGING, showscale=False,
+                                     hoverinfo="skip", name=f"layer {i + 1} unit {j + 1}"), row=i + 1, col=j + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(LAYOUT, height=130 * len(layers) + 40, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
+    fig.update_annotations(font_size=10)
+    return fig
+
+
+# --- images and text --------------------------------------------------------------
+
+
+def _filter_traces(frame):
+    out = []
+    for layer in frame["layers"]:
+        for kernel in layer["filters"][:MAX_FILTERS_SHOWN]:
+            k = np.asarray(kernel, float)
+            m = float(np.abs(k).max()) or 1.0
+            out.append(go.Heatmap(z=k[::-1], zmin=-m, zmax=m, colorscale=DIVERGING, showscale=False,
+                                  hovertemplate="%{z:.3f}<extra></extra>"))
+    return out
+
+
+def filters(final, snapshots, final_iteration):
+    """Every conv layer's kernels (averaged over input channels), a row per layer, with a slider."""
+    layers = final["layers"]
+    cols = min(MAX_FILTERS_SHOWN, max(len(layer["filters"]) for layer in layers))
+    titles = [f"conv {layer['layer']} · filter {j + 1}" if j < len(layer["filters"]) else ""
+              for layer in layers for j in range(cols)]
+    fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.12)
+    for t, trace in enumerate(_filter_traces(final)):
+        row, col = _cell(layers, cols, t)
+        fig.add_trace(trace, row=row, col=col)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(LAYOUT, height=110 * len(layers) + 110, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
+    fig.update_annotations(font_size=9)
+    steps = snapshot_steps(snapshots, final, final_iteration, "filters")
+    return with_slider(fig, [(it, _filter_traces(f)) for it, f in steps], list(range(len(fig.data))))
+
+
+def _cell(layers, cols, t):
+    """Trace number t -> (row, col), layers filling rows left to right."""
+    for row, layer in enumerate(layers, 1):
+        shown = min(cols, len(layer["filters"]))
+        if t < shown:
+            return row, t + 1
+        t -= shown
+    raise IndexError(t)
+
+
+def confusion(frame):
+    """matrix[true][predicted] on the test set, counts written in the cells."""
+    labels = [str(label) for label in frame["labels"]]
+    fig = go.Figure(go.Heatmap(z=frame["matrix"], x=labels, y=labels, colorscale=[[0, "#ffffff"], [1, BLUE]],
+                               texttemplate="%{z}", showscale=False,
+                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    fig.update_layout(LAYOUT, height=120 + 34 * len(labels), xaxis=dict(title="predicted", side="bottom", type="category"),
+                      yaxis=dict(title="true", autorange="reversed", type="category", scaleanchor="x"))
+    return fig
+
+
+def _embedding_trace(frame):
+    return go.Scatter(x=frame["x"], y=frame["y"], text=frame["words"], mode="markers+text", textposition="top center",
+                      marker=dict(color=BLUE, size=6), textfont=dict(size=10), hovertemplate="%{text}<extra></extra>")
+
+
+def embedding(final, snapshots, final_iteration):
+    """The most frequent words on the embedding table's first two principal components."""
+    fig = go.Figure(_embedding_trace(final))
+    fig.update_layout(LAYOUT, height=480, xaxis_title="component 1", yaxis_title="component 2", showlegend=False)
+    steps = snapshot_steps(snapshots, final, final_iteration, "embedding")
+    return with_slider(fig, [(it, [_embedding_trace(f)]) for it, f in steps], [0])
+
+
+# --- the experiment page ----------------------------------------------------------
+
+
+def for_run(*, history, probes, snapshots, final_iteration, task, points=None):
+    """{name: Figure} for whatever this run's model produced, in page order."""
+    figs = dict(zip(("loss", "accuracy"), curves(history, task)))
+    if "boundary" in probes:
+        figs["boundary"] = boundary(probes["boundary"], snapshots, final_iteration, points, task)
+    if probes.get("neurons", {}).get("layers"):
+        figs["neurons"] = neurons(probes["neurons"])
+    if probes.get("filters", {}).get("layers"):
+        figs["filters"] = filters(probes["filters"], snapshots, final_iteration)
+    if "confusion" in probes:
+        figs["confusion"] = confusion(probes["confusion"])
+    if "embedding" in probes:
+        figs["embedding"] = embedding(probes["embedding"], snapshots, final_iteration)
+    return figs
+
+
+# --- compare -------------------------------------------------------------------------
+
+
+def smooth(values, weight):
+    """TensorBoard's smoothing: an exponential moving average debiased so the
+    first points are not pulled toward zero (weight 0: unchanged). None stays None."""
+    if not weight:
+        return list(values)
+    out, last, count = [], 0.0, 0
+    for value in values:
+        if value is None or not np.isfinite(value):
+            out.append(None)
+            continue
+        last, count = last * weight + (1 - weight) * value, count + 1
+        out.append(last / (1 - weight**count))
+    return out
+
+
+def _epochs(history):
+    """Each metrics frame's position in epochs (iteration / steps per epoch): runs
+    of different batch sizes and lengths share one axis."""
+    return [f["iteration"] * f["epochs"] / f["total_steps"] if f.get("total_steps") else f["iteration"] for f in history]
+
+
+def compare(entries, smoothing=0.0):
+    """(loss figure, accuracy figure) overlaying several runs' curves on the same
+    axes. entries: [{"title", "history", "task"}]. Test curves solid, train
+    dotted, one colour and one legend entry per experiment; with smoothing, the
+    raw curves stay faint behind the smoothed ones, as in TensorBoard."""
+    loss = go.Figure(layout=dict(LAYOUT, height=420, xaxis_title="epoch", yaxis_title="loss", hovermode="x unified",
+                                 legend=dict(orientation="h", y=-0.2)))
+    acc = go.Figure(layout=dict(LAYOUT, height=420, xaxis_title="epoch", yaxis_title="accuracy", hovermode="x unified",
+                                legend=dict(orientation="h", y=-0.2)))
+    regression = entries and all(e["task"] == "regression" for e in entries)
+    if regression:
+        acc.update_layout(yaxis_title="RMSE")
+    for i, entry in enumerate(entries):
+        color, x = CLASS_COLORS[(i + 1) % len(CLASS_COLORS)], _epochs(entry["history"])
+        metric = "rmse" if regression else "accuracy"
+        for fig, key in ((loss, "loss"), (acc, metric)):
+            for split, dash in (("test", "solid"), ("train", "dot")):
+                raw = [f.get(f"{split}_{key}") for f in entry["history"]]
+                shown = dict(name=entry["title"], legendgroup=f"e{i}", showlegend=split == "test", mode="lines",
+                             hovertemplate=f"{entry['title']} ({split}): %{{y:.4f}}<extra></extra>")
+                if smoothing:
+                    fig.add_scatter(x=x, y=raw, mode="lines", legendgroup=f"e{i}", showlegend=False, hoverinfo="skip",
+                                    opacity=0.25, line=dict(color=color, width=1, dash=dash))
+                fig.add_scatter(x=x, y=smooth(raw, smoothing), line=dict(color=color, width=2, dash=dash), **shown)
+    return loss, acc

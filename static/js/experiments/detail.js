@@ -1,0 +1,29 @@
+// detail.js: the experiment page: its server-built figures, "Open in playground"
+// (the stored spec as the playground's URL state) and, while one of its runs
+// is still training, a watch on that run's socket that reloads the page at the end.
+import { readFigures, renderAll } from "./figures.js";
+import { toHash } from "../state.js";
+import { connect } from "../socket.js";
+
+const $ = (id) => document.getElementById(id);
+
+function openInPlayground() {
+  const link = $("open-playground");
+  if (!link) return;
+  const spec = JSON.parse($("exp-spec").textContent);
+  link.href = "/#" + toHash({ spec, view: { speed: 200, showTest: false, logScale: false } });
+}
+
+function watchActiveRuns() {
+  const runs = JSON.parse($("active-runs").textContent || "[]");
+  for (const run of runs) {
+    connect(run.ws, {
+      status: (f) => { if ($("run-status") && run.id === runs[0].id) $("run-status").textContent = f.status; },
+      done: () => setTimeout(() => location.reload(), 600), // the stored result is complete once `done` is out
+    });
+  }
+}
+
+renderAll(readFigures());
+openInPlayground();
+watchActiveRuns();

@@ -1,0 +1,118 @@
+// experiments/playground.js: the playground's "Save experiment" and "Import spec"
+// controls. main.js announces the run it shows ("playground:run" events); saving
+// names that run's experiment. An imported spec is checked by the server, then
+// becomes the page's URL state, which main.js loads (its hashchange handler).
+import { fromHash, toHash } from "../state.js";
+
+const $ = (id) => document.getElementById(id);
+const MAX_IMPORT_BYTES = 32 * 1024;
+let runId = null;
+
+function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+  return document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+}
+
+async function post(url, body) {
+  try {
+    const response = await fetch(url, {
+      method: "POST", credentials: "same-origin", body,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+    });
+    let parsed = null;
+    try { parsed = await response.json(); } catch { parsed = null; }
+    return { ok: response.ok, status: response.status, body: parsed };
+  } catch (err) {
+    return { ok: false, status: 0, body: { errors: [{ path: "", message: `The server cannot be reached: ${err.message}` }] } };
+  }
+}
+
+const messages = (body, status) => ((body && body.errors) || [{ path: "", message: `HTTP ${status}` }])
+  .map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+
+/** A message under the header; kind "error" stays until dismissed or replaced. */
+function toast(parts, kind = "") {
+  const box = $("experiment-toast");
+  box.replaceChildren(...parts.map((p) => (typeof p === "string" ? document.createTextNode(p) : p)));
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "toast-close", textContent: "×", title: "Dismiss" });
+  close.addEventListener("click", () => { box.hidden = true; });
+  box.append(close);
+  box.dataset.kind = kind;
+  box.hidden = false;
+}
+
+// --- save ----------------------------------------------------------------------------
+
+function openSave() {
+  if (runId == null) return;
+  $("save-errors").hidden = true;
+  if (!$("save-title").value) {
+    const spec = fromHash(location.hash, { spec: {}, view: {} }).spec;
+    $("save-title").value = `${spec.dataset?.name || "model"} · ${new Date().toLocaleString()}`;
+  }
+  $("save-dialog").showModal();
+  $("save-title").select();
+}
+
+async function submitSave(event) {
+  event.preventDefault();
+  const body = { run: runId, title: $("save-title").value, notes: $("save-notes").value, visibility: $("save-visibility").value };
+  $("save-submit").disabled = true;
+  const result = await post("/api/experiments/", JSON.stringify(body));
+  $("save-submit").disabled = false;
+  if (!result.ok) {
+    $("save-errors").textContent = messages(result.body, result.status).join(" ");
+    $("save-errors").hidden = false;
+    return;
+  }
+  $("save-dialog").close();
+  const link = Object.assign(document.createElement("a"), { href: result.body.url, textContent: "Open the experiment page", id: "experiment-link" });
+  const still = result.body.runs && result.body.runs[0] && ["queued", "running", "paused"].includes(result.body.runs[0].status);
+  toast([`Saved “${result.body.title}”${still ? "; it keeps recording until the run ends" : ""}. `, link]);
+  document.body.dataset.savedExperiment = result.body.slug;
+}
+
+// --- import --------------------------------------------------------------------------
+
+async function importFile(file) {
+  if (file.size > MAX_IMPORT_BYTES) {
+    toast([`${file.name} is larger than ${MAX_IMPORT_BYTES / 1024} KB: a spec is a few KB of JSON.`], "error");
+    return;
+  }
+  const text = await file.text();
+  const result = await post("/api/specs/validate/", text); // the server's parser names what is wrong
+  if (!result.ok) {
+    toast([`${file.name} is not a spec this playground can run: ${messages(result.body, result.status).join("; ")}`], "error");
+    return;
+  }
+  const spec = JSON.parse(text);
+  const catalog = JSON.parse($("catalog").textContent);
+  const info = catalog.datasets.find((d) => d.name === spec.dataset.name);
+  if (!info || info.kind !== "points") {
+    toast([`${file.name} trains on ${spec.dataset.name}, not a 2-D point set: this page builds 2-D point networks. Run it with python -m trainer ${file.name}.`], "error");
+    return;
+  }
+  const view = fromHash(location.hash, { spec: {}, view: { speed: 200, showTest: false, logScale: false } }).view;
+  location.hash = toHash({ spec, view }); // main.js loads it, as it loads a link
+  toast([`Imported ${file.name}. Press Train.`]);
+}
+
+function init() {
+  document.addEventListener("playground:run", (event) => {
+    runId = event.detail ? event.detail.id : null;
+    $("save-experiment").disabled = runId == null;
+    $("save-experiment").title = runId == null ? "Train first: then save the run as an experiment" : "Save this run as an experiment";
+  });
+  $("save-experiment").addEventListener("click", openSave);
+  $("save-form").addEventListener("submit", submitSave);
+  $("save-cancel").addEventListener("click", () => $("save-dialog").close());
+  $("import-spec").addEventListener("click", () => $("import-file").click());
+  $("import-file").addEventListener("change", () => {
+    const [file] = $("import-file").files;
+    $("import-file").value = "";
+    if (file) importFile(file);
+  });
+}
+
+init();
