@@ -108,6 +108,8 @@ class _Recorder:
         self.picker = snapshots.Picker()  # probe snapshots spread over the run, for the time slider
 
     def __call__(self, frame):
+        if frame.get("status") == "stopped" and self.held.get("reason"):  # status and done frames
+            frame = {**frame, "message": self.held["reason"]}  # the worker's shutdown stopped it, not the user
         kind, seq = frame.get("type"), None
         if kind == "done":  # published by publish_done() once the result is stored
             self.done = frame
@@ -122,8 +124,6 @@ class _Recorder:
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
             supervision.db_retry(services.run_record_progress, self.run, status=frame["status"],
                                  message=frame.get("message"))
-        elif kind == "status" and frame["status"] == "stopped" and self.held.get("reason"):
-            frame = events.status("stopped", self.held["reason"])  # the worker's shutdown, not the user
         if snapshot := self.picker.offer(frame):
             services.run_record_snapshot(self.run, snapshot)
         if time.monotonic() - self.probes_saved >= PROBES_EVERY_S:  # heartbeat + probes, once a second

@@ -127,7 +127,7 @@ def reconcile_lost(max_age_s=None):
         layer = get_channel_layer()
         for run_id in failed:
             logger.warning("run %s failed: worker lost (no heartbeat for %g s)", run_id, max_age_s)
-            for frame in (events.status("failed", message), events.done("failed", {})):
+            for frame in (events.status("failed", message), events.done("failed", {}, message)):
                 try:
                     async_to_sync(layer.group_send)(group_name(run_id), {"type": "frame", "seq": None, "frame": frame})
                 except Exception:  # the run is failed in the database; a viewer who reconnects sees it

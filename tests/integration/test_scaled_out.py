@@ -157,6 +157,7 @@ def test_sigterm_stops_the_run_after_its_chunk_and_keeps_it(live, paced_spec):
     viewer, code, took, stopped, done = run_async(scenario())
     print(f"\nSIGTERM: the worker stopped its run and exited (code {code}) in {took:.1f} s")
     assert code == 0 and "shut down" in stopped["message"] and done["status"] == "stopped"
+    assert done.get("message", stopped["message"]) == stopped["message"]
     detail, stored = stored_seqs(client, run["id"])
     assert detail["status"] == "stopped" and detail["message"] == stopped["message"]
     assert stored == seqs(viewer.frames) and detail["final"]["steps"] >= viewer.of("metrics")[-1]["iteration"]
