@@ -1,7 +1,8 @@
 """Benchmark (not a test): `python -m trainer.bench`.
 
 Prints optimizer steps per second of the engine beside a plain NumPy
-implementation of the same network, run in the same process, and the ratio;
+implementation of the same network (W1, W2) or a per-step jit'd JAX loop
+(W3 CNN, W4 RNN), run in the same process, and the ratio;
 then the time from start to the first finished chunk and to the first frame,
 cold (empty compilation cache) and warm (persistent cache), each in a fresh
 process. The machines are noisy: read the ratios, not the absolute numbers.
@@ -15,7 +16,7 @@ import time
 
 import numpy as np
 
-from trainer import datasets, engine, presets
+from trainer import datasets, engine, optimizers, presets
 from trainer.spec import parse
 
 ROUNDS = 5
@@ -98,6 +99,82 @@ def throughput(d):
     return statistics.median(jax_rates), statistics.median(np_rates)
 
 
+def per_step_baseline(model, data, state, steps):
+    """A plain JAX loop: one jit'd optimizer step per Python call, batches
+    already on the device; the same model, loss and optimizer."""
+    import jax  # noqa: PLC0415
+
+    opt = optimizers.make(model.optimizer)
+
+    @jax.jit
+    def step(params, opt_state, x, t):
+        grads, loss = jax.grad(lambda p: engine._objective(model, p, x, t, None), has_aux=True)(params)
+        updates, opt_state = opt.update(grads, opt_state, params)
+        return jax.tree.map(lambda p, u: p + u, params, updates), opt_state, loss
+
+    bs = model.batch_size
+    batches = [(data["x_train"][i * bs:(i + 1) * bs], data["t_train"][i * bs:(i + 1) * bs]) for i in range(model.n_train // bs)]
+    params, opt_state = state["params"], state["opt_state"]
+    params, opt_state, loss = step(params, opt_state, *batches[0])  # compile
+    loss.block_until_ready()
+
+    def run(n):
+        nonlocal params, opt_state
+        for i in range(n):
+            params, opt_state, loss = step(params, opt_state, *batches[i % len(batches)])
+        loss.block_until_ready()
+
+    return run
+
+
+def against_per_step(model, data):
+    """The engine's chunked scan beside the per-step loop, interleaved rounds."""
+    advance_epochs = engine.compiled(model)[0]
+    state = engine.init_state(model, model.optimizer.__class__(model.optimizer.name, 1e-3, model.optimizer.options), 0)
+    spe = model.steps_per_epoch
+    epochs = max(1, min(engine.epochs_per_call(model), 2000 // spe))
+    state, losses = advance_epochs(state, data, epochs)
+    np.asarray(losses)
+
+    def run_engine(steps):
+        nonlocal state
+        for _ in range(max(1, steps // (epochs * spe))):
+            state, losses = advance_epochs(state, data, epochs)
+            np.asarray(losses)
+
+    baseline = per_step_baseline(model, data, state, 1)
+    engine_rates, base_rates = [], []
+    for _ in range(ROUNDS):
+        engine_rates.append(steps_per_second(run_engine, 3 * epochs * spe))
+        base_rates.append(steps_per_second(baseline, 500))
+    return statistics.median(engine_rates), statistics.median(base_rates)
+
+
+def cnn_workload():
+    """W3: digits 8x8, conv 8@3x3 same, relu, maxpool 2, dense 10, Adam, batch 32."""
+    spec = parse(presets.load("digits_cnn"))
+    model = engine.Model.from_spec(spec)
+    return model, engine.to_device(model, datasets.generate(spec.dataset), spec.features)
+
+
+def rnn_workload():
+    """W4: token sequences of length 20, vocabulary 1000, embedding 16, SimpleRNN 32, dense 1, Adam, batch 32."""
+    import jax.numpy as jnp  # noqa: PLC0415
+
+    from trainer.spec import Dense, Embedding, Optimizer, Recurrent, Regularization  # noqa: PLC0415
+
+    layers = (Embedding(16, 1000), Recurrent("simple_rnn", 32), Dense(1, "sigmoid"))
+    model = engine.Model(layers, "binary_crossentropy", Optimizer("adam", 0.0, (("b1", 0.9), ("b2", 0.999), ("eps", 1e-8))),
+                         Regularization(), 32, 1024, "binary", (20,))
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(1, 1000, (1024 + 256, 20)).astype(np.int32)
+    y = (tokens[:, 0] > 500).astype(np.int32)
+    data = {"x_train": jnp.asarray(tokens[:1024]), "t_train": jnp.asarray(y[:1024, None].astype(np.float32)),
+            "y_train": jnp.asarray(y[:1024]), "x_test": jnp.asarray(tokens[1024:]),
+            "t_test": jnp.asarray(y[1024:, None].astype(np.float32)), "y_test": jnp.asarray(y[1024:])}
+    return model, data
+
+
 STARTUP = """
 import sys, time, json
 t0 = time.perf_counter()
@@ -114,7 +191,7 @@ state = engine.init_state(model, spec.optimizer, spec.seed)
 state, losses = advance_epochs(state, data, 1)
 np.asarray(losses)
 t_chunk = time.perf_counter()
-jax_metrics = evaluate(state["params"], data)
+jax_metrics, _ = evaluate(state["params"], data)
 probes.boundary(model, forward, state["params"], spec.features)
 probes.neurons(model, forward, state["params"], spec.features)
 float(jax_metrics["test"]["loss"])
@@ -135,6 +212,11 @@ def main():
     for name, d in workloads().items():
         engine_rate, numpy_rate = throughput(d)
         print(f"{name:58} {engine_rate:15,.0f} {numpy_rate:14,.0f} {engine_rate / numpy_rate:6.1f}x")
+    print(f"\n{'workload':58} {'engine steps/s':>15} {'per-step jit':>14} {'ratio':>7}")
+    for name, make in [("W3 CNN on digits (conv 8@3x3, maxpool 2, dense 10, Adam, batch 32)", cnn_workload),
+                       ("W4 RNN (len 20, vocab 1000, embedding 16, SimpleRNN 32, batch 32)", rnn_workload)]:
+        engine_rate, base_rate = against_per_step(*make())
+        print(f"{name[:58]:58} {engine_rate:15,.0f} {base_rate:14,.0f} {engine_rate / base_rate:6.1f}x")
     cold, warm = startup_times()
     print("\nstart-up of the default network in a fresh process (after imports), seconds:")
     print(f"  cold (empty compilation cache): first chunk {cold['first_chunk']:.2f}, first frame {cold['first_frame']:.2f}")
