@@ -251,7 +251,7 @@ def test_a_crash_in_the_engine_fails_the_run_and_tells_the_viewer(small_spec, se
     monkeypatch.setattr(loop, "run", explode)
     run, frames, done = _frames_in_order(small_spec, session_key)
     assert {"type": "status", "status": "failed", "message": "RuntimeError: boom"} in frames
-    assert done == {"type": "done", "status": "failed", "metrics": {}}
+    assert done == {"type": "done", "status": "failed", "metrics": {}, "message": "RuntimeError: boom"}
     run.refresh_from_db()
     assert run.status == "failed" and run.message == "RuntimeError: boom" and run.frames.count() == 1
 

@@ -34,7 +34,7 @@ def test_finish_stores_weights_as_npz_without_pickles(make_run, small_spec):
     np.testing.assert_array_equal(services.weights_from_npz(run.weights)["0_dense.w"], kernel)
     frames, _ = selectors.run_history_frames(run)
     assert [f["type"] for f in frames] == ["status", "boundary", "done"]
-    assert frames[-1] == {"type": "done", "status": "completed", "metrics": {"test_loss": 0.1}}
+    assert frames[-1] == {"type": "done", "status": "completed", "metrics": {"test_loss": 0.1}, "message": None}
 
 
 def test_object_arrays_are_refused_on_load(make_run, small_spec):
