@@ -34,10 +34,11 @@ from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.kera
     ENGINE_METRIC, GRU, KERAS_LOSS, L1, L2, LOSSES, LSTM, SGD, Adagrad, Adam, AdamW, AveragePooling2D, AvgPool2D, Constant, Conv2D,
     Dense, Dropout, Embedding, Flatten, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Input, InputLayer, Layer, LecunNormal,
     MaxPool2D, MaxPooling2D, Ones, Optimizer, RandomNormal, RandomUniform, RMSprop, SimpleRNN, Zeros, check_loss, default_metrics,
-    get_optimizer, l1, l2, layer_from_spec, metric_names, optimizer_from_spec, task_of,
+    get_optimizer, l1, l2, layer_from_dict, layer_from_spec, metric_names, optimizer_from_dict, optimizer_from_spec, task_of,
 )
 
 FORMAT = "nn-playground-keras"
+MAX_LOAD_PARAMS = 100_000_000  # a saved file is untrusted input: no model bigger than this is built from one
 PARAM_ORDER = ("embeddings", "kernel", "recurrent_kernel", "bias")  # Keras' order of a layer's weights
 NOT_BUILT = ("This model has not yet been built: its first layer has no input shape. Give it one, as in "
              "Dense(10, activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, input_length=40), "
@@ -456,35 +457,38 @@ def load_model(filepath):
         assert header["format"] == FORMAT and header["version"] == 1
     except (KeyError, ValueError, AssertionError, TypeError):
         raise ValueError(f"{filepath} is not a model saved by trainer.keras") from None
-    errors = []
-    spec_layers = [S._parse_layer(errors, d, f"layers[{i}]") for i, d in enumerate(header["layers"])]
-    reg = header["regularization"]
-    if not isinstance(reg, dict) or reg.get("type") not in ("none", "l1", "l2") or not isinstance(reg.get("rate"), (int, float)):
-        errors.append({"path": "regularization", "message": "must be {type: none|l1|l2, rate: number}"})
-    if errors:
-        raise S.SpecError(errors)
-    reg = S.Regularization(reg["type"], float(reg["rate"]))
-    names = header.get("layer_names") or [None] * len(spec_layers)
-    model = Sequential([layer_from_spec(layer, header["input_shape"] if i == 0 else None, reg, names[i] if isinstance(names[i], str) else None)
-                        for i, layer in enumerate(spec_layers)], name=str(header["name"]), seed=int(header["seed"]))
-    model._settings = dict(header.get("settings") or {})
-    if header["compile"]:
-        c = header["compile"]
-        opt = S._parse_optimizer(errors, c["optimizer"])
-        if errors:
-            raise S.SpecError(errors)
-        model.compile(optimizer=optimizer_from_spec(opt), loss=c["loss"], metrics=c["metrics"])
+    try:
+        model = _model_from_header(header)
+    except (KeyError, IndexError, TypeError, ValueError) as e:
+        raise ValueError(f"{filepath}: the saved model description is damaged ({e})") from None
     if any(k.startswith("params/") for k in arrays):
-        expected = model._bare_model()
-        fresh = engine.init_state(expected, S.Optimizer("sgd", 0.01), model.seed)["params"]
+        fresh = engine.init_state(model._bare_model(), S.Optimizer("sgd", 0.01), model.seed)["params"]
         model._params = [{k: _checked(arrays, f"params/{i}/{k}", v) for k, v in p.items()} for i, p in enumerate(fresh)]
-    if header.get("fit") and any(k.startswith("state/") for k in arrays):
-        trained = model._engine_model(int(header["fit"]["n_train"]), int(header["fit"]["batch_size"]))
-        template = engine.init_state(trained, model.optimizer.to_spec(), model.seed)
-        leaves, treedef = jax.tree.flatten(template)
+    if header.get("fit") and model.loss and any(k.startswith("state/") for k in arrays):
+        trained = model._engine_model(_count("n_train", header["fit"]["n_train"]), _count("batch_size", header["fit"]["batch_size"]))
+        leaves, treedef = jax.tree.flatten(engine.init_state(trained, model.optimizer.to_spec(), model.seed))
         loaded = [_checked(arrays, f"state/{j:05d}", leaf) for j, leaf in enumerate(leaves)]
         model._state, model._model = jax.tree.unflatten(treedef, loaded), trained
         model._params = model._state["params"]
+    return model
+
+
+def _model_from_header(header):
+    reg = header["regularization"]
+    if reg["type"] not in ("none", "l1", "l2"):
+        raise ValueError(f"unknown regularization {reg['type']!r}")
+    reg = S.Regularization(reg["type"], float(reg["rate"]))
+    names = header["layer_names"]
+    layers = [layer_from_dict(d, header["input_shape"] if i == 0 else None, reg, names[i] if isinstance(names[i], str) else None)
+              for i, d in enumerate(header["layers"])]
+    model = Sequential(layers, name=str(header["name"]), seed=_count("seed", header["seed"], zero=True))
+    if model.input_shape is not None and sum(count for *_, count in model._walk()) > MAX_LOAD_PARAMS:
+        raise ValueError(f"more than {MAX_LOAD_PARAMS:,} parameters")
+    settings = header.get("settings") or {}
+    model._settings = {k: settings[k] for k in ("dataset", "features", "batch_size", "epochs", "stop", "regularization") if k in settings}
+    if header["compile"]:
+        c = header["compile"]
+        model.compile(optimizer=optimizer_from_dict(c["optimizer"]), loss=c["loss"], metrics=c["metrics"])
     return model
 
 

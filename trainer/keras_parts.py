@@ -433,6 +433,26 @@ def layer_from_spec(layer, input_shape=None, regularization=None, name=None):
     return keras
 
 
+def layer_from_dict(d, input_shape=None, regularization=None, name=None):
+    """A spec layer dict (as Spec.to_dict writes it) -> its Keras layer,
+    checked by the Keras constructors (so without the web's size limits)."""
+    if not isinstance(d, dict) or d.get("type") not in LAYER_CLASSES:
+        raise ValueError(f"a layer must be a dict with a type among {', '.join(LAYER_CLASSES)}; got {d!r:.80}")
+    args = {k: v for k, v in d.items() if k != "type"}
+    for key in ("kernel_initializer", "bias_initializer"):
+        if isinstance(args.get(key), dict):
+            knobs = dict(args[key])
+            cls = INITIALIZER_CLASSES.get(knobs.pop("name", None))
+            if cls is None:
+                raise ValueError(f"{key}: unknown initializer {args[key]!r:.80}")
+            args[key] = cls(**knobs)
+    try:
+        layer = LAYER_CLASSES[d["type"]](**args)
+    except TypeError as e:
+        raise ValueError(f"{d['type']}: {e}") from None
+    return layer_from_spec(layer.spec, input_shape, regularization, name)
+
+
 # --- optimizers --------------------------------------------------------------------
 
 
@@ -517,6 +537,14 @@ def get_optimizer(value):
         return _OPTIMIZER_NAMES[value.lower()]()
     raise ValueError(f"Could not interpret optimizer identifier: {value!r}. Use one of SGD, Adam, AdamW, RMSprop, Adagrad "
                      "(a name or an object such as SGD(learning_rate=0.1))")
+
+
+def optimizer_from_dict(d):
+    """A spec optimizer dict ({"name", "learning_rate", knobs}) -> its Optimizer."""
+    if not isinstance(d, dict) or d.get("name") not in S.OPTIMIZERS or set(d) != {"name", "learning_rate", *S.OPTIMIZERS[d["name"]]}:
+        raise ValueError(f"an optimizer must be a spec optimizer dict with all its knobs; got {d!r:.120}")
+    knobs = tuple(sorted((k, _number(k, d[k])) for k in S.OPTIMIZERS[d["name"]]))
+    return optimizer_from_spec(S.Optimizer(d["name"], _number("learning_rate", d["learning_rate"]), knobs))
 
 
 def optimizer_from_spec(opt):

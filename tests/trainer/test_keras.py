@@ -3,6 +3,7 @@ spec round trips, the same numbers as the engine, save/load, the data API and
 Keras-style errors."""
 import copy
 import io
+import json
 
 import numpy as np
 import pytest
@@ -61,6 +62,17 @@ def test_fit_gives_the_engines_numbers():
     result = loop.run(parse(spec), emit=lambda frame: None)
     assert history.history["val_loss"][-1] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
     assert model.evaluate(x_test, y_test, verbose=0)[0] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
+
+
+def test_quiet_fit_runs_many_epochs_a_call_with_the_same_numbers():
+    """verbose=0 and nothing to log each epoch: the engine's multi-epoch fast path, same losses."""
+    x, y, _, _ = xor_data()
+    histories = []
+    for verbose in (0, 2):
+        model = Sequential([Dense(4, activation="tanh", input_dim=2), Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        histories.append(model.fit(x, y, epochs=20, batch_size=8, verbose=verbose).history)
+    assert histories[0] == histories[1] and len(histories[0]["loss"]) == 20
 
 
 def test_unshuffled_batches_come_in_order():
@@ -212,10 +224,27 @@ def test_save_and_load_keep_everything(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+def test_save_and_load_beyond_the_webs_limits(tmp_path):
+    """A script's model may be bigger than the page allows (units ≤ 512); Keras' own checks apply."""
+    model = Sequential([Dense(600, activation="relu", input_dim=3), Dense(1)], name="wide", seed=4)
+    model.save(tmp_path / "wide.keras")  # never compiled nor built: layers only
+    again = load_model(tmp_path / "wide.keras")
+    assert (again.name, again.seed, again.loss, again._params) == ("wide", 4, None, None)
+    np.testing.assert_array_equal(again.predict(np.ones((2, 3))), model.predict(np.ones((2, 3))))
+
+
 def test_load_refuses_other_files(tmp_path):
     np.savez(tmp_path / "other.npz", header=np.frombuffer(b'{"format": "x"}', np.uint8))
     with pytest.raises(ValueError, match="not a model saved by trainer.keras"):
         load_model(tmp_path / "other.npz")
+    model = Sequential([Dense(1, input_dim=2)])
+    model.save(tmp_path / "model.keras")
+    with np.load(tmp_path / "model.keras") as f:
+        header = json.loads(bytes(f["header"]))
+    header["layers"][0]["units"] = -3
+    np.savez(tmp_path / "damaged.npz", header=np.frombuffer(json.dumps(header).encode(), np.uint8))
+    with pytest.raises(ValueError, match=r"damaged \(Received an invalid value for `units`"):
+        load_model(tmp_path / "damaged.npz")
     np.savez(tmp_path / "pickled.npz", header=np.array([{"format": 1}], dtype=object))
     with pytest.raises(ValueError, match="allow_pickle=False"):  # numpy's own refusal
         load_model(tmp_path / "pickled.npz")
