@@ -147,9 +147,9 @@ class _Recorder:
             logger.warning("run %s: channel layer back; publishing again", self.run.pk)
             self.layer_down_until = 0.0
 
-    def publish_done(self, status, metrics):
+    def publish_done(self, status, metrics, message=None):
         # After run_finish, so a viewer who connects once `done` is out finds the run finished.
-        self.publish(self.done or events.done(status, metrics or {}))
+        self.publish(self.done or events.done(status, metrics or {}, message))
 
 
 def _backfill_snapshots(run, result, kept):
@@ -211,7 +211,7 @@ def train_run(run_id):
         supervision.db_retry(services.run_finish, run, status="failed", message=message, probes=emit.probes)
         emit.publish(events.status("failed", message))
         emit.done = None
-        emit.publish_done("failed", {})
+        emit.publish_done("failed", {}, message)
     finally:
         receiver.cancel()
         bridge.close()

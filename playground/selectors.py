@@ -4,6 +4,7 @@ from django.db.models import F, FloatField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Lower
 
+from trainer import events
 from playground.models import Experiment, Run
 
 
@@ -42,7 +43,7 @@ def run_history_frames(run):
     frames = [{"type": "status", "status": run.status, "message": run.message or None}, *metrics]
     frames += (run.probes or {}).values()  # the latest boundary, neurons, ... frame
     if not run.is_active:
-        frames.append({"type": "done", "status": run.status, "metrics": run.final_metrics or {}})
+        frames.append(events.done(run.status, run.final_metrics or {}, run.message or None))
     return frames, last_seq
 
 
