@@ -1,11 +1,9 @@
 from django.contrib import admin
 
 from playground.models import Dataset, Experiment, Run
+from playground.uploads.admin import DatasetAdmin
 
-
-@admin.register(Dataset)
-class DatasetAdmin(admin.ModelAdmin):
-    list_display = ("slug", "title", "kind", "task", "builtin")
+admin.site.register(Dataset, DatasetAdmin)  # uploads, status and progress, versions: playground/uploads/admin.py
 
 
 @admin.register(Experiment)

@@ -20,7 +20,9 @@ from redis.exceptions import RedisError
 
 from playground import services, snapshots
 from playground import supervision
-from trainer import events
+from playground.uploads import selectors as dataset_selectors
+from playground.uploads import store as dataset_store
+from trainer import datasets, events
 from trainer import spec as specs
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,20 @@ class _Recorder:
         self.publish(self.done or events.done(status, metrics or {}, message))
 
 
+def _parse(run):
+    """The run's spec; it may name a ready uploaded dataset (archived versions included)."""
+    return specs.parse(run.experiment.spec, uploads=dataset_selectors.dataset_infos())
+
+
+def _training_data(spec):
+    """loop.run's split= and vocabulary= for an uploaded dataset: its stored arrays (never the
+    upload itself), split by the spec's test_fraction and seed. {} for a built-in set."""
+    if spec.dataset.info.builtin:
+        return {}
+    x, y, vocabulary = dataset_store.training_arrays(dataset_selectors.dataset_arrays(spec.dataset.name))
+    return {"split": datasets.split_arrays(x, y, spec.dataset.test_fraction, spec.dataset.seed), "vocabulary": vocabulary}
+
+
 def _backfill_snapshots(run, result, kept):
     """A short run streams too few probe frames for the time slider. Replay it
     (spec + seed give the same numbers whatever the pacing) in small paced
@@ -172,8 +188,9 @@ def _backfill_snapshots(run, result, kept):
 
     chunk = max(1, steps // (3 * snapshots.SLOTS))  # three frames a slot; probes go out every other frame
     try:
-        loop.run(specs.parse(run.experiment.spec), emit=collect, inbox=inbox,
-                 steps_per_second=chunk / REPLAY_FRAME_S, frame_interval=REPLAY_FRAME_S)
+        spec = _parse(run)
+        loop.run(spec, emit=collect, inbox=inbox, steps_per_second=chunk / REPLAY_FRAME_S,
+                 frame_interval=REPLAY_FRAME_S, **_training_data(spec))
     except Exception:  # the run itself is stored; only its slider stays coarse
         logger.exception("snapshot replay of run %s failed", run.pk)
         return
@@ -196,8 +213,9 @@ def train_run(run_id):
             emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
             from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
 
-            result = loop.run(specs.parse(run.experiment.spec), emit=emit, inbox=inbox,
-                              steps_per_second=run.steps_per_second, paused=run.start_paused)
+            spec = _parse(run)
+            result = loop.run(spec, emit=emit, inbox=inbox, steps_per_second=run.steps_per_second,
+                              paused=run.start_paused, **_training_data(spec))
         stopped_by_worker = result.status == "stopped" and emit.held.get("reason")
         supervision.db_retry(services.run_finish, run, status=result.status,
                              message=emit.held["reason"] if stopped_by_worker else result.message,

@@ -16,6 +16,11 @@ class Dataset(models.Model):
         MULTICLASS = "multiclass", "multi-class classification"
         REGRESSION = "regression", "regression"
 
+    class Status(models.TextChoices):
+        PROCESSING = "processing"
+        READY = "ready"
+        FAILED = "failed"
+
     slug = models.SlugField(max_length=64, unique=True, help_text="the spec's dataset.name")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -23,12 +28,29 @@ class Dataset(models.Model):
     builtin = models.BooleanField(default=False)
     metadata = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Uploaded sets (playground/uploads/): one row per version of a file. The slug is
+    # `family` for version 1, `family-vN` after; a saved spec names one version for good.
+    family = models.SlugField(max_length=64, blank=True, db_index=True, help_text="uploaded: the name its versions share")
+    version = models.PositiveIntegerField(default=1)
+    source = models.FileField(upload_to="datasets/uploads/", max_length=255, blank=True, help_text="the file as uploaded")
+    arrays = models.CharField(max_length=255, blank=True, help_text="storage name of the processed .npz")
+    options = models.JSONField(default=dict, blank=True, help_text="choices made on upload (label column, image size, text pipeline)")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.READY, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=100, help_text="percent processed")
+    message = models.TextField(blank=True, help_text="processing step, or why it failed")
+    archived = models.BooleanField(default=False, help_text="hidden from the picker, still loadable by saved experiments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
 
     class Meta:
         ordering = ["-builtin", "slug"]
 
     def __str__(self):
         return self.slug
+
+    @property
+    def is_ready(self):
+        return self.status == self.Status.READY
 
 
 class Experiment(models.Model):

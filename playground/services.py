@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from playground import jobs
 from playground.models import Experiment, Run, RunFrame, RunSnapshot
+from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
 logger = logging.getLogger(__name__)
@@ -21,9 +22,10 @@ MAX_STEPS_PER_SECOND = 1_000_000
 
 def spec_parse(parse, data):
     """trainer.spec.parse / parse_dataset on untrusted input: a parser bug on some odd
-    value (it should raise SpecError naming the field) becomes a 400, not a 500."""
+    value (it should raise SpecError naming the field) becomes a 400, not a 500.
+    The ready uploaded datasets are offered next to the built-in ones."""
     try:
-        return parse(data)
+        return parse(data, uploads=dataset_selectors.dataset_infos())
     except specs.SpecError:
         raise
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:

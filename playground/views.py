@@ -10,7 +10,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from playground import controls, jobs, predict, selectors, services
-from trainer import datasets
+from playground.uploads import previews as dataset_previews
+from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
 
@@ -66,12 +67,12 @@ def _api(view):
 @require_GET
 @ensure_csrf_cookie
 def index(request):
-    return render(request, "playground/index.html", {"catalog": specs.catalog()})
+    return render(request, "playground/index.html", {"catalog": dataset_selectors.catalog()})
 
 
 @require_GET
 def api_catalog(request):
-    return JsonResponse(specs.catalog())
+    return JsonResponse(dataset_selectors.catalog())  # the registries, with the uploaded datasets
 
 
 @require_POST
@@ -122,7 +123,7 @@ def api_spec_validate(request):
 @_api
 def api_dataset_preview(request):
     dataset = services.spec_parse(specs.parse_dataset, _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
-    return JsonResponse(datasets.points(dataset))
+    return JsonResponse(dataset_previews.points(dataset))  # built-in: generated; uploaded: its stored arrays
 
 
 def csrf_failure(request, reason=""):

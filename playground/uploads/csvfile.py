@@ -1,0 +1,154 @@
+"""CSV files as people save them: the encoding, the delimiter, the header, then rows of text.
+
+Line numbers in messages are the file's own (the header is line 1), so a
+person can find the row in a spreadsheet or an editor.
+"""
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.uploads.limits import UploadError
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+@dataclass
+class Table:
+    """A CSV read as text: the header (lower-cased, trimmed), the non-empty rows and their line numbers."""
+
+    header: list
+    rows: list  # [[str, ...], ...], each as long as the header
+    lines: list  # the file line where each row ends
+    encoding: str
+
+    def column(self, name):
+        i = self.header.index(name)
+        return [row[i] for row in self.rows]
+
+
+def decode(data):
+    """bytes -> (text, encoding name): UTF-8 with or without a BOM, or Korean CP949
+    (what Excel saves on Korean Windows); anything else is explained."""
+    if not data.strip():
+        raise UploadError("the file is empty")
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[len(codecs.BOM_UTF8):], "UTF-8 with BOM"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UploadError("the file is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')")
+    else:
+        encoding = "UTF-8"
+    if b"\x00" in data:
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise UploadError(f"line {line}: the file contains NUL bytes; is it a CSV text file (not a spreadsheet)?")
+    try:
+        return data.decode("utf-8"), encoding
+    except UnicodeDecodeError as exc:
+        bad = exc
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and HANGUL.search(text):
+        return text, "CP949 (Korean)"
+    line = data[:bad.start].count(b"\n") + 1
+    raise UploadError(f"line {line}: byte 0x{data[bad.start]:02x} is not UTF-8, and the file is not Korean CP949 "
+                      "either; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')")
+
+
+def _check_delimiter(first_line, expected):
+    if "," in first_line:
+        return
+    for char, name in DELIMITERS.items():
+        if char in first_line:
+            raise UploadError(f"line 1: the columns are separated by {name}, not commas; save the file as "
+                              f"comma-separated CSV with the columns {expected}")
+    raise UploadError(f"line 1: the header '{first_line.strip()[:60]}' has a single column; the file needs the "
+                      f"columns {expected}, separated by commas")
+
+
+def looks_numeric(value):
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def read(data, expected, max_rows):
+    """bytes -> Table. `expected` describes the header for messages ("x1,x2,label")."""
+    text, encoding = decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    _check_delimiter(first, expected)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header, rows, lines = None, [], []
+    try:
+        for row in reader:
+            if not any(field.strip() for field in row):
+                continue  # blank lines
+            if header is None:
+                header = [field.strip().lstrip("\ufeff").lower() for field in row]
+                if all(looks_numeric(f) for f in header if f):
+                    raise UploadError(f"line {reader.line_num}: the first line should be the header {expected}, "
+                                      f"but it looks like data ('{','.join(row)[:60]}'); add the header line")
+                continue
+            if len(row) != len(header):
+                raise UploadError(f"line {reader.line_num}: {len(row)} fields, but the header has {len(header)} "
+                                  f"({','.join(header)}); a comma inside a value needs quotes around the value")
+            if len(rows) >= max_rows:
+                raise UploadError(f"more than {max_rows:,} rows of data (the limit); upload fewer samples")
+            rows.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise UploadError(f"line {reader.line_num}: {exc}") from None
+    if not rows:
+        raise UploadError("the file has a header but no rows of data")
+    for i, name in enumerate(header):
+        if not name:
+            raise UploadError(f"line 1: column {i + 1} has no name; every column needs one in the header")
+        if header.index(name) != i:
+            raise UploadError(f"line 1: the column '{name}' appears twice in the header")
+    return Table(header, rows, lines, encoding)
+
+
+def numbers(table, name):
+    """One column as float64, or UploadError naming the line and column of the first bad value."""
+    values = table.column(name)
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except ValueError:
+        array = None
+    if array is None:
+        for value, line in zip(values, table.lines):
+            if not value.strip():
+                raise UploadError(f"line {line}, column {name}: the value is empty; every row needs one")
+            if not looks_numeric(value):
+                raise UploadError(f"line {line}, column {name}: '{value[:40]}' is not a number")
+        raise UploadError(f"column {name}: the values are not all numbers")  # not reached
+    bad = np.flatnonzero(~np.isfinite(array))
+    if len(bad):
+        i = bad[0]
+        raise UploadError(f"line {table.lines[i]}, column {name}: '{values[i].strip()}' is not a finite number "
+                          "(NaN and infinity cannot be learned from); fix the value or remove the row")
+    return array
+
+
+def labels(table, name, max_classes):
+    """A class column -> (int32 indices, class names). Names sort as numbers when they all are integers."""
+    values = [v.strip() for v in table.column(name)]
+    for value, line in zip(values, table.lines):
+        if not value:
+            raise UploadError(f"line {line}, column {name}: the label is empty; every row needs one")
+    names = sorted(set(values), key=lambda v: (0, int(v), v) if re.fullmatch(r"-?\d+", v) else (1, 0, v))
+    if len(names) == 1:
+        raise UploadError(f"column {name}: only one class ('{names[0]}'); a classifier needs examples of at least two")
+    if len(names) > max_classes:
+        raise UploadError(f"column {name}: {len(names):,} different labels, more than {max_classes} classes (the limit); "
+                          "if the label is a quantity, choose the regression target")
+    index = {v: i for i, v in enumerate(names)}
+    return np.array([index[v] for v in values], np.int32), names

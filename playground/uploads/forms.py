@@ -1,0 +1,114 @@
+"""The admin's upload forms. clean() runs process.check on the file, so every problem
+it finds shows on the form, naming the line, column or file; nothing is stored
+until the form is valid."""
+
+from django import forms
+from django.core.files.base import ContentFile
+
+from playground.models import Dataset
+from playground.uploads import process, services
+from playground.uploads.limits import UploadError, limits
+
+FORMATS_HELP = (
+    "2-D points: CSV with the header x1,x2,label. Tabular: CSV with numeric feature columns and a label column. "
+    "Images: a .zip with one folder of pictures per class (PNG, JPEG, GIF, BMP, WebP), or an .npz with arrays x and y. "
+    "Text: CSV with the header text,label. UTF-8 (with or without BOM) or Korean CP949."
+)
+
+
+class OptionsMixin(forms.Form):
+    """The choices made on upload, per kind (the others are ignored)."""
+
+    target = forms.ChoiceField(
+        choices=[("classification", "classification: each label is a class"), ("regression", "regression: the label is a number")],
+        initial="classification", required=False, help_text="2-D points and tabular: what the label column is")
+    label_column = forms.CharField(initial="label", required=False, max_length=100,
+                                   help_text="tabular: the column to predict; every other column is a numeric feature")
+    height = forms.IntegerField(initial=28, min_value=4, max_value=64, required=False, help_text="images: pixels")
+    width = forms.IntegerField(initial=28, min_value=4, max_value=64, required=False, help_text="images: pixels")
+    color = forms.ChoiceField(choices=[("grayscale", "grayscale (1 channel)"), ("rgb", "RGB colour (3 channels)")],
+                              initial="grayscale", required=False, help_text="images: every picture is converted to this")
+    lowercase = forms.BooleanField(initial=True, required=False, help_text="text: lower-case before tokenizing")
+    remove_stopwords = forms.BooleanField(initial=True, required=False, help_text="text: drop English and Korean stop words")
+    max_vocab = forms.IntegerField(initial=1000, min_value=10, max_value=5000, required=False,
+                                   help_text="text: the vocabulary's size, <pad> and <oov> included")
+    max_length = forms.IntegerField(min_value=1, max_value=200, required=False,
+                                    help_text="text: tokens per sequence; blank: the length that covers 95% of the texts")
+
+    OPTION_FIELDS = {
+        "points": ("target",), "tabular": ("target", "label_column"), "images": ("height", "width", "color"),
+        "text": ("lowercase", "remove_stopwords", "max_vocab", "max_length"),
+    }
+
+    def options_for(self, kind):
+        data = self.cleaned_data
+        out = {}
+        for name in self.OPTION_FIELDS.get(kind, ()):
+            value = data.get(name)
+            if value in (None, "") and name in ("target", "label_column", "height", "width", "color", "max_vocab"):
+                value = self.fields[name].initial
+            out[name] = value
+        return out
+
+    def check_upload(self, kind):
+        """Read and check the file; sets self.content (a ContentFile) and self.checked, or adds the error to `file`."""
+        upload = self.cleaned_data.get("file")
+        if not upload or not kind:
+            return
+        try:
+            process.check_file(kind, upload.name, upload.size)
+            data = upload.read(limits()["max_bytes"] + 1)
+            self.checked = process.check(kind, upload.name, data, self.options_for(kind))
+        except UploadError as exc:
+            self.add_error("file", str(exc))
+            return
+        self.content = ContentFile(data, name=upload.name)
+
+
+class UploadForm(OptionsMixin, forms.ModelForm):
+    name = forms.CharField(max_length=41, help_text="what specs and links call it, e.g. iris (lower-case letters, digits, - and _)")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(help_text=FORMATS_HELP)
+
+    class Meta:
+        model = Dataset
+        fields = ["title", "kind"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        try:
+            services.check_name(name)
+        except UploadError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return name
+
+    def clean(self):
+        data = super().clean()
+        self.check_upload(data.get("kind"))
+        return data
+
+
+class ReplaceForm(OptionsMixin, forms.ModelForm):
+    """An uploaded set's page: edit the title and description, or upload a new file (a new version)."""
+
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(required=False, label="Replace the file",
+                           help_text="creates a new version (the old one is archived once the new one is ready, "
+                                     "and stays loadable for saved experiments). " + FORMATS_HELP)
+
+    class Meta:
+        model = Dataset
+        fields = ["title", "archived"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.instance
+        self.fields["description"].initial = row.metadata.get("description", "")
+        for name, value in (row.options or {}).items():
+            if name in self.fields:
+                self.fields[name].initial = value
+
+    def clean(self):
+        data = super().clean()
+        self.check_upload(self.instance.kind)
+        return data

@@ -1,0 +1,234 @@
+"""Image sets: a zip with one folder per class, or an .npz with arrays x and y.
+
+Every picture (PNG, JPEG, GIF, BMP or WebP; any size and colour mode) is decoded
+with Pillow, brought to the colour mode chosen on upload (transparency over
+white), and resized by trainer.images.preprocess to the chosen size, in [0, 1]:
+the same preprocessing a drawing on the page gets.
+"""
+
+import base64
+import io
+import warnings
+from pathlib import PurePosixPath
+
+import numpy as np
+from PIL import Image
+
+from playground.uploads import archives
+from playground.uploads.limits import UploadError, megabytes
+from playground.uploads.processed import Processed, task_for
+from trainer import images
+
+EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "DIB", "WEBP"}
+PREVIEW_PER_CLASS, PREVIEW_MAX, THUMB = 4, 24, 96  # "before" pictures kept for the dataset page
+
+
+def target_shape(options, lim):
+    h, w = int(options.get("height") or 28), int(options.get("width") or 28)
+    if not (4 <= h <= lim["max_image_side"] and 4 <= w <= lim["max_image_side"]):
+        raise UploadError(f"the target size must be between 4 and {lim['max_image_side']} pixels a side")
+    return h, w, 3 if options.get("color") == "rgb" else 1
+
+
+def decode(data, name, channels, lim):
+    """Picture bytes -> a Pillow image in mode L (channels 1) or RGB, or UploadError naming the file."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            if img.format not in FORMATS:
+                raise UploadError(f"'{name}' is a {img.format} picture; use PNG, JPEG, GIF, BMP or WebP")
+            if img.width * img.height > lim["max_image_pixels"]:
+                raise UploadError(f"'{name}' is {img.width}×{img.height} pixels; at most {lim['max_image_pixels']:,} "
+                                  "pixels are decoded: shrink it first")
+            img.load()
+    except UploadError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UploadError(f"image '{name}' does not decode ({exc}); remove it or save it again as PNG or JPEG") from None
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit or float gray: scale to 8 bits
+        a = np.asarray(img, np.float64)
+        img = Image.fromarray((a / max(a.max(), 1e-9) * 255).astype(np.uint8))
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return img.convert("L" if channels == 1 else "RGB")
+
+
+def to_array(img, shape):
+    """A decoded picture -> (h, w, c) float32 in [0, 1] via trainer.images.preprocess.
+    Very large pictures are first shrunk by an integer factor (area average, like preprocess)."""
+    h, w, _ = shape
+    factor = min(img.width // (4 * w), img.height // (4 * h))
+    if factor >= 2:
+        img = img.reduce(factor)
+    return images.preprocess(np.asarray(img, np.float32) / 255.0, shape)
+
+
+def thumbnail(img):
+    small = img.copy()
+    small.thumbnail((THUMB, THUMB))
+    buf = io.BytesIO()
+    small.save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# --- a zip of class folders ------------------------------------------------------------------
+
+
+def _class_entries(files):
+    """[(class name, ZipInfo)] from `class/picture.png` (or `top/class/picture.png`)."""
+    entries = [(PurePosixPath(i.filename.replace("\\", "/")).parts, i) for i in files if not archives.is_ignored(i.filename)]
+    if not entries:
+        raise UploadError("the zip has no pictures; put each class's pictures in a folder named after the class")
+    tops = {parts[0] for parts, _ in entries}
+    if len(tops) == 1 and all(len(parts) == 3 for parts, _ in entries):
+        entries = [(parts[1:], i) for parts, i in entries]  # the zip of one folder that holds the class folders
+    out = []
+    for parts, info in entries:
+        if len(parts) == 1:
+            raise UploadError(f"'{info.filename}' is not in a class folder; put each class's pictures in a folder named after the class")
+        if len(parts) > 2:
+            raise UploadError(f"'{info.filename}' is nested too deep; use one folder per class with the pictures directly inside")
+        if PurePosixPath(parts[1]).suffix.lower() not in EXTENSIONS:
+            raise UploadError(f"'{info.filename}' is not a picture (use .png, .jpg, .gif, .bmp or .webp files)")
+        out.append((parts[0], info))
+    return out
+
+
+def _check_counts(n, names, lim, what):
+    if len(names) < 2:
+        raise UploadError(f"only one class ('{names[0]}'); a classifier needs {what} of at least two classes")
+    if len(names) > lim["max_classes"]:
+        raise UploadError(f"{len(names)} classes, more than {lim['max_classes']} (the limit)")
+    if n < lim["min_rows"]:
+        raise UploadError(f"only {n} pictures; at least {lim['min_rows']} are needed to train and test")
+    if n > lim["max_rows"]:
+        raise UploadError(f"{n:,} pictures, more than {lim['max_rows']:,} (the limit)")
+
+
+def _check_processed_size(n, shape, lim):
+    size = n * int(np.prod(shape))
+    if size * 4 > lim["max_processed_bytes"]:
+        raise UploadError(f"{n:,} pictures of {'×'.join(map(str, shape))} make {megabytes(size * 4)} of training data, "
+                          f"more than {megabytes(lim['max_processed_bytes'])}; choose a smaller size or upload fewer")
+
+
+def zip_folders(data, options, lim, progress=None, decode_only=False):
+    """A zip of class folders -> Processed (x uint8-quantized later by the store), or
+    with decode_only just the checks: every entry safe, every picture decodes."""
+    shape = target_shape(options, lim)
+    zf, files = archives.open_zip(data, lim)
+    entries = _class_entries(files)
+    names = sorted({c for c, _ in entries})
+    _check_counts(len(entries), names, lim, "folders")
+    _check_processed_size(len(entries), shape, lim)
+    index = {c: i for i, c in enumerate(names)}
+    x = None if decode_only else np.empty((len(entries), *shape), np.float32)
+    y = np.array([index[c] for c, _ in entries], np.int32)
+    before, preview = [], []
+    for k, (cls, info) in enumerate(entries):
+        img = decode(archives.read_entry(zf, info), info.filename, shape[2], lim)
+        if not decode_only:
+            x[k] = to_array(img, shape)
+            if sum(1 for j in preview if y[j] == y[k]) < PREVIEW_PER_CLASS and len(preview) < PREVIEW_MAX:
+                preview.append(k)
+                before.append(thumbnail(img))
+        if progress and k % 50 == 0:
+            progress(k / len(entries), f"decoding pictures {k:,}/{len(entries):,}")
+    if decode_only:
+        return Processed(np.empty((len(entries), *shape), np.uint8), y, task_for(names), names)
+    meta = {"source": "zip of class folders", "color": "rgb" if shape[2] == 3 else "grayscale",
+            "files": [entries[k][1].filename for k in preview]}
+    extra = {"preview_index": np.array(preview, np.int64), "preview_before": np.array(before, dtype=str)}
+    return Processed(x, y, task_for(names), names, meta, extra)
+
+
+# --- an .npz with x and y ------------------------------------------------------------------------
+
+
+def _npz_arrays(data, lim):
+    zf, files = archives.open_zip(data, lim, what=".npz")
+    members = {PurePosixPath(i.filename).stem: i for i in files if i.filename.endswith(".npy")}
+    if "x" not in members or "y" not in members:
+        raise UploadError(f"the .npz needs arrays named x (the pictures) and y (the labels); it has: "
+                          f"{', '.join(sorted(members)) or 'none'}")
+    arrays = {}
+    for key in ("x", "y", "class_names"):
+        if key not in members:
+            continue
+        raw = io.BytesIO(archives.read_entry(zf, members[key]))
+        try:
+            arrays[key] = np.load(raw, allow_pickle=False)
+        except ValueError as exc:
+            what = "holds Python objects (pickles are refused); save plain numbers with np.savez" if "pickle" in str(exc) else str(exc)
+            raise UploadError(f"array {key} {what}") from None
+        except (OSError, EOFError) as exc:
+            raise UploadError(f"array {key} cannot be read ({exc})") from None
+    return arrays
+
+
+def _npz_labels(y, class_names):
+    if y.ndim != 1:
+        raise UploadError(f"y must be one label per picture, shape (n,); it has shape {tuple(y.shape)}")
+    if y.dtype.kind in "US":
+        names = sorted(set(y.astype(str).tolist()))
+        index = {v: i for i, v in enumerate(names)}
+        return np.array([index[v] for v in y.astype(str).tolist()], np.int32), names
+    if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
+        y = y.astype(np.int64)
+    if y.dtype.kind not in "iu" or (len(y) and y.min() < 0):
+        raise UploadError("y must hold class indices (integers 0, 1, 2, …) or class names (strings)")
+    used = sorted(set(y.tolist()))
+    names = [str(n) for n in class_names.tolist()] if class_names is not None else [str(v) for v in used]
+    if class_names is not None and used and used[-1] >= len(names):
+        raise UploadError(f"y uses class {used[-1]} but class_names lists only {len(names)} names")
+    remap = {v: i for i, v in enumerate(used)}  # classes nobody uses are dropped, so none is empty
+    return np.array([remap[v] for v in y.tolist()], np.int32), [names[v] if class_names is not None else names[i] for i, v in enumerate(used)]
+
+
+def npz(data, options, lim, progress=None, decode_only=False):
+    """x (n, h, w) or (n, h, w, c) with values 0-255 or 0-1, y (n,) -> Processed."""
+    shape = target_shape(options, lim)
+    arrays = _npz_arrays(data, lim)
+    x, y = arrays["x"], arrays["y"]
+    if len(x) != len(y):
+        raise UploadError(f"x has {len(x):,} samples but y has {len(y):,}; they must have the same length (one label per picture)")
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[3] not in (1, 3, 4):
+        raise UploadError(f"x must be pictures, shape (n, height, width) or (n, height, width, 1|3|4); it has shape {tuple(arrays['x'].shape)}")
+    if x.dtype.kind not in "biuf":
+        raise UploadError(f"x must hold numbers; it holds {x.dtype}")
+    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
+        raise UploadError("x holds NaN or infinite values; pixels must be finite numbers")
+    if len(x) and (x.min() < 0 or x.max() > 255):
+        raise UploadError("x's values must be pixels between 0 and 255 (or 0 and 1)")
+    y, names = _npz_labels(y, arrays.get("class_names"))
+    _check_counts(len(y), names, lim, "labels")
+    _check_processed_size(len(y), shape, lim)
+    if decode_only:
+        return Processed(np.empty((len(y), *shape), np.uint8), y, task_for(names), names)
+    scale = 255.0 if x.max(initial=0) > 1 else 1.0
+    out, before, preview = np.empty((len(x), *shape), np.float32), [], []
+    for k in range(len(x)):
+        pixels = x[k].astype(np.float32) / scale
+        if pixels.shape[2] == 4:
+            alpha = pixels[..., 3:]
+            pixels = pixels[..., :3] * alpha + (1 - alpha)  # over white, as for pictures
+        out[k] = images.preprocess(pixels, shape)
+        if sum(1 for j in preview if y[j] == y[k]) < PREVIEW_PER_CLASS and len(preview) < PREVIEW_MAX:
+            preview.append(k)
+            shown = pixels[..., 0] if pixels.shape[2] == 1 else pixels
+            before.append(thumbnail(Image.fromarray((shown * 255).round().astype(np.uint8))))
+        if progress and k % 100 == 0:
+            progress(k / len(x), f"resizing pictures {k:,}/{len(x):,}")
+    meta = {"source": ".npz arrays", "color": "rgb" if shape[2] == 3 else "grayscale", "source_shape": list(arrays["x"].shape[1:])}
+    extra = {"preview_index": np.array(preview, np.int64), "preview_before": np.array(before, dtype=str)}
+    return Processed(out, y, task_for(names), names, meta, extra)
+
+
+def read(data, name, options, lim, progress=None, decode_only=False):
+    reader = npz if name.lower().endswith(".npz") else zip_folders
+    return reader(data, options, lim, progress, decode_only)

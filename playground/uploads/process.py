@@ -1,0 +1,50 @@
+"""One entry point per phase, whatever the kind.
+
+check(): everything that can reject a file, fast enough for the admin form's
+request (CSV values, zip entries, every picture decodes, npz shapes);
+process(): the same reading plus the preprocessing (resizing, the text
+pipeline), in the background task, reporting progress.
+"""
+
+from playground.uploads import imagesets, tables, textsets
+from playground.uploads.limits import UploadError, limits, megabytes
+
+EXTENSIONS = {"points": (".csv", ".txt"), "tabular": (".csv", ".txt"), "images": (".zip", ".npz"), "text": (".csv", ".txt")}
+
+
+def _reader(kind, name):
+    if kind == "points":
+        return tables.points
+    if kind == "tabular":
+        return tables.tabular
+    if kind == "images":
+        return lambda data, options, lim, progress=None, decode_only=False: imagesets.read(data, name, options, lim, progress, decode_only)
+    if kind == "text":
+        return textsets.read
+    raise UploadError(f"unknown kind {kind!r}")
+
+
+def check_file(kind, name, size):
+    """Before reading: the file's name and size."""
+    lim = limits()
+    if size > lim["max_bytes"]:
+        raise UploadError(f"the file is {megabytes(size)}; the limit is {megabytes(lim['max_bytes'])}")
+    if not name.lower().endswith(EXTENSIONS[kind]):
+        raise UploadError(f"a {kind} dataset is a {' or '.join(EXTENSIONS[kind])} file; '{name}' is not")
+    if size == 0:
+        raise UploadError("the file is empty")
+
+
+def check(kind, name, data, options):
+    """bytes -> Processed with the labels and sizes (x may be a placeholder), or UploadError."""
+    check_file(kind, name, len(data))
+    reader = _reader(kind, name)
+    if kind in ("images", "text"):
+        return reader(data, options, limits(), decode_only=True)
+    return reader(data, options, limits())
+
+
+def process(kind, name, data, options, progress=None):
+    """bytes -> Processed, the arrays a run trains on; progress(fraction, message) as it goes."""
+    check_file(kind, name, len(data))
+    return _reader(kind, name)(data, options, limits(), progress)

@@ -1,0 +1,80 @@
+"""Reads about datasets: the DatasetInfo map the spec parser needs, the builder's
+catalog with the uploaded sets, and what the dataset pages list."""
+
+from dataclasses import asdict
+
+from playground.models import Dataset, Experiment, Run
+from trainer import datasets
+from trainer import spec as specs
+
+
+def dataset_info(row):
+    """A ready uploaded Dataset row -> trainer.datasets.DatasetInfo (what trainer.spec.parse checks against)."""
+    m = row.metadata
+    return datasets.DatasetInfo(
+        row.slug, row.title, row.kind, row.task, m.get("description", ""), m.get("classes"), tuple(m["input_shape"]),
+        tuple(m.get("class_names") or ()), m["samples"], m["samples"], builtin=False, vocab_size=m.get("vocab_size"),
+    )
+
+
+def dataset_infos():
+    """{slug: DatasetInfo} of every ready uploaded set, archived versions included (saved
+    experiments still load them): pass it to trainer.spec.parse(..., uploads=)."""
+    rows = Dataset.objects.filter(builtin=False, status=Dataset.Status.READY)
+    return {row.slug: dataset_info(row) for row in rows}
+
+
+def catalog():
+    """trainer.spec.catalog() plus the uploaded sets the picker offers: ready ones
+    (selectable) and ones still processing (shown greyed with their progress)."""
+    out = specs.catalog()
+    rows = Dataset.objects.filter(builtin=False, archived=False).exclude(status=Dataset.Status.FAILED).order_by("slug")
+    for row in rows:
+        base = asdict(dataset_info(row)) if row.is_ready else {
+            "name": row.slug, "title": row.title, "kind": row.kind, "task": row.task,
+            "description": row.metadata.get("description", ""), "classes": row.metadata.get("classes"), "builtin": False,
+        }
+        out["datasets"].append({**base, "uploaded": True, "ready": row.is_ready, "status": row.status,
+                                "progress": row.progress, "version": row.version})
+    return out
+
+
+def dataset_in_use(row):
+    """Why the row cannot be deleted (saved experiments or active runs use it), or None."""
+    name = {"spec__dataset__name": row.slug}
+    saved = Experiment.objects.filter(saved__isnull=False, **name).count()
+    active = Run.objects.filter(status__in=Run.ACTIVE, **{f"experiment__{k}": v for k, v in name.items()}).count()
+    if saved or active:
+        what = " and ".join(x for x in (f"{saved} saved experiment{'s' * (saved != 1)}" if saved else "",
+                                        f"{active} run{'s' * (active != 1)} in progress" if active else "") if x)
+        return f"{row.slug} is used by {what}; archive it instead (it stays loadable for them)"
+    return None
+
+
+def datasets_listed():
+    """What /datasets/ shows: the built-in sets (from trainer's registry), then the current
+    version of each ready uploaded set, as dicts for the template."""
+    listed = [{"name": i.name, "title": i.title, "kind": i.kind, "task": i.task, "description": i.description,
+               "samples": i.default_samples, "classes": i.classes, "builtin": True} for i in datasets.BUILTIN.values()]
+    rows = Dataset.objects.filter(builtin=False, archived=False, status=Dataset.Status.READY).order_by("kind", "slug")
+    listed += [{"name": r.slug, "title": r.title, "kind": r.kind, "task": r.task, "description": r.metadata.get("description", ""),
+                "samples": r.metadata.get("samples"), "classes": r.metadata.get("classes"), "builtin": False,
+                "version": r.version} for r in rows]
+    return listed
+
+
+def dataset_get(slug):
+    """A ready uploaded set (archived versions too: old links keep working), else None."""
+    return Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY).first()
+
+
+def dataset_versions(row):
+    """Every version of an uploaded set, newest first."""
+    if row.builtin:
+        return []
+    return list(Dataset.objects.filter(family=row.family, builtin=False).order_by("-version"))
+
+
+def dataset_arrays(slug):
+    """The storage name of a ready uploaded set's .npz."""
+    return Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY).values_list("arrays", flat=True).get()

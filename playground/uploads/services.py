@@ -1,0 +1,141 @@
+"""Writes for uploaded datasets: a new set or version (stored, then processed in the
+background), the processing itself with its progress, archiving, deleting."""
+
+import logging
+import os
+import re
+import time
+
+from django.db import transaction
+
+from playground.models import Dataset
+from playground.uploads import process, selectors, store, tasks
+from playground.uploads.limits import UploadError
+from trainer import datasets
+
+logger = logging.getLogger(__name__)
+NAME = re.compile(r"^[a-z][a-z0-9_-]{1,40}$")
+PROGRESS_EVERY_S = 0.5
+
+
+class DatasetInUse(ValueError):
+    """Deleting this dataset would break saved experiments (or it is built in)."""
+
+
+def check_name(name):
+    """A new family name: a slug that is neither built in nor taken, nor looks like a version."""
+    if not NAME.match(name):
+        raise UploadError("use 2-41 lower-case letters, digits, '-' or '_', starting with a letter")
+    if re.search(r"-v\d+$", name):
+        raise UploadError("names ending in -v<number> are kept for versions; choose another")
+    if name in datasets.BUILTIN:
+        raise UploadError(f"{name} is a built-in dataset; choose another name")
+    if Dataset.objects.filter(slug=name).exists() or Dataset.objects.filter(family=name).exists():
+        raise UploadError(f"a dataset named {name} exists; replace its file on its page to make a new version")
+
+
+def _create(*, family, version, title, kind, upload, options, description, user, checked):
+    slug = family if version == 1 else f"{family}-v{version}"
+    row = Dataset(
+        slug=slug, family=family, version=version, title=title, kind=kind, task=checked.task, options=options,
+        status=Dataset.Status.PROCESSING, progress=0, message="waiting to be processed", uploaded_by=user,
+        metadata={"description": description, "classes": len(checked.class_names) or None,
+                  "class_names": list(checked.class_names), "samples": len(checked.y)},
+    )
+    ext = os.path.splitext(upload.name)[1].lower()
+    row.source.save(f"{slug}{ext}", upload, save=False)
+    try:
+        with transaction.atomic():
+            row.save()
+            transaction.on_commit(lambda: tasks.process_dataset.enqueue(row.pk))
+    except Exception:
+        row.source.delete(save=False)  # no stray file behind a row that does not exist
+        raise
+    return row
+
+
+def dataset_upload(*, name, title, kind, upload, options, checked, description="", user=None):
+    """A new uploaded set (version 1): the file is stored and a `processing` row created;
+    the task processes it once the row is committed. `checked` is process.check()'s result."""
+    return _create(family=name, version=1, title=title, kind=kind, upload=upload, options=options,
+                   description=description, user=user, checked=checked)
+
+
+def dataset_new_version(previous, *, upload, options, checked, user=None):
+    """Replacing a file makes a new version (slug family-vN); the old one is archived
+    once the new one is ready, and stays loadable for the experiments that use it."""
+    latest = Dataset.objects.filter(family=previous.family, builtin=False).order_by("-version").first()
+    return _create(family=previous.family, version=latest.version + 1, title=previous.title, kind=previous.kind,
+                   upload=upload, options=options, description=previous.metadata.get("description", ""), user=user,
+                   checked=checked)
+
+
+class _Progress:
+    """progress(fraction, message) for the readers: written to the row at most twice a second."""
+
+    def __init__(self, pk):
+        self.pk, self.last = pk, 0.0
+
+    def __call__(self, fraction, message):
+        if time.monotonic() - self.last < PROGRESS_EVERY_S:
+            return
+        self.last = time.monotonic()
+        Dataset.objects.filter(pk=self.pk, status=Dataset.Status.PROCESSING).update(
+            progress=max(1, min(99, int(fraction * 100))), message=message)
+
+
+def _fail(pk, message):
+    Dataset.objects.filter(pk=pk, status=Dataset.Status.PROCESSING).update(status=Dataset.Status.FAILED, message=message)
+
+
+def dataset_process(dataset_id):
+    """The task's body: read the stored upload, preprocess it, write the .npz, mark the row
+    ready (or failed, with the reason). Older versions of the family are archived."""
+    row = Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.PROCESSING).first()
+    if row is None:
+        return None
+    progress = _Progress(row.pk)
+    progress(0.0, "reading the file")
+    try:
+        with row.source.open("rb") as f:
+            data = f.read()
+        processed = process.process(row.kind, row.source.name, data, row.options, progress)
+        progress.last = 0.0
+        progress(0.97, "saving the arrays")
+        name = store.save(row.slug, processed)
+    except UploadError as exc:
+        _fail(row.pk, str(exc))
+        return None
+    except Exception as exc:  # a bug, or the storage: the row says so, the worker goes on
+        logger.exception("processing dataset %s failed", row.slug)
+        _fail(row.pk, f"processing failed ({type(exc).__name__}: {exc})")
+        return None
+    metadata = {**row.metadata, **processed.summary()}
+    with transaction.atomic():
+        done = Dataset.objects.filter(pk=row.pk, status=Dataset.Status.PROCESSING).update(
+            status=Dataset.Status.READY, progress=100, message="", arrays=name, task=processed.task, metadata=metadata)
+        if done:
+            Dataset.objects.filter(family=row.family, builtin=False, version__lt=row.version).update(archived=True)
+    if not done:  # deleted while it was processed
+        store.delete(name)
+        return None
+    return Dataset.objects.get(pk=row.pk)
+
+
+def dataset_archive(row, archived=True):
+    """Hide it from the picker and the list (or bring it back); it stays loadable."""
+    Dataset.objects.filter(pk=row.pk, builtin=False).update(archived=archived)
+
+
+def dataset_delete(row):
+    """Delete an uploaded set with its files; refused (DatasetInUse) for built-in sets and
+    for sets that saved experiments or running runs use."""
+    if row.builtin:
+        raise DatasetInUse(f"{row.slug} is built in; it cannot be deleted")
+    if reason := selectors.dataset_in_use(row):
+        raise DatasetInUse(reason)
+    arrays, source = row.arrays, row.source
+    row.delete()
+    store.delete(arrays)
+    if source:
+        source.delete(save=False)
