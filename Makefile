@@ -13,7 +13,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.stamp
 
-.PHONY: venv chromium migrate datasets run test bench
+.PHONY: venv chromium migrate datasets run test bench worker load
 
 venv: $(STAMP)
 
@@ -43,3 +43,12 @@ test: venv chromium
 
 bench: venv
 	$(PY) -m trainer.bench
+
+# The scaled-out mode's worker (README, "Scaled-out mode"): needs the web processes' environment
+# (DATABASE_URL, REDIS_URL, PLAYGROUND_TASK_BACKEND=playground.taskbackend.CeleryBackend, ...).
+worker: venv
+	$(PY) -m celery -A playground worker -Q $${PLAYGROUND_TASK_QUEUE:-training} -l INFO
+
+# 4 runs x 5 websocket viewers on a local scaled-out stack (PostgreSQL and Redis on this machine).
+load: venv
+	$(PY) scripts/load.py --runs 4 --viewers 5 --seconds 20
