@@ -156,25 +156,6 @@ PLAYGROUND_UPLOAD_LIMITS = {
     "max_processed_bytes": 256 * 1024 * 1024,  # the arrays a run loads
 }
 
-# Uploaded datasets (playground/uploads/): the uploads and their processed .npz live in
-# MEDIA_ROOT (scaled out: a directory every web process and worker shares). Limits on
-# untrusted files; the admin form names the one a file breaks.
-MEDIA_ROOT = Path(os.environ.get("PLAYGROUND_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"  # never served: uploads are read by the server only
-PLAYGROUND_UPLOAD_LIMITS = {
-    "max_bytes": 50 * 1024 * 1024,  # the uploaded file
-    "max_unpacked_bytes": 200 * 1024 * 1024,  # a zip's entries, added up
-    "max_zip_ratio": 100,  # an entry may expand at most this many times (zip bombs)
-    "max_rows": 50_000,  # samples (CSV rows, images, texts)
-    "min_rows": 20,
-    "max_columns": 100,
-    "max_classes": 20,
-    "max_image_side": 64,  # the target size chosen on upload
-    "max_image_pixels": 25_000_000,  # one source picture, decoded
-    "max_text_chars": 5_000,  # one text
-    "max_processed_bytes": 256 * 1024 * 1024,  # the arrays a run loads
-}
-
 # Accounts (playground/account_views.py): saved experiments live on the list after log-in.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "experiments"

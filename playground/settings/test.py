@@ -11,7 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 MEDIA_ROOT = BASE_DIR / ".cache" / f"media-{os.getpid()}"  # uploaded datasets; tests that count files use tmp_path
-MEDIA_ROOT = BASE_DIR / ".cache" / f"media-{os.getpid()}"  # uploaded datasets; tests that count files use tmp_path
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not SQLite's shared-cache memory DB: run threads write while the test
