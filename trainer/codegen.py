@@ -14,18 +14,24 @@ from trainer import keras_parts as K
 from trainer import spec as S
 
 
-def script(spec_dict, title=None, description=None):
+def script(spec_dict, title=None, description=None, uploads=None, arrays_file=None):
     """The script's text for a spec dict (validated with trainer.spec.parse;
-    raises SpecError for a bad one)."""
-    spec = S.parse(spec_dict)
+    raises SpecError for a bad one).
+
+    uploads: {name: datasets.DatasetInfo} of uploaded sets, as for spec.parse.
+    An uploaded set's script loads the processed arrays the playground
+    stored (x, y: an .npz), from `arrays_file` (default "<name>.npz")."""
+    spec = S.parse(spec_dict, uploads=uploads)
     names = sorted(_imported_names(spec))
+    uploaded = not spec.dataset.info.builtin
     parts = [
         _docstring(spec, title, description),
+        *(["import numpy as np", ""] if uploaded else []),
         "from trainer import datasets",
         f"from trainer.keras import {', '.join(names)}",
-        "from trainer.spec import DatasetSpec",
+        *([] if uploaded else ["from trainer.spec import DatasetSpec"]),
         "",
-        _data(spec),
+        _data(spec, arrays_file),
         "",
         "# 2. The model: the layers from input to output, weights drawn from the seed.",
         model_code(spec),
@@ -38,9 +44,9 @@ def script(spec_dict, title=None, description=None):
     return "\n".join(parts) + "\n"
 
 
-def model_code(spec):
-    """`model = Sequential([...])` and `model.compile(...)` for a parsed spec."""
-    spec = spec if isinstance(spec, S.Spec) else S.parse(spec)
+def model_code(spec, uploads=None):
+    """`model = Sequential([...])` and `model.compile(...)` for a spec (dict or parsed)."""
+    spec = spec if isinstance(spec, S.Spec) else S.parse(spec, uploads=uploads)
     layers = "".join(f"    {layer!r},\n" for layer in _layers(spec))
     seed = f", seed={spec.seed}" if spec.seed else ""
     optimizer = K.optimizer_from_spec(spec.optimizer)
@@ -82,21 +88,35 @@ def _docstring(spec, title, description):
     return "\n".join(lines)
 
 
-def _data(spec):
+def _data(spec, arrays_file):
     ds = spec.to_dict()["dataset"]
     info = spec.dataset.info
-    args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
-    lines = [f"# 1. Data: the playground's built-in {info.title} set, split into train and test.",
-             f"split = datasets.generate(DatasetSpec({args}))"]
+    if info.builtin:
+        args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
+        lines = [f"# 1. Data: the playground's built-in {info.title} set, split into train and test.",
+                 f"split = datasets.generate(DatasetSpec({args}))"]
+    else:
+        path = K._code(arrays_file or f"{spec.dataset.name}.npz")
+        lines = [f"# 1. Data: the uploaded {info.title} set as the playground processed it (download its arrays from",
+                 f"#    the dataset's page as {path[1:-1]}, in the folder you run this from), split into train and test.",
+                 f"with np.load({path}, allow_pickle=False) as arrays:",
+                 '    x, y = arrays["x"], arrays["y"]',
+                 "if x.dtype == np.uint8:  # pictures are stored as bytes",
+                 "    x = x.astype(np.float32) / 255.0",
+                 f"split = datasets.split_arrays(x, y, test_fraction={spec.dataset.test_fraction!r}, seed={spec.dataset.seed})"]
     if info.kind == "points":
         features = ", ".join(f'"{f}"' for f in spec.features)
         lines += [f"features = [{features}]  # what the first layer sees, computed from each point's (x1, x2)",
                   "x_train = datasets.network_inputs(split.x_train, features)",
                   "x_test = datasets.network_inputs(split.x_test, features)"]
     else:
-        what = {"images": f"images of {' x '.join(map(str, info.input_shape))} (height, width, channels), values in [0, 1]",
-                "text": "token indices, padded with 0" if spec.dataset.representation == "sequence" else "word counts (bag of words)"}
-        lines += [f"x_train, x_test = split.x_train, split.x_test  # {what.get(info.kind, info.kind)}"]
+        if info.kind == "images":
+            what = f"images of {' x '.join(map(str, info.input_shape))} (height, width, channels), values in [0, 1]"
+        elif info.kind == "text":
+            what = "token indices, padded with 0" if spec.layers[0].type == "embedding" else "word counts (bag of words)"
+        else:
+            what = "one row of numbers per sample"
+        lines += [f"x_train, x_test = split.x_train, split.x_test  # {what}"]
     if spec.task == "regression":
         target = "a number per sample"
     else:

@@ -380,10 +380,11 @@ class Sequential:
     # --- the spec ---------------------------------------------------------------------
 
     @classmethod
-    def from_spec(cls, spec):
+    def from_spec(cls, spec, uploads=None):
         """A spec (dict or trainer.spec.Spec) -> a compiled Sequential that
-        remembers the spec's dataset, features, batch size, epochs and stop rules."""
-        spec = spec if isinstance(spec, S.Spec) else S.parse(spec)
+        remembers the spec's dataset, features, batch size, epochs and stop rules.
+        uploads: the uploaded datasets' infos, as for trainer.spec.parse."""
+        spec = spec if isinstance(spec, S.Spec) else S.parse(spec, uploads=uploads)
         d = spec.to_dict()
         layers = [layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization) for i, layer in enumerate(spec.layers)]
         model = cls(layers, seed=spec.seed)
@@ -393,10 +394,11 @@ class Sequential:
             model._settings["regularization"] = d["regularization"]
         return model
 
-    def to_spec(self, dataset=None, features=None, batch_size=None, epochs=None, seed=None, stop=None):
+    def to_spec(self, dataset=None, features=None, batch_size=None, epochs=None, seed=None, stop=None, uploads=None):
         """The spec dict of this model, validated by trainer.spec.parse. A model
         from from_spec (or after fit) knows its settings; the others take them here:
-        dataset (a name or a spec dataset dict), features, batch_size, epochs, seed, stop."""
+        dataset (a name or a spec dataset dict), features, batch_size, epochs, seed, stop
+        (and uploads, the uploaded datasets' infos, as for parse)."""
         self._need_compiled()
         s = self._settings
         dataset = dataset if dataset is not None else s.get("dataset")
@@ -404,6 +406,8 @@ class Sequential:
             raise ValueError("to_spec needs the dataset the model trains on, as in model.to_spec(dataset=\"circle\") "
                              "(a model from Sequential.from_spec remembers its own)")
         d = {"version": S.VERSION, "dataset": {"name": dataset} if isinstance(dataset, str) else dict(dataset)}
+        if d["dataset"].get("name") in (uploads or {}):  # Spec.to_dict writes noise and samples, which an uploaded set's parse refuses
+            d["dataset"] = {k: v for k, v in d["dataset"].items() if k in ("name", "test_fraction", "seed")}
         features = features if features is not None else s.get("features")
         if features is not None:
             d["features"] = list(features)
@@ -414,11 +418,11 @@ class Sequential:
                  epochs=s.get("epochs", 1) if epochs is None else epochs, seed=self.seed if seed is None else seed)
         if stop or s.get("stop"):
             d["stop"] = stop or s["stop"]
-        given = datasets.input_shape(S.parse_dataset(d["dataset"]), d.get("features", ["x1", "x2"]))
+        given = datasets.input_shape(S.parse_dataset(d["dataset"], uploads=uploads), d.get("features", ["x1", "x2"]))
         if self.input_shape is not None and tuple(self.input_shape) != tuple(given):
             raise ValueError(f"The model takes input_shape {tuple(self.input_shape)} but the dataset {d['dataset'].get('name')!r} "
                              f"gives {tuple(given)} (for 2-D points, choose the features)")
-        return S.parse(d).to_dict()
+        return S.parse(d, uploads=uploads).to_dict()
 
     # --- saving -------------------------------------------------------------------------
 

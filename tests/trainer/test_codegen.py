@@ -4,13 +4,16 @@ import concurrent.futures
 import copy
 import os
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from trainer import codegen, loop, presets
+from trainer import codegen, datasets, loop, presets
+from trainer.keras import Sequential
 from trainer.spec import SpecError, parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,3 +90,33 @@ def test_codegen_loads_no_jax():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def uploaded(kind, rng):
+    """(DatasetInfo, x as stored, y, x as the server hands it to the loop) for a small uploaded set."""
+    if kind == "points":
+        x = rng.uniform(-5, 5, (120, 2)).astype(np.float32)
+        info = datasets.DatasetInfo("my_points", "My points", "points", "binary", "", 2, (2,), ("a", "b"), 120, 120, builtin=False)
+        return info, x, (x[:, 0] * x[:, 1] > 0).astype(np.int32), x
+    stored = rng.integers(0, 256, (90, 6, 6, 1)).astype(np.uint8)
+    info = datasets.DatasetInfo("my_pictures", "My pictures", "images", "multiclass", "", 3, (6, 6, 1), ("x", "y", "z"), 90, 90, builtin=False)
+    return info, stored, np.arange(90, dtype=np.int32) % 3, stored.astype(np.float32) / 255.0  # as playground/uploads/store.load
+
+
+@pytest.mark.parametrize("kind, layers, loss", [
+    ("points", [{"type": "dense", "units": 4, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}], "binary_crossentropy"),
+    ("images", [{"type": "conv2d", "filters": 2, "kernel_size": 3}, {"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}],
+     "categorical_crossentropy"),
+])
+def test_script_for_an_uploaded_set_loads_its_stored_arrays(kind, layers, loss, tmp_path):
+    info, stored, y, served = uploaded(kind, np.random.default_rng(0))
+    np.savez(tmp_path / "arrays.npz", x=stored, y=y)
+    d = {"dataset": {"name": info.name, "test_fraction": 0.25, "seed": 2}, "layers": layers, "loss": loss,
+         "optimizer": {"name": "adam", "learning_rate": 0.01}, "batch_size": 8, "epochs": 5}
+    uploads = {info.name: info}
+    result = loop.run(parse(d, uploads=uploads), emit=lambda frame: None, split=datasets.split_arrays(served, y, 0.25, 2))
+    path = tmp_path / "script.py"
+    path.write_text(codegen.script(d, uploads=uploads, arrays_file=str(tmp_path / "arrays.npz")))
+    scope = runpy.run_path(str(path))
+    assert scope["test_loss"] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
+    assert Sequential.from_spec(d, uploads=uploads).to_spec(uploads=uploads) == parse(d, uploads=uploads).to_dict()
