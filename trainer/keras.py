@@ -244,50 +244,32 @@ class Sequential:
             x, y = self._pairs(x, "fit's dataset")
         batch_size = 32 if batch_size is None else _count("batch_size", batch_size)
         epochs = _count("epochs", epochs, zero=True)
-        x = self._inputs(x)
-        if validation_split:
-            if validation_data is not None or not 0 < validation_split < 1:
-                raise ValueError("validation_split must be between 0 and 1, without validation_data")
-            cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, before any shuffling
-            validation_data, x, y = (x[cut:], np.asarray(y)[cut:]), x[:cut], np.asarray(y)[:cut]
-        model = self._engine_model(len(x), batch_size)
-        y = self._labels(y, len(x), model)
-        val = None
-        if validation_data is not None:
-            xv, yv = self._pairs(validation_data, "validation_data")
-            xv = self._inputs(xv)
-            val = (xv, self._labels(yv, len(xv), model))
+        model, train, val = self._fit_data(x, y, batch_size, validation_split, validation_data)
         advance, _, evaluate, _ = _compiled(model)
-        data = self._device_data(model, (x, y), val or (x[:1], y[:1]))
+        data = self._device_data(model, train, val or (train[0][:1], train[1][:1]))
         state = self._start_state(model, seed)
 
         callbacks = list(callbacks or [])
-        history = History(self, {"verbose": verbose, "epochs": epochs, "steps": model.steps_per_epoch})
         for cb in callbacks:
             cb.set_model(self)
             cb.on_train_begin()
+        history = History(self, {"verbose": verbose, "epochs": epochs, "steps": model.steps_per_epoch})
         progress = _Progress(verbose, epochs, model.steps_per_epoch)
-        weights = np.full(model.steps_per_epoch, batch_size, np.float64)
-        weights[-1] = len(x) - batch_size * (model.steps_per_epoch - 1)
+        weights = np.full(model.steps_per_epoch, batch_size, np.float64)  # Keras weighs each batch's loss by its size
+        weights[-1] = model.n_train - batch_size * (model.steps_per_epoch - 1)
         per_epoch = bool(self._metrics or val is not None or callbacks or verbose or not shuffle)
         self.stop_training, epoch = False, 0
         while epoch < epochs and not self.stop_training:
             chunk = 1 if per_epoch else min(epochs - epoch, engine.epochs_per_call(model))
             started = time.perf_counter()
             state, losses = advance(state, data if shuffle else _in_order(data, state, model), chunk)
-            losses = np.asarray(losses)[:chunk]
             took = (time.perf_counter() - started) / chunk
             evaluation = jax.device_get(evaluate(state["params"], data)[0]) if self._metrics or val is not None else None
-            for row in losses:
-                logs = {"loss": float((row * weights).sum() / weights.sum())}
-                if evaluation is not None:
-                    logs.update({m: float(evaluation["train"][ENGINE_METRIC[m]]) for m in self._metrics})
-                    if val is not None:
-                        logs["val_loss"] = float(evaluation["test"]["loss"])
-                        logs.update({f"val_{m}": float(evaluation["test"][ENGINE_METRIC[m]]) for m in self._metrics})
+            self._state, self._params, self._model = state, state["params"], model
+            for row in np.asarray(losses)[:chunk]:
+                logs = self._logs(float((row * weights).sum() / weights.sum()), evaluation, val is not None)
                 history.append(epoch, logs)
                 progress.epoch(epoch, logs, took)
-                self._state, self._params, self._model = state, state["params"], model
                 for cb in callbacks:
                     cb.on_epoch_end(epoch, logs)
                 epoch += 1
@@ -296,6 +278,33 @@ class Sequential:
             cb.on_train_end()
         self.history = history
         return history
+
+    def _fit_data(self, x, y, batch_size, validation_split, validation_data):
+        """(engine Model, (x, y) to train on, (x, y) to validate on or None), checked."""
+        x = self._inputs(x)
+        if validation_split:
+            if validation_data is not None or not 0 < validation_split < 1:
+                raise ValueError("validation_split must be between 0 and 1, without validation_data")
+            cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, before any shuffling
+            y = np.asarray(y)
+            validation_data, x, y = (x[cut:], y[cut:]), x[:cut], y[:cut]
+        model = self._engine_model(len(x), batch_size)
+        val = None
+        if validation_data is not None:
+            xv, yv = self._pairs(validation_data, "validation_data")
+            xv = self._inputs(xv)
+            val = (xv, self._labels(yv, len(xv), model))
+        return model, (x, self._labels(y, len(x), model)), val
+
+    def _logs(self, loss, evaluation, validating):
+        """One epoch's logs: the mean batch loss, then metrics on the whole training set, then val_*."""
+        logs = {"loss": loss}
+        if evaluation is not None:
+            logs.update({m: float(evaluation["train"][ENGINE_METRIC[m]]) for m in self._metrics})
+            if validating:
+                logs["val_loss"] = float(evaluation["test"]["loss"])
+                logs.update({f"val_{m}": float(evaluation["test"][ENGINE_METRIC[m]]) for m in self._metrics})
+        return logs
 
     def _start_state(self, model, seed):
         opt = self.optimizer.to_spec()

@@ -280,7 +280,8 @@ class Conv2D(Layer):
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, input_shape=None, name=None):
-        filters = _positive_int("filters", filters, f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters!r}.")
+        filters = _positive_int("filters", filters, "Invalid value for argument `filters`. Expected a strictly positive value. "
+                                                    f"Received filters={filters!r}.")
         spec_layer = S.Conv2D(filters=filters, kernel_size=_square("kernel_size", kernel_size), strides=_square("strides", strides),
                               padding=_padding(padding), activation=activation_name(activation),
                               kernel_initializer=initializer_to_spec(kernel_initializer), bias_initializer=initializer_to_spec(bias_initializer))

@@ -129,7 +129,8 @@ IMAGES = {"dataset": {"name": "digits", "samples": 300}, "loss": "categorical_cr
 OUT10 = {"type": "dense", "units": 10, "activation": "softmax"}
 VARIANTS = {
     "dense_initializers": {"layers": [
-        {"type": "dense", "units": 3, "activation": "relu", "kernel_initializer": "he_normal", "bias_initializer": {"name": "constant", "value": 0.1}},
+        {"type": "dense", "units": 3, "activation": "relu", "kernel_initializer": "he_normal",
+         "bias_initializer": {"name": "constant", "value": 0.1}},
         {"type": "dense", "units": 3, "activation": "gelu", "kernel_initializer": {"name": "random_uniform", "minval": -0.5, "maxval": 0.5}},
         {"type": "dense", "units": 2, "kernel_initializer": {"name": "random_normal", "stddev": 0.2}, "bias_initializer": "ones"},
         {"type": "dense", "units": 1, "activation": "sigmoid", "kernel_initializer": "lecun_normal"}]},
