@@ -5,7 +5,8 @@
 is an in-memory dataset that iterates like tf.data's and that
 `Sequential.fit` accepts: fit then trains on its arrays with its batch size,
 shuffling each epoch the way the engine does (from the seed) if `shuffle` was
-called, in order if not. `read_csv` loads a table with a label column, the
+called, in order if not. (Iterating a dataset yourself shuffles with NumPy:
+the batches you look at are not the engine's.) `read_csv` loads a table with a label column, the
 way a course would with pandas (`x = df.drop(columns="label").values`), with
 or without pandas installed.
 """
