@@ -116,6 +116,9 @@ class DatasetAdmin(admin.ModelAdmin):
         for row in queryset:
             services.dataset_archive(row, False)
 
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.builtin)
+
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for row in objs:
