@@ -191,12 +191,11 @@ def _backfill_snapshots(run, result, kept):
         spec = _parse(run)
         loop.run(spec, emit=collect, inbox=inbox, steps_per_second=chunk / REPLAY_FRAME_S,
                  frame_interval=REPLAY_FRAME_S, **_training_data(spec))
-    except Exception:  # the run itself is stored; only its slider stays coarse
+        taken = [s for s in (*taken, picker.flush()) if s and s["frames"]]
+        if len(taken) > kept:
+            services.run_replace_snapshots(run, taken)
+    except Exception:  # the run itself is stored (or deleted meanwhile); only its slider stays coarse
         logger.exception("snapshot replay of run %s failed", run.pk)
-        return
-    taken = [s for s in (*taken, picker.flush()) if s and s["frames"]]
-    if len(taken) > kept:
-        services.run_replace_snapshots(run, taken)
 
 
 @task
