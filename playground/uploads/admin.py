@@ -20,6 +20,7 @@ class DatasetAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["js/datasets/admin_progress.js"]
+        css = {"all": ["css/datasets.css"]}
 
     # --- forms -------------------------------------------------------------------------------
 

@@ -133,7 +133,7 @@ def _images_preview(arrays):
 def _text_preview(arrays, meta):
     vocab, counts = arrays["vocab"].tolist(), arrays["vocab_counts"].tolist()
     pipeline = textsets.pipeline_of(meta, vocab, counts)
-    samples = [dict(pipeline.explain(s["text"]), label=s["label"]) for s in meta.get("samples", [])]
+    samples = [dict(pipeline.explain(s["text"]), label=s["label"]) for s in meta.get("examples", [])]
     return {"kind": "text", "samples": samples, "vocab": [[w, c] for w, c in zip(vocab, counts)][:100],
             "vocab_size": len(vocab), "lengths": meta.get("lengths", []), "length": meta["length"]}
 

@@ -68,7 +68,7 @@ def read(data, options, lim, progress=None, decode_only=False):
         "encoding": encoding, "length": pipeline.length, "vocab_size": len(pipeline.vocab),
         "options": {"lowercase": opts.lowercase, "remove_stopwords": opts.remove_stopwords, "max_vocab": opts.max_vocab,
                     "max_length": opts.max_length, "coverage": opts.coverage},
-        "lengths": np.bincount(np.minimum(lengths, 400)).tolist(), "samples": [{"text": t, "label": c} for t, c in samples],
+        "lengths": np.bincount(np.minimum(lengths, 400)).tolist(), "examples": [{"text": t, "label": c} for t, c in samples],
     }
     extra = {"vocab": np.array(pipeline.vocab, dtype=str),
              "vocab_counts": np.array([pipeline.counts.get(w, 0) for w in pipeline.vocab], np.int64)}
