@@ -76,6 +76,11 @@ class DatasetSpec:
     def n_classes(self):
         return self.classes if self.name == "blobs" else self.info.classes
 
+    def to_dict(self):
+        if self.uploaded:  # an uploaded set is what it is: only the split is chosen
+            return {"name": self.name, "test_fraction": self.test_fraction, "seed": self.seed}
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "uploaded"}
+
 
 @dataclass(frozen=True)
 class Dense:
@@ -262,7 +267,7 @@ class Spec:
     def to_dict(self):
         d = {
             "version": self.version,
-            "dataset": {k: v for k, v in asdict(self.dataset).items() if v is not None and k != "uploaded"},
+            "dataset": self.dataset.to_dict(),
             **({"features": list(self.features)} if self.features else {}),
             "layers": [_layer_dict(layer) for layer in self.layers],
             "loss": self.loss,

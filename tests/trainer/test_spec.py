@@ -167,7 +167,9 @@ def test_uploaded_datasets_resolve_through_the_given_infos():
          {"type": "dense", "units": 3, "activation": "softmax"}], "loss": "categorical_crossentropy",
          "optimizer": {"name": "adam", "learning_rate": 0.01}}
     spec = parse(d, uploads={"upload-iris": info})
-    assert spec.input_shape == (4,) and spec.n_train == 120 and "uploaded" not in spec.to_dict()["dataset"]
+    assert spec.input_shape == (4,) and spec.n_train == 120
+    assert spec.to_dict()["dataset"] == {"name": "upload-iris", "test_fraction": 0.2, "seed": 0}
+    assert parse(spec.to_dict(), uploads={"upload-iris": info}) == spec
     with pytest.raises(SpecError, match="dataset.name"):
         parse(d)  # not offered: not accepted
     d["dataset"]["samples"] = 10
