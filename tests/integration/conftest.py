@@ -18,8 +18,12 @@ if str(Path(__file__).resolve().parents[2]) not in sys.path:  # `pytest` as well
 from tests.integration.stack import FAST, ROOT, Stack, missing_services  # noqa: E402
 
 MISSING = missing_services()
-if MISSING:
-    pytest.skip(f"integration tests need PostgreSQL and Redis; not answering: {MISSING}", allow_module_level=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def services_answer():  # session-scoped and autouse: before the stack fixtures try to start anything
+    if MISSING:
+        pytest.skip(f"the scaled-out integration tests need PostgreSQL and Redis; not answering: {MISSING}")
 
 WORKERS = ("w1", "w2")
 

@@ -150,13 +150,18 @@ class Stack:
 
     def start(self, workers=1, concurrency=1):
         with psycopg.connect(PG_URL, autocommit=True) as admin:
+            _drop_orphans(admin)
             admin.execute(f'CREATE DATABASE "{self.db_name}"')
-        out = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=self.env,
-                             capture_output=True, text=True, timeout=120)
-        assert out.returncode == 0, out.stdout + out.stderr
-        self.start_web()
-        for i in range(workers):
-            self.start_worker(f"w{i + 1}", concurrency)
+        try:
+            out = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=self.env,
+                                 capture_output=True, text=True, timeout=120)
+            assert out.returncode == 0, out.stdout + out.stderr
+            self.start_web()
+            for i in range(workers):
+                self.start_worker(f"w{i + 1}", concurrency)
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def close(self):
@@ -235,6 +240,14 @@ class Stack:
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}"
+
+
+def _drop_orphans(admin):
+    """Drop the databases of earlier stacks on this machine whose process is gone (killed runs)."""
+    for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'playground_it_%'").fetchall():
+        pid = name.split("_")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _via(url, port):
