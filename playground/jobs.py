@@ -33,7 +33,6 @@ PROBES_EVERY_S = 1.0  # the live stream carries every probe frame; the DB keeps 
 # who reconnect replay them from the database. Publishing is tried again after LAYER_RETRY_S.
 LAYER_ERRORS = (OSError, TimeoutError, RedisError)
 LAYER_RETRY_S = 1.0
-REPLAY_FRAME_S = 0.002  # a snapshot replay's frame interval: small chunks, each followed by a frame
 
 
 def group_name(run_id):
@@ -168,11 +167,24 @@ def _training_data(spec):
     return {"split": datasets.split_arrays(x, y, spec.dataset.test_fraction, spec.dataset.seed), "vocabulary": vocabulary}
 
 
+class _ReplayClock:
+    """The snapshot replay's clock: half a frame interval (1) per reading, so every
+    chunk ends with a frame, pacing (steps_per_second = chunk) caps every chunk at
+    `chunk` steps, and the replay never really waits: frames at fixed steps, whatever the machine."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 0.5
+        return self.now
+
+
 def _backfill_snapshots(run, result, kept):
     """A short run streams too few probe frames for the time slider. Replay it
-    (spec + seed give the same numbers whatever the pacing) in small paced
-    chunks, each followed by a frame, and keep snapshots spread over the steps
-    it ran. Costs about what the run did: only short runs need it."""
+    (spec + seed give the same numbers whatever the pacing) in small chunks,
+    each followed by a frame, and keep snapshots spread over the steps it ran.
+    Costs about what the run did: only short runs need it."""
     steps = int(result.metrics.get("steps") or 0)
     if result.status not in ("completed", "stopped") or kept >= snapshots.wanted(steps):
         return
@@ -189,8 +201,8 @@ def _backfill_snapshots(run, result, kept):
     chunk = max(1, steps // (3 * snapshots.SLOTS))  # three frames a slot; probes go out every other frame
     try:
         spec = _parse(run)
-        loop.run(spec, emit=collect, inbox=inbox, steps_per_second=chunk / REPLAY_FRAME_S,
-                 frame_interval=REPLAY_FRAME_S, **_training_data(spec))
+        loop.run(spec, emit=collect, inbox=inbox, steps_per_second=chunk, frame_interval=1.0, clock=_ReplayClock(),
+                 **_training_data(spec))
         taken = [s for s in (*taken, picker.flush()) if s and s["frames"]]
         if len(taken) > kept:
             services.run_replace_snapshots(run, taken)
