@@ -126,7 +126,7 @@ class _Recorder:
             supervision.db_retry(services.run_record_progress, self.run, status=frame["status"],
                                  message=frame.get("message"))
         if snapshot := self.picker.offer(frame):
-            services.run_record_snapshot(self.run, snapshot)
+            supervision.db_retry(services.run_record_snapshot, self.run, snapshot)
         if time.monotonic() - self.probes_saved >= PROBES_EVERY_S:  # heartbeat + probes, once a second
             self.probes_saved = time.monotonic()
             supervision.db_retry(services.run_record_progress, self.run, probes=self.probes)
@@ -231,7 +231,7 @@ def train_run(run_id):
         supervision.db_retry(services.run_finish, run, status=result.status,
                              message=emit.held["reason"] if stopped_by_worker else result.message,
                              metrics=result.metrics, probes=emit.probes, weights=result.weights)
-        services.run_record_snapshot(run, emit.picker.flush())
+        supervision.db_retry(services.run_record_snapshot, run, emit.picker.flush())
         emit.publish_done(result.status, result.metrics)
         _backfill_snapshots(run, result, emit.picker.count)
     except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
