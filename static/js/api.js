@@ -31,9 +31,10 @@ async function request(method, url, body, signal) {
 
 export const validateSpec = (spec, signal) => request("POST", "/api/specs/validate/", spec, signal);
 export const previewDataset = (dataset, signal) => request("POST", "/api/datasets/preview/", dataset, signal);
-export const createRun = (spec, stepsPerSecond) =>
-  request("POST", "/api/runs/", { spec, steps_per_second: stepsPerSecond });
+export const createRun = (spec, stepsPerSecond, paused = false) =>
+  request("POST", "/api/runs/", { spec, steps_per_second: stepsPerSecond, ...(paused ? { paused } : {}) });
 export const getRun = (id) => request("GET", `/api/runs/${id}/`);
+export const predictRun = (id, body) => request("POST", `/api/runs/${id}/predict/`, body);
 
 /** The websocket URL for a path such as "/ws/runs/3/", on this page's host. */
 export function socketUrl(path) {

@@ -24,7 +24,7 @@ export function setPath(obj, path, value) {
   const keys = path.split(".");
   const last = keys.pop();
   const target = keys.reduce((o, k) => (o[k] ??= {}), obj);
-  if (value === null && path.startsWith("spec.stop.")) delete target[last];
+  if (value === null && (path.startsWith("spec.stop.") || path === "spec.dataset.sequence_length")) delete target[last]; // null: the default
   else target[last] = value;
 }
 

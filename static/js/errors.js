@@ -31,7 +31,9 @@ export function showErrors(root, list, errors) {
     field.classList.add("invalid");
     // In the network, notes go under the column so the neurons (and their links) stay put.
     const column = field.closest(".net-col");
+    const row = field.closest(".layer-row");
     if (column) column.querySelector(".col-foot").append(note);
+    else if (row) row.querySelector(".row-errors").append(note); // the stack editor: under the layer's fields
     else if (field.matches(".dataset-cards")) field.append(note);
     else (field.closest("label") || field).after(note);
   }

@@ -7,6 +7,7 @@ import { specTools } from "./spec.js";
 import { bindForm, syncForm, fillSelect, pretty } from "./controls.js";
 import { attachBuilder, renderBuilder, showSummary } from "./builder.js";
 import { fetchPoints, markCard, refreshCards, renderCards } from "./data.js";
+import * as uploads from "./datasets/picker.js";
 import { clearErrors, showErrors } from "./errors.js";
 import * as panel from "./panel.js";
 import * as boundaryChart from "./charts/boundary.js";
@@ -14,15 +15,26 @@ import * as lossChart from "./charts/loss.js";
 import * as accuracyChart from "./charts/accuracy.js";
 import * as network from "./charts/network.js";
 import * as confusionChart from "./charts/confusion.js";
+import { attachStack, applyEdit, renderStack, showStackSummary } from "./stack.js";
+import * as live from "./live.js";
+import { attachPredict } from "./predict.js";
+import * as dataPreview from "./data_preview.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
-const { taskOf, pointPresets, defaultState, normalize } = specTools(catalog);
+const { datasetInfo, taskOf, kindOf, profile, lessons, defaultState, normalize } = specTools(catalog);
 const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTest", "view.logScale"]);
 const LAST_RUN = "playground.lastRun"; // sessionStorage: {id, ws, hash} of this tab's last run
 const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
 
 const app = { state: null, summary: null, valid: false, run: null, points: null, boundary: null };
+// Predict with a finished run; a drawing's feature maps and a sentence's hidden states show in the stack.
+const predictPanel = attachPredict($("predict"), {
+  onResult(result) {
+    if (result.feature_maps) live.featureMaps($("stack"), result.feature_maps, "your drawing, preprocessed");
+    if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, "your sentence");
+  },
+});
 
 // --- validation ----------------------------------------------------------------
 
@@ -42,6 +54,7 @@ async function validate() {
   app.valid = result.ok;
   app.summary = result.ok ? result.body.summary : null;
   showSummary($("network"), app.summary);
+  showStackSummary($("stack"), app.summary);
   if (result.ok) clearErrors(document.body, $("spec-errors"));
   else showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
   const line = $("status");
@@ -67,6 +80,12 @@ function renderKnobs() {
 
 function syncFields() {
   const { spec, view } = app.state;
+  const info = datasetInfo(spec.dataset.name);
+  $("samples").max = String(info.max_samples || 2000); // before the value, which the range clamps
+  if (document.body.dataset.kind !== info.kind) {
+    document.body.dataset.kind = info.kind; // the CSS shows what fits this kind of data ([data-kinds])
+    requestAnimationFrame(() => document.querySelectorAll(".js-plotly-plot").forEach((p) => p.offsetParent && window.Plotly.Plots.resize(p)));
+  }
   for (const [key, def] of Object.entries(catalog.optimizers[spec.optimizer.name] || {})) {
     if (key !== "learning_rate") spec.optimizer[key] ??= def;
   }
@@ -78,10 +97,18 @@ function syncFields() {
   $("classes-row").hidden = spec.dataset.name !== "blobs";
   $("speed").value = view.speed == null ? "" : String(view.speed);
   markCard($("dataset-cards"), spec.dataset.name);
+  uploads.markUploads($("dataset-cards"), catalog); // uploaded sets: badged, greyed until ready
+  uploads.showDatasetControls(document.body, catalog.datasets.find((d) => d.name === spec.dataset.name));
 }
 
 function renderNetwork() {
   const spec = app.state.spec;
+  if (kindOf(spec) !== "points") { // images and text: the layer stack, with room for each layer's live pictures
+    renderStack($("stack"), spec, catalog, kindOf(spec));
+    showStackSummary($("stack"), app.summary);
+    live.clear($("stack"), $("predictions-strip"), spec);
+    return;
+  }
   renderBuilder($("network"), spec, catalog, taskOf(spec));
   network.render($("network"), { features: spec.features, activations: spec.layers.map((l) => l.activation), task: taskOf(spec) });
   const hidden = spec.layers.length - 1;
@@ -103,13 +130,15 @@ let pointsAbort = null;
 let pointsTimer = null;
 function refreshPoints() {
   clearTimeout(pointsTimer);
+  pointsAbort?.abort(); // an answer for the dataset before this edit must not land after it
   pointsTimer = setTimeout(async () => {
-    pointsAbort?.abort();
     pointsAbort = new AbortController();
     const { points, aborted } = await fetchPoints(app.state.spec.dataset, pointsAbort.signal);
     if (aborted) return;
-    app.points = points;
-    drawBoundary();
+    const pointSet = kindOf(app.state.spec) === "points";
+    app.points = pointSet ? points : null;
+    if (pointSet) drawBoundary();
+    else dataPreview.update($("data-preview"), points);
   }, 150);
 }
 
@@ -159,9 +188,11 @@ function onField(path, value) {
     renderKnobs();
   }
   if (path.startsWith("spec.dataset.")) {
-    normalize(spec, app.previousTask);
-    app.previousTask = taskOf(spec);
-    rebuild = path === "spec.dataset.name" || path === "spec.dataset.classes"; // the output layer follows the dataset
+    normalize(spec, app.previous);
+    app.previous = profile(spec);
+    // The output layer follows the dataset; a new kind of data (or text representation) brings its own stack.
+    rebuild = ["spec.dataset.name", "spec.dataset.classes", "spec.dataset.representation"].includes(path);
+    if (rebuild) renderKnobs();
     refreshPoints();
     if (path !== "spec.dataset.name") refreshAllCards();
   }
@@ -216,6 +247,8 @@ function clearOutputs() {
   $("accuracy-title").textContent = taskOf(app.state.spec) === "regression" ? "RMSE and R²" : "Accuracy";
   $("confusion-block").hidden = taskOf(app.state.spec) === "regression";
   confusionChart.render($("confusion-chart"));
+  predictPanel.setKind(kindOf(app.state.spec));
+  predictPanel.setRun(null);
   drawBoundary();
   renderNetwork();
   panel.counters(null);
@@ -244,6 +277,7 @@ function frameHandlers(run) {
       else panel.status(f.status, f.message);
       panel.buttons(f.status, app.valid);
       panel.progress(run.last, f.status);
+      predictPanel.setRun(run);
     }),
     metrics: current((f) => {
       if (run.firstUpdateMs == null) {
@@ -259,8 +293,10 @@ function frameHandlers(run) {
     boundary: current((f) => { app.boundary = f; drawBoundary(); network.update($("network"), { boundary: f, zrange: OUTPUT_RANGE[app.state.spec.layers.at(-1).activation] }); }),
     neurons: current((f) => network.update($("network"), { neurons: f })),
     confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
+    ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names),
     done: current((f) => {
       run.status = f.status;
+      predictPanel.setRun(run);
       panel.buttons(f.status, app.valid);
       panel.progress(run.last, f.status);
       if (f.status === "diverged" && $("diverged").hidden) panel.diverged("");
@@ -284,10 +320,7 @@ function openSocket(run) {
   });
 }
 
-/**
- * Create a run and watch it. paused: Step from idle, so start at one step a
- * second (the pause lands after about one step), step once, then restore the speed.
- */
+/** Create a run and watch it. paused: Step from idle: the run starts paused and takes one step. */
 async function startRun({ paused = false } = {}) {
   if (app.starting) return;
   app.starting = true;
@@ -297,7 +330,7 @@ async function startRun({ paused = false } = {}) {
   panel.note("Starting…");
   const pressedAt = performance.now();
   const speed = app.state.view.speed ?? null;
-  const result = await api.createRun(app.state.spec, paused ? 1 : speed);
+  const result = await api.createRun(app.state.spec, speed, paused);
   app.starting = false;
   if (!result.ok) {
     panel.buttons(null, app.valid);
@@ -309,7 +342,7 @@ async function startRun({ paused = false } = {}) {
   app.run = run;
   sessionStorage.setItem(LAST_RUN, JSON.stringify({ id: run.id, ws: run.ws, hash: toHash(app.state) }));
   openSocket(run);
-  if (paused) { run.socket.send("pause"); run.socket.send("step"); run.socket.send("set_speed", speed); }
+  if (paused) run.socket.send("step");
   panel.buttons(run.status, app.valid);
 }
 
@@ -337,6 +370,7 @@ async function resumeLastRun() {
   app.run = run;
   panel.status(run.status, result.body.message);
   panel.buttons(run.status, app.valid);
+  predictPanel.setRun(run);
   openSocket(run);
 }
 
@@ -344,13 +378,13 @@ async function resumeLastRun() {
 
 function renderPresets() {
   const list = $("presets");
-  list.replaceChildren(...pointPresets().map((p) => {
+  list.replaceChildren(...lessons().map((p) => {
     const b = Object.assign(document.createElement("button"), { type: "button", className: "preset", textContent: p.title, title: p.description });
     b.dataset.name = p.name;
     b.addEventListener("click", () => {
       abandonRun("");
       app.state.spec = normalize(structuredClone(p.spec));
-      app.previousTask = taskOf(app.state.spec);
+      app.previous = profile(app.state.spec);
       list.querySelectorAll(".preset").forEach((x) => x.classList.toggle("selected", x === b));
       $("preset-description").textContent = p.description;
       renderAll();
@@ -363,7 +397,7 @@ function renderPresets() {
 function loadFromUrl() {
   app.state = fromHash(location.hash, defaultState());
   normalize(app.state.spec);
-  app.previousTask = taskOf(app.state.spec);
+  app.previous = profile(app.state.spec);
 }
 
 function init() {
@@ -379,6 +413,8 @@ function init() {
   boundaryChart.render($("boundary-chart"));
   bindForm(document.body, () => app.state, onField);
   attachBuilder($("network"), layerEdits);
+  attachStack($("stack"), (edit) => { applyEdit(app.state.spec, edit, catalog); specEdited({ rebuild: true }); });
+  $("predictions-strip").addEventListener("pick", (event) => predictPanel.pick(event.detail));
   $("add-layer").addEventListener("click", addLayer);
   $("remove-layer").addEventListener("click", removeLayer);
   $("train").addEventListener("click", () => (app.run && app.run.status === "paused" ? app.run.socket.send("resume") : startRun()));

@@ -16,16 +16,27 @@ const knobs = {
   })),
   format: (o) => Object.entries(o).map(([k, v]) => `${k}:${v}`).join(","),
 };
-// Dense layers as "4:tanh,2:tanh,1:sigmoid"; a stack this cannot say travels as JSON.
-const SIMPLE_LAYER = new Set(["type", "units", "activation", "kernel_initializer", "bias_initializer"]);
+// Layers as "conv2d(filters=8:kernel_size=3:padding=same:activation=relu),maxpool2d(pool_size=2),flatten,10:softmax":
+// a dense layer as units:activation, any other as type(key=value:...) or its bare type.
+// A stack with a value this cannot say (an initializer with knobs) travels as JSON.
+const SIMPLE_DENSE = new Set(["type", "units", "activation"]);
+const sayable = (v) => typeof v === "number" || typeof v === "boolean" || (typeof v === "string" && /^[\w.-]+$/.test(v));
+const scalar = (s) => (s === "true" ? true : s === "false" ? false : s !== "" && !Number.isNaN(Number(s)) ? Number(s) : s);
+function layerText(l) {
+  if (l.type === "dense" && Object.keys(l).every((k) => SIMPLE_DENSE.has(k))) return `${l.units}:${l.activation}`;
+  const knobs = Object.entries(l).filter(([k]) => k !== "type");
+  return knobs.length ? `${l.type}(${knobs.map(([k, v]) => `${k}=${v}`).join(":")})` : l.type;
+}
+function layerFrom(part) {
+  const typed = /^(\w+)\((.*)\)$/.exec(part);
+  if (typed) return { type: typed[1], ...Object.fromEntries(typed[2].split(":").map((kv) => { const [k, v] = kv.split("="); return [k, scalar(v)]; })) };
+  if (/^[a-z_]\w*$/.test(part)) return { type: part };
+  const [units, activation] = part.split(":");
+  return { type: "dense", units: parseInt(units, 10), activation };
+}
 const layers = {
-  parse: (s) => (s.startsWith("[") ? JSON.parse(s) : s.split(",").map((part) => {
-    const [units, activation] = part.split(":");
-    return { type: "dense", units: parseInt(units, 10), activation };
-  })),
-  format: (v) => (v.every((l) => l.type === "dense" && Object.keys(l).every((k) => SIMPLE_LAYER.has(k)))
-    ? v.map((l) => `${l.units}:${l.activation}`).join(",")
-    : JSON.stringify(v)),
+  parse: (s) => (s.startsWith("[") ? JSON.parse(s) : s.split(",").map(layerFrom)),
+  format: (v) => (v.every((l) => Object.values(l).every(sayable)) ? v.map(layerText).join(",") : JSON.stringify(v)),
 };
 // An initializer as "glorot_uniform" or "random_uniform:minval=-0.5:maxval=0.5".
 const initializer = {
@@ -45,6 +56,10 @@ export const PROPERTIES = [
   { key: "testFraction", path: "spec.dataset.test_fraction", codec: num },
   { key: "dataSeed", path: "spec.dataset.seed", codec: int },
   { key: "classes", path: "spec.dataset.classes", codec: int },
+  { key: "language", path: "spec.dataset.language", codec: str },
+  { key: "representation", path: "spec.dataset.representation", codec: str },
+  { key: "vocabSize", path: "spec.dataset.vocab_size", codec: int },
+  { key: "sequenceLength", path: "spec.dataset.sequence_length", codec: int },
   { key: "features", path: "spec.features", codec: list },
   { key: "layers", path: "spec.layers", codec: layers },
   { key: "kernelInit", path: "inits.kernel_initializer", codec: initializer },

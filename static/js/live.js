@@ -1,0 +1,92 @@
+// live.js: the live views of image and text runs, routed from frames to where
+// they are drawn: each conv layer's kernels and every conv / pool layer's
+// feature maps in that layer's row of the stack (the sample itself in the
+// input row), the embedding projection in the embedding's row, the hidden
+// states in the recurrent layer's row, the test predictions in the output column.
+import { liveArea } from "./stack.js";
+import * as filtersChart from "./charts/filters.js";
+import * as mapsChart from "./charts/feature_maps.js";
+import * as predictionsChart from "./charts/predictions.js";
+import * as embeddingChart from "./charts/embedding.js";
+import * as hiddenChart from "./charts/hidden.js";
+
+const VIEWS = {
+  filters: { title: "kernels", hint: "each filter's weights (orange negative, blue positive)", chart: filtersChart },
+  maps: { title: "feature maps", hint: "", chart: mapsChart },
+  embedding: { title: "embedding projection", hint: "the most frequent words on the table's first two principal components", chart: embeddingChart },
+  hidden: { title: "hidden state over time", hint: "", chart: hiddenChart },
+};
+
+function block(area, view) {
+  const { title, hint, chart } = VIEWS[view];
+  const body = Object.assign(document.createElement("div"), { className: `live-view view-${view}` });
+  const head = Object.assign(document.createElement("div"), { className: "live-head" });
+  head.append(Object.assign(document.createElement("span"), { className: "live-title", textContent: title }),
+    Object.assign(document.createElement("span"), { className: "muted", textContent: hint }));
+  const wrap = Object.assign(document.createElement("div"), { className: "live-block", hidden: true });
+  wrap.dataset.view = view;
+  wrap.append(head, body);
+  area.append(wrap);
+  chart.render(body);
+  return body;
+}
+
+function view(stack, i, name) {
+  const area = liveArea(stack, i);
+  const body = area && area.querySelector(`[data-view="${name}"] .live-view`);
+  if (body) body.parentElement.hidden = false;
+  return body;
+}
+
+/** Empty views for the stack just rendered (spec: its layers), and an empty strip. */
+export function clear(stack, strip, spec) {
+  predictionsChart.render(strip);
+  if (!stack.querySelector("[data-live]")) return;
+  block(liveArea(stack, "input"), "maps");
+  let recurrent = false;
+  spec.layers.forEach((layer, i) => {
+    const area = liveArea(stack, i);
+    if (!area) return;
+    if (layer.type === "conv2d") block(area, "filters");
+    if (["conv2d", "maxpool2d", "avgpool2d"].includes(layer.type)) block(area, "maps");
+    if (layer.type === "embedding") block(area, "embedding");
+    if (!recurrent && ["simple_rnn", "lstm", "gru"].includes(layer.type)) { block(area, "hidden"); recurrent = true; }
+  });
+}
+
+/** Feature maps of one sample (a feature_maps frame, or a prediction's), captioned. */
+export function featureMaps(stack, frame, caption) {
+  const input = view(stack, "input", "maps");
+  if (input) mapsChart.update(input, { input: frame.input, input_shape: frame.input_shape, caption });
+  for (const layer of frame.layers) {
+    const body = view(stack, layer.layer, "maps");
+    if (body) mapsChart.update(body, { ...layer, caption: `${layer.shape.join(" × ")}` });
+  }
+}
+
+/** One sentence's hidden states (a hidden_states frame, or a prediction's), captioned. */
+export function hiddenStates(stack, frame, caption) {
+  const body = view(stack, frame.layer, "hidden");
+  if (body) hiddenChart.update(body, { ...frame, caption });
+}
+
+/** Frame handlers for socket.js; wrap(fn) drops frames of a run no longer shown. */
+export function handlers(wrap, stack, strip, classNames) {
+  const name = (c) => (classNames() || [])[c] ?? String(c);
+  return {
+    filters: wrap((f) => {
+      for (const layer of f.layers) {
+        const body = view(stack, layer.layer, "filters");
+        if (body) filtersChart.update(body, layer);
+      }
+    }),
+    feature_maps: wrap((f) => featureMaps(stack, f, `test image, true class ${name(f.label)}`)),
+    predictions: wrap((f) => predictionsChart.update(strip, f)),
+    embedding: wrap((f) => {
+      const row = [...stack.querySelectorAll(".layer-embedding")][0];
+      const body = row && view(stack, row.dataset.index, "embedding");
+      if (body) embeddingChart.update(body, f);
+    }),
+    hidden_states: wrap((f) => hiddenStates(stack, f, "a test sentence")),
+  };
+}

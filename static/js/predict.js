@@ -1,0 +1,184 @@
+// predict.js: the Predict panel. On an image run: draw on the canvas (or click
+// a test image in the strip) and see the class probabilities, with the picture
+// the network saw after the training data's preprocessing. On a text run: type
+// a sentence and see the probability, with the tokens the pipeline produced
+// (stop words struck through, out-of-vocabulary tokens marked). Both use the
+// weights stored when a run finishes or is stopped (POST /api/runs/<id>/predict/).
+import { predictRun } from "./api.js";
+import { canvas, paintInk } from "./pixels.js";
+import * as probabilities from "./charts/probabilities.js";
+
+const SIDE = 112; // the drawing's pixels (shown at twice the size)
+const READY = new Set(["completed", "stopped"]);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * Build the panel in root. options.onResult(result, kind) gets every answer
+ * (it carries the drawing's feature maps or the sentence's hidden states).
+ */
+export function attachPredict(root, { onResult }) {
+  const state = { kind: null, run: null, pending: null, timer: null, drawn: false, busy: 0 };
+  const note = el("p", "predict-note muted");
+  // images
+  const pad = canvas("draw-pad");
+  pad.width = pad.height = SIDE;
+  pad.title = "Draw a digit (or a shape) with the mouse";
+  const clear = Object.assign(el("button", "small-button", "Clear"), { type: "button" });
+  const seen = canvas("seen");
+  const seenBox = el("figure", "seen-box");
+  seenBox.append(seen, el("figcaption", "muted", "what the network saw"));
+  seenBox.hidden = true;
+  const drawBox = el("div", "draw-box");
+  const drawTools = el("div", "draw-tools");
+  drawTools.append(el("span", "muted small", "Draw here, or click a test image above."), clear);
+  drawBox.append(el("div", "draw-row"), drawTools);
+  drawBox.firstChild.append(pad, seenBox);
+  // text
+  const form = el("form", "predict-text");
+  const input = Object.assign(el("input"), { type: "text", maxLength: 1000, placeholder: "Type a review, e.g. not bad at all, I loved it", id: "predict-input" });
+  const go = Object.assign(el("button", "small-button", "Predict"), { type: "submit" });
+  form.append(input, go);
+  const tokens = el("div", "predict-tokens");
+  // result
+  const probs = el("div", "probs");
+  probs.id = "predict-probs";
+  probabilities.render(probs);
+  root.replaceChildren(el("h3", "", "Predict"), note, drawBox, form, probs, tokens);
+
+  const ctx = pad.getContext("2d");
+  let last = null;
+  const point = (e) => {
+    const r = pad.getBoundingClientRect();
+    return [((e.clientX - r.left) / r.width) * SIDE, ((e.clientY - r.top) / r.height) * SIDE];
+  };
+  pad.addEventListener("pointerdown", (e) => { last = point(e); pad.setPointerCapture(e.pointerId); stroke(last, last); });
+  pad.addEventListener("pointermove", (e) => { if (last) { const p = point(e); stroke(last, p); last = p; } });
+  const end = () => { if (last) { last = null; state.drawn = true; schedule(); } };
+  pad.addEventListener("pointerup", end);
+  pad.addEventListener("pointercancel", end);
+  function stroke(a, b) {
+    Object.assign(ctx, { lineWidth: SIDE / 11, lineCap: "round", lineJoin: "round", strokeStyle: "#000" });
+    ctx.beginPath();
+    ctx.moveTo(...a);
+    ctx.lineTo(...b);
+    ctx.stroke();
+  }
+  clear.addEventListener("click", () => {
+    ctx.clearRect(0, 0, SIDE, SIDE);
+    state.drawn = false;
+    seenBox.hidden = true;
+    probabilities.render(probs);
+  });
+  form.addEventListener("submit", (e) => { e.preventDefault(); predictNow(); });
+
+  /** A picked test image (values 0-1, h x w) drawn big on the pad, then predicted. */
+  function drawImage({ values, h, w }) {
+    ctx.clearRect(0, 0, SIDE, SIDE);
+    const image = ctx.createImageData(SIDE, SIDE);
+    for (let y = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++) {
+        const v = values[Math.floor((y * h) / SIDE) * w + Math.floor((x * w) / SIDE)];
+        image.data[(y * SIDE + x) * 4 + 3] = Math.round(255 * Math.min(1, Math.max(0, v)));
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    state.drawn = true;
+    predictNow();
+  }
+
+  function pixels() {
+    const alpha = ctx.getImageData(0, 0, SIDE, SIDE).data;
+    return Array.from({ length: SIDE }, (_, y) => Array.from({ length: SIDE }, (_, x) => alpha[(y * SIDE + x) * 4 + 3]));
+  }
+
+  function schedule() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(predictNow, 150);
+  }
+
+  async function predictNow() {
+    const body = state.kind === "images" ? (state.drawn ? { pixels: pixels() } : null) : (input.value.trim() ? { text: input.value } : null);
+    if (!body) return;
+    if (!state.run || !READY.has(state.run.status)) { showNote(); return; }
+    const ticket = ++state.busy;
+    root.dataset.busy = "true";
+    const result = await predictRun(state.run.id, body);
+    if (ticket !== state.busy) return; // a newer request answers
+    root.dataset.busy = "false";
+    if (!result.ok) {
+      note.textContent = (result.body && result.body.errors && result.body.errors.map((e) => e.message).join("; ")) || `HTTP ${result.status}`;
+      note.classList.add("error");
+      return;
+    }
+    note.classList.remove("error");
+    showNote();
+    probabilities.update(probs, result.body);
+    if (state.kind === "images") showSeen(result.body.input);
+    else showTokens(result.body.steps);
+    onResult(result.body, state.kind);
+  }
+
+  function showSeen(rows) {
+    const h = rows.length;
+    const w = rows[0].length;
+    const flat = rows.flat().map((v) => (Array.isArray(v) ? v.reduce((a, c) => a + c, 0) / v.length : v)); // RGB: its mean
+    paintInk(seen, flat, h, w);
+    seenBox.querySelector("figcaption").textContent = `what the network saw (${h}×${w})`;
+    seenBox.hidden = false;
+  }
+
+  function showTokens(steps) {
+    const kept = new Set(steps.kept);
+    const oov = new Set(steps.oov);
+    const line = (name, ...chips) => {
+      const row = el("div", "step");
+      const body = el("div", "step-body");
+      body.append(...chips);
+      row.append(el("span", "step-name", name), body);
+      return row;
+    };
+    const chip = (text, cls = "") => el("span", `token ${cls}`.trim(), text);
+    tokens.replaceChildren(
+      line("cleaned", el("span", "", steps.cleaned || "∅")),
+      line("tokens", ...steps.tokens.map((t) => chip(t, kept.has(t) ? "" : "stop"))),
+      line("indices", ...steps.kept.map((t, i) => chip(`${t}→${steps.sequence[i]}`, oov.has(t) ? "oov" : ""))),
+      ...(steps.oov.length ? [el("p", "note", `${steps.oov.length} word${steps.oov.length > 1 ? "s" : ""} not in the vocabulary: the network sees <oov> for ${steps.oov.length > 1 ? "them" : "it"}.`)] : []),
+      ...(steps.truncated ? [el("p", "note warn", `Longer than the cut (${steps.padded.length} tokens): the rest is not seen.`)] : []));
+  }
+
+  function showNote() {
+    const run = state.run;
+    note.classList.remove("error");
+    if (run && READY.has(run.status)) note.textContent = `Run ${run.id}'s trained weights (${run.status}).`;
+    else if (run && ["queued", "running", "paused"].includes(run.status)) note.textContent = "Predict opens when the run finishes or you stop it: it uses the trained weights.";
+    else note.textContent = "Train first: Predict uses the weights of a finished (or stopped) run.";
+  }
+
+  return {
+    /** Show the panel for kind ("images" or "text"); clears the last answer. */
+    setKind(kind) {
+      if (kind !== state.kind) { ctx.clearRect(0, 0, SIDE, SIDE); state.drawn = false; }
+      state.kind = kind;
+      drawBox.hidden = kind !== "images";
+      form.hidden = kind !== "text";
+      seenBox.hidden = true;
+      tokens.replaceChildren();
+      probabilities.render(probs);
+      root.dataset.kind = kind;
+    },
+    /** The run shown (null: none); a finished one answers what was drawn or typed meanwhile. */
+    setRun(run) {
+      state.run = run ? { id: run.id, status: run.status } : null;
+      root.dataset.ready = String(Boolean(run && READY.has(run.status)));
+      showNote();
+      if (run && READY.has(run.status)) predictNow();
+    },
+    pick: drawImage,
+  };
+}

@@ -1,0 +1,176 @@
+// stack.js: the layer stack editor for image and text datasets: one row per
+// layer with the fields the catalog's schema gives its type (conv2d: filters,
+// kernel size, strides, padding, activation; lstm: units, return_sequences, ...),
+// up / down / remove, and an "add" menu. Each row has a live area where the
+// run's pictures of that layer go (kernels, feature maps, embedding, hidden
+// states). It only builds DOM and reports edits; applyEdit changes a spec.
+import { fillSelect, pretty } from "./controls.js";
+
+const TITLES = {
+  dense: "Dense", conv2d: "Conv2D", maxpool2d: "MaxPool2D", avgpool2d: "AvgPool2D", flatten: "Flatten",
+  dropout: "Dropout", embedding: "Embedding", simple_rnn: "SimpleRNN", lstm: "LSTM", gru: "GRU",
+};
+const LABELS = { kernel_size: "kernel", pool_size: "pool", output_dim: "dimensions", return_sequences: "return sequences" };
+// Layers worth offering first for each kind of data (the rest follow: impossible stacks are explained inline).
+const FIRST = {
+  images: ["conv2d", "maxpool2d", "avgpool2d", "flatten", "dropout", "dense"],
+  text: ["embedding", "simple_rnn", "lstm", "gru", "dropout", "dense", "flatten"],
+};
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("data-")) node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+const tool = (action, text, title, disabled = false) =>
+  el("button", { type: "button", class: "tiny-button", "data-action": action, text, title, disabled });
+
+/** A new layer of `type` with the schema's defaults (a hidden layer learns better with relu). */
+export function newLayer(type, catalog) {
+  const layer = { type };
+  for (const [key, field] of Object.entries(catalog.layer_types[type] || {})) {
+    if (field.default !== null && field.default !== undefined) layer[key] = field.default;
+  }
+  if ((type === "dense" || type === "conv2d") && layer.activation === "linear") layer.activation = "relu";
+  if (type === "conv2d") layer.padding = "same";
+  return layer;
+}
+
+function field(i, key, def, value, outputLayer) {
+  const path = `layers[${i}].${key}`;
+  const label = el("label", { class: "layer-field" }, LABELS[key] || pretty(key));
+  let input;
+  if (def.choices && def.choices.every((c) => typeof c === "boolean")) {
+    input = el("input", { type: "checkbox", checked: Boolean(value) });
+    label.classList.add("check");
+  } else if (def.choices) {
+    input = el("select", {});
+    const choices = outputLayer || key !== "activation" ? def.choices : def.choices.filter((c) => c !== "softmax");
+    fillSelect(input, choices.map((c) => [c, pretty(String(c))]));
+    input.value = value ?? def.default;
+  } else {
+    const fraction = def.max <= 1;
+    input = el("input", { type: "number", min: def.min, max: def.max, step: fraction ? 0.05 : 1, value: value ?? def.default ?? "",
+      placeholder: def.default === null ? (key === "strides" ? "= size" : "auto") : "" });
+    input.classList.add("layer-number");
+  }
+  Object.assign(input.dataset, { action: "field", index: String(i), key, path });
+  if (outputLayer && key === "units") input.disabled = true; // the dataset sets the output size
+  if (input.type === "checkbox") label.prepend(input);
+  else label.append(input); // the name first, then its control
+  return label;
+}
+
+function row(spec, catalog, i) {
+  const layer = spec.layers[i];
+  const last = spec.layers.length - 1;
+  const output = i === last;
+  const schema = catalog.layer_types[layer.type] || {};
+  const title = el("span", { class: "layer-title", text: TITLES[layer.type] || layer.type });
+  const head = el("div", { class: "layer-head" },
+    el("span", { class: "layer-index", text: output ? "out" : String(i + 1) }), title,
+    output ? el("span", { class: "muted small", text: "output layer" }) : null,
+    el("span", { class: "layer-tools" },
+      tool("up", "▲", "Move this layer up", output || i === 0),
+      tool("down", "▼", "Move this layer down", output || i >= last - 1),
+      tool("remove", "✕", "Remove this layer", output)),
+    el("span", { class: "layer-shape", "data-shape": String(i) }));
+  const fields = el("div", { class: "layer-fields" },
+    ...Object.entries(schema).map(([key, def]) => field(i, key, def, layer[key], output)));
+  return el("div", { class: `layer-row layer-${layer.type}`, "data-index": String(i), "data-path": `layers[${i}]`, "data-type": layer.type },
+    head, fields, el("div", { class: "row-errors" }), el("div", { class: "layer-live", "data-live": String(i) }));
+}
+
+function inputRow() {
+  return el("div", { class: "layer-row layer-input", "data-index": "input" },
+    el("div", { class: "layer-head" }, el("span", { class: "layer-index", text: "in" }), el("span", { class: "layer-title", text: "Input" }),
+      el("span", { class: "layer-shape", "data-shape": "input" })),
+    el("div", { class: "layer-live", "data-live": "input" }));
+}
+
+function adder(catalog, kind) {
+  const select = el("select", { "data-role": "add-type", title: "Layer type" });
+  const first = FIRST[kind] || [];
+  const types = [...first, ...Object.keys(catalog.layer_types).filter((t) => !first.includes(t))];
+  fillSelect(select, types.map((t) => [t, TITLES[t] || t]));
+  return el("div", { class: "layer-add" },
+    el("span", { class: "muted small", text: "Add a" }), select,
+    el("button", { type: "button", class: "small-button", "data-action": "add", text: "+ layer", title: "Add this layer before the output layer" }));
+}
+
+/** Rebuild the rows for `spec` (kind: "images" or "text"). */
+export function renderStack(root, spec, catalog, kind) {
+  const rows = spec.layers.map((_, i) => row(spec, catalog, i));
+  root.replaceChildren(inputRow(), ...rows.slice(0, -1), adder(catalog, kind), rows.at(-1));
+}
+
+/** Output shape and parameter count of each layer, from the validate summary. */
+export function showStackSummary(root, summary) {
+  for (const cell of root.querySelectorAll("[data-shape]")) {
+    const key = cell.dataset.shape;
+    if (!summary) { cell.textContent = ""; continue; }
+    if (key === "input") { cell.textContent = `(${summary.input_shape.join(", ")})`; continue; }
+    const layer = summary.layers[Number(key)];
+    cell.textContent = layer ? `→ (${layer.output_shape.join(", ")}) · ${layer.params.toLocaleString()} params` : "";
+  }
+}
+
+/** The live area of layer i ("input" for the input row), or null. */
+export const liveArea = (root, i) => root.querySelector(`[data-live="${i}"]`);
+
+/**
+ * Report edits as onEdit({op: "field", index, key, value} | {op: "move", index, delta} |
+ * {op: "remove", index} | {op: "add", type}).
+ */
+export function attachStack(root, onEdit) {
+  root.addEventListener("change", (event) => {
+    const t = event.target;
+    if (t.dataset.action !== "field") return;
+    let value = t.type === "checkbox" ? t.checked : t.value;
+    if (t.type === "number") {
+      if (t.value === "" && t.placeholder) value = null;
+      else { value = Number(t.value); if (!Number.isFinite(value)) return; }
+    }
+    onEdit({ op: "field", index: Number(t.dataset.index), key: t.dataset.key, value });
+  });
+  root.addEventListener("click", (event) => {
+    const b = event.target.closest("button[data-action]");
+    if (!b) return;
+    if (b.dataset.action === "add") {
+      onEdit({ op: "add", type: root.querySelector("[data-role=add-type]").value });
+      return;
+    }
+    const index = Number(b.closest("[data-index]").dataset.index);
+    ({
+      up: () => onEdit({ op: "move", index, delta: -1 }),
+      down: () => onEdit({ op: "move", index, delta: 1 }),
+      remove: () => onEdit({ op: "remove", index }),
+    })[b.dataset.action]?.();
+  });
+}
+
+/** Apply an edit from attachStack to spec.layers (in place). */
+export function applyEdit(spec, edit, catalog) {
+  const layers = spec.layers;
+  if (edit.op === "field") {
+    const def = (catalog.layer_types[layers[edit.index].type] || {})[edit.key] || {};
+    let value = edit.value;
+    if (typeof value === "number") value = Math.min(def.max ?? value, Math.max(def.min ?? value, value));
+    if (value === null) delete layers[edit.index][edit.key];
+    else layers[edit.index][edit.key] = value;
+  } else if (edit.op === "move") {
+    const j = edit.index + edit.delta;
+    if (j >= 0 && j < layers.length - 1) [layers[edit.index], layers[j]] = [layers[j], layers[edit.index]];
+  } else if (edit.op === "remove") {
+    if (edit.index < layers.length - 1) layers.splice(edit.index, 1);
+  } else if (edit.op === "add" && layers.length < catalog.limits.layers) {
+    layers.splice(layers.length - 1, 0, newLayer(edit.type, catalog));
+  }
+}
