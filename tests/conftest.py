@@ -28,6 +28,19 @@ def small_spec():
     return spec
 
 
+LIVE_ENV = {}  # the live server's environment (its database), for live_manage
+
+
+@pytest.fixture(scope="session")
+def live_manage(live_server_url):
+    """Run a manage.py command against the live server's database, e.g. createsuperuser."""
+    def manage(*args, **env):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT_DIR, env={**LIVE_ENV, **env}, check=True,
+                              capture_output=True, text=True, timeout=60)
+
+    return manage
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -43,6 +56,8 @@ def live_server_url(tmp_path_factory):
            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}", "PYTHONUNBUFFERED": "1"}
     for name in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND"):  # the embedded default, whatever the shell says
         env.pop(name, None)
+    env["PLAYGROUND_MEDIA_ROOT"] = str(tmp_path / "media")  # uploaded datasets
+    LIVE_ENV.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT_DIR, env=env, check=True,
                    capture_output=True, timeout=60)
     port = free_port()

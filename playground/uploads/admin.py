@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from playground.models import Dataset
 from playground.uploads import forms, selectors, services
+from trainer import datasets
 
 OPTIONS = ("target", "label_column", "height", "width", "color", "lowercase", "remove_stopwords", "max_vocab", "max_length")
 
@@ -16,6 +17,7 @@ class DatasetAdmin(admin.ModelAdmin):
     list_display = ("slug", "title", "kind", "task", "version", "status_column", "samples", "archived", "builtin")
     list_filter = ("builtin", "kind", "status", "archived")
     search_fields = ("slug", "title")
+    ordering = ("builtin", "-created")  # the latest uploads first
     actions = ["archive", "unarchive"]
 
     class Media:
@@ -86,7 +88,8 @@ class DatasetAdmin(admin.ModelAdmin):
 
     @admin.display(description="samples")
     def samples(self, obj):
-        return obj.metadata.get("samples", "")
+        info = datasets.BUILTIN.get(obj.slug) if obj.builtin else None
+        return obj.metadata.get("samples") or (info.default_samples if info else "")
 
     @admin.display(description="page")
     def page_link(self, obj):

@@ -31,7 +31,7 @@ class OptionsMixin(forms.Form):
     lowercase = forms.BooleanField(initial=True, required=False, help_text="text: lower-case before tokenizing")
     remove_stopwords = forms.BooleanField(initial=True, required=False, help_text="text: drop English and Korean stop words")
     max_vocab = forms.IntegerField(initial=1000, min_value=10, max_value=5000, required=False,
-                                   help_text="text: the vocabulary's size, <pad> and <oov> included")
+                                   help_text="text: the vocabulary's size, counting the padding and unknown-word tokens")
     max_length = forms.IntegerField(min_value=1, max_value=200, required=False,
                                     help_text="text: tokens per sequence; blank: the length that covers 95% of the texts")
 

@@ -2,8 +2,8 @@
 
 Every picture (PNG, JPEG, GIF, BMP or WebP; any size and colour mode) is decoded
 with Pillow, brought to the colour mode chosen on upload (transparency over
-white), and resized by trainer.images.preprocess to the chosen size, in [0, 1]:
-the same preprocessing a drawing on the page gets.
+white), and resized to the chosen size in [0, 1] the way trainer.images.preprocess
+does it (the same numbers as a drawing on the page gets; vectorized here).
 """
 
 import base64
@@ -17,7 +17,6 @@ from PIL import Image
 from playground.uploads import archives
 from playground.uploads.limits import UploadError, megabytes
 from playground.uploads.processed import Processed, task_for
-from trainer import images
 
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "DIB", "WEBP"}
@@ -56,14 +55,48 @@ def decode(data, name, channels, lim):
     return img.convert("L" if channels == 1 else "RGB")
 
 
-def to_array(img, shape):
-    """A decoded picture -> (h, w, c) float32 in [0, 1] via trainer.images.preprocess.
-    Very large pictures are first shrunk by an integer factor (area average, like preprocess)."""
+def area_resize(x, height, width):
+    """trainer.images.resize, vectorized: each output pixel is the mean of its block of
+    input pixels (blocks cut at whole pixels, at least one pixel each). (h, w, c) -> (height, width, c).
+    The same numbers as the engine's loop, which costs ~40 ms a picture: too slow for 50,000."""
+    def along(a, size, axis):
+        n = a.shape[axis]
+        lo = np.minimum((np.arange(size) * n / size).astype(int), n - 1)
+        hi = np.maximum(np.minimum((np.arange(1, size + 1) * n / size).astype(int), n), lo + 1)
+        sums = np.concatenate([np.zeros_like(np.take(a, [0], axis)), np.cumsum(a, axis=axis, dtype=np.float64)], axis)
+        block = np.take(sums, hi, axis) - np.take(sums, lo, axis)
+        shape = [1] * a.ndim
+        shape[axis] = size
+        return block / (hi - lo).reshape(shape)
+
+    return along(along(np.asarray(x, np.float64), height, 0), width, 1).astype(np.float32)
+
+
+def channels(x, c):
+    """(h, w, k) in [0, 1] -> (h, w, c): to gray by luminance, or gray to RGB, as trainer.images.preprocess."""
+    if x.shape[2] == c:
+        return x
+    if c == 1:
+        return (x[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+    return np.repeat(x[..., :1], c, 2)
+
+
+def to_array(pixels, shape):
+    """(h, w, k) pixels in [0, 1] -> (h, w, c) float32 in [0, 1]: trainer.images.preprocess's
+    colour mode, area-average resize and clip (tests check the two agree)."""
+    h, w, c = shape
+    return np.clip(area_resize(channels(np.asarray(pixels, np.float32), c), h, w), 0, 1)
+
+
+def picture_array(img, shape):
+    """A decoded Pillow picture -> to_array. Very large pictures are first shrunk by an
+    integer factor (an area average too)."""
     h, w, _ = shape
     factor = min(img.width // (4 * w), img.height // (4 * h))
     if factor >= 2:
         img = img.reduce(factor)
-    return images.preprocess(np.asarray(img, np.float32) / 255.0, shape)
+    a = np.asarray(img, np.float32) / 255.0
+    return to_array(a[..., None] if a.ndim == 2 else a, shape)
 
 
 def thumbnail(img):
@@ -131,7 +164,7 @@ def zip_folders(data, options, lim, progress=None, decode_only=False):
     for k, (cls, info) in enumerate(entries):
         img = decode(archives.read_entry(zf, info), info.filename, shape[2], lim)
         if not decode_only:
-            x[k] = to_array(img, shape)
+            x[k] = picture_array(img, shape)
             if sum(1 for j in preview if y[j] == y[k]) < PREVIEW_PER_CLASS and len(preview) < PREVIEW_MAX:
                 preview.append(k)
                 before.append(thumbnail(img))
@@ -217,7 +250,7 @@ def npz(data, options, lim, progress=None, decode_only=False):
         if pixels.shape[2] == 4:
             alpha = pixels[..., 3:]
             pixels = pixels[..., :3] * alpha + (1 - alpha)  # over white, as for pictures
-        out[k] = images.preprocess(pixels, shape)
+        out[k] = to_array(pixels, shape)
         if sum(1 for j in preview if y[j] == y[k]) < PREVIEW_PER_CLASS and len(preview) < PREVIEW_MAX:
             preview.append(k)
             shown = pixels[..., 0] if pixels.shape[2] == 1 else pixels

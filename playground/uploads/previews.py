@@ -39,9 +39,20 @@ def points(dataset):
     built-in sets, the stored arrays (split as a run splits them) for an uploaded one."""
     if dataset.info.builtin:
         return datasets.points(dataset)
+    row = selectors.dataset_get(dataset.name)
+    n_train, n_test = datasets.split_sizes(dataset.info.default_samples, dataset.test_fraction)
+    if dataset.info.kind == "images":  # trainer.datasets.points' form: the first training pictures
+        arrays = store.load(row.arrays, ("x", "y"))
+        split = datasets.split_arrays(arrays["x"], arrays["y"], dataset.test_fraction, dataset.seed)
+        return {"kind": "images", "shape": list(split.x_train.shape[1:]), "class_names": list(dataset.info.class_names),
+                "images": _images_b64(split.x_train[:IMAGE_COUNT]), "labels": split.y_train[:IMAGE_COUNT].tolist(),
+                "n_train": n_train, "n_test": n_test}
+    if dataset.info.kind == "text":  # trainer.datasets.text_preview's form
+        preview = _text_preview(store.load(row.arrays, ("vocab", "vocab_counts")), row.metadata)
+        return {**preview, "class_names": list(dataset.info.class_names), "n_train": n_train, "n_test": n_test}
     if dataset.info.kind != "points":
-        return {"kind": dataset.info.kind, "n_train": dataset.info.default_samples}
-    x, y, _ = store.training_arrays(selectors.dataset_arrays(dataset.name))
+        return {"kind": dataset.info.kind, "n_train": n_train, "n_test": n_test}
+    x, y, _ = store.training_arrays(row.arrays)
     return _points_payload(datasets.split_arrays(x, y, dataset.test_fraction, dataset.seed))
 
 

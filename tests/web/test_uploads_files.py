@@ -201,3 +201,14 @@ def test_image_options_and_processed_size(settings):
     refused("images", f.image_zip(12), "between 4 and 64 pixels", height=100)
     settings.PLAYGROUND_UPLOAD_LIMITS = {"max_processed_bytes": 10_000}
     refused("images", f.image_zip(12), r"24 pictures of 28×28×1 make .* of training data", height=28, width=28)
+
+
+@pytest.mark.parametrize(("source", "shape"), [((37, 23, 3), (8, 8, 1)), ((5, 9, 1), (12, 7, 3)), ((28, 28, 1), (28, 28, 1)),
+                                               ((64, 48, 4), (16, 20, 3))])
+def test_pictures_are_resized_exactly_like_the_engine_preprocesses_a_drawing(source, shape):
+    from playground.uploads import imagesets
+    from trainer import images
+
+    pixels = np.random.default_rng(0).random(source).astype(np.float32)
+    pixels = pixels[..., :3] if source[2] == 4 else pixels
+    np.testing.assert_allclose(imagesets.to_array(pixels, shape), images.preprocess(pixels, shape), atol=1e-6)
