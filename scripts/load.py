@@ -40,12 +40,20 @@ def spec(epochs):
     return spec
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process (Linux /proc), all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
-async def measure(url, runs, viewers, seconds, pace):
+async def measure(url, runs, viewers, seconds, pace, processes=None):
+    """processes: {"web": pid, "w1": pid, ...} of a local stack, for their CPU use in the window."""
+    processes = processes or {}
     clients = [Client(url) for _ in range(runs)]
     created = [c.create_run(spec(10_000), steps_per_second=pace or None) for c in clients]
     watching = [[await c.watch(r["id"]) for _ in range(viewers)] for c, r in zip(clients, created)]
@@ -64,13 +72,15 @@ async def measure(url, runs, viewers, seconds, pace):
             raise SystemExit("not every viewer got a metrics frame within 120 s")
         await asyncio.sleep(0.1)
     window = (time.time(), time.time() + seconds)
+    cpu = {name: cpu_seconds(pid) for name, pid in processes.items()}
     await asyncio.sleep(seconds)
+    cpu = {name: (cpu_seconds(pid) - cpu[name]) / seconds for name, pid in processes.items()}
     for group in watching:
         await group[0].send("stop")
     await asyncio.wait(tasks, timeout=60)
 
     report = {"frames": 0, "metrics": 0, "latencies": [], "lost": 0, "out_of_order": 0, "duplicates": 0,
-              "errors": []}
+              "errors": [], "cpu": cpu}
     for client, run, group in zip(clients, created, watching):
         stored = [m["seq"] for m in client.run(run["id"])["metrics"]]
         for viewer in group:
@@ -107,7 +117,9 @@ def main():
         stack = Stack(ROOT / ".cache" / f"load-{os.getpid()}")
         stack.start(workers=args.workers, concurrency=args.concurrency)
     try:
-        report = asyncio.run(measure(args.url or stack.url, args.runs, args.viewers, args.seconds, args.pace))
+        processes = {"web": stack.web[0].pid, **{n: w[0].pid for n, w in stack.workers.items()}} if stack else None
+        report = asyncio.run(measure(args.url or stack.url, args.runs, args.viewers, args.seconds, args.pace,
+                                     processes))
     finally:
         if stack:
             stack.close()
@@ -123,6 +135,9 @@ def main():
           f"(mean {statistics.fmean(lat) if lat else float('nan'):.1f} ms over {len(lat)} frames)")
     print(f"lost {report['lost']}, out of order {report['out_of_order']}, duplicates {report['duplicates']}"
           + (f"; viewer errors: {report['errors']}" if report["errors"] else ""))
+    if report["cpu"]:
+        print("CPU in the window (1.0 = one core): " + ", ".join(f"{n} {c:.2f}" for n, c in report["cpu"].items())
+              + f"; machine load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
