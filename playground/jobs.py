@@ -257,7 +257,7 @@ def run_predict(run, *, pixels=None, text=None):
     from trainer import inference, probes  # noqa: PLC0415 (JAX loads only where it is needed)
     from trainer import layers as L  # noqa: PLC0415
 
-    spec = specs.parse(run.experiment.spec)
+    spec = _parse(run)
     weights = services.weights_from_npz(run.weights)
     params = inference.params_from_weights(spec, weights)
 
@@ -270,11 +270,11 @@ def run_predict(run, *, pixels=None, text=None):
             x = np.asarray(result["input"], np.float32).reshape(spec.input_shape)[None]
             result["feature_maps"] = probes.feature_maps(spec, forward, params, x, result["predicted"])
         return result
-    result = inference.predict_text(spec, weights, text)
+    # an uploaded set's pipeline is the stored one (its vocabulary and options), not a corpus fitted anew
+    pipeline = None if spec.dataset.info.builtin else dataset_selectors.dataset_text_pipeline(spec.dataset.name)
+    result = inference.predict_text(spec, weights, text, pipeline)
     if spec.layers[0].type == "embedding":
-        from trainer import datasets  # noqa: PLC0415
-
-        vocab = datasets.text_split(spec.dataset)[1].vocab
+        vocab = (pipeline or datasets.text_split(spec.dataset)[1]).vocab
         x = np.asarray([result["steps"]["padded"]], np.int32)
         if (x != 0).any():
             result["hidden_states"] = probes.hidden_states(spec, forward, params, x, vocab)

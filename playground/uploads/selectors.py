@@ -90,3 +90,12 @@ def spec_as_dict(spec):
     if not spec.dataset.info.builtin:
         d["dataset"] = {k: v for k, v in d["dataset"].items() if k in UPLOAD_KEYS}
     return d
+
+
+def dataset_text_pipeline(slug):
+    """An uploaded text set's fitted trainer.text.Pipeline (stored vocabulary and options), for predictions."""
+    from playground.uploads import store, textsets  # noqa: PLC0415 (storage and the text reader: only here)
+
+    row = Dataset.objects.get(slug=slug, builtin=False, status=Dataset.Status.READY)
+    arrays = store.load(row.arrays, ("vocab", "vocab_counts"))
+    return textsets.pipeline_of(row.metadata, arrays["vocab"].tolist(), arrays["vocab_counts"].tolist())

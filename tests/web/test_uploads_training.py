@@ -66,6 +66,13 @@ def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, m
     assert run.final_metrics["test_accuracy"] is not None and run.final_metrics["steps"] > 0 and n_test > 0
     if kind == "text":
         assert "embedding" in run.probes  # the stored vocabulary labels the embedding projection
+        said = jobs.run_predict(run, text="정말 재미있어요!")  # through the stored pipeline
+        assert said["classes"] == ["neg", "pos"] and said["steps"]["kept"] and "hidden_states" in said
+    if kind == "images":
+        drawn = np.zeros((30, 30), np.uint8)
+        drawn[:, :15] = 255
+        said = jobs.run_predict(run, pixels=drawn)
+        assert said["classes"] == ["left", "right"] and np.asarray(said["input"]).shape == (8, 8)
 
 
 def test_the_stored_arrays_are_npz_without_pickles():
