@@ -66,7 +66,7 @@ class Heartbeat:
 
     def __exit__(self, *exc):
         self.stopped.set()
-        self.thread.join()
+        self.thread.join(timeout=30)  # a write stuck on a dead connection must not hold the run
 
     def _beat(self):
         try:
