@@ -5,6 +5,7 @@ import csv
 import io
 import json
 
+from playground.uploads import selectors as dataset_selectors
 from trainer import codegen
 
 CSV_COLUMNS = ("iteration", "epoch", "samples_seen", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
@@ -50,4 +51,5 @@ def docstring_safe(text):
 def script(spec_dict, title="", notes=""):
     """A script that rebuilds and trains the same model with trainer.keras
     (raises trainer.spec.SpecError if the spec no longer parses)."""
-    return codegen.script(spec_dict, title=docstring_safe(title) or None, description=docstring_safe(notes) or None)
+    return codegen.script(spec_dict, title=docstring_safe(title) or None, description=docstring_safe(notes) or None,
+                          uploads=dataset_selectors.dataset_infos())  # an uploaded set: the script loads its .npz

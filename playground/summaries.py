@@ -4,6 +4,7 @@ Pure functions over the spec dict (trainer.spec's JSON form) and the final
 metrics; trainer.spec parses and describes (shapes, parameter counts), no JAX.
 """
 
+from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
 LAYER_KEYS_SKIPPED = {"type", "kernel_initializer", "bias_initializer", "input_dim"}
@@ -18,7 +19,7 @@ METRICS = (  # (key in final_metrics, label, format)
 def parsed(spec_dict):
     """The Spec, or None where it no longer parses (an uploaded dataset since deleted, ...)."""
     try:
-        return specs.parse(spec_dict)
+        return specs.parse(spec_dict, uploads=dataset_selectors.dataset_infos())
     except (specs.SpecError, TypeError, ValueError, KeyError):
         return None
 

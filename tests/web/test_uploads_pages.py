@@ -81,3 +81,13 @@ def test_an_archived_version_keeps_its_page(client):
     _, html = page_data(client.get("/datasets/pts/"))
     assert "archived: kept for the experiments that use it" in html
     assert 'data-name="pts"' not in client.get("/datasets/").content.decode()
+
+
+def test_saved_experiment_tables_and_scripts_read_an_uploaded_spec():
+    from playground import exports, summaries
+    from playground.uploads import previews, selectors
+
+    _, row = uploaded("points", "pts", "p.csv", f.points_csv(40))
+    spec = previews.example_spec(selectors.dataset_info(row))
+    assert summaries.parsed(spec) is not None
+    assert "pts.npz" in exports.script(spec, title="Two clouds")
