@@ -7,6 +7,7 @@ import asyncio
 import signal
 import statistics
 import time
+from pathlib import Path
 
 import pytest
 import websockets
@@ -76,6 +77,9 @@ def test_a_run_streams_to_its_viewer_and_obeys_controls(live, paced_spec):
     assert seen == list(range(1, len(seen) + 1))  # none lost, none twice, in order
     detail, stored = stored_seqs(client, run["id"])
     assert detail["status"] == "stopped" and stored == seen
+    # The training happened in the worker: the web process never even loaded JAX.
+    assert "jaxlib" in Path(f"/proc/{live.workers[live.worker_of(run['id'])][0].pid}/maps").read_text()
+    assert "jaxlib" not in Path(f"/proc/{live.web[0].pid}/maps").read_text()
 
 
 def test_two_runs_on_two_workers_reach_only_their_own_viewers(live, paced_spec):
