@@ -9,12 +9,14 @@ import * as mapsChart from "./charts/feature_maps.js";
 import * as predictionsChart from "./charts/predictions.js";
 import * as embeddingChart from "./charts/embedding.js";
 import * as hiddenChart from "./charts/hidden.js";
+import * as tokensChart from "./charts/tokens.js";
 
 const VIEWS = {
   filters: { title: "kernels", hint: "each filter's weights (orange negative, blue positive)", chart: filtersChart },
   maps: { title: "feature maps", hint: "", chart: mapsChart },
   embedding: { title: "embedding projection", hint: "the most frequent words on the table's first two principal components", chart: embeddingChart },
   hidden: { title: "hidden state over time", hint: "", chart: hiddenChart },
+  tokens: { title: "sentence", hint: "the tokens the network reads, one a step", chart: tokensChart },
 };
 
 function block(area, view) {
@@ -38,11 +40,11 @@ function view(stack, i, name) {
   return body;
 }
 
-/** Empty views for the stack just rendered (spec: its layers), and an empty strip. */
-export function clear(stack, strip, spec) {
+/** Empty views for the stack just rendered (spec: its layers; kind: images or text), and an empty strip. */
+export function clear(stack, strip, spec, kind) {
   predictionsChart.render(strip);
   if (!stack.querySelector("[data-live]")) return;
-  block(liveArea(stack, "input"), "maps");
+  block(liveArea(stack, "input"), kind === "text" ? "tokens" : "maps");
   let recurrent = false;
   spec.layers.forEach((layer, i) => {
     const area = liveArea(stack, i);
@@ -68,6 +70,8 @@ export function featureMaps(stack, frame, caption) {
 export function hiddenStates(stack, frame, caption) {
   const body = view(stack, frame.layer, "hidden");
   if (body) hiddenChart.update(body, { ...frame, caption });
+  const input = view(stack, "input", "tokens");
+  if (input) tokensChart.update(input, { tokens: frame.tokens, caption });
 }
 
 /** Frame handlers for socket.js; wrap(fn) drops frames of a run no longer shown. */

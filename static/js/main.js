@@ -106,7 +106,7 @@ function renderNetwork() {
   if (kindOf(spec) !== "points") { // images and text: the layer stack, with room for each layer's live pictures
     renderStack($("stack"), spec, catalog, kindOf(spec));
     showStackSummary($("stack"), app.summary);
-    live.clear($("stack"), $("predictions-strip"), spec);
+    live.clear($("stack"), $("predictions-strip"), spec, kindOf(spec));
     return;
   }
   renderBuilder($("network"), spec, catalog, taskOf(spec));

@@ -70,6 +70,11 @@ export function specTools(catalog) {
   function normalize(spec, previous) {
     const info = datasetInfo(spec.dataset.name);
     if (info.name !== spec.dataset.name) spec.dataset = { name: info.name }; // a link to a dataset not offered here
+    if (previous && previous.kind && previous.kind !== info.kind) { // new kind of data: its lesson's sizes, not the last set's
+      const lesson = starter(info.name, null);
+      const fields = lesson && lesson.spec.dataset.name === info.name ? lesson.spec.dataset : {};
+      spec.dataset = { ...fields, name: info.name, seed: spec.dataset.seed ?? 0 };
+    }
     datasetFields(spec, info);
     const now = profile(spec);
     let before = typeof previous === "string" ? { task: previous } : previous;

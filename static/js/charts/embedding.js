@@ -1,7 +1,8 @@
 // embedding.js: the embedding table projected on its first two principal
 // components, each word a labelled point. update(el, {words, x, y}) redraws;
 // an axis whose sign flipped since the last frame (PCA's sign is arbitrary)
-// is flipped back, so words drift instead of jumping.
+// is flipped back, so words drift instead of jumping. The LABELLED most frequent
+// words carry their label; the others show it on hover.
 const LAYOUT = {
   margin: { l: 30, r: 8, t: 8, b: 24 }, showlegend: false, hovermode: "closest",
   xaxis: { zeroline: true, zerolinecolor: "#e3e7ec", showgrid: false, tickfont: { size: 9 } },
@@ -9,6 +10,7 @@ const LAYOUT = {
   paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
 };
 const CONFIG = { displayModeBar: false, responsive: true };
+const LABELLED = 40;
 
 export function render(el) {
   el.dataset.updates = "0";
@@ -29,9 +31,10 @@ export function update(el, { words, x, y }) {
   const ys = aligned(words, y, prev && prev.y);
   el._previous = { x: Object.fromEntries(words.map((w, i) => [w, xs[i]])), y: Object.fromEntries(words.map((w, i) => [w, ys[i]])) };
   const trace = {
-    type: "scatter", mode: "markers+text", x: xs, y: ys, text: words, textposition: "top center",
+    type: "scatter", mode: "markers+text", x: xs, y: ys, text: words.map((w, i) => (i < LABELLED ? w : "")), customdata: words,
+    textposition: "top center",
     textfont: { size: 10, color: "#1f2a37" }, marker: { size: 5, color: "#0877bd", opacity: 0.7 },
-    hovertemplate: "%{text}<extra></extra>", cliponaxis: false,
+    hovertemplate: "%{customdata}<extra></extra>", cliponaxis: false,
   };
   window.Plotly.react(el, [trace], LAYOUT, CONFIG);
   el.dataset.updates = String(Number(el.dataset.updates || 0) + 1);

@@ -21,7 +21,7 @@ export function update(el, { lengths, length }) {
     yaxis: { title: { text: "texts", font: { size: 10 } }, tickfont: { size: 10 } },
     shapes: [{ type: "line", x0: length + 0.5, x1: length + 0.5, y0: 0, y1: 1, yref: "paper", line: { color: "#c62828", width: 2, dash: "dot" } }],
     annotations: [{ x: length + 0.5, y: 1, yref: "paper", yanchor: "bottom", showarrow: false, font: { size: 10, color: "#c62828" },
-      text: `cut at ${length}: ${Math.round((100 * covered) / total)}% of texts fit, longer ones are truncated` }],
+      text: `cut at ${length}: ${Math.floor((1000 * covered) / total) / 10}% of texts fit, longer ones are truncated` }],
   };
   window.Plotly.react(el, [trace], layout, CONFIG);
   el.dataset.updates = String(Number(el.dataset.updates || 0) + 1);
