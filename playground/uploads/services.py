@@ -139,3 +139,9 @@ def dataset_delete(row):
     store.delete(arrays)
     if source:
         source.delete(save=False)
+
+
+def datasets_reconcile():
+    """Uploads a previous embedded server left processing can never finish: fail them, saying why."""
+    return Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING).update(
+        status=Dataset.Status.FAILED, message="the server restarted while it was processed; upload the file again")

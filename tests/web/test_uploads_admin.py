@@ -190,3 +190,10 @@ def test_built_in_datasets_come_from_an_idempotent_command(admin_client, django_
     assert admin_client.get(f"/admin/playground/dataset/{circle.pk}/delete/").status_code == 403
     page = admin_client.post("/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [circle.pk]})
     assert "Cannot delete dataset" in page.content.decode() and Dataset.objects.filter(slug="circle").exists()
+
+
+def test_an_upload_left_processing_by_a_restart_is_failed_with_the_reason(admin_client, django_capture_on_commit_callbacks):
+    upload(admin_client, django_capture_on_commit_callbacks)
+    call_command("reconcile")  # what `make run` does before serving
+    row = Dataset.objects.get(slug="pts")
+    assert row.status == "failed" and "upload the file again" in row.message

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from playground import services, supervision
+from playground.uploads import services as upload_services
 
 
 class Command(BaseCommand):
@@ -24,3 +25,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(supervision.reconcile_lost())} runs without a heartbeat marked failed")
         else:
             self.stdout.write(f"{services.runs_reconcile()} unfinished runs marked failed")
+            self.stdout.write(f"{upload_services.datasets_reconcile()} unfinished dataset uploads marked failed")
