@@ -109,6 +109,8 @@ def api_run_predict(request, run_id):
     data = predict.parse_request(_json_object(request, predict.MAX_BODY, "the body"), run.experiment.spec)
     if not run.weights:
         return _errors(409, "this run has no trained weights yet: they are stored when it finishes or is stopped")
+    if run.status == "diverged":
+        return _errors(409, "this run diverged: its weights are not numbers; train it again with a lower learning rate")
     return JsonResponse(jobs.run_predict(run, **data))
 
 

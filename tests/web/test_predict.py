@@ -145,6 +145,9 @@ def test_predict_is_the_owners_and_needs_weights(client, small_spec):
     assert refused.status_code == 400 and "image and text" in refused.json()["errors"][0]["message"]
     big = post(client, f"/api/runs/{run.pk}/predict/", '{"text": "' + "a" * predict.MAX_BODY + '"}')
     assert big.status_code in (400, 413)
+    services.run_finish(run, status="diverged", weights=trained_weights(DIGITS))
+    diverged = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
+    assert diverged.status_code == 409 and "diverged" in diverged.json()["errors"][0]["message"]
 
 
 @pytest.mark.django_db
