@@ -5,15 +5,17 @@ everyone but its owner, exactly as a missing one does."""
 
 import functools
 import json
+from datetime import timedelta
 
 import plotly.io as pio
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from playground import exports, figures, selectors, services, summaries
+from playground import exports, figures, selectors, services, snapshots, summaries
 from playground.models import Experiment
 from playground.views import BadRequest, _api, _errors, _json_object, _session_key
 from trainer import datasets
@@ -21,6 +23,7 @@ from trainer import datasets
 PAGE_SIZE = 20
 COMPARE_MIN, COMPARE_MAX = 2, 6
 MAX_SMOOTHING = 0.99
+SNAPSHOT_WAIT_S = 30  # how long after a run's end the page waits for its slider snapshots
 MATCH_TOLERANCE = 1e-6  # a re-run's final test loss within this of the saved one "matches"
 
 
@@ -77,24 +80,36 @@ def detail_context(experiment, access):
     points = datasets.points(spec.dataset) if spec and spec.dataset.info.kind == "points" else None
     final = run.final_metrics or {}
     final_iteration = final.get("steps") or (history[-1]["iteration"] if history else 0)
-    figs = figures.for_run(history=history, probes=run.probes or {}, snapshots=selectors.run_snapshots(run),
+    taken = selectors.run_snapshots(run)
+    figs = figures.for_run(history=history, probes=run.probes or {}, snapshots=taken,
                            final_iteration=final_iteration, task=task, points=points)
     layers, total_params = summaries.layer_table(experiment.spec)
+    saved_loss = final.get("test_loss")
     return {
         "experiment": experiment, "access": access, "is_owner": access == "owner", "run": run,
+        "saved_loss_text": "–" if saved_loss is None else f"{saved_loss:.8g}",
         "reruns": [_rerun_row(r, final.get("test_loss")) for r in runs[1:]],
         "active_runs": [{"id": r.pk, "ws": f"/ws/runs/{r.pk}/"} for r in runs if r.is_active],
+        "snapshots_pending": _snapshots_pending(run, len(taken)),
         "layers": layers, "total_params": total_params, "task": task, "dataset": summaries.dataset_words(experiment.spec),
         "metrics": summaries.metrics_rows(final), "figures": figs, "figures_json": figures_json(figs),
-        "playground_ready": bool(spec) and spec.dataset.info.kind == "points",
+        "playground_ready": bool(spec),
         "visibilities": Experiment.Visibility.choices,
     }
+
+
+def _snapshots_pending(run, count):
+    """Just finished, and the task is still replaying it for the time slider (jobs._backfill_snapshots)."""
+    steps = (run.final_metrics or {}).get("steps") or 0
+    recent = run.finished is not None and timezone.now() - run.finished < timedelta(seconds=SNAPSHOT_WAIT_S)
+    return recent and run.status in ("completed", "stopped") and count < snapshots.wanted(steps)
 
 
 def _rerun_row(run, saved_loss):
     loss = (run.final_metrics or {}).get("test_loss")
     delta = abs(loss - saved_loss) if loss is not None and saved_loss is not None else None
-    return {"run": run, "test_loss": loss, "delta": delta, "matches": delta is not None and delta <= MATCH_TOLERANCE}
+    return {"run": run, "test_loss": loss, "delta": delta, "matches": delta is not None and delta <= MATCH_TOLERANCE,
+            "test_loss_text": "–" if loss is None else f"{loss:.8g}"}
 
 
 @require_GET

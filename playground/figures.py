@@ -20,6 +20,7 @@ CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b"
 BAND = 25  # multi-class cells: class * BAND + confidence in [0, BAND - 1], one uint8
 MAX_UNITS_SHOWN = 12
 MAX_FILTERS_SHOWN = 16
+SPARSE = 30  # curves with fewer points get markers
 LAYOUT = dict(template="none", margin=dict(l=48, r=16, t=32, b=40), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#fff",
               font=dict(family="system-ui, sans-serif", size=12, color="#1f2a37"))
 
@@ -64,6 +65,10 @@ def _q_limits(value_range, lo, hi):
 # --- curves ------------------------------------------------------------------
 
 
+def _mode(n):
+    return "lines+markers" if n < SPARSE else "lines"  # a fast run streams only a few evaluations
+
+
 def curves(history, task):
     """(loss figure, accuracy or RMSE figure) from the metrics frames, in order."""
     batch = [p for frame in history for p in frame.get("points") or []]
@@ -71,17 +76,17 @@ def curves(history, task):
     loss = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="loss", hovermode="x unified"))
     loss.add_scatter(x=[p[0] for p in batch], y=[p[1] for p in batch], name="train (batch)", mode="lines",
                      line=dict(color="#9ab8d6", width=1))
-    loss.add_scatter(x=at, y=[f.get("train_loss") for f in history], name="train", mode="lines", line=dict(color=BLUE, width=2))
-    loss.add_scatter(x=at, y=[f.get("test_loss") for f in history], name="test", mode="lines", line=dict(color=ORANGE, width=2))
+    loss.add_scatter(x=at, y=[f.get("train_loss") for f in history], name="train", mode=_mode(len(at)), line=dict(color=BLUE, width=2))
+    loss.add_scatter(x=at, y=[f.get("test_loss") for f in history], name="test", mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
     if task == "regression":
         metric = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="RMSE", hovermode="x unified"))
-        metric.add_scatter(x=at, y=[f.get("train_rmse") for f in history], name="train RMSE", mode="lines", line=dict(color=BLUE, width=2))
-        metric.add_scatter(x=at, y=[f.get("test_rmse") for f in history], name="test RMSE", mode="lines", line=dict(color=ORANGE, width=2))
+        metric.add_scatter(x=at, y=[f.get("train_rmse") for f in history], name="train RMSE", mode=_mode(len(at)), line=dict(color=BLUE, width=2))
+        metric.add_scatter(x=at, y=[f.get("test_rmse") for f in history], name="test RMSE", mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
     else:
         metric = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="accuracy", hovermode="x unified",
                                        yaxis=dict(range=[0, 1.02])))
-        metric.add_scatter(x=at, y=[f.get("train_accuracy") for f in history], name="train", mode="lines", line=dict(color=BLUE, width=2))
-        metric.add_scatter(x=at, y=[f.get("test_accuracy") for f in history], name="test", mode="lines", line=dict(color=ORANGE, width=2))
+        metric.add_scatter(x=at, y=[f.get("train_accuracy") for f in history], name="train", mode=_mode(len(at)), line=dict(color=BLUE, width=2))
+        metric.add_scatter(x=at, y=[f.get("test_accuracy") for f in history], name="test", mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
     return loss, metric
 
 
@@ -151,15 +156,25 @@ def boundary(final, snapshots, final_iteration, points, task):
     """The final decision boundary under the training (white rim) and test (dark
     rim) points, with a slider through the snapshots."""
     extent = final["extent"]
-    fig = go.Figure(layout=dict(LAYOUT, height=460, showlegend=True, legend=dict(orientation="h", y=-0.12),
-                                xaxis=dict(range=extent[:2], title="x1", zeroline=False, showgrid=False),
-                                yaxis=dict(range=extent[2:], title="x2", zeroline=False, showgrid=False, scaleanchor="x")))
+    fig = go.Figure(layout=dict(LAYOUT, height=520, showlegend=True,
+                                legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
+                                xaxis=dict(range=extent[:2], title="x1", zeroline=False, showgrid=False, constrain="domain"),
+                                yaxis=dict(range=extent[2:], title="x2", zeroline=False, showgrid=False, scaleanchor="x",
+                                           constrain="domain")))
     fig.add_trace(boundary_trace(final, task))
     if points:
         fig.add_trace(_points_trace(points["train"], task, "train", "#ffffff"))
         fig.add_trace(_points_trace(points["test"], task, "test", "#222222"))
     steps = snapshot_steps(snapshots, final, final_iteration, "boundary")
     return with_slider(fig, [(it, [boundary_trace(f, task)]) for it, f in steps], [0])
+
+
+def _square_cells(fig):
+    """Hide the axes of a grid of thumbnails and keep each one square (y of cell i tied to x of cell i)."""
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, constrain="domain")
+    for trace in fig.data:
+        fig.layout[trace.yaxis.replace("y", "yaxis")].scaleanchor = trace.xaxis
 
 
 def neurons(frame):
@@ -174,8 +189,7 @@ def neurons(frame):
         for j, units in enumerate(layer["units"][:cols]):
             fig.add_trace(go.Heatmap(z=grid_bytes(units, n), zmin=0, zmax=255, colorscale=DIVERGING, showscale=False,
                                      hoverinfo="skip", name=f"layer {i + 1} unit {j + 1}"), row=i + 1, col=j + 1)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    _square_cells(fig)
     fig.update_layout(LAYOUT, height=130 * len(layers) + 40, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
     fig.update_annotations(font_size=10)
     return fig
@@ -205,8 +219,7 @@ def filters(final, snapshots, final_iteration):
     for t, trace in enumerate(_filter_traces(final)):
         row, col = _cell(layers, cols, t)
         fig.add_trace(trace, row=row, col=col)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    _square_cells(fig)
     fig.update_layout(LAYOUT, height=110 * len(layers) + 110, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
     fig.update_annotations(font_size=9)
     steps = snapshot_steps(snapshots, final, final_iteration, "filters")
@@ -229,8 +242,9 @@ def confusion(frame):
     fig = go.Figure(go.Heatmap(z=frame["matrix"], x=labels, y=labels, colorscale=[[0, "#ffffff"], [1, BLUE]],
                                texttemplate="%{z}", showscale=False,
                                hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    fig.update_layout(LAYOUT, height=120 + 34 * len(labels), xaxis=dict(title="predicted", side="bottom", type="category"),
-                      yaxis=dict(title="true", autorange="reversed", type="category", scaleanchor="x"))
+    fig.update_layout(LAYOUT, height=160 + 36 * len(labels),
+                      xaxis=dict(title="predicted", side="bottom", type="category", constrain="domain"),
+                      yaxis=dict(title="true", autorange="reversed", type="category", scaleanchor="x", constrain="domain"))
     return fig
 
 
@@ -284,34 +298,46 @@ def smooth(values, weight):
     return out
 
 
-def _epochs(history):
-    """Each metrics frame's position in epochs (iteration / steps per epoch): runs
-    of different batch sizes and lengths share one axis."""
-    return [f["iteration"] * f["epochs"] / f["total_steps"] if f.get("total_steps") else f["iteration"] for f in history]
+def _per_epoch(history):
+    """Iterations -> epochs (iteration / steps per epoch), from the frames' own counters:
+    runs of different batch sizes and lengths share one axis."""
+    frame = next((f for f in history if f.get("total_steps")), None)
+    return frame["epochs"] / frame["total_steps"] if frame else 1.0
 
 
 def compare(entries, smoothing=0.0):
-    """(loss figure, accuracy figure) overlaying several runs' curves on the same
-    axes. entries: [{"title", "history", "task"}]. Test curves solid, train
-    dotted, one colour and one legend entry per experiment; with smoothing, the
-    raw curves stay faint behind the smoothed ones, as in TensorBoard."""
-    loss = go.Figure(layout=dict(LAYOUT, height=420, xaxis_title="epoch", yaxis_title="loss", hovermode="x unified",
-                                 legend=dict(orientation="h", y=-0.2)))
-    acc = go.Figure(layout=dict(LAYOUT, height=420, xaxis_title="epoch", yaxis_title="accuracy", hovermode="x unified",
-                                legend=dict(orientation="h", y=-0.2)))
-    regression = entries and all(e["task"] == "regression" for e in entries)
-    if regression:
-        acc.update_layout(yaxis_title="RMSE")
+    """(loss figure, accuracy or RMSE figure) overlaying several runs on the same
+    axes. entries: [{"title", "history", "task"}]. The test curve (each
+    evaluation) solid, the training one dotted (the loss: every streamed
+    mini-batch point), one colour and one legend entry per experiment. With
+    smoothing the raw curves stay faint behind the smoothed ones, as in TensorBoard."""
+    regression = bool(entries) and all(e["task"] == "regression" for e in entries)
+    figs = []
+    for title in ("loss", "RMSE" if regression else "accuracy"):
+        figs.append(go.Figure(layout=dict(LAYOUT, height=420, xaxis_title="epoch", yaxis_title=title, hovermode="x unified",
+                                          legend=dict(orientation="h", y=-0.2))))
+    loss, metric = figs
     for i, entry in enumerate(entries):
-        color, x = CLASS_COLORS[(i + 1) % len(CLASS_COLORS)], _epochs(entry["history"])
-        metric = "rmse" if regression else "accuracy"
-        for fig, key in ((loss, "loss"), (acc, metric)):
-            for split, dash in (("test", "solid"), ("train", "dot")):
-                raw = [f.get(f"{split}_{key}") for f in entry["history"]]
-                shown = dict(name=entry["title"], legendgroup=f"e{i}", showlegend=split == "test", mode="lines",
-                             hovertemplate=f"{entry['title']} ({split}): %{{y:.4f}}<extra></extra>")
-                if smoothing:
-                    fig.add_scatter(x=x, y=raw, mode="lines", legendgroup=f"e{i}", showlegend=False, hoverinfo="skip",
-                                    opacity=0.25, line=dict(color=color, width=1, dash=dash))
-                fig.add_scatter(x=x, y=smooth(raw, smoothing), line=dict(color=color, width=2, dash=dash), **shown)
-    return loss, acc
+        history, scale = entry["history"], _per_epoch(entry["history"])
+        at = [f["iteration"] * scale for f in history]
+        batch = [p for f in history for p in f.get("points") or []]
+        key = "rmse" if regression else "accuracy"
+        curves = [
+            (loss, "test", at, [f.get("test_loss") for f in history]),
+            (loss, "train", [p[0] * scale for p in batch], [p[1] for p in batch]),
+            (metric, "test", at, [f.get(f"test_{key}") for f in history]),
+            (metric, "train", at, [f.get(f"train_{key}") for f in history]),
+        ]
+        for fig, split, x, y in curves:
+            _add_compared(fig, entry["title"], i, split, x, y, smoothing)
+    return loss, metric
+
+
+def _add_compared(fig, title, i, split, x, y, smoothing):
+    color, dash, group = CLASS_COLORS[(i + 1) % len(CLASS_COLORS)], "solid" if split == "test" else "dot", f"e{i}"
+    if smoothing:
+        fig.add_scatter(x=x, y=y, mode="lines", legendgroup=group, showlegend=False, hoverinfo="skip", opacity=0.25,
+                        line=dict(color=color, width=1, dash=dash))
+    fig.add_scatter(x=x, y=smooth(y, smoothing), name=title, legendgroup=group, showlegend=split == "test",
+                    mode=_mode(len(x)), marker=dict(size=5), line=dict(color=color, width=2, dash=dash),
+                    hovertemplate=f"{title} ({split}): %{{y:.4f}}<extra></extra>")

@@ -232,8 +232,8 @@ def train_run(run_id):
                              message=emit.held["reason"] if stopped_by_worker else result.message,
                              metrics=result.metrics, probes=emit.probes, weights=result.weights)
         supervision.db_retry(services.run_record_snapshot, run, emit.picker.flush())
+        _backfill_snapshots(run, result, emit.picker.count)  # before `done`: then everything is stored
         emit.publish_done(result.status, result.metrics)
-        _backfill_snapshots(run, result, emit.picker.count)
     except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
         logger.exception("run %s failed", run_id)
         message = f"{type(exc).__name__}: {exc}"

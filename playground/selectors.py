@@ -62,6 +62,7 @@ def run_as_dict(run):
         "final": run.final_metrics,
     }
 
+
 # --- saved experiments (reads) ----------------------------------------------------------
 
 

@@ -30,10 +30,8 @@ def layer_details(layer):
     for key, value in layer.items():
         if key in LAYER_KEYS_SKIPPED or value is None:
             continue
-        if key == "units":
-            parts.append(f"{value} units")
-        elif key == "filters":
-            parts.append(f"{value} filters")
+        if key in ("units", "filters"):
+            parts.append(f"{value} {key[:-1] if value == 1 else key}")
         elif key == "kernel_size":
             parts.append(f"{value}×{value} kernel")
         elif key == "pool_size":

@@ -229,6 +229,8 @@ def test_compare_overlays_runs_of_different_lengths_and_skips_a_deleted_one(clie
     tests = [t for t in loss.data if t.line.dash == "solid"]
     assert [t.name for t in tests] == ["short", "long"] and [len(t.x) for t in tests] == [2, 5]
     assert list(tests[0].x) == [1.0, 2.0] and list(tests[1].x) == [1.0, 2.0, 3.0, 4.0, 5.0]  # epochs: one axis
+    trains = [t for t in loss.data if t.line.dash == "dot"]  # every streamed mini-batch point
+    assert [len(t.x) for t in trains] == [4, 10] and list(trains[0].x) == [0.5, 1.0, 1.5, 2.0]
     assert {t.legendgroup for t in loss.data} == {"e0", "e1"} and sum(t.showlegend for t in loss.data) == 2
     rows = {r["label"]: r for r in ctx["table"]["rows"]}
     assert rows["batch size"]["differs"] and rows["batch size"]["cells"] == ["10", "20"]

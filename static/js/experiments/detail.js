@@ -27,3 +27,4 @@ function watchActiveRuns() {
 renderAll(readFigures());
 openInPlayground();
 watchActiveRuns();
+if ($("snapshots-pending")) setTimeout(() => location.reload(), 1500); // the server replays a short run for its slider

@@ -87,14 +87,14 @@ async function importFile(file) {
     return;
   }
   const spec = JSON.parse(text);
-  const catalog = JSON.parse($("catalog").textContent);
-  const info = catalog.datasets.find((d) => d.name === spec.dataset.name);
-  if (!info || info.kind !== "points") {
-    toast([`${file.name} trains on ${spec.dataset.name}, not a 2-D point set: this page builds 2-D point networks. Run it with python -m trainer ${file.name}.`], "error");
+  const view = fromHash(location.hash, { spec: {}, view: { speed: 200, showTest: false, logScale: false } }).view;
+  location.hash = toHash({ spec, view }); // main.js loads it, as it loads a link, and writes back what it shows
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const shown = new URLSearchParams(location.hash.slice(1)).get("dataset");
+  if (shown !== spec.dataset.name) {
+    toast([`${file.name} trains on ${spec.dataset.name}, which this page cannot show; run it with python -m trainer ${file.name}.`], "error");
     return;
   }
-  const view = fromHash(location.hash, { spec: {}, view: { speed: 200, showTest: false, logScale: false } }).view;
-  location.hash = toHash({ spec, view }); // main.js loads it, as it loads a link
   toast([`Imported ${file.name}. Press Train.`]);
 }
 
