@@ -82,13 +82,15 @@ def throughput(d):
     state = engine.init_state(model, spec.optimizer, spec.seed)
     spe = model.steps_per_epoch
     epochs = max(1, 4000 // spe)  # ~4000 steps a call, about one frame's worth here
-    state, losses = advance_epochs(state, data, epochs)  # compile
+    orders = engine.call_orders(model, spec.seed, 0, epochs)
+    state, losses = advance_epochs(state, data, orders, epochs)  # compile
     np.asarray(losses)
 
     def run_engine(steps):
         nonlocal state
-        for _ in range(steps // (epochs * spe)):
-            state, losses = advance_epochs(state, data, epochs)
+        for i in range(steps // (epochs * spe)):
+            orders = engine.call_orders(model, spec.seed, (i + 1) * epochs, epochs)  # drawn per call, as the loop does
+            state, losses = advance_epochs(state, data, orders, epochs)
             np.asarray(losses)  # the loop pulls the losses to the host every call
 
     ref = NumpyMLP(spec, state["params"], np.asarray(data["x_train"]), np.asarray(data["t_train"]))
@@ -133,13 +135,13 @@ def against_per_step(model, data):
     state = engine.init_state(model, model.optimizer.__class__(model.optimizer.name, 1e-3, model.optimizer.options), 0)
     spe = model.steps_per_epoch
     epochs = max(1, min(engine.epochs_per_call(model), 2000 // spe))
-    state, losses = advance_epochs(state, data, epochs)
+    state, losses = advance_epochs(state, data, engine.call_orders(model, 0, 0, epochs), epochs)
     np.asarray(losses)
 
     def run_engine(steps):
         nonlocal state
-        for _ in range(max(1, steps // (epochs * spe))):
-            state, losses = advance_epochs(state, data, epochs)
+        for i in range(max(1, steps // (epochs * spe))):
+            state, losses = advance_epochs(state, data, engine.call_orders(model, 0, (i + 1) * epochs, epochs), epochs)
             np.asarray(losses)
 
     baseline = per_step_baseline(model, data, state, 1)
@@ -188,7 +190,7 @@ model = engine.Model.from_spec(spec)
 advance_epochs, _, evaluate, forward = engine.compiled(model)
 data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
 state = engine.init_state(model, spec.optimizer, spec.seed)
-state, losses = advance_epochs(state, data, 1)
+state, losses = advance_epochs(state, data, engine.call_orders(model, spec.seed, 0, 1), 1)
 np.asarray(losses)
 t_chunk = time.perf_counter()
 jax_metrics, _ = evaluate(state["params"], data)

@@ -247,7 +247,8 @@ class Sequential:
         model, train, val = self._fit_data(x, y, batch_size, validation_split, validation_data)
         advance, _, evaluate, _ = _compiled(model)
         data = self._device_data(model, train, val or (train[0][:1], train[1][:1]))
-        state = self._start_state(model, seed)
+        state = self._start_state(model)
+        shuffle_seed = self.seed if seed is None else seed
 
         callbacks = list(callbacks or [])
         for cb in callbacks:
@@ -262,7 +263,8 @@ class Sequential:
         while epoch < epochs and not self.stop_training:
             chunk = 1 if per_epoch else min(epochs - epoch, engine.epochs_per_call(model))
             started = time.perf_counter()
-            state, losses = advance(state, data if shuffle else _in_order(data, state, model), chunk)
+            orders = engine.call_orders(model, shuffle_seed, int(state["step"]) // model.steps_per_epoch, chunk, shuffle)
+            state, losses = advance(state, data, orders, chunk)
             took = (time.perf_counter() - started) / chunk
             evaluation = jax.device_get(evaluate(state["params"], data)[0]) if self._metrics or val is not None else None
             self._state, self._params, self._model = state, state["params"], model
@@ -306,7 +308,7 @@ class Sequential:
                 logs.update({f"val_{m}": float(evaluation["test"][ENGINE_METRIC[m]]) for m in self._metrics})
         return logs
 
-    def _start_state(self, model, seed):
+    def _start_state(self, model):
         opt = self.optimizer.to_spec()
         if self._state is None:
             state = engine.init_state(model, opt, self.seed)
@@ -314,8 +316,6 @@ class Sequential:
                 state = dict(state, params=self._params)
         else:  # a second fit goes on from here; the learning rate may have been changed
             state = engine.set_learning_rate(dict(self._state, params=self._params), self.optimizer.learning_rate)
-        if seed is not None:
-            state = dict(state, shuffle_key=engine.init_state(model, opt, seed)["shuffle_key"])
         return state
 
     # --- using the model ------------------------------------------------------------------
@@ -520,16 +520,6 @@ def _checked(arrays, key, like):
 def _compiled(model):
     loop.enable_persistent_cache()  # as the run loop does: a second process skips compiling
     return engine.compiled(model)
-
-
-def _in_order(data, state, model):
-    """For shuffle=False: the training arrays permuted by the inverse of the
-    order the engine will draw for this epoch, so its batches come in order.
-    Mirrors the epoch order in engine.compiled (test_keras checks it)."""
-    epoch = int(state["step"]) // model.steps_per_epoch
-    perm = np.asarray(jnp.argsort(jax.random.bits(jax.random.fold_in(state["shuffle_key"], epoch), (model.n_train,))))
-    inverse = np.argsort(perm)
-    return dict(data, x_train=data["x_train"][inverse], t_train=data["t_train"][inverse])
 
 
 def _count(name, value, zero=False):

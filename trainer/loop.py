@@ -193,12 +193,15 @@ class _Run:
         """Run about n steps (whole epochs on the fast path); returns their batch losses."""
         started = self.clock()
         path = "epochs" if self.step % self.spe == 0 and n >= self.spe else "steps"
+        epoch, per_call = self.step // self.spe, engine.epochs_per_call(self.model)
         if path == "epochs":
-            n = min(n // self.spe, engine.epochs_per_call(self.model)) * self.spe
-            self.state, losses = self.advance_epochs(self.state, self.data, n // self.spe)
+            n = min(n // self.spe, per_call) * self.spe
+            orders = engine.call_orders(self.model, self.spec.seed, epoch, n // self.spe)
+            self.state, losses = self.advance_epochs(self.state, self.data, orders, n // self.spe)
         else:
             n = min(n, self.spe - self.step % self.spe)
-            self.state, losses = self.advance_steps(self.state, self.data, n)
+            order = engine.epoch_orders(self.model, self.spec.seed, epoch, 1)[0]
+            self.state, losses = self.advance_steps(self.state, self.data, order, n)
         losses = np.asarray(losses).ravel()[:n]
         took = self.clock() - started
         if path in self.compiled_paths:  # a call that compiled says nothing about speed

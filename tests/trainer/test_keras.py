@@ -345,7 +345,7 @@ def test_early_stopping_restores_best_weights():
     x, y, x_test, y_test = xor_data()
     model = course_model()
     stop = EarlyStopping(monitor="val_loss", patience=0, restore_best_weights=True)
-    model.compile(optimizer=SGD(learning_rate=5.0), loss="mse", metrics=["accuracy"])  # jumpy: the loss soon rises
+    model.compile(optimizer=SGD(learning_rate=20.0), loss="mse", metrics=["accuracy"])  # jumpy: the loss soon rises
     history = model.fit(x, y, epochs=50, batch_size=4, validation_data=(x_test, y_test), callbacks=[stop], verbose=0)
     assert len(history.epoch) < 50
     best = min(history.history["val_loss"])

@@ -44,7 +44,7 @@ def test_perceptron_rule_is_rosenblatts():
     state = engine.init_state(model, spec.optimizer, spec.seed)
     # The sample the first step sees, recomputed the way the engine orders epoch 0.
     w0, b0 = np.asarray(state["params"][0]["kernel"]), np.asarray(state["params"][0]["bias"])
-    new, _ = advance_steps(state, data, 1)
+    new, _ = advance_steps(state, data, engine.epoch_orders(model, spec.seed, 0, 1)[0], 1)
     dw = np.asarray(new["params"][0]["kernel"]) - w0
     db = np.asarray(new["params"][0]["bias"]) - b0
     x, t = np.asarray(data["x_train"]), np.asarray(data["t_train"])
@@ -79,14 +79,22 @@ def test_step_path_and_epoch_path_train_identically(example):
     advance_epochs, advance_steps, _, _ = engine.compiled(model)
     data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
     state = engine.init_state(model, spec.optimizer, spec.seed)
-    by_epochs, losses_e = advance_epochs(state, data, 2)
+    by_epochs, losses_e = advance_epochs(state, data, engine.call_orders(model, spec.seed, 0, 2), 2)
     s = state
     losses_s = []
-    for n in (7, 18, 25):  # 2 epochs of 25 steps, in uneven pieces
-        s, losses = advance_steps(s, data, n)
+    for n, epoch in ((7, 0), (18, 0), (25, 1)):  # 2 epochs of 25 steps, in uneven pieces
+        s, losses = advance_steps(s, data, engine.epoch_orders(model, spec.seed, epoch, 1)[0], n)
         losses_s.extend(np.asarray(losses)[:n])
     np.testing.assert_allclose(np.asarray(losses_e)[:2].ravel(), losses_s, rtol=1e-5)
     np.testing.assert_allclose(by_epochs["params"][0]["kernel"], s["params"][0]["kernel"], rtol=1e-5)
+
+
+def test_epoch_orders_are_fresh_shuffles_fixed_by_seed_and_epoch(example):
+    model = engine.Model.from_spec(parse(example("tfp_default")))
+    a = engine.epoch_orders(model, 0, 60, 10)  # across a block boundary
+    np.testing.assert_array_equal(a, np.concatenate([engine.epoch_orders(model, 0, 60, 4), engine.epoch_orders(model, 0, 64, 6)]))
+    assert all(sorted(row.ravel()) == list(range(250)) for row in a)
+    assert not np.array_equal(a[0], a[1]) and not np.array_equal(a, engine.epoch_orders(model, 1, 60, 10))
 
 
 def test_counters_follow_keras(example):
