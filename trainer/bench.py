@@ -81,7 +81,7 @@ def throughput(d):
     data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
     state = engine.init_state(model, spec.optimizer, spec.seed)
     spe = model.steps_per_epoch
-    epochs = max(1, 4000 // spe)  # ~4000 steps a call, about one frame's worth here
+    epochs = engine.epochs_per_call(model)  # the loop's largest call
     orders = engine.call_orders(model, spec.seed, 0, epochs)
     state, losses = advance_epochs(state, data, orders, epochs)  # compile
     np.asarray(losses)
