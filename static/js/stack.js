@@ -107,8 +107,10 @@ function adder(catalog, kind) {
 
 /** Rebuild the rows for `spec` (kind: "images" or "text"). */
 export function renderStack(root, spec, catalog, kind) {
+  const focused = root.contains(document.activeElement) ? document.activeElement.dataset.path : null;
   const rows = spec.layers.map((_, i) => row(spec, catalog, i));
   root.replaceChildren(inputRow(), ...rows.slice(0, -1), adder(catalog, kind), rows.at(-1));
+  if (focused) root.querySelector(`[data-path="${CSS.escape(focused)}"]`)?.focus(); // Tab after an edit goes on from there
 }
 
 /** Output shape and parameter count of each layer, from the validate summary. */

@@ -23,9 +23,9 @@ export function update(el, frame) {
     item.type = "button";
     item.className = "prediction" + (ok ? "" : " wrong");
     item.title = `${ok ? "right" : "wrong"}: predicted ${name(frame.predicted[i])}, true ${name(frame.true[i])}. Click: predict it yourself.`;
-    const label = document.createElement("span");
-    label.textContent = ok ? name(frame.predicted[i]) : `${name(frame.predicted[i])} ≠ ${name(frame.true[i])}`;
+    const label = Object.assign(document.createElement("span"), { textContent: name(frame.predicted[i]) });
     item.append(c, label);
+    if (!ok) item.append(Object.assign(document.createElement("span"), { className: "truth", textContent: `≠ ${name(frame.true[i])}` }));
     item.addEventListener("click", () => el.dispatchEvent(new CustomEvent("pick", { detail: { values, h, w } })));
     return item;
   }));
