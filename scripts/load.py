@@ -53,7 +53,7 @@ def percentile(values, q):
 
 async def measure(url, runs, viewers, seconds, pace, processes=None):
     """processes: {"web": pid, "w1": pid, ...} of a local stack, for their CPU use in the window."""
-    processes = processes or {}
+    processes = {**(processes or {}), "viewers (this script)": os.getpid()}
     clients = [Client(url) for _ in range(runs)]
     created = [c.create_run(spec(10_000), steps_per_second=pace or None) for c in clients]
     watching = [[await c.watch(r["id"]) for _ in range(viewers)] for c, r in zip(clients, created)]
@@ -135,7 +135,7 @@ def main():
           f"(mean {statistics.fmean(lat) if lat else float('nan'):.1f} ms over {len(lat)} frames)")
     print(f"lost {report['lost']}, out of order {report['out_of_order']}, duplicates {report['duplicates']}"
           + (f"; viewer errors: {report['errors']}" if report["errors"] else ""))
-    if report["cpu"]:
+    if len(report["cpu"]) > 1:
         print("CPU in the window (1.0 = one core): " + ", ".join(f"{n} {c:.2f}" for n, c in report["cpu"].items())
               + f"; machine load average {os.getloadavg()[0]:.1f}")
 
