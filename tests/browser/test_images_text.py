@@ -80,8 +80,10 @@ def test_a_cnn_trains_with_live_kernels_and_confusion_then_predicts_a_drawing(pa
     shots(page, "cnn-predict.png")
 
     before = page.inner_text("#predict-probs")
+    started = time.monotonic()
     page.locator("#predictions-strip .prediction").nth(3).click()  # a test image, predicted the same way
     expect(page.locator("#predict-probs")).not_to_have_text(before)
+    print(f"CNN: test image -> probabilities, warm: {round((time.monotonic() - started) * 1000)} ms")
     assert page.errors == []
 
 
