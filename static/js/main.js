@@ -396,6 +396,11 @@ function renderPresets() {
 
 function loadFromUrl() {
   app.state = fromHash(location.hash, defaultState());
+  // A link that names a dataset but no layers ("#dataset=digits") gets the stack that fits it.
+  if (!new URLSearchParams(location.hash.slice(1)).has("layers")) {
+    normalize(app.state.spec, profile(defaultState().spec));
+    app.state = fromHash(location.hash, app.state); // what the link does say wins over the lesson
+  }
   normalize(app.state.spec);
   app.previous = profile(app.state.spec);
 }

@@ -186,6 +186,11 @@ def test_data_kinds_options_and_the_preview_panel(page, shots):
     expect(page.locator("#stack")).to_be_hidden()
     expect(page.locator(".hidden-col").first).to_be_visible()  # the 2-D network diagram is back
     expect(page.locator("#train")).to_be_enabled()
+
+    page.goto("/#dataset=digits&epochs=2")  # a link without layers: the stack that fits, the rest as it says
+    expect(page.locator(".layer-row[data-type=conv2d]")).to_have_count(1)
+    expect(page.locator("[data-bind='spec.epochs']")).to_have_value("2")
+    expect(page.locator("#train")).to_be_enabled()
     assert page.errors == []
 
 
