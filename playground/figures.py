@@ -9,6 +9,7 @@ snapshots get a time slider: one Plotly animation frame per snapshot.
 """
 
 import base64
+import html
 
 import numpy as np
 import plotly.graph_objects as go
@@ -23,6 +24,12 @@ MAX_FILTERS_SHOWN = 16
 SPARSE = 30  # curves with fewer points get markers
 LAYOUT = dict(template="none", margin=dict(l=48, r=16, t=32, b=40), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#fff",
               font=dict(family="system-ui, sans-serif", size=12, color="#1f2a37"))
+
+
+def label(text):
+    """User text (a title, a word, a class name) for Plotly, which reads <b>, <a href> and
+    entities in names, labels and texts: escaped, it shows as typed."""
+    return html.escape(str(text), quote=False)
 
 
 def grid_bytes(data, size):
@@ -238,7 +245,7 @@ def _cell(layers, cols, t):
 
 def confusion(frame):
     """matrix[true][predicted] on the test set, counts written in the cells."""
-    labels = [str(label) for label in frame["labels"]]
+    labels = [label(name) for name in frame["labels"]]
     fig = go.Figure(go.Heatmap(z=frame["matrix"], x=labels, y=labels, colorscale=[[0, "#ffffff"], [1, BLUE]],
                                texttemplate="%{z}", showscale=False,
                                hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
@@ -249,7 +256,7 @@ def confusion(frame):
 
 
 def _embedding_trace(frame):
-    return go.Scatter(x=frame["x"], y=frame["y"], text=frame["words"], mode="markers+text", textposition="top center",
+    return go.Scatter(x=frame["x"], y=frame["y"], text=[label(w) for w in frame["words"]], mode="markers+text", textposition="top center",
                       marker=dict(color=BLUE, size=6), textfont=dict(size=10), hovertemplate="%{text}<extra></extra>")
 
 
@@ -329,7 +336,7 @@ def compare(entries, smoothing=0.0):
             (metric, "train", at, [f.get(f"train_{key}") for f in history]),
         ]
         for fig, split, x, y in curves:
-            _add_compared(fig, entry["title"], i, split, x, y, smoothing)
+            _add_compared(fig, label(entry["title"]), i, split, x, y, smoothing)
     return loss, metric
 
 

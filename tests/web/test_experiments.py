@@ -238,6 +238,9 @@ def test_compare_overlays_runs_of_different_lengths_and_skips_a_deleted_one(clie
     assert 'class="differs"' in response.content.decode()
     smooth = ada.get("/api/experiments/compare/", {"e": [short.slug, long.slug], "smoothing": "0.6"}).json()
     assert smooth["missing"] == 0 and len(smooth["figures"]["loss"]["data"]) == 8  # 2 runs x (test, train) x (raw, smoothed)
+    services.experiment_update(short, title='<a href="https://evil.example">click</a>')
+    names = {t.name for t in ada.get("/experiments/compare/", {"e": [short.slug, long.slug]}).context["figures"]["loss"].data}
+    assert '&lt;a href="https://evil.example"&gt;click&lt;/a&gt;' in names  # Plotly reads tags in names: shown as typed
     alone = ada.get("/experiments/compare/", {"e": [short.slug, gone_slug]})
     assert not alone.context["enough"] and "Pick at least two" in alone.content.decode()
 
