@@ -107,7 +107,8 @@ def test_an_rnn_trains_with_a_live_embedding_then_predicts_a_typed_sentence(page
     expect(page.locator(".predict-tokens .token.oov")).to_contain_text("zzqx")  # out of the vocabulary, marked
     expect(page.locator(".predict-tokens .token.stop").first).to_be_visible()  # stop words struck through
     page.wait_for_function("() => document.querySelector('.view-hidden').layout.title.text === 'your sentence'")  # its states
-    assert page.evaluate("() => document.querySelector('.view-hidden').data[0].x.at(-1)") == "4·<oov>"
+    assert page.evaluate("() => document.querySelector('.view-hidden').data[0].x.at(-1)") == "4·&lt;oov&gt;"  # escaped for Plotly
+    expect(page.locator(".view-hidden .xtick").last).to_have_text("4·<oov>")  # shown as typed
     shots(page, "rnn-predict.png")
     assert page.errors == []
 

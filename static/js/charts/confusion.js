@@ -1,6 +1,7 @@
 // confusion.js: the test set's confusion matrix (rows: true class, columns:
 // predicted), from `confusion` frames. update(el, frame) redraws it.
 import { CLASS_COLORS } from "../colors.js";
+import { plain } from "../escape.js";
 
 const LAYOUT = {
   margin: { l: 70, r: 8, t: 8, b: 36 },
@@ -16,7 +17,7 @@ export function render(el) {
 }
 
 export function update(el, frame) {
-  const names = frame.labels.map((l, i) => (frame.classes === 2 && /^[01]$/.test(l) ? ["orange (0)", "blue (1)"][i] : l));
+  const names = frame.labels.map((l, i) => (frame.classes === 2 && /^[01]$/.test(l) ? ["orange (0)", "blue (1)"][i] : plain(l)));
   const trace = {
     type: "heatmap", z: frame.matrix, x: names, y: names, showscale: false,
     colorscale: [[0, "#ffffff"], [1, CLASS_COLORS[1]]],

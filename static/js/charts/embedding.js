@@ -9,6 +9,8 @@ const LAYOUT = {
   yaxis: { zeroline: true, zerolinecolor: "#e3e7ec", showgrid: false, tickfont: { size: 9 } },
   paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
 };
+import { plain } from "../escape.js";
+
 const CONFIG = { displayModeBar: false, responsive: true };
 const LABELLED = 40;
 
@@ -31,7 +33,7 @@ export function update(el, { words, x, y }) {
   const ys = aligned(words, y, prev && prev.y);
   el._previous = { x: Object.fromEntries(words.map((w, i) => [w, xs[i]])), y: Object.fromEntries(words.map((w, i) => [w, ys[i]])) };
   const trace = {
-    type: "scatter", mode: "markers+text", x: xs, y: ys, text: words.map((w, i) => (i < LABELLED ? w : "")), customdata: words,
+    type: "scatter", mode: "markers+text", x: xs, y: ys, text: words.map((w, i) => (i < LABELLED ? plain(w) : "")), customdata: words.map(plain),
     textposition: "top center",
     textfont: { size: 10, color: "#1f2a37" }, marker: { size: 5, color: "#0877bd", opacity: 0.7 },
     hovertemplate: "%{customdata}<extra></extra>", cliponaxis: false,

@@ -2,6 +2,7 @@
 // as a heatmap: a column per step (its token below), a row per unit.
 // update(el, {tokens, units, states: steps x units, caption}) redraws.
 import { DIVERGING } from "../colors.js";
+import { plain } from "../escape.js";
 
 const CONFIG = { displayModeBar: false, responsive: true };
 
@@ -11,7 +12,7 @@ export function render(el) {
 }
 
 export function update(el, { tokens, units, states, caption }) {
-  const steps = tokens.map((t, i) => `${i + 1}·${t}`); // unique: a word may come twice
+  const steps = tokens.map((t, i) => `${i + 1}·${plain(t)}`); // unique: a word may come twice
   const z = Array.from({ length: units }, (_, u) => states.map((s) => s[u]));
   const m = Math.max(1e-6, ...states.flat().map(Math.abs));
   const trace = {
@@ -23,7 +24,7 @@ export function update(el, { tokens, units, states, caption }) {
     margin: { l: 36, r: 8, t: caption ? 22 : 8, b: 70 }, paper_bgcolor: "rgba(0,0,0,0)",
     xaxis: { type: "category", tickangle: -45, tickfont: { size: 10 }, title: { text: "step (token)", font: { size: 10 }, standoff: 4 } },
     yaxis: { title: { text: "unit", font: { size: 10 } }, tickfont: { size: 9 }, autorange: "reversed" },
-    title: caption ? { text: caption, font: { size: 11, color: "#6b7785" }, x: 0, xanchor: "left", y: 0.99 } : undefined,
+    title: caption ? { text: plain(caption), font: { size: 11, color: "#6b7785" }, x: 0, xanchor: "left", y: 0.99 } : undefined,
   };
   window.Plotly.react(el, [trace], layout, CONFIG);
   el.dataset.updates = String(Number(el.dataset.updates || 0) + 1);
