@@ -62,6 +62,7 @@ def experiment_list(request):
     rows = selectors.experiments_visible(**_viewer(request), query=query, sort=sort, mine=mine)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for e in page:
+        e.yours = selectors.experiment_is_owned_by(e, **_viewer(request))
         e.stack = summaries.stack(e.spec)
         e.accuracy_text = "–" if e.test_accuracy is None else f"{e.test_accuracy:.1%}"
     return render(request, "experiments/list.html", {

@@ -220,7 +220,7 @@ def filters(final, snapshots, final_iteration):
     """Every conv layer's kernels (averaged over input channels), a row per layer, with a slider."""
     layers = final["layers"]
     cols = min(MAX_FILTERS_SHOWN, max(len(layer["filters"]) for layer in layers))
-    titles = [f"conv {layer['layer']} · filter {j + 1}" if j < len(layer["filters"]) else ""
+    titles = [f"layer {layer['layer'] + 1} · filter {j + 1}" if j < len(layer["filters"]) else ""
               for layer in layers for j in range(cols)]
     fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.12)
     for t, trace in enumerate(_filter_traces(final)):
