@@ -8,7 +8,9 @@ admin.site.register(Dataset, DatasetAdmin)  # uploads, status and progress, vers
 
 @admin.register(Experiment)
 class ExperimentAdmin(admin.ModelAdmin):
-    list_display = ("pk", "title", "owner", "created")
+    list_display = ("pk", "title", "owner", "visibility", "saved", "created")
+    list_filter = ("visibility",)
+    search_fields = ("title", "slug")
 
 
 @admin.register(Run)
