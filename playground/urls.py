@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/runs/<int:run_id>/", views.api_run_detail, name="api-run-detail"),
     path("api/runs/<int:run_id>/predict/", views.api_run_predict, name="api-run-predict"),
     path("api/specs/validate/", views.api_spec_validate, name="api-spec-validate"),
+    path("api/specs/code/", views.api_spec_code, name="api-spec-code"),
     path("api/datasets/preview/", views.api_dataset_preview, name="api-dataset-preview"),
     path("datasets/", include("playground.uploads.urls")),  # dataset pages
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import controls, jobs, predict, selectors, services
+from playground import controls, exports, jobs, predict, selectors, services
 from playground.uploads import previews as dataset_previews
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
@@ -119,6 +119,14 @@ def api_run_predict(request, run_id):
 def api_spec_validate(request):
     spec = services.spec_parse(specs.parse, _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
     return JsonResponse({"summary": specs.describe(spec)})
+
+
+@require_POST
+@_api
+def api_spec_code(request):
+    """The spec as a runnable trainer.keras script (the page's Code panel)."""
+    spec = services.spec_parse(specs.parse, _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
+    return JsonResponse({"script": exports.script(spec.to_dict()), "filename": "playground_model.py"})
 
 
 @require_POST

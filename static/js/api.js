@@ -30,6 +30,7 @@ async function request(method, url, body, signal) {
 }
 
 export const validateSpec = (spec, signal) => request("POST", "/api/specs/validate/", spec, signal);
+export const specCode = (spec, signal) => request("POST", "/api/specs/code/", spec, signal);
 export const previewDataset = (dataset, signal) => request("POST", "/api/datasets/preview/", dataset, signal);
 export const createRun = (spec, stepsPerSecond, paused = false) =>
   request("POST", "/api/runs/", { spec, steps_per_second: stepsPerSecond, ...(paused ? { paused } : {}) });

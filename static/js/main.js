@@ -19,6 +19,7 @@ import { attachStack, applyEdit, renderStack, showStackSummary } from "./stack.j
 import * as live from "./live.js";
 import { attachPredict } from "./predict.js";
 import * as dataPreview from "./data_preview.js";
+import { attachCode } from "./code.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
@@ -35,6 +36,8 @@ const predictPanel = attachPredict($("predict"), {
     if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, "your sentence");
   },
 });
+
+const showCode = attachCode($("code"));
 
 // --- validation ----------------------------------------------------------------
 
@@ -53,6 +56,7 @@ async function validate() {
   if (result.aborted) return;
   app.valid = result.ok;
   app.summary = result.ok ? result.body.summary : null;
+  if (result.ok) showCode(app.state.spec);
   showSummary($("network"), app.summary);
   showStackSummary($("stack"), app.summary);
   if (result.ok) clearErrors(document.body, $("spec-errors"));

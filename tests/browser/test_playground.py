@@ -156,3 +156,20 @@ def test_every_lesson_survives_the_url_round_trip(page):
         return bad;
     }""")
     assert mismatches == []
+
+
+def test_the_code_panel_shows_the_model_as_python(page):
+    page.goto("/")
+    expect(page.locator("#train")).to_be_enabled()
+    page.click("#code summary")
+    code = page.locator("#code pre code")
+    expect(code).to_contain_text("Sequential(")
+    expect(code).to_contain_text("Dense(4")
+    dense_before = code.inner_text().count("Dense(")
+    page.click("#add-layer")  # the script follows the builder while the panel is open
+    page.wait_for_function(f"() => document.querySelector('#code pre code').textContent.split('Dense(').length - 1 === {dense_before + 1}",
+                           timeout=10_000)
+    with page.expect_download() as download:
+        page.click("#code [data-action=download]")
+    assert download.value.suggested_filename.endswith(".py")
+    assert not page.errors
