@@ -42,14 +42,8 @@ def batch_loss_csv(history):
     return out.getvalue()
 
 
-def docstring_safe(text):
-    """Text that cannot end the script's docstring: another user's title or notes
-    (a public experiment) must not become code in a script someone runs."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def script(spec_dict, title="", notes=""):
     """A script that rebuilds and trains the same model with trainer.keras
     (raises trainer.spec.SpecError if the spec no longer parses)."""
-    return codegen.script(spec_dict, title=docstring_safe(title) or None, description=docstring_safe(notes) or None,
+    return codegen.script(spec_dict, title=title or None, description=notes or None,
                           uploads=dataset_selectors.dataset_infos())  # an uploaded set: the script loads its .npz

@@ -75,7 +75,7 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     check_active_runs(owner, session_key)
     with transaction.atomic():
         experiment = Experiment.objects.create(
-            spec=dataset_selectors.spec_as_dict(spec), owner=owner, owner_session="" if owner else session_key, title=title[:200]
+            spec=spec.to_dict(), owner=owner, owner_session="" if owner else session_key, title=title[:200]
         )
         run = Run.objects.create(experiment=experiment, steps_per_second=pace, start_paused=paused)
         transaction.on_commit(lambda: jobs.train_run.enqueue(run.pk))

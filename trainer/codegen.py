@@ -72,11 +72,22 @@ def _imported_names(spec):
     return names
 
 
+def _in_docstring(text):
+    """Someone's title or notes, unable to end the docstring (a shared experiment's
+    script is run by others: its text must never become code)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _one_line(text):
+    """Text for a comment: a line break would start a line of code."""
+    return " ".join(str(text).split())
+
+
 def _docstring(spec, title, description):
-    head = title or f"{spec.dataset.info.title}: a model from the Neural Network Playground"
+    head = _in_docstring(_one_line(title)) if title else f"{_in_docstring(_one_line(spec.dataset.info.title))}: a model from the Neural Network Playground"
     lines = [f'"""{head}', ""]
     if description:
-        lines += [description, ""]
+        lines += [_in_docstring(description), ""]
     lines += [
         "Generated from the playground's spec. Save it in the repository root and run",
         "    python script.py",
@@ -93,11 +104,11 @@ def _data(spec, arrays_file):
     info = spec.dataset.info
     if info.builtin:
         args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
-        lines = [f"# 1. Data: the playground's built-in {info.title} set, split into train and test.",
+        lines = [f"# 1. Data: the playground's built-in {_one_line(info.title)} set, split into train and test.",
                  f"split = datasets.generate(DatasetSpec({args}))"]
     else:
         path = K._code(arrays_file or f"{spec.dataset.name}.npz")
-        lines = [f"# 1. Data: the uploaded {info.title} set as the playground processed it (download its arrays from",
+        lines = [f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it (download its arrays from",
                  f"#    the dataset's page as {path[1:-1]}, in the folder you run this from), split into train and test.",
                  f"with np.load({path}, allow_pickle=False) as arrays:",
                  '    x, y = arrays["x"], arrays["y"]',

@@ -31,6 +31,7 @@ class DatasetInfo:
     default_samples: int = 500
     max_samples: int | None = None  # None: the spec's general limit
     builtin: bool = True  # False: an uploaded set, whose arrays the caller loads
+    fit_drawings: bool = False  # a drawing to predict is cropped to its ink first, as these images were made
     vocab_size: int | None = None  # uploaded text: the stored vocabulary's size
 
 
@@ -46,7 +47,7 @@ BUILTIN = {
         DatasetInfo("plane", "Plane", "points", "regression", "A tilted plane: the target grows with x1 + x2."),
         DatasetInfo("multi_gauss", "Multi Gaussian", "points", "regression", "Six bumps of alternating sign."),
         DatasetInfo("digits", "Handwritten digits", "images", "multiclass", "scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes.",
-                    10, (8, 8, 1), tuple("0123456789"), 1797, 1797),
+                    10, (8, 8, 1), tuple("0123456789"), 1797, 1797, fit_drawings=True),
         DatasetInfo("sentiment", "Sentiment (English and Korean)", "text", "binary",
                     "Short reviews written by this project from templates, half of which hinge on word order ('good, not bad').",
                     2, (), ("negative", "positive"), 1000, 4000),

@@ -43,8 +43,9 @@ def _classes(spec, out):
 
 def predict_image(spec, weights, pixels):
     """pixels: (h, w) or (h, w, c), 0-255 or 0-1 -> class probabilities and the
-    preprocessed image the network saw (so the page can show it)."""
-    x = images.preprocess(pixels, spec.input_shape, fit_to_content=True)
+    preprocessed image the network saw (so the page can show it). Digits are
+    cropped to the ink first, as scikit-learn's were; other sets are only resized."""
+    x = images.preprocess(pixels, spec.input_shape, fit_to_content=spec.dataset.info.fit_drawings)
     out = np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x[None])))
     return {**_classes(spec, out), "input": x[..., 0].round(3).tolist() if x.shape[2] == 1 else x.round(3).tolist()}
 

@@ -18,6 +18,7 @@ import numpy as np
 from trainer import datasets, engine, events, probes
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
+MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
 PROBE_EVERY = 2  # boundary and neuron frames go out every this many metric frames
 
 
@@ -124,6 +125,7 @@ class _Run:
         self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
         self.spe = self.model.steps_per_epoch
         self.total = spec.epochs * self.spe
+        self.frame_every = max(self.spe, -(-self.total // MIN_FRAMES))  # steps; whole epochs where there are few
         self.step, self.pending, self.frames_sent, self.shown = 0, [], 0, None
         self.sec_per_step, self.best = None, (math.inf, 0)
         self.last_frame = self.pace_time = clock()
@@ -159,8 +161,9 @@ class _Run:
             if not ctl.paused:
                 self.announce("running")
 
-            losses = self.chunk(_chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step,
-                                            self.frame_interval, ctl.steps_per_second))
+            n = _chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step, self.frame_interval,
+                            ctl.steps_per_second)
+            losses = self.chunk(min(n, self.frame_every - self.step % self.frame_every))
             if single:
                 ctl.single_steps -= 1
             bad = ~np.isfinite(losses)
@@ -174,7 +177,8 @@ class _Run:
             self.pending.append(losses)
 
             now = self.clock()
-            due = single or now - self.last_frame >= self.frame_interval or self.step >= self.total
+            due = (single or now - self.last_frame >= self.frame_interval or self.step >= self.total
+                   or self.step % self.frame_every == 0)
             if due or (per_epoch and self.step % self.spe == 0):
                 evaluated = self.evaluated()
                 stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
@@ -288,8 +292,8 @@ def _stop_rule(rules, test_loss, epoch, best):
 
 def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None):
     """The pictures that fit this model: boundary and neurons for 2-D points;
-    filters, feature maps and a strip of predictions for images; a confusion
-    matrix for every classifier."""
+    filters, feature maps and a strip of predictions for images; the embedding
+    and hidden states for text; a confusion matrix for every classifier."""
     info = spec.dataset.info
     if info.kind == "points":
         yield events.boundary(probes.boundary(model, forward, params, spec.features))
@@ -301,7 +305,7 @@ def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None)
         hidden = probes.hidden_states(spec, forward, params, data["x_test"], vocab) if spec.layers[0].type == "embedding" else None
         if hidden:
             yield events.hidden_states(hidden)
-    else:
+    elif info.kind == "images":
         if any(layer.type == "conv2d" for layer in spec.layers):
             yield events.filters(probes.filters(spec, params))
             yield events.feature_maps(probes.feature_maps(spec, forward, params, data["x_test"], data["y_test"][0]))

@@ -2,8 +2,8 @@
 
 Every picture (PNG, JPEG, GIF, BMP or WebP; any size and colour mode) is decoded
 with Pillow, brought to the colour mode chosen on upload (transparency over
-white), and resized to the chosen size in [0, 1] the way trainer.images.preprocess
-does it (the same numbers as a drawing on the page gets; vectorized here).
+white), and resized to the chosen size in [0, 1] by trainer.images.preprocess (the same
+numbers as a drawing on the page gets).
 """
 
 import base64
@@ -17,6 +17,7 @@ from PIL import Image
 from playground.uploads import archives
 from playground.uploads.limits import UploadError, megabytes
 from playground.uploads.processed import Processed, task_for
+from trainer import images
 
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 FORMATS = {"PNG", "JPEG", "MPO", "GIF", "BMP", "DIB", "WEBP"}
@@ -55,37 +56,10 @@ def decode(data, name, channels, lim):
     return img.convert("L" if channels == 1 else "RGB")
 
 
-def area_resize(x, height, width):
-    """trainer.images.resize, vectorized: each output pixel is the mean of its block of
-    input pixels (blocks cut at whole pixels, at least one pixel each). (h, w, c) -> (height, width, c).
-    The same numbers as the engine's loop, which costs ~40 ms a picture: too slow for 50,000."""
-    def along(a, size, axis):
-        n = a.shape[axis]
-        lo = np.minimum((np.arange(size) * n / size).astype(int), n - 1)
-        hi = np.maximum(np.minimum((np.arange(1, size + 1) * n / size).astype(int), n), lo + 1)
-        sums = np.concatenate([np.zeros_like(np.take(a, [0], axis)), np.cumsum(a, axis=axis, dtype=np.float64)], axis)
-        block = np.take(sums, hi, axis) - np.take(sums, lo, axis)
-        shape = [1] * a.ndim
-        shape[axis] = size
-        return block / (hi - lo).reshape(shape)
-
-    return along(along(np.asarray(x, np.float64), height, 0), width, 1).astype(np.float32)
-
-
-def channels(x, c):
-    """(h, w, k) in [0, 1] -> (h, w, c): to gray by luminance, or gray to RGB, as trainer.images.preprocess."""
-    if x.shape[2] == c:
-        return x
-    if c == 1:
-        return (x[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
-    return np.repeat(x[..., :1], c, 2)
-
-
 def to_array(pixels, shape):
-    """(h, w, k) pixels in [0, 1] -> (h, w, c) float32 in [0, 1]: trainer.images.preprocess's
-    colour mode, area-average resize and clip (tests check the two agree)."""
-    h, w, c = shape
-    return np.clip(area_resize(channels(np.asarray(pixels, np.float32), c), h, w), 0, 1)
+    """(h, w, k) pixels in [0, 1] -> (h, w, c) float32 in [0, 1]: the colour mode,
+    area-average resize and range of trainer.images.preprocess, as a drawing gets."""
+    return images.preprocess(pixels, shape)
 
 
 def picture_array(img, shape):

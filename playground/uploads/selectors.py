@@ -80,18 +80,6 @@ def dataset_arrays(slug):
     return Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY).values_list("arrays", flat=True).get()
 
 
-UPLOAD_KEYS = ("name", "test_fraction", "seed")  # what trainer.spec.parse accepts for an uploaded set
-
-
-def spec_as_dict(spec):
-    """spec.to_dict(), with an uploaded dataset's object cut to the keys parse accepts for it:
-    to_dict also writes the defaults (noise, samples) that parse then refuses."""
-    d = spec.to_dict()
-    if not spec.dataset.info.builtin:
-        d["dataset"] = {k: v for k, v in d["dataset"].items() if k in UPLOAD_KEYS}
-    return d
-
-
 def dataset_text_pipeline(slug):
     """An uploaded text set's fitted trainer.text.Pipeline (stored vocabulary and options), for predictions."""
     from playground.uploads import store, textsets  # noqa: PLC0415 (storage and the text reader: only here)

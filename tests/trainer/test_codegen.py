@@ -122,3 +122,12 @@ def test_script_for_an_uploaded_set_loads_its_stored_arrays(kind, layers, loss, 
     scope = runpy.run_path(str(path))
     assert scope["test_loss"] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
     assert Sequential.from_spec(d, uploads=uploads).to_spec(uploads=uploads) == parse(d, uploads=uploads).to_dict()
+
+
+def test_titles_and_notes_cannot_become_code():
+    evil = 'x"""\nimport os; os.system("echo pwned")\n"""'
+    text = codegen.script(presets.load("mlp_xor"), title=evil, description=evil + "\\")
+    tree = compile(text, "script.py", "exec", flags=0x400)  # ast.PyCF_ONLY_AST
+    imports = [node for node in tree.body if node.__class__.__name__ in ("Import", "ImportFrom")]
+    assert not any(getattr(alias, "name", "") == "os" for node in imports for alias in node.names)
+    assert "pwned" in tree.body[0].value.value  # it stayed inside the docstring

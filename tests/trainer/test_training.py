@@ -212,3 +212,13 @@ def test_pacing_limits_speed(example):
     run.thread.join(30)
     rates = [f["steps_per_second"] for f in of_type(run.frames, "metrics")[2:]]
     assert rates and np.median(rates) < 800
+
+
+def test_a_fast_run_is_still_evaluated_at_evenly_spaced_steps(example):
+    d = example("tfp_default")  # 5,000 steps: a fraction of a second at full speed
+    _, frames = train(d)
+    iterations = [f["iteration"] for f in of_type(frames, "metrics")]
+    assert len(iterations) >= 50 and iterations[-1] == 5000
+    gaps = np.diff([0] + iterations)
+    assert gaps.max() <= 100  # ceil(5000 / 50)
+    assert len(of_type(frames, "boundary")) >= 25

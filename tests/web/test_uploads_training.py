@@ -40,12 +40,7 @@ def post(client, url, body):
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
-TABULAR_PROBES = pytest.mark.xfail(strict=True, reason=(
-    "trainer.loop.probe_frames sends a tabular set down the images branch (predictions() averages axis 3); "
-    "the trainer's owner fixes it with `elif info.kind == 'images':`, then this marker goes"))
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=TABULAR_PROBES) if k == "tabular" else k for k in FILES])
+@pytest.mark.parametrize("kind", list(FILES))
 def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, monkeypatch):
     row = ready_dataset(kind)
     spec = previews.example_spec(selectors.dataset_info(row))
