@@ -32,36 +32,15 @@ def metrics(points, counters, evaluation, learning_rate, steps_per_second):
     }
 
 
-def boundary(payload):
-    return {"type": "boundary", **payload}
+# The pictures (payloads built in trainer/probes.py, which documents their fields):
+# boundary and neurons for 2-D points; filters, feature_maps and predictions for
+# images; embedding and hidden_states for text; confusion for every classifier.
+PROBES = ("boundary", "neurons", "filters", "feature_maps", "predictions", "embedding", "hidden_states", "confusion")
 
 
-def neurons(payload):
-    return {"type": "neurons", **payload}
-
-
-def filters(payload):
-    return {"type": "filters", **payload}
-
-
-def feature_maps(payload):
-    return {"type": "feature_maps", **payload}
-
-
-def confusion(payload):
-    return {"type": "confusion", **payload}
-
-
-def predictions(payload):
-    return {"type": "predictions", **payload}
-
-
-def embedding(payload):
-    return {"type": "embedding", **payload}
-
-
-def hidden_states(payload):
-    return {"type": "hidden_states", **payload}
+def probe(kind, payload):
+    assert kind in PROBES, kind
+    return {"type": kind, **payload}
 
 
 def done(state, final_metrics, message=None):

@@ -125,7 +125,7 @@ class _Run:
         self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
         self.spe = self.model.steps_per_epoch
         self.total = spec.epochs * self.spe
-        self.frame_every = max(self.spe, -(-self.total // MIN_FRAMES))  # steps; whole epochs where there are few
+        self.frame_every = self.spe * -(-spec.epochs // MIN_FRAMES)  # steps, in whole epochs
         self.step, self.pending, self.frames_sent, self.shown = 0, [], 0, None
         self.sec_per_step, self.best = None, (math.inf, 0)
         self.last_frame = self.pace_time = clock()
@@ -296,19 +296,19 @@ def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None)
     and hidden states for text; a confusion matrix for every classifier."""
     info = spec.dataset.info
     if info.kind == "points":
-        yield events.boundary(probes.boundary(model, forward, params, spec.features))
-        yield events.neurons(probes.neurons(model, forward, params, spec.features))
+        yield events.probe("boundary", probes.boundary(model, forward, params, spec.features))
+        yield events.probe("neurons", probes.neurons(model, forward, params, spec.features))
     elif info.kind == "text":
         vocab = vocabulary or datasets.text_split(spec.dataset)[1].vocab
         if spec.layers[0].type == "embedding":
-            yield events.embedding(probes.embedding(params[0]["embeddings"], vocab))
+            yield events.probe("embedding", probes.embedding(params[0]["embeddings"], vocab))
         hidden = probes.hidden_states(spec, forward, params, data["x_test"], vocab) if spec.layers[0].type == "embedding" else None
         if hidden:
-            yield events.hidden_states(hidden)
+            yield events.probe("hidden_states", hidden)
     elif info.kind == "images":
         if any(layer.type == "conv2d" for layer in spec.layers):
-            yield events.filters(probes.filters(spec, params))
-            yield events.feature_maps(probes.feature_maps(spec, forward, params, data["x_test"], data["y_test"][0]))
-        yield events.predictions(probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
+            yield events.probe("filters", probes.filters(spec, params))
+            yield events.probe("feature_maps", probes.feature_maps(spec, forward, params, data["x_test"], data["y_test"][0]))
+        yield events.probe("predictions", probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
     if model.task != "regression":
-        yield events.confusion(probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
+        yield events.probe("confusion", probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))

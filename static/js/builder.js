@@ -4,20 +4,10 @@
 import { featureLabel, paintFeature } from "./features.js";
 import { fillSelect, pretty } from "./controls.js";
 import { CLASS_COLORS } from "./colors.js";
+import { el } from "./dom.js";
 
 const MAX_SHOWN = 10; // neurons drawn per layer; wider layers show a "+N more" note
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("data-")) node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  node.append(...children.filter(Boolean));
-  return node;
-}
 
 const button = (action, text, title, disabled = false) =>
   el("button", { type: "button", class: "tiny-button", "data-action": action, text, title, disabled });

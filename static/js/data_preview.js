@@ -5,13 +5,8 @@
 // update(root, preview) takes POST /api/datasets/preview/'s answer.
 import { canvas, paintInk } from "./pixels.js";
 import * as lengthsChart from "./charts/lengths.js";
+import { box as el } from "./dom.js";
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function images(root, p) {
   const [h, w] = p.shape;

@@ -7,16 +7,11 @@
 import { predictRun } from "./api.js";
 import { canvas, paintInk } from "./pixels.js";
 import * as probabilities from "./charts/probabilities.js";
+import { box as el } from "./dom.js";
 
 const SIDE = 112; // the drawing's pixels (shown at twice the size)
 const READY = new Set(["completed", "stopped"]);
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /**
  * Build the panel in root. options.onResult(result, kind) gets every answer

@@ -5,6 +5,7 @@
 // run's pictures of that layer go (kernels, feature maps, embedding, hidden
 // states). It only builds DOM and reports edits; applyEdit changes a spec.
 import { fillSelect, pretty } from "./controls.js";
+import { el } from "./dom.js";
 
 const TITLES = {
   dense: "Dense", conv2d: "Conv2D", maxpool2d: "MaxPool2D", avgpool2d: "AvgPool2D", flatten: "Flatten",
@@ -17,17 +18,6 @@ const FIRST = {
   text: ["embedding", "simple_rnn", "lstm", "gru", "dropout", "dense", "flatten"],
 };
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("data-")) node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  node.append(...children.filter(Boolean));
-  return node;
-}
 
 const tool = (action, text, title, disabled = false) =>
   el("button", { type: "button", class: "tiny-button", "data-action": action, text, title, disabled });

@@ -12,10 +12,10 @@ SOCKET_TIMEOUT = 90_000  # ms: a cold JAX compile of a CNN plus the first chunk
 # Short runs (few epochs) so the tests stay fast; paced so several frames arrive.
 DIGITS = ("/#dataset=digits&testFraction=0.25&layers=conv2d(filters=8:kernel_size=3:padding=same:activation=relu),"
           "maxpool2d(pool_size=2),flatten,10:softmax&loss=categorical_crossentropy&optimizer=adam&learningRate=0.01"
-          "&batchSize=32&epochs=3&seed=0&speed=200")
+          "&batchSize=32&epochs=3&seed=0&speed=30")  # ~4 s of training: the kernels are seen changing
 SENTIMENT = ("/#dataset=sentiment&samples=1000&testFraction=0.3&language=both&representation=sequence"
              "&layers=embedding(output_dim=16),simple_rnn(units=32),1:sigmoid&loss=binary_crossentropy&optimizer=adam"
-             "&learningRate=0.01&batchSize=32&epochs=6&seed=0&speed=150")
+             "&learningRate=0.01&batchSize=32&epochs=6&seed=0&speed=30")  # ~4 s: the projection is seen moving
 
 FILTERS = "document.querySelector('.layer-conv2d .view-filters')"
 EMBEDDING = "document.querySelector('.layer-embedding .view-embedding')"

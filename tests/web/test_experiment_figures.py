@@ -139,8 +139,8 @@ def test_cnn_draws_filters_with_slider_and_confusion(session_key):
 
     def make(spec, params):
         split = datasets.generate(spec.dataset)
-        return {"filters": events.filters(probes.filters(spec, params)),
-                "confusion": events.confusion(probes.confusion(split.y_test, np.zeros_like(split.y_test), 10))}
+        return {"filters": events.probe("filters", probes.filters(spec, params)),
+                "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 10))}
 
     run, spec = stored_run(spec_dict, session_key, make)
     figs = page_for(run, session_key).context["figures"]
@@ -158,8 +158,8 @@ def test_embedding_model_draws_the_projection_and_confusion(session_key):
 
     def make(spec, params):
         split, pipeline = datasets.text_split(spec.dataset)
-        return {"embedding": events.embedding(probes.embedding(params[0]["embeddings"], pipeline.vocab)),
-                "confusion": events.confusion(probes.confusion(split.y_test, np.zeros_like(split.y_test), 2, ("neg", "pos")))}
+        return {"embedding": events.probe("embedding", probes.embedding(params[0]["embeddings"], pipeline.vocab)),
+                "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 2, ("neg", "pos")))}
 
     run, spec = stored_run(spec_dict, session_key, make)
     figs = page_for(run, session_key).context["figures"]
