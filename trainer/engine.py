@@ -23,6 +23,8 @@ from trainer.losses import LOSSES
 MAX_CHUNK = 16384  # most steps one call may run; the loss buffer has this length
 
 
+
+
 @dataclass(frozen=True)
 class Model:
     """Everything that shapes the compiled computation, and nothing else."""
@@ -214,38 +216,50 @@ def compiled(model):
     padded = spe * bs != n
     mask = jnp.asarray((np.arange(spe * bs) < n).reshape(spe, bs), jnp.float32)
 
-    def sgd_step(carry, batch, state):
-        params, opt_state = carry
-        x, t, m, step = batch
-        key = jax.random.fold_in(state["dropout_key"], step) if model.has_dropout else None
-        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m if padded else None, key), has_aux=True)(params)
+    def sgd_step(params, opt_state, x, t, m, key):
+        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m, key), has_aux=True)(params)
         updates, opt_state = opt.update(grads, opt_state, params)
-        return (jax.tree.map(lambda p, u: p + u, params, updates), opt_state), loss
+        return jax.tree.map(lambda p, u: p + u, params, updates), opt_state, loss
+
+    def extras(state, first_step, count):
+        """Per-step scan inputs only where the model needs them: the short last
+        batch's mask, and dropout keys (each costs time on every step)."""
+        return (mask if padded else None,
+                jax.vmap(lambda s: jax.random.fold_in(state["dropout_key"], s))(first_step + jnp.arange(count)) if model.has_dropout else None)
 
     @jax.jit
     def advance_epochs(state, data, orders, epochs):
         def one_epoch(e, carry):
-            state, buf = carry
+            params, opt_state, buf = carry
             idx = orders[e]
-            batches = (data["x_train"][idx], data["t_train"][idx], mask, state["step"] + jnp.arange(spe))
-            (params, opt_state), losses = jax.lax.scan(lambda c, b: sgd_step(c, b, state), (state["params"], state["opt_state"]), batches)
-            state = dict(state, params=params, opt_state=opt_state, step=state["step"] + spe)
-            return state, buf.at[e].set(losses)
+            masks, keys = extras(state, state["step"] + e * spe, spe)
 
-        return jax.lax.fori_loop(0, epochs, one_epoch, (state, jnp.zeros((epochs_per_call(model), spe), jnp.float32)))
+            def body(c, batch):
+                x, t, m, key = batch
+                p, o, loss = sgd_step(*c, x, t, m, key)
+                return (p, o), loss
+
+            (params, opt_state), losses = jax.lax.scan(body, (params, opt_state), (data["x_train"][idx], data["t_train"][idx], masks, keys))
+            return params, opt_state, buf.at[e].set(losses)
+
+        params, opt_state, losses = jax.lax.fori_loop(
+            0, epochs, one_epoch, (state["params"], state["opt_state"], jnp.zeros((epochs_per_call(model), spe), jnp.float32)))
+        return dict(state, params=params, opt_state=opt_state, step=state["step"] + epochs * spe), losses
 
     @jax.jit
     def advance_steps(state, data, idx, steps):
         start = state["step"] % spe
+        masks, keys = extras(state, state["step"] - start, spe)
 
         def body(i, carry):
-            state, buf = carry
+            params, opt_state, buf = carry
             row = start + i
-            batch = (data["x_train"][idx[row]], data["t_train"][idx[row]], mask[row], state["step"])
-            (params, opt_state), loss = sgd_step((state["params"], state["opt_state"]), batch, state)
-            return dict(state, params=params, opt_state=opt_state, step=state["step"] + 1), buf.at[i].set(loss)
+            params, opt_state, loss = sgd_step(params, opt_state, data["x_train"][idx[row]], data["t_train"][idx[row]],
+                                               None if masks is None else masks[row], None if keys is None else keys[row])
+            return params, opt_state, buf.at[i].set(loss)
 
-        return jax.lax.fori_loop(0, steps, body, (state, jnp.zeros(spe, jnp.float32)))
+        params, opt_state, losses = jax.lax.fori_loop(0, steps, body, (state["params"], state["opt_state"], jnp.zeros(spe, jnp.float32)))
+        return dict(state, params=params, opt_state=opt_state, step=state["step"] + steps), losses
 
     def metrics_on(params, x, t, y):
         per_sample, out = _data_loss(model, params, x, t)
