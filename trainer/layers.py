@@ -6,6 +6,8 @@ pre-activation and the activation, so losses can work from logits and probes
 can show every unit. Images are NHWC. New layer types add one entry to each
 table.
 """
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -59,26 +61,23 @@ def _pad_same(size, kernel, stride):
 
 def _windows(x, k, stride, padding, fill=0.0):
     """The k*k strided views of x that a conv or pool window covers:
-    (k*k, n, oh, ow, c), in (kh, kw) order. 'same' pads with `fill`."""
+    a list of (n, oh, ow, c) in (kh, kw) order. 'same' pads with `fill`."""
     _, h, w, _ = x.shape
     if padding == "same":
         x = jnp.pad(x, ((0, 0), _pad_same(h, k, stride), _pad_same(w, k, stride), (0, 0)), constant_values=fill)
     oh, ow = (x.shape[1] - k) // stride + 1, (x.shape[2] - k) // stride + 1
-    return jnp.stack([x[:, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride, :]
-                      for i in range(k) for j in range(k)])
-
-
-def patches(x, k, stride, padding):
-    """im2col: (n, h, w, c) -> (n, oh, ow, k*k*c), patch order (kh, kw, c).
-
-    A conv is then one matmul, which on small images runs ~2.5x faster here
-    than XLA's convolution (PERFORMANCE.md)."""
-    return jnp.concatenate(list(_windows(x, k, stride, padding)), axis=-1)
+    return [x[:, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride, :]
+            for i in range(k) for j in range(k)]
 
 
 def apply_conv2d(layer, params, x, key, train, mask=None):
-    kernel = params["kernel"]
-    z = patches(x, layer.kernel_size, layer.strides, layer.padding) @ kernel.reshape(-1, kernel.shape[-1]) + params["bias"]
+    """A conv as a sum over the kernel's positions of (shifted input @ that
+    position's weights): on small images this runs ~2x faster here than XLA's
+    convolution, and ~30% faster than one im2col matmul (trainer.bench, W3)."""
+    kernel, k = params["kernel"], layer.kernel_size
+    weights = kernel.reshape(k * k, kernel.shape[2], kernel.shape[3])
+    windows = _windows(x, k, layer.strides, layer.padding)
+    z = sum(windows[i] @ weights[i] for i in range(k * k)) + params["bias"]
     return z, ACTIVATIONS[layer.activation](z)
 
 
@@ -92,10 +91,10 @@ def apply_pool(layer, params, x, key, train, mask=None):
         y = tiles.max(axis=(2, 4)) if layer.type == "maxpool2d" else tiles.mean(axis=(2, 4))
         return y, y
     if layer.type == "maxpool2d":
-        y = _windows(x, k, s, layer.padding, -jnp.inf).max(axis=0)
+        y = functools.reduce(jnp.maximum, _windows(x, k, s, layer.padding, -jnp.inf))
     else:  # Keras averages over the window's real pixels only, at 'same' borders too
-        count = _windows(jnp.ones_like(x[:1, ..., :1]), k, s, layer.padding).sum(axis=0)
-        y = _windows(x, k, s, layer.padding).sum(axis=0) / count
+        count = sum(_windows(jnp.ones_like(x[:1, ..., :1]), k, s, layer.padding))
+        y = sum(_windows(x, k, s, layer.padding)) / count
     return y, y
 
 
