@@ -164,30 +164,31 @@ def _cell(layer, params):
     return step
 
 
-def recurrent_states(layer, params, x, mask=None):
-    """(n, steps, features) -> every step's hidden state (n, steps, units),
-    with lax.scan over time. A masked (padded) step keeps the previous state."""
+def recurrent_states(layer, params, x, mask=None, every_step=True):
+    """(n, steps, features) -> every step's hidden state (n, steps, units), or
+    with every_step=False only the last (n, units), which spares the scan its
+    outputs. lax.scan over time; a masked (padded) step keeps the previous state,
+    so the last state is the one after the last real token."""
     n, steps, _ = x.shape
     bias = params["bias"][0] if layer.type == "gru" else params["bias"]
     xw = jnp.swapaxes(x @ params["kernel"] + bias, 0, 1)  # time-major: (steps, n, gates*units)
     keep = jnp.ones((steps, n, 1), bool) if mask is None else jnp.swapaxes(mask, 0, 1)[..., None]
     zeros = jnp.zeros((n, layer.units), xw.dtype)
     step = _cell(layer, params)
+    hidden = (lambda carry: carry[0]) if layer.type == "lstm" else (lambda carry: carry)
 
     def masked(carry, inputs):
         xw_t, keep_t = inputs
-        new, h = step(carry, xw_t)
+        new, _ = step(carry, xw_t)
         carry = jax.tree.map(lambda a, b: jnp.where(keep_t, a, b), new, carry)
-        return carry, carry[0] if layer.type == "lstm" else carry
+        return carry, hidden(carry) if every_step else None
 
-    init = (zeros, zeros) if layer.type == "lstm" else zeros
-    _, hs = jax.lax.scan(masked, init, (xw, keep))
-    return jnp.swapaxes(hs, 0, 1)
+    last, hs = jax.lax.scan(masked, (zeros, zeros) if layer.type == "lstm" else zeros, (xw, keep))
+    return jnp.swapaxes(hs, 0, 1) if every_step else hidden(last)
 
 
 def apply_recurrent(layer, params, x, key, train, mask=None):
-    hs = recurrent_states(layer, params, x, mask)
-    y = hs if layer.return_sequences else hs[:, -1]  # masked steps carry the state: -1 is the last real one
+    y = recurrent_states(layer, params, x, mask, every_step=layer.return_sequences)
     return y, y
 
 
