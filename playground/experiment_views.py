@@ -19,6 +19,7 @@ from playground import exports, figures, selectors, services, snapshots, summari
 from playground.models import Experiment
 from playground.views import BadRequest, _api, _errors, _json_object, _session_key
 from trainer import datasets
+from trainer import spec as specs
 
 PAGE_SIZE = 20
 COMPARE_MIN, COMPARE_MAX = 2, 6
@@ -94,9 +95,17 @@ def detail_context(experiment, access):
         "snapshots_pending": _snapshots_pending(run, len(taken)),
         "layers": layers, "total_params": total_params, "task": task, "dataset": summaries.dataset_words(experiment.spec),
         "metrics": summaries.metrics_rows(final), "figures": figs, "figures_json": figures_json(figs),
-        "playground_ready": bool(spec),
+        "playground_ready": bool(spec), "script": _script(experiment) if spec else None,
         "visibilities": Experiment.Visibility.choices,
     }
+
+
+def _script(experiment):
+    """The Code tab: the model as a trainer.keras script (exports.script: the download's text)."""
+    try:
+        return exports.script(experiment.spec, experiment.title, experiment.notes)
+    except specs.SpecError:
+        return None
 
 
 def _snapshots_pending(run, count):

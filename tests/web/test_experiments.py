@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 import pytest
+from django.utils.html import escape as django_escape
 from django.test import Client
 
 from playground import selectors, services
@@ -275,6 +276,8 @@ def test_downloads_spec_metrics_weights_and_script(clients, users, small_spec):
     assert not any(isinstance(n, ast.Import) and n.names[0].name == "os" for n in tree.body)
     assert "evil" in ast.get_docstring(tree) and "Sequential" in script
     assert ada.get(f"/experiments/{e.slug}/export/other.txt").status_code == 404
+    page = ada.get(f"/experiments/{e.slug}/").content.decode()  # the Code tab shows the same script
+    assert 'id="exp-code"' in page and django_escape(script) in page
 
 
 # --- accounts ---------------------------------------------------------------------------------

@@ -14,6 +14,20 @@ function openInPlayground() {
   link.href = "/#" + toHash({ spec, view: { speed: 200, showTest: false, logScale: false } });
 }
 
+function copyCode() {
+  const button = $("copy-code");
+  if (!button) return;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText($("exp-code").textContent);
+      $("copy-note").textContent = "Copied.";
+    } catch {  // no clipboard on plain http: select the code for Ctrl+C
+      getSelection().selectAllChildren($("exp-code"));
+      $("copy-note").textContent = "Selected: press Ctrl+C.";
+    }
+  });
+}
+
 function watchActiveRuns() {
   const runs = JSON.parse($("active-runs").textContent || "[]");
   for (const run of runs) {
@@ -26,5 +40,6 @@ function watchActiveRuns() {
 
 renderAll(readFigures());
 openInPlayground();
+copyCode();
 watchActiveRuns();
 if ($("snapshots-pending")) setTimeout(() => location.reload(), 1500); // the server replays a short run for its slider
