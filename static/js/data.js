@@ -6,7 +6,7 @@ import * as preview from "./charts/preview.js";
 import { uploadedDataset } from "./datasets/picker.js";
 import { paintInk } from "./pixels.js";
 
-const KINDS = [["points", "2-D points"], ["images", "Images"], ["text", "Text"]];
+const KINDS = [["points", "2-D points"], ["images", "Images"], ["text", "Text"], ["tabular", "Tables"]];
 const MOSAIC = 3; // an image card shows MOSAIC x MOSAIC samples
 
 /** Build one card per dataset, grouped by kind; onPick(name) when one is chosen. */
@@ -54,7 +54,8 @@ export async function refreshCards(root, dataset) {
     const plot = card.querySelector(".card-plot");
     if (kind === "points") preview.update(plot, result.body);
     else if (kind === "images") paintMosaic(plot.querySelector("canvas"), result.body);
-    else plot.firstChild.replaceChildren(...result.body.samples.slice(0, 3).map((s) => Object.assign(document.createElement("p"), { textContent: s.text })));
+    else if (kind === "text") plot.firstChild.replaceChildren(...result.body.samples.slice(0, 3).map((s) => Object.assign(document.createElement("p"), { textContent: s.text })));
+    else plot.firstChild.textContent = `a table of ${(result.body.histograms || []).length + (result.body.more || 0)} features`;
   }));
 }
 

@@ -38,10 +38,22 @@ export function specTools(catalog) {
   /** The lesson whose stack suits a dataset: its first preset (for text, of the same
    * representation); for 2-D points the default network. */
   function starter(name, representation) {
-    if (datasetInfo(name).kind === "points") return { spec: defaultState().spec };
+    const info = datasetInfo(name);
+    if (info.kind === "points") return { spec: defaultState().spec };
+    if (info.kind === "tabular") return { spec: tableStarter(info) };
     const mine = lessons().filter((p) => p.spec.dataset.name === name);
     return mine.find((p) => !representation || (p.spec.dataset.representation || "sequence") === representation) || mine[0]
       || lessons().find((p) => datasetInfo(p.spec.dataset.name).kind === datasetInfo(name).kind);
+  }
+
+  /** An uploaded table has no lesson: a small dense network that fits its task. */
+  function tableStarter(info) {
+    const [activation, loss] = { multiclass: ["softmax", "categorical_crossentropy"], regression: ["linear", "mse"] }[info.task]
+      || ["sigmoid", "binary_crossentropy"];
+    return {
+      dataset: { name: info.name }, layers: [{ type: "dense", units: 16, activation: "relu" }, { type: "dense", units: 1, activation }],
+      loss, optimizer: { name: "adam", learning_rate: 0.01 }, regularization: { type: "none", rate: 0 }, batch_size: 16, epochs: 50,
+    };
   }
 
   function datasetFields(spec, info) {

@@ -15,6 +15,7 @@ const LABELS = { kernel_size: "kernel", pool_size: "pool", output_dim: "dimensio
 // Layers worth offering first for each kind of data (the rest follow: impossible stacks are explained inline).
 const FIRST = {
   images: ["conv2d", "maxpool2d", "avgpool2d", "flatten", "dropout", "dense"],
+  tabular: ["dense", "dropout"],
   text: ["embedding", "simple_rnn", "lstm", "gru", "dropout", "dense", "flatten"],
 };
 

@@ -67,3 +67,36 @@ def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_ma
     page.click("#stop")
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
     assert page.errors == []
+
+
+def test_an_uploaded_table_trains_on_the_playground_with_a_dense_stack(page, live_manage):
+    live_manage("createsuperuser", "--noinput", "--username", "tables", "--email", "tables@example.com",
+                DJANGO_SUPERUSER_PASSWORD="a long test password")
+    page.goto("/admin/login/?next=/admin/playground/dataset/add/")
+    page.fill("#id_username", "tables")
+    page.fill("#id_password", "a long test password")
+    page.click("input[type=submit]")
+    rng = np.random.default_rng(2)
+    rows = ["petal,sepal,noise,species"] + [
+        f"{rng.normal(c * 2, 0.5):.3f},{rng.normal(10 - c, 0.5):.3f},{rng.uniform(0, 100):.3f},{['setosa', 'versicolor', 'virginica'][c]}"
+        for c in (i % 3 for i in range(90))]
+    page.fill("#id_name", "flowers")
+    page.fill("#id_title", "Flowers")
+    page.select_option("#id_kind", "tabular")
+    page.set_input_files("#id_file", files=[{"name": "flowers.csv", "mimeType": "text/csv", "buffer": ("\n".join(rows) + "\n").encode()}])
+    page.select_option("#id_target", "classification")
+    page.fill("#id_label_column", "species")
+    page.click("input[name=_save]")
+    expect(page.locator(".upload-status").first).to_have_attribute("data-status", "ready", timeout=30_000)
+
+    page.goto("/datasets/flowers/")
+    page.click("#use-in-playground")
+    expect(page.locator('.dataset-card[data-name="flowers"]')).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator("#stack .layer-row[data-type=dense]").first).to_be_visible()  # the layer stack, not the 2-D diagram
+    expect(page.locator("#network")).to_be_hidden()
+    expect(page.locator("#train")).to_be_enabled()
+    page.click("#train")
+    page.wait_for_function("() => document.getElementById('confusion-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
+    expect(page.locator("#status")).to_contain_text("Done", timeout=SOCKET_TIMEOUT)
+    assert page.evaluate("() => document.getElementById('confusion-chart').data[0].z.length") == 3
+    assert page.errors == []
