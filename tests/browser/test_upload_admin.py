@@ -64,8 +64,9 @@ def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_ma
                            timeout=SOCKET_TIMEOUT)
     expect(page.locator("#c-iteration")).not_to_have_text("0")
     shots(page, "upload-training.png")
-    page.click("#stop")
-    expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
+    if page.locator("#stop").is_enabled():  # a short run may already be over on a fast machine
+        page.click("#stop")
+    expect(page.locator("#status")).to_contain_text(re.compile("Stopped|Done"), timeout=SOCKET_TIMEOUT)
     assert page.errors == []
 
 
