@@ -20,13 +20,17 @@ def clouds_csv(n=120):
     return ("\n".join(rows) + "\n").encode()
 
 
-def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_manage, shots):
-    live_manage("createsuperuser", "--noinput", "--username", "staff", "--email", "staff@example.com",
+def log_in_to_the_upload_form(page, live_manage, username):
+    live_manage("createsuperuser", "--noinput", "--username", username, "--email", f"{username}@example.com",
                 DJANGO_SUPERUSER_PASSWORD="a long test password")
     page.goto("/admin/login/?next=/admin/playground/dataset/add/")
-    page.fill("#id_username", "staff")
+    page.fill("#id_username", username)
     page.fill("#id_password", "a long test password")
     page.click("input[type=submit]")
+
+
+def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_manage, shots):
+    log_in_to_the_upload_form(page, live_manage, "staff")
 
     # a wrong file first: the form says what is wrong, and nothing is created
     page.fill("#id_name", "clouds")
@@ -71,12 +75,7 @@ def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_ma
 
 
 def test_an_uploaded_table_trains_on_the_playground_with_a_dense_stack(page, live_manage):
-    live_manage("createsuperuser", "--noinput", "--username", "tables", "--email", "tables@example.com",
-                DJANGO_SUPERUSER_PASSWORD="a long test password")
-    page.goto("/admin/login/?next=/admin/playground/dataset/add/")
-    page.fill("#id_username", "tables")
-    page.fill("#id_password", "a long test password")
-    page.click("input[type=submit]")
+    log_in_to_the_upload_form(page, live_manage, "tables")
     rng = np.random.default_rng(2)
     rows = ["petal,sepal,noise,species"] + [
         f"{rng.normal(c * 2, 0.5):.3f},{rng.normal(10 - c, 0.5):.3f},{rng.uniform(0, 100):.3f},{['setosa', 'versicolor', 'virginica'][c]}"
