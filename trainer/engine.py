@@ -1,12 +1,13 @@
 """The training step, K steps per call, and evaluation: pure jit'd functions.
 
-State is a pytree {params, opt_state, step, shuffle_key}; the data (train/test
+State is a pytree {params, opt_state, step, dropout_key}; the data (train/test
 arrays, on the device) is an argument, not a closure constant, so one compiled
 function serves every dataset of the same shapes. Compiled functions are
 cached by `Model`, the part of a spec that decides the computation.
 
 Batches follow Keras: an epoch is ceil(n_train / batch_size) steps over a
-fresh permutation, the last batch smaller (masked here, so shapes stay fixed).
+fresh permutation (epoch_orders, drawn per seed and epoch), the last batch
+smaller (masked here, so shapes stay fixed).
 """
 import functools
 from dataclasses import dataclass
@@ -20,9 +21,7 @@ from trainer import optimizers
 from trainer.activations import SYMMETRIC, step as step_fn
 from trainer.losses import LOSSES
 
-MAX_CHUNK = 16384  # most steps one call may run; the loss buffer has this length
-
-
+MAX_CHUNK = 16384  # about the most steps one call runs (with ORDER_BLOCK, it sets epochs_per_call)
 
 
 @dataclass(frozen=True)
