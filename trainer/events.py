@@ -1,6 +1,6 @@
 """The frames a run emits, defined once. Each is a JSON-ready dict with a
-`type`; the web side forwards them untouched and the page dispatches on
-`type` (static/js/socket.js)."""
+`type`; the web side forwards them untouched (all but `checkpoint`, which it
+stores) and the page dispatches on `type` (static/js/socket.js)."""
 
 STATUSES = ("queued", "running", "paused", "completed", "stopped", "failed", "diverged")
 FINAL = ("completed", "stopped", "failed", "diverged")
@@ -46,6 +46,12 @@ def probe(kind, payload):
 def done(state, final_metrics, message=None):
     assert state in FINAL, state
     return {"type": "done", "status": state, "metrics": final_metrics, "message": message}
+
+
+def checkpoint(iteration, weights):
+    """Not for browsers: the weights after `iteration` ("<layer>.<param>" ->
+    np.ndarray), which the web side stores so a live run can predict."""
+    return {"type": "checkpoint", "iteration": iteration, "weights": weights}
 
 
 def error(message):

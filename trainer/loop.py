@@ -20,6 +20,7 @@ from trainer import datasets, engine, events, probes
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
 PROBE_EVERY = 2  # boundary and neuron frames go out every this many metric frames
+CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a live run predicts with)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class _Controls:
         self.learning_rate = None  # a requested change not yet applied
         self.steps_per_second = steps_per_second
         self.pace_changed = False
+        self.sample = None  # a test sample the live feature maps / hidden states should follow, not yet shown
 
     def read(self, timeout=0.0):
         """Apply waiting messages; block up to `timeout` seconds for the first."""
@@ -97,6 +99,8 @@ class _Controls:
             self.learning_rate = float(value)
         elif action == "set_speed" and (value is None or (isinstance(value, (int, float)) and value > 0)):
             self.steps_per_second, self.pace_changed = value, True
+        elif action == "probe_sample" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            self.sample = value
 
 
 def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_interval=0.1, split=None,
@@ -130,6 +134,7 @@ class _Run:
         self.sec_per_step, self.best = None, (math.inf, 0)
         self.last_frame = self.pace_time = clock()
         self.pace_step, self.train_time, self.train_steps, self.compiled_paths = 0, 0.0, 0, set()
+        self.sample, self.checkpointed = 0, (None, clock())  # the followed test sample; (step, time) of the last checkpoint
 
     def announce(self, status):
         if self.shown != status:
@@ -150,12 +155,16 @@ class _Run:
                 self.state, ctl.learning_rate = engine.set_learning_rate(self.state, ctl.learning_rate), None
             if ctl.pace_changed:
                 self.pace_time, self.pace_step, ctl.pace_changed = self.clock(), self.step, False
+            if ctl.sample is not None:
+                self.follow(ctl.sample)
+                ctl.sample = None
             single = ctl.paused and ctl.single_steps > 0
             if ctl.paused and not single:
                 if self.pending:
                     self.send_frame(self.evaluated(), self.clock())
+                self.checkpoint()
                 self.announce("paused")
-                while ctl.paused and not ctl.stop and ctl.single_steps == 0:
+                while ctl.paused and not ctl.stop and ctl.single_steps == 0 and ctl.sample is None:
                     ctl.read(timeout=0.5)
                 continue
             if not ctl.paused:
@@ -184,6 +193,8 @@ class _Run:
                 stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
                 if due or stop_message:
                     self.send_frame(evaluated, now)
+                    if now - self.checkpointed[1] >= CHECKPOINT_EVERY:
+                        self.checkpoint()
                 if stop_message:
                     outcome, message = "completed", stop_message
                     break
@@ -241,9 +252,27 @@ class _Run:
         self.emit(events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
                                  engine.learning_rate(self.state), round(rate, 1)))
         if pictures or self.frames_sent % PROBE_EVERY == 0:
-            for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred, self.vocabulary):
+            for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
+                                      self.vocabulary, self.sample):
                 self.emit(frame)
         self.pending, self.last_frame, self.frames_sent = [], now, self.frames_sent + 1
+
+    def follow(self, sample):
+        """Point the live feature maps / hidden states at test sample `sample` (clamped), shown at once."""
+        self.sample = min(sample, len(self.data["y_test"]) - 1)
+        for frame in sample_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample):
+            self.emit(frame)
+
+    def weights(self):
+        names = [f"{i}_{layer.type}" for i, layer in enumerate(self.spec.layers)]
+        return probes.weights(self.state["params"], names)
+
+    def checkpoint(self):
+        """The current weights, for predictions on a live run: on pausing, and every
+        CHECKPOINT_EVERY seconds while training (not the learning: just what is stored)."""
+        if self.checkpointed[0] != self.step:
+            self.emit(events.checkpoint(self.step, self.weights()))
+            self.checkpointed = (self.step, self.clock())
 
     def finish(self, outcome, message):
         final = {"status": outcome, "epochs": self.step // self.spe, "steps": self.step,
@@ -253,7 +282,8 @@ class _Run:
             if self.pending:
                 self.send_frame(evaluated, self.clock(), pictures=True)
             else:  # the last frame has the final numbers; make sure the final pictures go out too
-                for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, evaluated[1], self.vocabulary):
+                for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, evaluated[1],
+                                          self.vocabulary, self.sample):
                     self.emit(frame)
             train, test = evaluated[0]["train"], evaluated[0]["test"]
             final.update(train_loss=train["loss"], test_loss=test["loss"], train_accuracy=train.get("accuracy"),
@@ -262,8 +292,7 @@ class _Run:
             final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
         self.emit(events.status(outcome, message))
         self.emit(events.done(outcome, final, message))
-        names = [f"{i}_{layer.type}" for i, layer in enumerate(self.spec.layers)]
-        return RunResult(outcome, message, final, probes.weights(self.state["params"], names))
+        return RunResult(outcome, message, final, self.weights())
 
 
 def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interval, steps_per_second):
@@ -290,25 +319,38 @@ def _stop_rule(rules, test_loss, epoch, best):
     return None
 
 
-def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None):
+def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None, sample=0):
     """The pictures that fit this model: boundary and neurons for 2-D points;
     filters, feature maps and a strip of predictions for images; the embedding
-    and hidden states for text; a confusion matrix for every classifier."""
+    and hidden states for text; a confusion matrix for every classifier.
+    sample: the test sample the feature maps / hidden states follow."""
     info = spec.dataset.info
     if info.kind == "points":
         yield events.probe("boundary", probes.boundary(model, forward, params, spec.features))
         yield events.probe("neurons", probes.neurons(model, forward, params, spec.features))
-    elif info.kind == "text":
-        vocab = vocabulary or datasets.text_split(spec.dataset)[1].vocab
-        if spec.layers[0].type == "embedding":
-            yield events.probe("embedding", probes.embedding(params[0]["embeddings"], vocab))
-        hidden = probes.hidden_states(spec, forward, params, data["x_test"], vocab) if spec.layers[0].type == "embedding" else None
-        if hidden:
-            yield events.probe("hidden_states", hidden)
-    elif info.kind == "images":
-        if any(layer.type == "conv2d" for layer in spec.layers):
-            yield events.probe("filters", probes.filters(spec, params))
-            yield events.probe("feature_maps", probes.feature_maps(spec, forward, params, data["x_test"], data["y_test"][0]))
+    elif info.kind == "text" and spec.layers[0].type == "embedding":
+        yield events.probe("embedding", probes.embedding(params[0]["embeddings"], vocabulary or _corpus_vocab(spec)))
+    elif info.kind == "images" and any(layer.type == "conv2d" for layer in spec.layers):
+        yield events.probe("filters", probes.filters(spec, params))
+    yield from sample_frames(spec, forward, params, data, vocabulary, sample)
+    if info.kind == "images":
         yield events.probe("predictions", probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
     if model.task != "regression":
         yield events.probe("confusion", probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
+
+
+def sample_frames(spec, forward, params, data, vocabulary, sample):
+    """What one test sample looks like inside the network: its feature maps
+    (a CNN) or its hidden state over time (an RNN); nothing for other models."""
+    kind = spec.dataset.info.kind
+    if kind == "images" and any(layer.type == "conv2d" for layer in spec.layers):
+        label = int(data["y_test"][sample])
+        yield events.probe("feature_maps", probes.feature_maps(spec, forward, params, data["x_test"], label, sample))
+    elif kind == "text" and spec.layers[0].type == "embedding":
+        hidden = probes.hidden_states(spec, forward, params, data["x_test"], vocabulary or _corpus_vocab(spec), sample)
+        if hidden:
+            yield events.probe("hidden_states", {**hidden, "sample": sample, "label": int(data["y_test"][sample])})
+
+
+def _corpus_vocab(spec):
+    return datasets.text_split(spec.dataset)[1].vocab

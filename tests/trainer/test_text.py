@@ -158,3 +158,4 @@ def test_rnn_preset_beats_85_percent_and_bag_of_words_trails_it():
     assert len(emb["words"]) == len(emb["x"]) == len(emb["y"]) > 10
     hidden = [f for f in frames if f["type"] == "hidden_states"][-1]
     assert np.shape(hidden["states"]) == (len(hidden["tokens"]), 32)
+    assert hidden["sample"] == 0 and hidden["label"] in (0, 1)

@@ -222,3 +222,40 @@ def test_a_fast_run_is_still_evaluated_at_evenly_spaced_steps(example):
     gaps = np.diff([0] + iterations)
     assert gaps.max() <= 100  # 200 epochs of 25 steps: an evaluation every 4 epochs at least
     assert len(of_type(frames, "boundary")) >= 25
+
+
+def test_a_paused_run_checkpoints_its_weights_and_follows_a_chosen_sample(example):
+    from trainer import presets
+
+    d = presets.load("digits_cnn")
+    run = Driver(d, paused=True)
+    run.wait_for(lambda f: f.get("status") == "paused")
+    start = of_type(run.frames, "checkpoint")
+    assert [c["iteration"] for c in start] == [0]  # the initial weights: a paused run can predict at once
+    assert start[0]["weights"]["0_conv2d.kernel"].shape == (3, 3, 1, 8)
+    run.send("step")
+    run.wait_for(lambda f: f["type"] == "checkpoint" and f["iteration"] == 1)
+    assert not np.array_equal(of_type(run.frames, "checkpoint")[-1]["weights"]["0_conv2d.kernel"], start[0]["weights"]["0_conv2d.kernel"])
+
+    run.send("probe_sample", 7)  # while paused: shown at once, and followed from then on
+    run.wait_for(lambda f: f["type"] == "feature_maps" and f["sample"] == 7)
+    run.send("probe_sample", 10**6)  # past the test set: its last sample
+    run.wait_for(lambda f: f["type"] == "feature_maps" and f["sample"] == 448)
+    run.send("probe_sample", "seven")  # not an index: ignored (the socket refuses it before it gets here)
+    run.send("resume")
+    run.thread.join(60)
+    assert run.result.status == "completed"
+    assert of_type(run.frames, "feature_maps")[-1]["sample"] == 448
+    final = run.result.weights["0_conv2d.kernel"]
+    assert not np.array_equal(final, of_type(run.frames, "checkpoint")[-1]["weights"]["0_conv2d.kernel"])
+
+
+def test_checkpoints_come_every_few_seconds_while_training(example, monkeypatch):
+    monkeypatch.setattr(loop, "CHECKPOINT_EVERY", 0.0)
+    d = example("tfp_default")
+    _, frames = train(d)
+    iterations = [c["iteration"] for c in of_type(frames, "checkpoint")]
+    assert len(iterations) >= 10 and iterations == sorted(set(iterations))
+    monkeypatch.setattr(loop, "CHECKPOINT_EVERY", 1e9)
+    _, frames = train(d)
+    assert not of_type(frames, "checkpoint")  # a run that is never paused and ends quickly stores only its end
