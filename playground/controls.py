@@ -6,6 +6,7 @@ import math
 from trainer.spec import LIMITS
 
 SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
+VALUE_ACTIONS = ("set_learning_rate", "set_speed", "probe_sample")
 MAX_MESSAGE_CHARS = 1024
 MAX_STEPS_PER_SECOND = 1_000_000
 
@@ -41,9 +42,9 @@ def parse_control(text):
     if not isinstance(message, dict):
         raise ValueError('a message must be a JSON object like {"action": "pause"}')
     action = message.get("action")
-    allowed = {"action", "value"} if action in ("set_learning_rate", "set_speed") else {"action"}
-    if action not in (*SIMPLE_ACTIONS, "set_learning_rate", "set_speed"):
-        raise ValueError(f"unknown action {action!r}; use pause, resume, step, stop, set_learning_rate or set_speed")
+    allowed = {"action", "value"} if action in VALUE_ACTIONS else {"action"}
+    if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS):
+        raise ValueError(f"unknown action {action!r}; use pause, resume, step, stop, {', '.join(VALUE_ACTIONS)}")
     if extra := sorted(set(message) - allowed):
         raise ValueError(f"unexpected key {extra[0]!r} for action {action!r}")
     if action == "set_learning_rate":
@@ -51,6 +52,11 @@ def parse_control(text):
         value = _positive(message.get("value"), high, "value")
         if value < low:
             raise ValueError(f"value must be at least {low:g}")
+        return {"action": action, "value": value}
+    if action == "probe_sample":  # the test sample the live feature maps / hidden states follow
+        value = message.get("value")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < LIMITS["samples"][1]:
+            raise ValueError(f"value must be a test sample's index, a whole number from 0 to {LIMITS['samples'][1] - 1}")
         return {"action": action, "value": value}
     if action == "set_speed":
         value = message.get("value")

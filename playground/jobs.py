@@ -115,6 +115,9 @@ class _Recorder:
         if kind == "done":  # published by publish_done() once the result is stored
             self.done = frame
             return
+        if kind == "checkpoint":  # stored for predictions, never published
+            supervision.db_retry(services.run_record_weights, self.run, frame["iteration"], frame["weights"])
+            return
         if kind == "metrics":
             # seq (the stored order) and the worker's clock let a viewer spot lost frames and latency.
             self.seq = seq = self.seq + 1
@@ -248,11 +251,12 @@ def train_run(run_id):
 
 
 def run_predict(run, *, pixels=None, text=None):
-    """Predict with a finished run's stored weights: a drawing (pixels: (h, w) array,
-    0-255 ink) or a typed sentence. Both go through the preprocessing the training
-    data had (trainer.inference). Returns the inference dict plus, for a CNN, the
-    feature maps of the preprocessed drawing and, for an RNN, the typed sentence's
-    hidden states, so the page shows what the network made of the user's input."""
+    """Predict with a run's stored weights (a live run's latest checkpoint, or its
+    final weights): a drawing (pixels: (h, w) array, 0-255 ink) or a typed sentence.
+    Both go through the preprocessing the training data had (trainer.inference).
+    Returns the inference dict, the weights' iteration and, for a CNN, the feature
+    maps of the preprocessed drawing or, for an RNN, the typed sentence's hidden
+    states, so the page shows what the network made of the user's input."""
     import numpy as np  # noqa: PLC0415
     from trainer import inference, probes  # noqa: PLC0415 (JAX loads only where it is needed)
     from trainer import layers as L  # noqa: PLC0415
@@ -266,6 +270,7 @@ def run_predict(run, *, pixels=None, text=None):
 
     if pixels is not None:
         result = inference.predict_image(spec, weights, pixels)
+        result["iteration"] = run.weights_iteration
         if any(layer.type == "conv2d" for layer in spec.layers):
             x = np.asarray(result["input"], np.float32).reshape(spec.input_shape)[None]
             result["feature_maps"] = probes.feature_maps(spec, forward, params, x, result["predicted"])
@@ -273,6 +278,7 @@ def run_predict(run, *, pixels=None, text=None):
     # an uploaded set's pipeline is the stored one (its vocabulary and options), not a corpus fitted anew
     pipeline = None if spec.dataset.info.builtin else dataset_selectors.dataset_text_pipeline(spec.dataset.name)
     result = inference.predict_text(spec, weights, text, pipeline)
+    result["iteration"] = run.weights_iteration
     if spec.layers[0].type == "embedding":
         vocab = (pipeline or datasets.text_split(spec.dataset)[1]).vocab
         x = np.asarray([result["steps"]["padded"]], np.int32)

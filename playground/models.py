@@ -105,6 +105,8 @@ class Run(models.Model):
         default=dict, blank=True, help_text="latest boundary and neurons frames by type; the final ones once done"
     )
     weights = models.BinaryField(null=True, blank=True, help_text=".npz written by np.savez (no pickles)")
+    weights_iteration = models.PositiveIntegerField(
+        null=True, blank=True, help_text="the iteration the stored weights are from: a live run's latest checkpoint, or the end")
 
     class Meta:
         ordering = ["-created"]

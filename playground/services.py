@@ -116,13 +116,18 @@ def weights_from_npz(blob):
         return {name: npz[name] for name in npz.files}
 
 
+def run_record_weights(run, iteration, weights):
+    """A live run's checkpoint: what predictions use until the run ends."""
+    Run.objects.filter(pk=run.pk).update(weights=weights_to_npz(weights), weights_iteration=iteration)
+
+
 def run_finish(run, *, status, message="", metrics=None, probes=None, weights=None):
     now = timezone.now()
     fields = {"status": status, "message": message or "", "finished": now, "heartbeat": now, "final_metrics": metrics}
     if probes is not None:
         fields["probes"] = probes
     if weights:
-        fields["weights"] = weights_to_npz(weights)
+        fields.update(weights=weights_to_npz(weights), weights_iteration=(metrics or {}).get("steps"))
     Run.objects.filter(pk=run.pk).update(**fields)
 
 

@@ -102,13 +102,14 @@ def api_run_detail(request, run_id):
 @require_POST
 @_api
 def api_run_predict(request, run_id):
-    """A drawing or a sentence through a finished run's weights (the owner's only)."""
+    """A drawing or a sentence through a run's latest stored weights (the owner's only)."""
     run = selectors.run_get(run_id)
     if run is None or not selectors.run_is_owned_by(run, user=request.user, session_key=request.session.session_key):
         return _errors(404, "no such run (or it is not yours)")
     data = predict.parse_request(_json_object(request, predict.MAX_BODY, "the body"), run.experiment.spec)
     if not run.weights:
-        return _errors(409, "this run has no trained weights yet: they are stored when it finishes or is stopped")
+        return _errors(409, "this run has no weights stored yet: they are stored when it pauses, every few seconds "
+                            "while it trains, and when it ends")
     if run.status == "diverged":
         return _errors(409, "this run diverged: its weights are not numbers; train it again with a lower learning rate")
     return JsonResponse(jobs.run_predict(run, **data))

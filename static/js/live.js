@@ -3,6 +3,8 @@
 // feature maps in that layer's row of the stack (the sample itself in the
 // input row), the embedding projection in the embedding's row, the hidden
 // states in the recurrent layer's row, the test predictions in the output column.
+// The input row's ‹ › buttons fire a "sample" event ({detail: {delta}}) on the
+// stack: the page asks the live run to follow another test sample.
 import { liveArea } from "./stack.js";
 import * as filtersChart from "./charts/filters.js";
 import * as mapsChart from "./charts/feature_maps.js";
@@ -19,12 +21,25 @@ const VIEWS = {
   tokens: { title: "sentence", hint: "the tokens the network reads, one a step", chart: tokensChart },
 };
 
-function block(area, view) {
+function stepper(stack) {
+  const button = (text, delta, title) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", className: "small-button sample-step", textContent: text, title });
+    b.dataset.delta = String(delta);
+    b.addEventListener("click", () => stack.dispatchEvent(new CustomEvent("sample", { detail: { delta } })));
+    return b;
+  };
+  const box = Object.assign(document.createElement("span"), { className: "sample-stepper" });
+  box.append(button("‹", -1, "the previous test sample"), button("›", 1, "the next test sample"));
+  return box;
+}
+
+function block(area, view, stack = null) {
   const { title, hint, chart } = VIEWS[view];
   const body = Object.assign(document.createElement("div"), { className: `live-view view-${view}` });
   const head = Object.assign(document.createElement("div"), { className: "live-head" });
   head.append(Object.assign(document.createElement("span"), { className: "live-title", textContent: title }),
     Object.assign(document.createElement("span"), { className: "muted", textContent: hint }));
+  if (stack) head.append(stepper(stack));
   const wrap = Object.assign(document.createElement("div"), { className: "live-block", hidden: true });
   wrap.dataset.view = view;
   wrap.append(head, body);
@@ -43,8 +58,9 @@ function view(stack, i, name) {
 /** Empty views for the stack just rendered (spec: its layers; kind: images or text), and an empty strip. */
 export function clear(stack, strip, spec, kind) {
   predictionsChart.render(strip);
+  stack.dataset.sample = "0";
   if (!stack.querySelector("[data-live]")) return;
-  block(liveArea(stack, "input"), kind === "text" ? "tokens" : "maps");
+  block(liveArea(stack, "input"), kind === "text" ? "tokens" : "maps", stack);
   let recurrent = false;
   spec.layers.forEach((layer, i) => {
     const area = liveArea(stack, i);
@@ -74,8 +90,11 @@ export function hiddenStates(stack, frame, caption) {
   if (input) tokensChart.update(input, { tokens: frame.tokens, caption });
 }
 
-/** Frame handlers for socket.js; wrap(fn) drops frames of a run no longer shown. */
-export function handlers(wrap, stack, strip, classNames) {
+/**
+ * Frame handlers for socket.js; wrap(fn) drops frames of a run no longer shown;
+ * followed() is false while the user's own drawing or sentence is shown instead.
+ */
+export function handlers(wrap, stack, strip, classNames, followed) {
   const name = (c) => (classNames() || [])[c] ?? String(c);
   return {
     filters: wrap((f) => {
@@ -84,13 +103,21 @@ export function handlers(wrap, stack, strip, classNames) {
         if (body) filtersChart.update(body, layer);
       }
     }),
-    feature_maps: wrap((f) => featureMaps(stack, f, `test image, true class ${name(f.label)}`)),
+    feature_maps: wrap((f) => {
+      if (!followed()) return;
+      stack.dataset.sample = String(f.sample);
+      featureMaps(stack, f, `test image ${f.sample + 1}, true class ${name(f.label)}`);
+    }),
     predictions: wrap((f) => predictionsChart.update(strip, f)),
     embedding: wrap((f) => {
       const row = [...stack.querySelectorAll(".layer-embedding")][0];
       const body = row && view(stack, row.dataset.index, "embedding");
       if (body) embeddingChart.update(body, f);
     }),
-    hidden_states: wrap((f) => hiddenStates(stack, f, "a test sentence")),
+    hidden_states: wrap((f) => {
+      if (!followed()) return;
+      stack.dataset.sample = String(f.sample ?? 0);
+      hiddenStates(stack, f, f.sample == null ? "a test sentence" : `test sentence ${f.sample + 1}, true class ${name(f.label)}`);
+    }),
   };
 }

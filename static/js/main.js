@@ -28,14 +28,24 @@ const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTe
 const LAST_RUN = "playground.lastRun"; // sessionStorage: {id, ws, hash} of this tab's last run
 const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
 
-const app = { state: null, summary: null, valid: false, run: null, points: null, boundary: null };
-// Predict with a finished run; a drawing's feature maps and a sentence's hidden states show in the stack.
+// own: the user's drawing or sentence is shown in the stack, so live feature maps and
+// hidden states wait until a test sample is picked (the stack's data-sample: the one shown).
+const app = { state: null, summary: null, valid: false, run: null, points: null, boundary: null, own: false };
+// Predict with the run's latest weights; the input's feature maps or hidden states show in the stack.
 const predictPanel = attachPredict($("predict"), {
-  onResult(result) {
+  onResult(result, source) {
+    if (source === "test image") return; // the live views follow that very sample (see followSample)
+    app.own = true;
     if (result.feature_maps) live.featureMaps($("stack"), result.feature_maps, "your drawing, preprocessed");
     if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, "your sentence");
   },
 });
+
+/** Show test sample `index` in the live views: the run computes its maps or states from now on. */
+function followSample(index) {
+  app.own = false;
+  if (liveRun()) app.run.socket.send("probe_sample", Math.max(0, index));
+}
 
 const showCode = attachCode($("code"));
 
@@ -245,6 +255,7 @@ const liveRun = () => app.run && panel.isActive(app.run.status);
 
 function clearOutputs() {
   app.boundary = null;
+  app.own = false;
   lossChart.render($("loss-chart"));
   if (app.state.view.logScale) lossChart.update($("loss-chart"), { log: true });
   accuracyChart.render($("accuracy-chart"), taskOf(app.state.spec));
@@ -282,6 +293,7 @@ function frameHandlers(run) {
       panel.buttons(f.status, app.valid);
       panel.progress(run.last, f.status);
       predictPanel.setRun(run);
+      $("stack").dataset.liveRun = String(panel.isActive(f.status)); // the sample stepper steers a live run only
     }),
     metrics: current((f) => {
       if (run.firstUpdateMs == null) {
@@ -297,9 +309,10 @@ function frameHandlers(run) {
     boundary: current((f) => { app.boundary = f; drawBoundary(); network.update($("network"), { boundary: f, zrange: OUTPUT_RANGE[app.state.spec.layers.at(-1).activation] }); }),
     neurons: current((f) => network.update($("network"), { neurons: f })),
     confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
-    ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names),
+    ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names, () => !app.own),
     done: current((f) => {
       run.status = f.status;
+      $("stack").dataset.liveRun = "false";
       predictPanel.setRun(run);
       panel.buttons(f.status, app.valid);
       panel.progress(run.last, f.status);
@@ -423,7 +436,8 @@ function init() {
   bindForm(document.body, () => app.state, onField);
   attachBuilder($("network"), layerEdits);
   attachStack($("stack"), (edit) => { applyEdit(app.state.spec, edit, catalog); specEdited({ rebuild: true }); });
-  $("predictions-strip").addEventListener("pick", (event) => predictPanel.pick(event.detail));
+  $("predictions-strip").addEventListener("pick", (event) => { followSample(event.detail.index); predictPanel.pick(event.detail); });
+  $("stack").addEventListener("sample", (event) => followSample(Number($("stack").dataset.sample || 0) + event.detail.delta));
   $("add-layer").addEventListener("click", addLayer);
   $("remove-layer").addEventListener("click", removeLayer);
   $("train").addEventListener("click", () => (app.run && app.run.status === "paused" ? app.run.socket.send("resume") : startRun()));

@@ -3,22 +3,25 @@
 // the network saw after the training data's preprocessing. On a text run: type
 // a sentence and see the probability, with the tokens the pipeline produced
 // (stop words struck through, out-of-vocabulary tokens marked). Both use the
-// weights stored when a run finishes or is stopped (POST /api/runs/<id>/predict/).
+// run's latest stored weights (POST /api/runs/<id>/predict/): a live run stores
+// them as it pauses and every few seconds while it trains, and at its end.
 import { predictRun } from "./api.js";
 import { canvas, paintInk } from "./pixels.js";
 import * as probabilities from "./charts/probabilities.js";
 import { box as el } from "./dom.js";
 
 const SIDE = 112; // the drawing's pixels (shown at twice the size)
-const READY = new Set(["completed", "stopped"]);
+const READY = new Set(["running", "paused", "completed", "stopped"]);
+const LIVE = new Set(["running", "paused"]);
 
 
 /**
- * Build the panel in root. options.onResult(result, kind) gets every answer
- * (it carries the drawing's feature maps or the sentence's hidden states).
+ * Build the panel in root. options.onResult(result, source) gets every answer
+ * (it carries the input's feature maps or hidden states); source: "drawing",
+ * "test image" or "sentence".
  */
 export function attachPredict(root, { onResult }) {
-  const state = { kind: null, run: null, pending: null, timer: null, drawn: false, busy: 0 };
+  const state = { kind: null, run: null, pending: null, timer: null, drawn: false, busy: 0, source: "drawing" };
   const note = el("p", "predict-note muted");
   // images
   const pad = canvas("draw-pad");
@@ -54,7 +57,7 @@ export function attachPredict(root, { onResult }) {
   };
   pad.addEventListener("pointerdown", (e) => { last = point(e); pad.setPointerCapture(e.pointerId); stroke(last, last); });
   pad.addEventListener("pointermove", (e) => { if (last) { const p = point(e); stroke(last, p); last = p; } });
-  const end = () => { if (last) { last = null; state.drawn = true; schedule(); } };
+  const end = () => { if (last) { last = null; state.drawn = true; state.source = "drawing"; schedule(); } };
   pad.addEventListener("pointerup", end);
   pad.addEventListener("pointercancel", end);
   function stroke(a, b) {
@@ -84,6 +87,7 @@ export function attachPredict(root, { onResult }) {
     }
     ctx.putImageData(image, 0, 0);
     state.drawn = true;
+    state.source = "test image";
     predictNow();
   }
 
@@ -112,11 +116,11 @@ export function attachPredict(root, { onResult }) {
       return;
     }
     note.classList.remove("error");
-    showNote();
+    showNote(result.body.iteration);
     probabilities.update(probs, result.body);
     if (state.kind === "images") showSeen(result.body.input);
     else showTokens(result.body.steps);
-    onResult(result.body, state.kind);
+    onResult(result.body, state.kind === "images" ? state.source : "sentence");
   }
 
   function showSeen(rows) {
@@ -147,12 +151,14 @@ export function attachPredict(root, { onResult }) {
       ...(steps.truncated ? [el("p", "note warn", `Longer than the cut (${steps.padded.length} tokens): the rest is not seen.`)] : []));
   }
 
-  function showNote() {
+  function showNote(iteration) {
     const run = state.run;
+    const at = iteration == null ? "" : ` after iteration ${iteration.toLocaleString("en-US")}`;
     note.classList.remove("error");
-    if (run && READY.has(run.status)) note.textContent = `Run ${run.id}'s trained weights (${run.status}).`;
-    else if (run && ["queued", "running", "paused"].includes(run.status)) note.textContent = "Predict opens when the run finishes or you stop it: it uses the trained weights.";
-    else note.textContent = "Train first: Predict uses the weights of a finished (or stopped) run.";
+    if (run && LIVE.has(run.status)) note.textContent = `Run ${run.id}'s current weights${at} (stored as it pauses, and every few seconds while it trains).`;
+    else if (run && READY.has(run.status)) note.textContent = `Run ${run.id}'s trained weights${at} (${run.status}).`;
+    else if (run && run.status === "queued") note.textContent = "Predict opens once the run starts.";
+    else note.textContent = "Train first: Predict uses the weights of a run (its current ones while it trains or is paused).";
   }
 
   return {
@@ -167,12 +173,14 @@ export function attachPredict(root, { onResult }) {
       probabilities.render(probs);
       root.dataset.kind = kind;
     },
-    /** The run shown (null: none); a finished one answers what was drawn or typed meanwhile. */
+    /** The run shown (null: none); on a change of status, what was drawn or typed is answered anew. */
     setRun(run) {
+      const changed = !state.run || !run || state.run.id !== run.id || state.run.status !== run.status;
       state.run = run ? { id: run.id, status: run.status } : null;
       root.dataset.ready = String(Boolean(run && READY.has(run.status)));
+      if (!changed) return;
       showNote();
-      if (run && READY.has(run.status)) predictNow();
+      if (run && READY.has(run.status) && !(state.kind === "images" && state.source === "test image")) predictNow();
     },
     pick: drawImage,
   };

@@ -205,3 +205,54 @@ def test_step_before_any_run_starts_it_paused_after_one_step(page):
     expect(page.locator("#c-iteration")).to_have_text("2")
     page.click("#stop")
     expect(page.locator("#status")).to_contain_text("Stopped")
+
+
+def test_a_paused_cnn_shows_a_chosen_test_sample_and_predicts_with_its_current_weights(page, shots):
+    page.goto(DIGITS.replace("epochs=3", "epochs=200"))
+    expect(page.locator("#train")).to_be_enabled()
+    page.click("#train")
+    caption = page.locator(".layer-input .map-caption")
+    expect(caption).to_contain_text("test image 1,", timeout=SOCKET_TIMEOUT)
+    page.click("#pause")
+    expect(page.locator("#status")).to_contain_text("Paused", timeout=30_000)
+    page.locator(".layer-input .sample-step[data-delta='1']").click()  # the next test sample, shown by the paused run
+    expect(caption).to_contain_text("test image 2,")
+    page.locator("#predictions-strip .prediction").nth(5).click()  # a test image: followed, and predicted
+    expect(caption).to_contain_text("test image 6,")
+    expect(page.locator("#predict-probs .prob")).to_have_count(10, timeout=30_000)
+    expect(page.locator(".predict-note")).to_contain_text("current weights after iteration")
+
+    draw_seven(page)
+    expect(caption).to_contain_text("your drawing")  # live frames wait while the drawing is shown
+    page.click("#step")
+    expect(page.locator(".layer-conv2d .view-maps .map-caption").first).to_be_visible()
+    expect(caption).to_contain_text("your drawing")
+    shots(page, "cnn-paused-predict.png")
+    page.locator(".layer-input .sample-step[data-delta='1']").click()  # back to the test set, where it was
+    expect(caption).to_contain_text("test image 7,")
+    page.click("#stop")
+    expect(page.locator("#status")).to_contain_text("Stopped", timeout=30_000)
+    assert page.errors == []
+
+
+def test_a_paused_rnn_steps_through_test_sentences_and_predicts_with_its_current_weights(page, shots):
+    page.goto(SENTIMENT.replace("epochs=6", "epochs=200"))
+    expect(page.locator("#train")).to_be_enabled()
+    page.click("#train")
+    title = "() => document.querySelector('.view-hidden').layout?.title?.text ?? ''"
+    page.wait_for_function(f"() => ({title})().startsWith('test sentence 1,')", timeout=SOCKET_TIMEOUT)
+    page.click("#pause")
+    expect(page.locator("#status")).to_contain_text("Paused", timeout=30_000)
+    page.locator(".layer-input .sample-step[data-delta='1']").click()
+    page.wait_for_function(f"() => ({title})().startsWith('test sentence 2,')", timeout=30_000)
+    page.fill("#predict-input", "Not bad at all, I loved it!")
+    page.press("#predict-input", "Enter")
+    expect(page.locator("#predict-probs .prob")).to_have_count(2, timeout=30_000)
+    expect(page.locator(".predict-note")).to_contain_text("current weights after iteration")
+    page.wait_for_function(f"() => ({title})() === 'your sentence'")
+    page.locator(".layer-input .sample-step[data-delta='-1']").click()
+    page.wait_for_function(f"() => ({title})().startsWith('test sentence 1,')", timeout=30_000)
+    shots(page, "rnn-paused-predict.png")
+    page.click("#stop")
+    expect(page.locator("#status")).to_contain_text("Stopped", timeout=30_000)
+    assert page.errors == []

@@ -1,5 +1,6 @@
-"""Predict with a finished run's weights (POST /api/runs/<id>/predict/), and runs
-that start paused (the page's Step before any run)."""
+"""Predict with a run's stored weights (POST /api/runs/<id>/predict/): a finished
+run's, or a live run's latest checkpoint; and runs that start paused (the page's
+Step before any run)."""
 
 import asyncio
 import json
@@ -136,7 +137,7 @@ def test_predict_is_the_owners_and_needs_weights(client, small_spec):
     response = post(client, "/api/runs/", DIGITS)
     run = Run.objects.get(pk=response.json()["id"])
     early = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
-    assert early.status_code == 409 and "finishes or is stopped" in early.json()["errors"][0]["message"]
+    assert early.status_code == 409 and "when it pauses" in early.json()["errors"][0]["message"]
     assert post(Client(), f"/api/runs/{run.pk}/predict/", {"pixels": seven()}).status_code == 404  # a stranger
     assert post(client, "/api/runs/999999/predict/", {"pixels": seven()}).status_code == 404
     assert client.get(f"/api/runs/{run.pk}/predict/").status_code == 405
@@ -198,3 +199,61 @@ def test_a_run_started_paused_waits_for_step(small_spec, session_key, settings):
     metrics = [f for f in seen if f["type"] == "metrics"]
     assert metrics[0]["iteration"] == 1  # nothing trained before the step
     assert seen[-1]["status"] == "stopped"
+
+
+@pytest.mark.django_db
+def test_a_live_run_predicts_with_its_latest_checkpoint(client):
+    response = post(client, "/api/runs/", DIGITS)
+    run = Run.objects.get(pk=response.json()["id"])
+    Run.objects.filter(pk=run.pk).update(status="running")
+    services.run_record_weights(run, 40, trained_weights(DIGITS))
+    live = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
+    assert live.status_code == 200 and live.json()["iteration"] == 40
+    assert abs(sum(live.json()["probabilities"]) - 1) < 1e-4
+    services.run_finish(run, status="completed", metrics={"steps": 58}, weights=trained_weights(DIGITS))
+    assert post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()}).json()["iteration"] == 58
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(90)
+def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sample(session_key, settings):
+    settings.TASKS = {"default": {"BACKEND": "playground.taskbackend.InProcessBackend"}}
+    from playground import jobs
+
+    async def weights_iteration(run):
+        return (await Run.objects.aget(pk=run.pk)).weights_iteration
+
+    async def body():
+        run = await database_sync_to_async(services.run_create)(DIGITS, session_key=session_key, paused=True)
+        comm = WebsocketCommunicator(application, f"/ws/runs/{run.pk}/",
+                                     headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode())])
+        assert (await comm.connect())[0]
+        seen = []
+
+        async def until(predicate):
+            while not (seen and predicate(seen[-1])):
+                seen.append(await comm.receive_json_from(timeout=30))
+            return seen[-1]
+
+        async with asyncio.timeout(60):
+            await until(lambda f: f.get("status") == "paused")
+            at_start = await weights_iteration(run)
+            prediction = await database_sync_to_async(jobs.run_predict)(await Run.objects.aget(pk=run.pk), pixels=seven())
+            await comm.send_json_to({"action": "step"})
+            await until(lambda f: f["type"] == "metrics")
+            while await weights_iteration(run) != 1:  # stored as the run pauses again
+                await asyncio.sleep(0.05)
+            await comm.send_json_to({"action": "probe_sample", "value": 3})
+            maps = await until(lambda f: f["type"] == "feature_maps" and f["sample"] == 3)
+            await comm.send_json_to({"action": "probe_sample", "value": -1})
+            refused = await until(lambda f: f["type"] == "error")
+            await comm.send_json_to({"action": "stop"})
+            await until(lambda f: f["type"] == "done")
+        await comm.disconnect()
+        return at_start, prediction, maps, refused
+
+    at_start, prediction, maps, refused = _on_own_loop(body)
+    assert at_start == 0 and prediction["iteration"] == 0  # the initial weights already predict
+    assert len(prediction["probabilities"]) == 10
+    assert [layer["type"] for layer in maps["layers"]] == ["conv2d", "maxpool2d"]
+    assert "test sample" in refused["message"]

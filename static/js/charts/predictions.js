@@ -1,6 +1,7 @@
 // predictions.js: a strip of test images with the network's prediction under
 // each; a wrong one is marked with the true class. Clicking an image fires a
-// "pick" event ({detail: {values, h, w}}) so the page can predict it.
+// "pick" event ({detail: {values, h, w, index}}, index: its place in the test
+// set) so the page can predict it and follow it in the live views.
 // update(el, {shape, images: [base64 uint8], true, predicted, labels}) redraws.
 import { canvas, paintInk, unit } from "../pixels.js";
 
@@ -26,7 +27,7 @@ export function update(el, frame) {
     const label = Object.assign(document.createElement("span"), { textContent: name(frame.predicted[i]) });
     item.append(c, label);
     if (!ok) item.append(Object.assign(document.createElement("span"), { className: "truth", textContent: `≠ ${name(frame.true[i])}` }));
-    item.addEventListener("click", () => el.dispatchEvent(new CustomEvent("pick", { detail: { values, h, w } })));
+    item.addEventListener("click", () => el.dispatchEvent(new CustomEvent("pick", { detail: { values, h, w, index: i } })));
     return item;
   }));
   el.dataset.wrong = String(wrong);
