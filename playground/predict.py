@@ -15,14 +15,17 @@ def _fail(path, message):
     raise specs.SpecError([{"path": path, "message": message}])
 
 
-def parse_request(data, spec):
-    """data: the JSON body; spec: the run's stored spec (a dict).
-    Returns {"pixels": list of rows} or {"text": str}; raises SpecError naming the field."""
+def parse_request(data, spec, uploads):
+    """data: the JSON body; spec: the run's stored spec (a dict); uploads: {slug: DatasetInfo}
+    of the uploaded sets. Returns {"pixels": list of rows} or {"text": str}; raises
+    SpecError naming the field."""
     name = spec.get("dataset", {}).get("name")
-    kind = datasets.BUILTIN[name].kind if name in datasets.BUILTIN else "uploaded"
+    info = datasets.BUILTIN.get(name) or uploads.get(name)
+    kind = info.kind if info else "gone"
     expected = {"images": "pixels", "text": "text"}.get(kind)
     if expected is None:
-        _fail("", f"predict works on runs on the built-in image and text datasets; this run's dataset ({name}) is {kind}")
+        _fail("", f"predict works on runs on image and text datasets; this run's dataset ({name}) is "
+                  + ("no longer available" if info is None else kind))
     if extra := sorted(set(data) - {expected}):
         _fail(extra[0], f"unknown key; a run on {kind} takes {expected}")
     if expected not in data:

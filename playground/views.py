@@ -106,7 +106,8 @@ def api_run_predict(request, run_id):
     run = selectors.run_get(run_id)
     if run is None or not selectors.run_is_owned_by(run, user=request.user, session_key=request.session.session_key):
         return _errors(404, "no such run (or it is not yours)")
-    data = predict.parse_request(_json_object(request, predict.MAX_BODY, "the body"), run.experiment.spec)
+    data = predict.parse_request(_json_object(request, predict.MAX_BODY, "the body"), run.experiment.spec,
+                                 dataset_selectors.dataset_infos())
     if not run.weights:
         return _errors(409, "this run has no weights stored yet: they are stored when it pauses, every few seconds "
                             "while it trains, and when it ends")

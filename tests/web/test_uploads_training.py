@@ -63,11 +63,18 @@ def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, m
         assert "embedding" in run.probes  # the stored vocabulary labels the embedding projection
         said = jobs.run_predict(run, text="정말 재미있어요!")  # through the stored pipeline
         assert said["classes"] == ["neg", "pos"] and said["steps"]["kept"] and "hidden_states" in said
+        asked = post(client, f"/api/runs/{run.pk}/predict/", {"text": "정말 재미있어요!"})  # the page's way
+        assert asked.status_code == 200 and asked.json()["probabilities"] == said["probabilities"]
     if kind == "images":
         drawn = np.zeros((30, 30), np.uint8)
         drawn[:, :15] = 255
         said = jobs.run_predict(run, pixels=drawn)
         assert said["classes"] == ["left", "right"] and np.asarray(said["input"]).shape == (8, 8)
+        asked = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": drawn.tolist()})
+        assert asked.status_code == 200 and asked.json()["probabilities"] == said["probabilities"]
+    if kind in ("points", "tabular"):
+        refused = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": [[0]]})
+        assert refused.status_code == 400 and f"is {kind}" in refused.json()["errors"][0]["message"]
 
 
 def test_the_stored_arrays_are_npz_without_pickles():
