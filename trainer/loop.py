@@ -21,6 +21,7 @@ POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
 PROBE_EVERY = 2  # boundary and neuron frames go out every this many metric frames
 CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a live run predicts with)
+EVAL_SHARE = 0.25  # frames come at most this often: an evaluation costs at most about this share of the time
 
 
 @dataclass
@@ -135,6 +136,14 @@ class _Run:
         self.last_frame = self.pace_time = clock()
         self.pace_step, self.train_time, self.train_steps, self.compiled_paths = 0, 0.0, 0, set()
         self.sample, self.checkpointed = 0, (None, clock())  # the followed test sample; (step, time) of the last checkpoint
+        self.frame_cost = 0.0  # seconds (real time) an evaluation and its frames take
+
+    @property
+    def interval(self):
+        """Seconds between frames: the requested interval, longer where evaluating
+        is slow (a 28x28 CNN evaluating 2,000 images ten times a second would
+        spend most of its time on that instead of training)."""
+        return max(self.frame_interval, self.frame_cost / EVAL_SHARE)
 
     def announce(self, status):
         if self.shown != status:
@@ -170,7 +179,7 @@ class _Run:
             if not ctl.paused:
                 self.announce("running")
 
-            n = _chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step, self.frame_interval,
+            n = _chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step, self.interval,
                             ctl.steps_per_second)
             losses = self.chunk(min(n, self.frame_every - self.step % self.frame_every))
             if single:
@@ -186,15 +195,18 @@ class _Run:
             self.pending.append(losses)
 
             now = self.clock()
-            due = (single or now - self.last_frame >= self.frame_interval or self.step >= self.total
+            due = (single or now - self.last_frame >= self.interval or self.step >= self.total
                    or self.step % self.frame_every == 0)
             if due or (per_epoch and self.step % self.spe == 0):
+                started = time.perf_counter()
                 evaluated = self.evaluated()
                 stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
                 if due or stop_message:
                     self.send_frame(evaluated, now)
                     if now - self.checkpointed[1] >= CHECKPOINT_EVERY:
                         self.checkpoint()
+                if self.frames_sent > 1:  # the first frames compile what evaluates and draws
+                    self.frame_cost = 0.5 * self.frame_cost + 0.5 * (time.perf_counter() - started)
                 if stop_message:
                     outcome, message = "completed", stop_message
                     break
@@ -295,15 +307,15 @@ class _Run:
         return RunResult(outcome, message, final, self.weights())
 
 
-def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, frame_interval, steps_per_second):
+def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, interval, steps_per_second):
     if single:
         return 1
     if sec_per_step is None:
         n = spe  # the first call compiles; one epoch, so the first frame comes soon
     else:
-        n = int(frame_interval / max(sec_per_step, 1e-7))
+        n = int(interval / max(sec_per_step, 1e-7))
     if steps_per_second:
-        n = min(n, max(1, int(steps_per_second * frame_interval)))
+        n = min(n, max(1, int(steps_per_second * interval)))
     if per_epoch:
         n = min(n, spe - step % spe)  # the stop rules look at the test loss after each epoch
     return max(1, min(n, total - step))

@@ -166,3 +166,30 @@ def test_a_drawing_is_preprocessed_like_the_digits():
     assert x[:, :2].max() < 0.2 and x[:, 3:5].mean() > 0.5  # centered: ink in the middle columns
     rgb = np.dstack([canvas] * 3)
     np.testing.assert_allclose(images.preprocess(rgb, (8, 8, 1), fit_to_content=True), x, atol=1e-5)
+
+
+def test_evaluating_in_chunks_gives_the_whole_sets_numbers(monkeypatch):
+    from trainer import datasets
+
+    d = presets.load("shapes_cnn")
+    d["dataset"]["samples"] = 300
+    spec = parse(d)
+    model = engine.Model.from_spec(spec)
+    data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
+    params = engine.init_state(model, spec.optimizer, 0)["params"]
+    whole = engine.compiled(model)[2](params, data)
+    monkeypatch.setattr(engine, "EVAL_BYTES", 4 * 28 * 28 * 8 * 40)  # chunks of 40: 225 and 75 samples don't divide
+    assert engine.eval_chunk(model) == 40
+    engine.compiled.cache_clear()
+    chunked = engine.compiled(model)[2](params, data)
+    engine.compiled.cache_clear()
+    for a, b in zip(jax.tree.leaves(whole), jax.tree.leaves(chunked)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+    assert np.asarray(chunked[1]).shape == (75,)
+
+
+def test_frames_space_out_where_evaluating_is_slow():
+    run = loop._Run(parse(presets.load("digits_cnn")), lambda frame: None, loop._Controls(None, None), 0.1, None, None, lambda: 0.0)
+    assert run.interval == 0.1
+    run.frame_cost = 0.2  # an evaluation and its pictures take 0.2 s: a frame every 0.8 s keeps that to a quarter
+    assert run.interval == pytest.approx(0.2 / loop.EVAL_SHARE) and run.interval > 0.1
