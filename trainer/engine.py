@@ -132,14 +132,24 @@ def _objective(model, params, x, t, mask, key=None):
 
 def init_state(model, spec_optimizer, seed):
     """Fresh params (drawn from `seed`) and optimizer state."""
-    key = jax.random.PRNGKey(seed)
-    params = L.init_stack(model.layers, jax.random.fold_in(key, 0), model.input_shape)
-    return {
-        "params": params,
-        "opt_state": optimizers.make(spec_optimizer).init(params),
-        "step": jnp.zeros((), jnp.int32),
-        "dropout_key": jax.random.fold_in(key, 1),
-    }
+    state = _initializer(model, spec_optimizer.__class__(spec_optimizer.name, 0.0, spec_optimizer.options))(seed)
+    return set_learning_rate(state, spec_optimizer.learning_rate)
+
+
+@functools.lru_cache(maxsize=64)
+def _initializer(model, optimizer):
+    """init_state as one compiled call: run op by op, its few dozen small
+    operations cost a cold start more than a second of compiling each of them."""
+    opt = optimizers.make(optimizer)
+
+    @jax.jit
+    def init(seed):
+        key = jax.random.PRNGKey(seed)
+        params = L.init_stack(model.layers, jax.random.fold_in(key, 0), model.input_shape)
+        return {"params": params, "opt_state": opt.init(params), "step": jnp.zeros((), jnp.int32),
+                "dropout_key": jax.random.fold_in(key, 1)}
+
+    return init
 
 
 ORDER_BLOCK = 64  # epochs whose orders are drawn together

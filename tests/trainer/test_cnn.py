@@ -193,3 +193,20 @@ def test_frames_space_out_where_evaluating_is_slow():
     assert run.interval == 0.1
     run.frame_cost = 0.2  # an evaluation and its pictures take 0.2 s: a frame every 0.8 s keeps that to a quarter
     assert run.interval == pytest.approx(0.2 / loop.EVAL_SHARE) and run.interval > 0.1
+
+
+def test_the_digits_file_read_directly_equals_scikit_learns_loader(monkeypatch, tmp_path):
+    from sklearn.datasets import load_digits
+
+    x, y = images.digits()
+    d = load_digits()
+    assert x.shape == (1797, 8, 8, 1) and np.array_equal(x[..., 0], (d.images / 16.0).astype(np.float32))
+    assert np.array_equal(y, d.target) and not x.flags.writeable  # shared by every run: read-only
+    images.digits.cache_clear()
+    fake = type("Spec", (), {"origin": str(tmp_path / "__init__.py")})()  # a layout without the file
+    monkeypatch.setattr(images.importlib.util, "find_spec", lambda name: fake)
+    try:
+        fx, fy = images.digits()  # falls back to the public loader
+    finally:
+        images.digits.cache_clear()
+    assert np.array_equal(fx, x) and np.array_equal(fy, y)
