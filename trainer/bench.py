@@ -3,7 +3,7 @@
 Prints optimizer steps per second of the engine beside a plain NumPy
 implementation of the same network (W1, W2) or a per-step jit'd JAX loop
 (W3 CNN, W4 RNN), run in the same process, and the ratio;
-then the time from start to the first finished chunk and to the first frame,
+then the time from start to a run's first frame for a network of each kind,
 cold (empty compilation cache) and warm (persistent cache), each in a fresh
 process. The machines are noisy: read the ratios, not the absolute numbers.
 """
@@ -178,34 +178,29 @@ def rnn_workload():
 
 
 STARTUP = """
-import sys, time, json
+import json, os, queue, sys, time
 t0 = time.perf_counter()
-import numpy as np
-from trainer import datasets, engine, loop, presets, probes
+os.environ["TRAINER_CACHE_DIR"] = sys.argv[1]
+from trainer import loop, presets
 from trainer.spec import parse
-loop.enable_persistent_cache(sys.argv[1])
 t_import = time.perf_counter()
-spec = parse(presets.load("tfp_default"))
-model = engine.Model.from_spec(spec)
-advance_epochs, _, evaluate, forward = engine.compiled(model)
-data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
-state = engine.init_state(model, spec.optimizer, spec.seed)
-state, losses = advance_epochs(state, data, engine.call_orders(model, spec.seed, 0, 1), 1)
-np.asarray(losses)
-t_chunk = time.perf_counter()
-jax_metrics, _ = evaluate(state["params"], data)
-probes.boundary(model, forward, state["params"], spec.features)
-probes.neurons(model, forward, state["params"], spec.features)
-float(jax_metrics["test"]["loss"])
-t_frame = time.perf_counter()
-print(json.dumps({"import": t_import - t0, "first_chunk": t_chunk - t_import, "first_frame": t_frame - t_import}))
+inbox, seen = queue.Queue(), {}
+def emit(frame):
+    if frame["type"] == "metrics" and not seen:
+        seen["first_frame"] = time.perf_counter() - t_import
+        inbox.put({"action": "stop"})
+loop.run(parse(presets.load(sys.argv[2])), emit=emit, inbox=inbox)
+print(json.dumps({"import": t_import - t0, **seen}))
 """
+STARTUP_PRESETS = ("tfp_default", "digits_cnn", "sentiment_rnn")
 
 
-def startup_times():
+def startup_times(preset):
+    """(cold, warm): a fresh process's imports and seconds from then to the run's first
+    metrics frame, with an empty compilation cache and then with the one the first filled."""
     with tempfile.TemporaryDirectory() as cache:
-        runs = [json.loads(subprocess.run([sys.executable, "-c", STARTUP, cache], capture_output=True, text=True, check=True).stdout)
-                for _ in range(2)]
+        runs = [json.loads(subprocess.run([sys.executable, "-c", STARTUP, cache, preset], capture_output=True, text=True,
+                                          check=True).stdout) for _ in range(2)]
     return runs[0], runs[1]
 
 
@@ -219,11 +214,11 @@ def main():
                        ("W4 RNN (len 20, vocab 1000, embedding 16, SimpleRNN 32, batch 32)", rnn_workload)]:
         engine_rate, base_rate = against_per_step(*make())
         print(f"{name[:58]:58} {engine_rate:15,.0f} {base_rate:14,.0f} {engine_rate / base_rate:6.1f}x")
-    cold, warm = startup_times()
-    print("\nstart-up of the default network in a fresh process (after imports), seconds:")
-    print(f"  cold (empty compilation cache): first chunk {cold['first_chunk']:.2f}, first frame {cold['first_frame']:.2f}")
-    print(f"  warm (persistent cache):        first chunk {warm['first_chunk']:.2f}, first frame {warm['first_frame']:.2f}"
-          f"  ({cold['first_frame'] / warm['first_frame']:.1f}x faster; imports take {warm['import']:.2f})")
+    print("\nstart-up in a fresh process: seconds from the imports to the run's first metrics frame")
+    for preset in STARTUP_PRESETS:
+        cold, warm = startup_times(preset)
+        print(f"  {preset:14} cold (empty compilation cache) {cold['first_frame']:.2f}, warm (persistent cache) "
+              f"{warm['first_frame']:.2f} ({cold['first_frame'] / warm['first_frame']:.1f}x faster; imports take {warm['import']:.2f})")
 
 
 if __name__ == "__main__":
