@@ -97,6 +97,7 @@ class Run(models.Model):
     steps_per_second = models.FloatField(null=True, blank=True, help_text="requested pacing; null = as fast as possible")
     start_paused = models.BooleanField(default=False, help_text="start paused after compiling (the page's Step before any run)")
     created = models.DateTimeField(auto_now_add=True)
+    enqueued = models.DateTimeField(null=True, blank=True, help_text="when its task was last sent to the task backend")
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from playground import jobs
@@ -78,8 +79,29 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
             spec=spec.to_dict(), owner=owner, owner_session="" if owner else session_key, title=title[:200]
         )
         run = Run.objects.create(experiment=experiment, steps_per_second=pace, start_paused=paused)
-        transaction.on_commit(lambda: jobs.train_run.enqueue(run.pk))
+        transaction.on_commit(lambda: run_enqueue(run.pk))
     return run
+
+
+def run_enqueue(run_id):
+    """Send a queued run's task to the task backend (once the run's row is committed)."""
+    Run.objects.filter(pk=run_id).update(enqueued=timezone.now())
+    jobs.train_run.enqueue(run_id)
+
+
+def runs_requeue_lost(max_age_s):
+    """Queued runs whose task was sent more than max_age_s ago and never started: the
+    broker lost it (Redis restarted empty) or it waits behind busy workers. Send each
+    again; whichever copy comes first starts the run (run_start), the others do nothing.
+    Returns their ids."""
+    cutoff = timezone.now() - timedelta(seconds=max_age_s)
+    stale = Run.objects.filter(Q(enqueued__lt=cutoff) | Q(enqueued__isnull=True, created__lt=cutoff), status=Run.Status.QUEUED)
+    sent = []
+    for run_id in stale.values_list("pk", flat=True):
+        if stale.filter(pk=run_id).update(enqueued=timezone.now()):  # one reconciler of several sends it
+            jobs.train_run.enqueue(run_id)
+            sent.append(run_id)
+    return sent
 
 
 def run_start(run_id):
@@ -212,7 +234,7 @@ def experiment_rerun(experiment):
     """Queue a fresh run of the stored spec (its seed included) in the same experiment."""
     with transaction.atomic():
         run = Run.objects.create(experiment=experiment)
-        transaction.on_commit(lambda: jobs.train_run.enqueue(run.pk))
+        transaction.on_commit(lambda: run_enqueue(run.pk))
     return run
 
 

@@ -132,6 +132,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False  # a Redis re
 PLAYGROUND_HEARTBEAT_S = float(os.environ.get("PLAYGROUND_HEARTBEAT_S", "5"))
 PLAYGROUND_WORKER_LOST_AFTER_S = float(os.environ.get("PLAYGROUND_WORKER_LOST_AFTER_S", "30"))
 PLAYGROUND_RECONCILE_EVERY_S = float(os.environ.get("PLAYGROUND_RECONCILE_EVERY_S", "10"))
+# A run still queued this long after its task was sent is sent again: Redis keeps nothing on
+# disk, so a restart loses the waiting messages. A duplicate of a message still waiting is
+# harmless (only one task can start a queued run).
+PLAYGROUND_REQUEUE_AFTER_S = float(os.environ.get("PLAYGROUND_REQUEUE_AFTER_S", "60"))
 # How long a run's database writes are retried while the database is unreachable (a restart,
 # a failover); longer outages fail the run. Keep it under PLAYGROUND_WORKER_LOST_AFTER_S.
 PLAYGROUND_DB_RETRY_S = float(os.environ.get("PLAYGROUND_DB_RETRY_S", "25"))

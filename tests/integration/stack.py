@@ -27,8 +27,10 @@ import websockets
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("PLAYGROUND_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PLAYGROUND_TEST_REDIS", "redis://127.0.0.1:6379/0")
-# Fast clocks for the fault tests: a heartbeat a second, a run lost after 6 s without one.
-FAST = {"PLAYGROUND_HEARTBEAT_S": "1", "PLAYGROUND_WORKER_LOST_AFTER_S": "6", "PLAYGROUND_RECONCILE_EVERY_S": "1"}
+# Fast clocks for the fault tests: a heartbeat a second, a run lost after 6 s without one,
+# a queued run's task sent again after 4 s.
+FAST = {"PLAYGROUND_HEARTBEAT_S": "1", "PLAYGROUND_WORKER_LOST_AFTER_S": "6", "PLAYGROUND_RECONCILE_EVERY_S": "1",
+        "PLAYGROUND_REQUEUE_AFTER_S": "4"}
 
 
 def free_port():

@@ -1,5 +1,6 @@
 """Redis restarting mid-run (the channel layer and the Celery broker at once): the run carries on
-and is stored whole; viewers reconnect and replay; controls and new runs work again afterwards.
+and is stored whole; viewers reconnect and replay; controls and new runs work again afterwards;
+a run that was waiting in the queue, whose message the restart lost, is sent again and runs.
 
 Restarting the shared Redis would disturb everyone else using it, so this stack gets a Redis
 server of its own (the `redis-server` binary), restarted empty, as after a crash."""
@@ -98,3 +99,31 @@ def test_a_redis_restart_mid_run_loses_nothing(redis_stack, paced_spec):
         return await viewer.next(is_type("done"), timeout=15)
 
     assert run_async(second_run())["status"] == "stopped"
+
+
+def test_a_run_waiting_in_the_queue_when_redis_restarts_empty_still_runs(redis_stack, paced_spec):
+    stack, redis = redis_stack
+    client = Client(stack.url)
+    busy = client.create_run(paced_spec, steps_per_second=200)  # takes the only worker (one thread)
+    deadline = time.monotonic() + 30
+    while stack.run_row(busy["id"])["status"] != "running":
+        assert time.monotonic() < deadline, "the first run did not start"
+        time.sleep(0.1)
+    waiting = client.create_run(paced_spec, steps_per_second=200)
+    time.sleep(1)
+    assert stack.run_row(waiting["id"])["status"] == "queued"  # its message waits in Redis...
+    redis.kill()
+    time.sleep(1)
+    redis.start()  # ...and is gone
+
+    async def scenario():
+        first = await client.watch(busy["id"])
+        await first.send("stop")  # frees the worker
+        await first.next(is_type("done"), timeout=30)
+        second = await client.watch(waiting["id"])  # sent again by the worker's reconciler
+        await second.next(lambda f: f["type"] == "metrics", timeout=60)
+        await second.send("stop")
+        return await second.next(is_type("done"), timeout=30)
+
+    assert run_async(scenario())["status"] == "stopped"
+    assert "still queued after" in stack.log("w1")

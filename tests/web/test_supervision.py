@@ -146,3 +146,29 @@ def test_an_owner_may_have_only_so_many_runs_going(settings, client, small_spec,
     answers = [client.post("/api/runs/", small_spec, content_type="application/json") for _ in range(3)]
     assert [a.status_code for a in answers] == [201, 201, 400]
     assert "limit" in answers[2].json()["errors"][0]["message"]
+
+
+def test_reconcile_sends_again_the_tasks_of_runs_queued_too_long(settings, monkeypatch, make_run, small_spec,
+                                                                  django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    sent = []
+    monkeypatch.setattr(services, "jobs", SimpleNamespace(train_run=SimpleNamespace(enqueue=sent.append)))
+    with django_capture_on_commit_callbacks(execute=True):
+        created = make_run(small_spec)
+    assert sent == [created.pk] and Run.objects.get(pk=created.pk).enqueued is not None  # stamped when sent
+    sent.clear()
+    supervision.reconcile_lost()
+    assert sent == []  # just sent: not again
+    waiting, fresh, started, legacy = (make_run(small_spec) for _ in range(4))
+    services.run_start(started.pk)
+    long_ago = timezone.now() - timedelta(seconds=settings.PLAYGROUND_REQUEUE_AFTER_S + 5)
+    Run.objects.filter(pk__in=[waiting.pk, started.pk]).update(enqueued=long_ago)
+    Run.objects.filter(pk=fresh.pk).update(enqueued=timezone.now())
+    Run.objects.filter(pk=legacy.pk).update(enqueued=None, created=long_ago)  # queued before runs were stamped
+    supervision.reconcile_lost()
+    assert sorted(sent) == sorted([waiting.pk, legacy.pk])  # a lost message: sent again; the others left alone
+    assert Run.objects.get(pk=waiting.pk).enqueued > long_ago
+    supervision.reconcile_lost()
+    assert len(sent) == 2  # not again until another PLAYGROUND_REQUEUE_AFTER_S has passed
+    assert services.run_start(waiting.pk) is not None and services.run_start(waiting.pk) is None  # one copy starts it
