@@ -34,9 +34,10 @@ const app = { state: null, summary: null, valid: false, run: null, points: null,
 // Predict with the run's latest weights; the input's feature maps or hidden states show in the stack.
 const predictPanel = attachPredict($("predict"), {
   onResult(result, source) {
-    if (source === "test image") return; // the live views follow that very sample (see followSample)
+    if (source === "test image" && liveRun()) return; // the live run shows that very sample (followSample)
     app.own = true;
-    if (result.feature_maps) live.featureMaps($("stack"), result.feature_maps, "your drawing, preprocessed");
+    const caption = { drawing: "your drawing, preprocessed", "test image": "the test image you picked" }[source];
+    if (result.feature_maps) live.featureMaps($("stack"), result.feature_maps, caption);
     if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, "your sentence");
   },
 });

@@ -180,7 +180,7 @@ export function attachPredict(root, { onResult }) {
       root.dataset.ready = String(Boolean(run && READY.has(run.status)));
       if (!changed) return;
       showNote();
-      if (run && READY.has(run.status) && !(state.kind === "images" && state.source === "test image")) predictNow();
+      if (run && READY.has(run.status)) predictNow();
     },
     pick: drawImage,
   };

@@ -84,6 +84,7 @@ def test_a_cnn_trains_with_live_kernels_and_confusion_then_predicts_a_drawing(pa
     page.locator("#predictions-strip .prediction").nth(3).click()  # a test image, predicted the same way
     expect(page.locator("#predict-probs")).not_to_have_text(before)
     print(f"CNN: test image -> probabilities, warm: {round((time.monotonic() - started) * 1000)} ms")
+    expect(page.locator(".layer-input .map-caption")).to_contain_text("the test image you picked")  # the run is over
     assert page.errors == []
 
 
