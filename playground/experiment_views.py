@@ -83,8 +83,8 @@ def detail_context(experiment, access):
     final = run.final_metrics or {}
     final_iteration = final.get("steps") or (history[-1]["iteration"] if history else 0)
     taken = selectors.run_snapshots(run)
-    figs = figures.for_run(history=history, probes=run.probes or {}, snapshots=taken,
-                           final_iteration=final_iteration, task=task, points=points)
+    figs = figures.for_run(history=history, probes=run.probes or {}, snapshots=taken, final_iteration=final_iteration,
+                           task=task, points=points, class_names=spec.dataset.info.class_names if spec else ())
     layers, total_params = summaries.layer_table(experiment.spec)
     saved_loss = final.get("test_loss")
     return {

@@ -255,6 +255,65 @@ def confusion(frame):
     return fig
 
 
+def _map_trace(data, h, w, value_range=None):
+    """One quantized map (base64 uint8, row-major h x w) as a heatmap: ink dark on white."""
+    z = np.frombuffer(base64.b64decode(data), np.uint8).reshape(h, w)[::-1]
+    hover = "%{z}<extra></extra>" if value_range is None else f"<extra>range {value_range[0]:.3g} to {value_range[1]:.3g}</extra>"
+    return go.Heatmap(z=z, zmin=0, zmax=255, colorscale=[[0, "#ffffff"], [1, BLUE]], showscale=False, hovertemplate=hover)
+
+
+def _maps_traces(frame):
+    h, w = frame["input_shape"]
+    traces = [_map_trace(frame["input"], h, w)]
+    for layer in frame["layers"]:
+        lh, lw, _ = layer["shape"]
+        traces += [_map_trace(data, lh, lw, layer["range"]) for data in layer["maps"][:MAX_FILTERS_SHOWN]]
+    return traces
+
+
+def feature_maps(final, snapshots, final_iteration, class_name):
+    """One test image (top left) through every conv and pool layer, a row per layer
+    (each layer's maps share its colour range), with a slider."""
+    layers = final["layers"]
+    cols = min(MAX_FILTERS_SHOWN, max(len(layer["maps"]) for layer in layers))
+    titles = [f"test image {final['sample'] + 1}, class {label(class_name(final['label']))}"] + [""] * (cols - 1)
+    titles += [f"layer {layer['layer'] + 1} {layer['type']} · map {j + 1}" if j < len(layer["maps"]) else ""
+               for layer in layers for j in range(cols)]
+    fig = make_subplots(rows=len(layers) + 1, cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.08)
+    traces = _maps_traces(final)
+    fig.add_trace(traces[0], row=1, col=1)
+    for t, trace in enumerate(traces[1:]):
+        row, col = _cell([{"filters": layer["maps"]} for layer in layers], cols, t)
+        fig.add_trace(trace, row=row + 1, col=col)
+    _square_cells(fig)
+    fig.update_layout(LAYOUT, height=110 * (len(layers) + 1) + 110, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
+    fig.update_annotations(font_size=9)
+    # the slider shows the snapshots of the same sample only: their maps line up with these cells
+    steps = [(it, f) for it, f in snapshot_steps(snapshots, final, final_iteration, "feature_maps") if f["sample"] == final["sample"]]
+    return with_slider(fig, [(it, _maps_traces(f)) for it, f in steps], list(range(len(fig.data))))
+
+
+def _hidden_trace(frame):
+    z = np.asarray(frame["states"], float).T  # units x steps
+    m = float(np.abs(z).max()) or 1e-6
+    return go.Heatmap(x=[f"{i + 1}·{label(t)}" for i, t in enumerate(frame["tokens"])], y=list(range(1, z.shape[0] + 1)), z=z,
+                      zmin=-m, zmax=m, colorscale=DIVERGING, showscale=False, xgap=1,
+                      hovertemplate="step %{x}, unit %{y}: %{z:.3f}<extra></extra>")
+
+
+def hidden_states(final, snapshots, final_iteration, class_name):
+    """One test sentence's hidden state after each of its tokens: a column per step, a row per unit, with a slider."""
+    fig = go.Figure(_hidden_trace(final))
+    sample = f"test sentence {final['sample'] + 1}, class {label(class_name(final['label']))}" if "sample" in final else "a test sentence"
+    fig.update_layout(LAYOUT, height=max(260, 9 * final["units"] + 140), title=dict(text=sample, font=dict(size=12), x=0),
+                      xaxis=dict(type="category", tickangle=-45, title="step (token)"), yaxis=dict(title="unit", autorange="reversed"))
+    steps = [(it, f) for it, f in snapshot_steps(snapshots, final, final_iteration, "hidden_states") if f.get("sample") == final.get("sample")]
+    fig = with_slider(fig, [(it, [_hidden_trace(f)]) for it, f in steps], [0])
+    if fig.layout.sliders:
+        fig.layout.sliders[0].pad.t = 100  # below the slanted tokens and the axis title
+    return fig
+
+
 def _embedding_trace(frame):
     return go.Scatter(x=frame["x"], y=frame["y"], text=[label(w) for w in frame["words"]], mode="markers+text", textposition="top center",
                       marker=dict(color=BLUE, size=6), textfont=dict(size=10), hovertemplate="%{text}<extra></extra>")
@@ -271,7 +330,7 @@ def embedding(final, snapshots, final_iteration):
 # --- the experiment page ----------------------------------------------------------
 
 
-def for_run(*, history, probes, snapshots, final_iteration, task, points=None):
+def for_run(*, history, probes, snapshots, final_iteration, task, points=None, class_names=()):
     """{name: Figure} for whatever this run's model produced, in page order."""
     figs = dict(zip(("loss", "accuracy"), curves(history, task)))
     if "boundary" in probes:
@@ -280,10 +339,15 @@ def for_run(*, history, probes, snapshots, final_iteration, task, points=None):
         figs["neurons"] = neurons(probes["neurons"])
     if probes.get("filters", {}).get("layers"):
         figs["filters"] = filters(probes["filters"], snapshots, final_iteration)
+    class_name = lambda c: class_names[c] if c < len(class_names) else str(c)  # noqa: E731
+    if probes.get("feature_maps", {}).get("layers"):
+        figs["feature_maps"] = feature_maps(probes["feature_maps"], snapshots, final_iteration, class_name)
     if "confusion" in probes:
         figs["confusion"] = confusion(probes["confusion"])
     if "embedding" in probes:
         figs["embedding"] = embedding(probes["embedding"], snapshots, final_iteration)
+    if probes.get("hidden_states", {}).get("states"):
+        figs["hidden_states"] = hidden_states(probes["hidden_states"], snapshots, final_iteration, class_name)
     return figs
 
 

@@ -9,7 +9,7 @@ Python, no Django: jobs.py feeds it and stores what it returns.
 
 SLOTS = 24  # at least MIN_SNAPSHOTS of them filled once a run has streamed enough
 MIN_SNAPSHOTS = 20
-TYPES = ("boundary", "neurons", "filters", "embedding", "confusion")  # what the slider scrubs
+TYPES = ("boundary", "neurons", "filters", "feature_maps", "embedding", "hidden_states", "confusion")  # what the slider scrubs
 
 
 def slot_of(iteration, total, slots=SLOTS):

@@ -12,7 +12,7 @@ from django.test import Client
 
 from playground import figures, jobs, services
 from tests.conftest import example_spec
-from trainer import datasets, engine, events, probes
+from trainer import datasets, engine, events, loop, probes
 from trainer import spec as specs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -133,18 +133,31 @@ def stored_run(spec_dict, session_key, make_probes):
     return run, spec
 
 
-def test_cnn_draws_filters_with_slider_and_confusion(session_key):
+def sample_probes(spec, params, split, vocabulary=None, sample=2):
+    """The feature maps or hidden states of test sample `sample`, as the run loop makes them."""
+    model = engine.Model.from_spec(spec)
+    data = engine.to_device(model, split, spec.features)
+    return {f["type"]: f for f in loop.sample_frames(spec, engine.compiled(model)[3], params, data, vocabulary, sample)}
+
+
+def test_cnn_draws_filters_and_feature_maps_with_sliders_and_confusion(session_key):
     spec_dict = example_spec("digits_cnn")
     spec_dict["dataset"]["samples"] = 100
 
     def make(spec, params):
         split = datasets.generate(spec.dataset)
-        return {"filters": events.probe("filters", probes.filters(spec, params)),
+        return {"filters": events.probe("filters", probes.filters(spec, params)), **sample_probes(spec, params, split),
                 "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 10))}
 
     run, spec = stored_run(spec_dict, session_key, make)
     figs = page_for(run, session_key).context["figures"]
-    assert list(figs) == ["loss", "accuracy", "filters", "confusion"]
+    assert list(figs) == ["loss", "accuracy", "filters", "feature_maps", "confusion"]
+    maps = figs["feature_maps"]
+    assert len(maps.data) == 1 + 8 + 8  # the image, then the conv's and the pool's maps
+    assert maps.data[0].z.shape == (8, 8) and maps.data[-1].z.shape == (4, 4)
+    label = run.probes["feature_maps"]["label"]
+    assert maps.layout.annotations[0].text == f"test image 3, class {spec.dataset.info.class_names[label]}"
+    assert [f.name for f in maps.frames] == ["5", "10"]
     kernels = run.probes["filters"]["layers"][0]["filters"]
     assert len(figs["filters"].data) == len(kernels) == 8
     np.testing.assert_allclose(figs["filters"].data[0].z, np.asarray(kernels[0])[::-1])
@@ -152,18 +165,23 @@ def test_cnn_draws_filters_with_slider_and_confusion(session_key):
     assert len(figs["confusion"].data[0].z) == 10
 
 
-def test_embedding_model_draws_the_projection_and_confusion(session_key):
+def test_embedding_model_draws_the_projection_hidden_states_and_confusion(session_key):
     spec_dict = example_spec("sentiment_rnn")
     spec_dict["dataset"]["samples"] = 200
 
     def make(spec, params):
         split, pipeline = datasets.text_split(spec.dataset)
         return {"embedding": events.probe("embedding", probes.embedding(params[0]["embeddings"], pipeline.vocab)),
+                **sample_probes(spec, params, split, pipeline.vocab),
                 "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 2, ("neg", "pos")))}
 
     run, spec = stored_run(spec_dict, session_key, make)
     figs = page_for(run, session_key).context["figures"]
-    assert list(figs) == ["loss", "accuracy", "confusion", "embedding"]
+    assert list(figs) == ["loss", "accuracy", "confusion", "embedding", "hidden_states"]
+    hidden, stored = figs["hidden_states"], run.probes["hidden_states"]
+    assert hidden.data[0].z.shape == (32, len(stored["tokens"]))  # a row per unit, a column per token
+    assert list(hidden.data[0].x) == [f"{i + 1}·{t}" for i, t in enumerate(stored["tokens"])]
+    assert hidden.layout.title.text.startswith("test sentence 3, class ") and len(hidden.frames) == 2
     points = figs["embedding"].data[0]
     assert list(points.text) == run.probes["embedding"]["words"] and list(points.x) == run.probes["embedding"]["x"]
     assert len(figs["embedding"].frames) == 2
