@@ -224,7 +224,7 @@ def filters(final, snapshots, final_iteration):
               for layer in layers for j in range(cols)]
     fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.12)
     for t, trace in enumerate(_filter_traces(final)):
-        row, col = _cell(layers, cols, t)
+        row, col = _cell([len(layer["filters"]) for layer in layers], cols, t)
         fig.add_trace(trace, row=row, col=col)
     _square_cells(fig)
     fig.update_layout(LAYOUT, height=110 * len(layers) + 110, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
@@ -233,10 +233,10 @@ def filters(final, snapshots, final_iteration):
     return with_slider(fig, [(it, _filter_traces(f)) for it, f in steps], list(range(len(fig.data))))
 
 
-def _cell(layers, cols, t):
-    """Trace number t -> (row, col), layers filling rows left to right."""
-    for row, layer in enumerate(layers, 1):
-        shown = min(cols, len(layer["filters"]))
+def _cell(counts, cols, t):
+    """Trace number t -> (row, col), rows of counts[row] pictures (at most cols) filled left to right."""
+    for row, count in enumerate(counts, 1):
+        shown = min(cols, count)
         if t < shown:
             return row, t + 1
         t -= shown
@@ -283,7 +283,7 @@ def feature_maps(final, snapshots, final_iteration, class_name):
     traces = _maps_traces(final)
     fig.add_trace(traces[0], row=1, col=1)
     for t, trace in enumerate(traces[1:]):
-        row, col = _cell([{"filters": layer["maps"]} for layer in layers], cols, t)
+        row, col = _cell([len(layer["maps"]) for layer in layers], cols, t)
         fig.add_trace(trace, row=row + 1, col=col)
     _square_cells(fig)
     fig.update_layout(LAYOUT, height=110 * (len(layers) + 1) + 110, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
@@ -339,7 +339,9 @@ def for_run(*, history, probes, snapshots, final_iteration, task, points=None, c
         figs["neurons"] = neurons(probes["neurons"])
     if probes.get("filters", {}).get("layers"):
         figs["filters"] = filters(probes["filters"], snapshots, final_iteration)
-    class_name = lambda c: class_names[c] if c < len(class_names) else str(c)  # noqa: E731
+    def class_name(c):
+        return class_names[c] if c < len(class_names) else str(c)
+
     if probes.get("feature_maps", {}).get("layers"):
         figs["feature_maps"] = feature_maps(probes["feature_maps"], snapshots, final_iteration, class_name)
     if "confusion" in probes:

@@ -269,16 +269,14 @@ def run_predict(run, *, pixels=None, text=None):
         return [a for _, a in L.apply_stack(spec.layers, p, x)]
 
     if pixels is not None:
-        result = inference.predict_image(spec, weights, pixels)
-        result["iteration"] = run.weights_iteration
+        result = {**inference.predict_image(spec, weights, pixels), "iteration": run.weights_iteration}
         if any(layer.type == "conv2d" for layer in spec.layers):
             x = np.asarray(result["input"], np.float32).reshape(spec.input_shape)[None]
             result["feature_maps"] = probes.feature_maps(spec, forward, params, x, result["predicted"])
         return result
     # an uploaded set's pipeline is the stored one (its vocabulary and options), not a corpus fitted anew
     pipeline = None if spec.dataset.info.builtin else dataset_selectors.dataset_text_pipeline(spec.dataset.name)
-    result = inference.predict_text(spec, weights, text, pipeline)
-    result["iteration"] = run.weights_iteration
+    result = {**inference.predict_text(spec, weights, text, pipeline), "iteration": run.weights_iteration}
     if spec.layers[0].type == "embedding":
         vocab = (pipeline or datasets.text_split(spec.dataset)[1]).vocab
         x = np.asarray([result["steps"]["padded"]], np.int32)
