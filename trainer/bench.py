@@ -159,13 +159,14 @@ def cnn_workload():
     return model, engine.to_device(model, datasets.generate(spec.dataset), spec.features)
 
 
-def rnn_workload():
-    """W4: token sequences of length 20, vocabulary 1000, embedding 16, SimpleRNN 32, dense 1, Adam, batch 32."""
+def rnn_workload(cell="simple_rnn"):
+    """W4: token sequences of length 20, vocabulary 1000, embedding 16, SimpleRNN 32 (or an LSTM or GRU
+    of 32), dense 1, Adam, batch 32."""
     import jax.numpy as jnp  # noqa: PLC0415
 
     from trainer.spec import Dense, Embedding, Optimizer, Recurrent, Regularization  # noqa: PLC0415
 
-    layers = (Embedding(16, 1000), Recurrent("simple_rnn", 32), Dense(1, "sigmoid"))
+    layers = (Embedding(16, 1000), Recurrent(cell, 32), Dense(1, "sigmoid"))
     model = engine.Model(layers, "binary_crossentropy", Optimizer("adam", 0.0, (("b1", 0.9), ("b2", 0.999), ("eps", 1e-8))),
                          Regularization(), 32, 1024, "binary", (20,))
     rng = np.random.default_rng(0)
@@ -211,7 +212,9 @@ def main():
         print(f"{name:58} {engine_rate:15,.0f} {numpy_rate:14,.0f} {engine_rate / numpy_rate:6.1f}x")
     print(f"\n{'workload':58} {'engine steps/s':>15} {'per-step jit':>14} {'ratio':>7}")
     for name, make in [("W3 CNN on digits (conv 8@3x3, maxpool 2, dense 10, Adam, batch 32)", cnn_workload),
-                       ("W4 RNN (len 20, vocab 1000, embedding 16, SimpleRNN 32, batch 32)", rnn_workload)]:
+                       ("W4 RNN (len 20, vocab 1000, embedding 16, SimpleRNN 32, batch 32)", rnn_workload),
+                       ("W4 with an LSTM of 32", lambda: rnn_workload("lstm")),
+                       ("W4 with a GRU of 32", lambda: rnn_workload("gru"))]:
         engine_rate, base_rate = against_per_step(*make())
         print(f"{name[:58]:58} {engine_rate:15,.0f} {base_rate:14,.0f} {engine_rate / base_rate:6.1f}x")
     print("\nstart-up in a fresh process: seconds from the imports to the run's first metrics frame")
