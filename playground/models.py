@@ -38,6 +38,8 @@ class Dataset(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.READY, db_index=True)
     progress = models.PositiveSmallIntegerField(default=100, help_text="percent processed")
     message = models.TextField(blank=True, help_text="processing step, or why it failed")
+    enqueued = models.DateTimeField(null=True, blank=True, help_text="uploaded: when its processing task was last sent")
+    started = models.DateTimeField(null=True, blank=True, help_text="uploaded: when a processing task took it up")
     archived = models.BooleanField(default=False, help_text="hidden from the picker, still loadable by saved experiments")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

@@ -94,13 +94,20 @@ def runs_requeue_lost(max_age_s):
     broker lost it (Redis restarted empty) or it waits behind busy workers. Send each
     again; whichever copy comes first starts the run (run_start), the others do nothing.
     Returns their ids."""
+    return send_again(Run.objects.filter(status=Run.Status.QUEUED), max_age_s, jobs.train_run.enqueue)
+
+
+def send_again(waiting, max_age_s, enqueue):
+    """enqueue(pk) for each row of `waiting` (a queryset of rows with `enqueued` and
+    `created`) whose task was sent more than max_age_s ago; restamps `enqueued`.
+    Returns the pks sent."""
     cutoff = timezone.now() - timedelta(seconds=max_age_s)
-    stale = Run.objects.filter(Q(enqueued__lt=cutoff) | Q(enqueued__isnull=True, created__lt=cutoff), status=Run.Status.QUEUED)
+    stale = waiting.filter(Q(enqueued__lt=cutoff) | Q(enqueued__isnull=True, created__lt=cutoff))
     sent = []
-    for run_id in stale.values_list("pk", flat=True):
-        if stale.filter(pk=run_id).update(enqueued=timezone.now()):  # one reconciler of several sends it
-            jobs.train_run.enqueue(run_id)
-            sent.append(run_id)
+    for pk in stale.values_list("pk", flat=True):
+        if stale.filter(pk=pk).update(enqueued=timezone.now()):  # one reconciler of several sends it
+            enqueue(pk)
+            sent.append(pk)
     return sent
 
 

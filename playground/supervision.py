@@ -5,8 +5,8 @@
 - `hold` / `stop_all`: the runs this process holds, so a worker told to shut down (SIGTERM)
   can stop each of them at its next chunk boundary.
 - `reconcile_lost`: fails running runs whose heartbeat is too old (their worker was killed
-  or cut off) and tells their viewers, and sends again the tasks of runs queued too long
-  (a broker that restarted empty lost them). Every worker calls it periodically
+  or cut off) and tells their viewers, and sends again the tasks of runs queued (and of
+  uploads waiting) too long: a broker that restarted empty lost them. Every worker calls it periodically
   (playground.celery); so does `manage.py reconcile --lost`.
 
 Plain Django: no JAX, no Celery.
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections
 
 from playground import services
+from playground.uploads import services as upload_services
 from trainer import events
 
 logger = logging.getLogger(__name__)
@@ -118,12 +119,16 @@ def lost_message(age_s):
 def reconcile_lost(max_age_s=None):
     """Fail running/paused runs whose heartbeat is older than max_age_s
     (PLAYGROUND_WORKER_LOST_AFTER_S), and send their viewers a status and a done frame.
-    Then sends again the tasks of runs queued for PLAYGROUND_REQUEUE_AFTER_S.
+    Then sends again the tasks of runs queued, and of uploads waiting to be processed,
+    for PLAYGROUND_REQUEUE_AFTER_S.
     Returns the ids of the runs failed."""
     from playground.jobs import group_name  # noqa: PLC0415 (jobs imports this module)
 
-    if requeued := services.runs_requeue_lost(settings.PLAYGROUND_REQUEUE_AFTER_S):
-        logger.warning("runs %s still queued after %g s: their tasks sent again", requeued, settings.PLAYGROUND_REQUEUE_AFTER_S)
+    after = settings.PLAYGROUND_REQUEUE_AFTER_S
+    if requeued := services.runs_requeue_lost(after):
+        logger.warning("runs %s still queued after %g s: their tasks sent again", requeued, after)
+    if requeued := upload_services.datasets_requeue_lost(after):
+        logger.warning("uploads %s still waiting after %g s: their processing tasks sent again", requeued, after)
     max_age_s = settings.PLAYGROUND_WORKER_LOST_AFTER_S if max_age_s is None else max_age_s
     message = lost_message(max_age_s)
     failed = services.runs_fail_lost(max_age_s, message)

@@ -7,6 +7,7 @@ import re
 import time
 
 from django.db import transaction
+from django.utils import timezone
 
 from playground.models import Dataset
 from playground.uploads import process, selectors, store, tasks
@@ -47,7 +48,7 @@ def _create(*, family, version, title, kind, upload, options, description, user,
     try:
         with transaction.atomic():
             row.save()
-            transaction.on_commit(lambda: tasks.process_dataset.enqueue(row.pk))
+            transaction.on_commit(lambda: dataset_enqueue(row.pk))
     except Exception:
         row.source.delete(save=False)  # no stray file behind a row that does not exist
         raise
@@ -68,6 +69,22 @@ def dataset_new_version(previous, *, upload, options, checked, user=None):
     return _create(family=previous.family, version=latest.version + 1, title=previous.title, kind=previous.kind,
                    upload=upload, options=options, description=previous.metadata.get("description", ""), user=user,
                    checked=checked)
+
+
+def dataset_enqueue(dataset_id):
+    """Send an upload's processing task (once its row is committed)."""
+    Dataset.objects.filter(pk=dataset_id).update(enqueued=timezone.now())
+    tasks.process_dataset.enqueue(dataset_id)
+
+
+def datasets_requeue_lost(max_age_s):
+    """Uploads whose processing task was sent more than max_age_s ago and not taken up
+    (a broker that restarted empty lost it): sent again; only one copy processes the
+    file (dataset_process takes the row up once). Returns their ids."""
+    from playground.services import send_again  # noqa: PLC0415 (playground.services imports the uploads package)
+
+    waiting = Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING, started__isnull=True)
+    return send_again(waiting, max_age_s, tasks.process_dataset.enqueue)
 
 
 class _Progress:
@@ -91,9 +108,11 @@ def _fail(pk, message):
 def dataset_process(dataset_id):
     """The task's body: read the stored upload, preprocess it, write the .npz, mark the row
     ready (or failed, with the reason). Older versions of the family are archived."""
-    row = Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.PROCESSING).first()
-    if row is None:
+    taken = Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.PROCESSING, started__isnull=True).update(
+        started=timezone.now())
+    if not taken:  # gone, done, failed, or another copy of the task has it
         return None
+    row = Dataset.objects.get(pk=dataset_id)
     progress = _Progress(row.pk)
     progress(0.0, "reading the file")
     try:

@@ -197,3 +197,25 @@ def test_an_upload_left_processing_by_a_restart_is_failed_with_the_reason(admin_
     call_command("reconcile")  # what `make run` does before serving
     row = Dataset.objects.get(slug="pts")
     assert row.status == "failed" and "upload the file again" in row.message
+
+
+def test_an_upload_whose_processing_task_was_lost_is_sent_again_and_processed_once(admin_client, django_capture_on_commit_callbacks,
+                                                                                   settings):
+    from datetime import timedelta
+
+    from playground import supervision
+
+    default_task_backend.clear()
+    upload(admin_client, django_capture_on_commit_callbacks)
+    row = Dataset.objects.get(slug="pts")
+    assert row.enqueued is not None and row.started is None and len(default_task_backend.results) == 1
+    supervision.reconcile_lost()
+    assert len(default_task_backend.results) == 1  # just sent: not again
+    Dataset.objects.filter(pk=row.pk).update(enqueued=timezone.now() - timedelta(seconds=settings.PLAYGROUND_REQUEUE_AFTER_S + 5))
+    supervision.reconcile_lost()  # the broker lost it (a Redis restarted empty): sent again
+    assert [r.args for r in default_task_backend.results] == [[row.pk], [row.pk]]
+    assert services.dataset_process(row.pk).status == "ready"
+    assert services.dataset_process(row.pk) is None  # the other copy finds it taken up
+    Dataset.objects.filter(pk=row.pk).update(enqueued=timezone.now() - timedelta(days=1))
+    supervision.reconcile_lost()
+    assert len(default_task_backend.results) == 2  # processed (or being processed): never sent again
