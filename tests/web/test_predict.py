@@ -172,6 +172,14 @@ def _on_own_loop(body):
         return pool.submit(async_to_sync(wrapped)).result()
 
 
+async def owner_socket(run, session_key):
+    """The run's socket, connected as its owner (the session that created it)."""
+    comm = WebsocketCommunicator(application, f"/ws/runs/{run.pk}/",
+                                 headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode())])
+    assert (await comm.connect())[0]
+    return comm
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(60)
 def test_a_run_started_paused_waits_for_step(small_spec, session_key, settings):
@@ -179,9 +187,7 @@ def test_a_run_started_paused_waits_for_step(small_spec, session_key, settings):
 
     async def body():
         run = await database_sync_to_async(services.run_create)(small_spec, session_key=session_key, paused=True)
-        comm = WebsocketCommunicator(application, f"/ws/runs/{run.pk}/",
-                                     headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode())])
-        assert (await comm.connect())[0]
+        comm = await owner_socket(run, session_key)
         seen = []
         async with asyncio.timeout(30):
             while not (seen and seen[-1]["type"] == "status" and seen[-1]["status"] == "paused"):
@@ -225,9 +231,7 @@ def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sampl
 
     async def body():
         run = await database_sync_to_async(services.run_create)(DIGITS, session_key=session_key, paused=True)
-        comm = WebsocketCommunicator(application, f"/ws/runs/{run.pk}/",
-                                     headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode())])
-        assert (await comm.connect())[0]
+        comm = await owner_socket(run, session_key)
         seen = []
 
         async def until(predicate):
