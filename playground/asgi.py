@@ -1,4 +1,5 @@
-"""ASGI entry point: Django for HTTP, the run consumer for websockets (session auth, origin checked)."""
+"""ASGI entry point: Django for HTTP (bodies size-checked first), the run consumer for websockets
+(session auth, origin checked; any other path closed with 4404)."""
 
 import os
 
@@ -11,12 +12,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from playground.bodylimit import BodyLimit  # noqa: E402
 from playground.routing import websocket_urlpatterns  # noqa: E402
+from playground.serverlimit import install as limit_daphne_bodies  # noqa: E402
 from playground.taskbackend import remember_server_loop  # noqa: E402
+
+limit_daphne_bodies()  # daphne reads a whole body before calling us: refuse it while it arrives
 
 router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),  # a body too large is refused before Django reads it
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

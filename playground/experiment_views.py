@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from playground import exports, figures, selectors, services, snapshots, summaries
 from playground.models import Experiment
+from playground.uploads import previews as dataset_previews
 from playground.views import BadRequest, _api, _errors, _json_object, _session_key
-from trainer import datasets
 from trainer import spec as specs
 
 PAGE_SIZE = 20
@@ -79,7 +79,8 @@ def detail_context(experiment, access):
     history, _ = selectors.run_metrics_frames(run)
     spec = summaries.parsed(experiment.spec)
     task = spec.task if spec else "binary"
-    points = datasets.points(spec.dataset) if spec and spec.dataset.info.kind == "points" else None
+    # built-in: generated from the spec; uploaded: the stored arrays, split as the run split them
+    points = dataset_previews.points(spec.dataset) if spec and spec.dataset.info.kind == "points" else None
     final = run.final_metrics or {}
     final_iteration = final.get("steps") or (history[-1]["iteration"] if history else 0)
     taken = selectors.run_snapshots(run)

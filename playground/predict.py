@@ -1,8 +1,7 @@
 """What POST /api/runs/<id>/predict/ accepts: a drawing or a sentence, checked
 before anything reaches the engine. Untrusted input: bounded sizes, plain numbers."""
 
-import math
-
+from playground import textcheck
 from trainer import datasets
 from trainer import spec as specs
 
@@ -43,7 +42,9 @@ def _pixels(rows):
         _fail("pixels", "rows must all have the same length")
     for i, row in enumerate(rows):
         for v in row:
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0 <= v <= 255:
+            try:
+                specs.number(v, 0, 255)  # a bool, NaN or 10**400 too
+            except ValueError:
                 _fail(f"pixels[{i}]", "values must be numbers from 0 (no ink) to 255 (full ink)")
     return rows
 
@@ -55,4 +56,6 @@ def _text(text):
         _fail("text", f"is {len(text)} characters long; at most {MAX_TEXT} are accepted")
     if not text.strip():
         _fail("text", "type a sentence first")
+    if bad := textcheck.problem(text):  # the tokenizers encode it as UTF-8
+        _fail("text", bad)
     return text

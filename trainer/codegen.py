@@ -9,9 +9,11 @@ optimizer code is the repr of the very objects `Sequential.from_spec` builds
 side imports this module for the "Code" tab.
 """
 import json
+import re
 
 from trainer import keras_parts as K
 from trainer import spec as S
+from trainer.text import TOKEN_LEVELS
 
 
 def script(spec_dict, title=None, description=None, uploads=None, arrays_file=None):
@@ -24,10 +26,12 @@ def script(spec_dict, title=None, description=None, uploads=None, arrays_file=No
     spec = S.parse(spec_dict, uploads=uploads)
     names = sorted(_imported_names(spec))
     uploaded = not spec.dataset.info.builtin
+    morphemes = spec.dataset.info.kind == "text" and spec.dataset.tokens == "morpheme"
     parts = [
         _docstring(spec, title, description),
         *(["import numpy as np", ""] if uploaded else []),
-        "from trainer import datasets",
+        *(["from kiwipiepy import Kiwi  # Korean morphemes (pip install kiwipiepy)", ""] if morphemes else []),
+        "from trainer import datasets, morphemes" if morphemes else "from trainer import datasets",
         f"from trainer.keras import {', '.join(names)}",
         *([] if uploaded else ["from trainer.spec import DatasetSpec"]),
         "",
@@ -75,12 +79,21 @@ def _imported_names(spec):
 def _in_docstring(text):
     """Someone's title or notes, unable to end the docstring (a shared experiment's
     script is run by others: its text must never become code)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return _printable(text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
 def _one_line(text):
     """Text for a comment: a line break would start a line of code."""
-    return " ".join(str(text).split())
+    return _printable(" ".join(str(text).split()))
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text):
+    """Control characters (NUL: Python refuses the source), CR (read as a line break) and
+    lone surrogates (UTF-8 cannot encode the file) written as their escapes, e.g. \\x00."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m[0])[1:-1], text)
 
 
 def _docstring(spec, title, description):
@@ -104,8 +117,13 @@ def _data(spec, arrays_file):
     info = spec.dataset.info
     if info.builtin:
         args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
-        lines = [f"# 1. Data: the playground's built-in {_one_line(info.title)} set, split into train and test.",
-                 f"split = datasets.generate(DatasetSpec({args}))"]
+        lines = [f"# 1. Data: the playground's built-in {_one_line(info.title)} set, split into train and test."]
+        if info.kind == "text":
+            lines += [f"#    Text: cleaned, split into tokens: {_one_line(TOKEN_LEVELS[spec.dataset.tokens])};",
+                      f"#    the {spec.dataset.vocab_size} most frequent training tokens kept (others become <oov>), padded to one length."]
+        if spec.dataset.tokens == "morpheme":
+            lines.append("morphemes.use(Kiwi())  # the analyser trainer.text splits the texts with")
+        lines.append(f"split = datasets.generate(DatasetSpec({args}))")
     else:
         path = K._code(arrays_file or f"{spec.dataset.name}.npz")
         lines = [f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it (download its arrays from",

@@ -99,9 +99,9 @@ def test_bad_pace_is_400(client, small_spec, pace):
     assert error["path"] == "steps_per_second"
 
 
-def test_oversize_spec_is_400_naming_the_limit(client, small_spec):
+def test_oversize_spec_is_413_naming_the_limit(client, small_spec):
     big = {**small_spec, "padding": "x" * settings.PLAYGROUND_MAX_SPEC_BYTES}
-    [error] = _errors(post(client, "/api/runs/", big))
+    [error] = _errors(post(client, "/api/runs/", big), status=413)
     assert str(settings.PLAYGROUND_MAX_SPEC_BYTES) in error["message"]
 
 

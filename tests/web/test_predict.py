@@ -145,7 +145,7 @@ def test_predict_is_the_owners_and_needs_weights(client, small_spec):
     refused = post(client, f"/api/runs/{points.pk}/predict/", {"pixels": seven()})
     assert refused.status_code == 400 and "image and text" in refused.json()["errors"][0]["message"]
     big = post(client, f"/api/runs/{run.pk}/predict/", '{"text": "' + "a" * predict.MAX_BODY + '"}')
-    assert big.status_code in (400, 413)
+    assert big.status_code == 413 and str(predict.MAX_BODY) in big.json()["errors"][0]["message"]
     services.run_finish(run, status="diverged", weights=trained_weights(DIGITS))
     diverged = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
     assert diverged.status_code == 409 and "diverged" in diverged.json()["errors"][0]["message"]
