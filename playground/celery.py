@@ -6,6 +6,12 @@ its module path; a worker imports and calls it. Configuration comes from Django'
 (the CELERY_* names in playground/settings/base.py): Redis broker, a pool of threads,
 late acks with a prefetch of one.
 
+Compute slots: a worker holds up to CELERY_WORKER_CONCURRENCY runs (threads, PLAYGROUND_WORKER_RUNS),
+of which PLAYGROUND_WORKER_CONCURRENCY compute at once (playground.slots, as in the embedded
+mode): a paused run, or a paced one between chunks, lets its slot go and keeps its thread. A run
+waiting for a slot stays `queued`; if it waits longer than PLAYGROUND_REQUEUE_AFTER_S, the
+reconciler sends it again and whichever worker starts it first trains it.
+
 Each worker also
 - fails orphaned runs: at start-up and every PLAYGROUND_RECONCILE_EVERY_S, running runs whose
   heartbeat is older than PLAYGROUND_WORKER_LOST_AFTER_S ("worker lost", playground.supervision);
@@ -20,6 +26,8 @@ import os
 import threading
 
 from celery import Celery, signals
+
+from playground import slots
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings.dev")
 
@@ -42,7 +50,24 @@ def run_task(module_path, args, kwargs):
     if not isinstance(task, Task):
         raise ValueError(f"{module_path!r} is not a django.tasks Task")
     logger.info("%s: %s%r", run_task.request.hostname, module_path, tuple(args))
-    task.call(*args, **kwargs)
+    token = slots.current.set(slots.RunSlot(_compute_slots()))  # the run task waits for one
+    try:
+        task.call(*args, **kwargs)
+    finally:
+        slots.current.reset(token)
+
+
+_slots, _slots_lock = None, threading.Lock()
+
+
+def _compute_slots():
+    global _slots
+    from django.conf import settings  # noqa: PLC0415
+
+    with _slots_lock:
+        if _slots is None:
+            _slots = slots.Slots(settings.PLAYGROUND_WORKER_CONCURRENCY)
+        return _slots
 
 
 _reconciler_stop = threading.Event()
@@ -63,6 +88,7 @@ def _stop_runs(sig=None, how=None, **kwargs):
     from playground import supervision  # noqa: PLC0415
 
     _reconciler_stop.set()
+    supervision.SHUTTING_DOWN.set()  # runs waiting for a compute slot give up and stay queued
     stopped = supervision.stop_all()
     if stopped:
         logger.warning("%s shutdown: stopping runs %s at their next chunk", how, stopped)

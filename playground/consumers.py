@@ -1,12 +1,18 @@
-"""The run socket: history from the database, then the live stream; control to the run's inbox."""
+"""The run socket: history from the database, then the live stream; control to the run's inbox.
+
+Limits (playground.ratelimits): at most PLAYGROUND_SOCKETS_PER_SESSION open sockets per session
+(the next is closed with 4429), and PLAYGROUND_SOCKET_MESSAGES_PER_SECOND messages a second per
+socket (over it: an error frame, then close 4429)."""
 
 import json
 
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
 
-from playground import controls, selectors
+from playground import controls, ratelimits, selectors
 from playground.jobs import control_channel, group_name
 from trainer import events
 
@@ -24,15 +30,28 @@ def _history(run_id):
     return selectors.run_history_frames(run) if run else ([], 0)  # deleted meanwhile: nothing to replay
 
 
+TOO_MANY = 4429  # close code: too many sockets, or messages too fast
+
+
 class RunConsumer(AsyncWebsocketConsumer):
+    holder = None  # counted among its session's sockets (ratelimits.socket_opened)
+    flooded = False  # closed for sending too fast
+
     async def connect(self):
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
         session = self.scope.get("session")
         self.access = await _access(self.run_id, self.scope.get("user"), session.session_key if session else None)
+        self.rate = ratelimits.MessageRate(settings.PLAYGROUND_SOCKET_MESSAGES_PER_SECOND)
         await self.accept()  # accept first, so the browser sees the close code
         if not self.access:
             await self.close(code=4404)  # missing or not yours: the same answer, as over HTTP
             return
+        holder = ratelimits.socket_holder(self.scope)
+        if not await ratelimits.socket_opened(holder):
+            await self.send_frame(events.error(_("Too many open connections from this browser: close some tabs, then reload.")))
+            await self.close(code=TOO_MANY)
+            return
+        self.holder = holder
         self.group = group_name(self.run_id)
         # Join, then read the history: frames published meanwhile wait in our channel,
         # and frame() drops those the history already holds (seq <= last_seq).
@@ -42,11 +61,20 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.send_frame(frame)
 
     async def disconnect(self, code):
+        if self.holder:
+            await ratelimits.socket_closed(self.holder)
+            self.holder = None
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
-        if not hasattr(self, "group"):
+        if not hasattr(self, "group") or self.flooded:
+            return
+        if self.rate.over():  # a flood: told once, then closed (the rest is never parsed)
+            self.flooded = True
+            await self.send_frame(events.error(_("Too many messages: at most %(limit)s a second. Reconnect to go on.")
+                                               % {"limit": self.rate.limit}))
+            await self.close(code=TOO_MANY)
             return
         if self.access != "owner":
             await self.send_frame(events.error("only the run's owner can steer it"))

@@ -8,7 +8,9 @@ from trainer.spec import LIMITS
 SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
 VALUE_ACTIONS = ("set_learning_rate", "set_speed", "probe_sample")
 MAX_MESSAGE_CHARS = 1024
-MAX_STEPS_PER_SECOND = 1_000_000
+# The pace a run accepts, from the API's envelope (services.check_steps_per_second) and the socket's
+# set_speed alike: at least a step a second, so a run never crawls while it holds its place.
+MIN_STEPS_PER_SECOND, MAX_STEPS_PER_SECOND = 1, 1_000_000
 
 
 def _forbid_constant(name):
@@ -23,12 +25,37 @@ def loads(text):
         raise ValueError("JSON nested too deeply") from None
 
 
-def _positive(value, high, what):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+def _finite(value, what):
+    """An int or float as a finite float; ValueError for anything else (an int too large for
+    a float included: math.isfinite(10**400) itself raises OverflowError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{what} must be a finite number")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be a finite number")
+    return number
+
+
+def _positive(value, high, what):
+    value = _finite(value, what)
     if not 0 < value <= high:
         raise ValueError(f"{what} must be above 0 and at most {high:g}")
-    return float(value)
+    return value
+
+
+def steps_per_second(value, what="value"):
+    """A pace: None (full speed) or a number of steps a second from MIN_ to MAX_STEPS_PER_SECOND,
+    as a float; ValueError saying the bounds."""
+    if value is None:
+        return None
+    value = _finite(value, what)
+    if not MIN_STEPS_PER_SECOND <= value <= MAX_STEPS_PER_SECOND:
+        raise ValueError(f"{what} must be from {MIN_STEPS_PER_SECOND:g} to {MAX_STEPS_PER_SECOND:,} steps a second, "
+                         "or null for full speed")
+    return value
 
 
 def parse_control(text):
@@ -59,6 +86,5 @@ def parse_control(text):
             raise ValueError(f"value must be a test sample's index, a whole number from 0 to {LIMITS['samples'][1] - 1}")
         return {"action": action, "value": value}
     if action == "set_speed":
-        value = message.get("value")
-        return {"action": action, "value": None if value is None else _positive(value, MAX_STEPS_PER_SECOND, "value")}
+        return {"action": action, "value": steps_per_second(message.get("value"))}
     return {"action": action}

@@ -18,7 +18,7 @@ from django.db import connections
 from django.tasks import task
 from redis.exceptions import RedisError
 
-from playground import services, snapshots
+from playground import services, slots, snapshots
 from playground import supervision
 from playground.uploads import selectors as dataset_selectors
 from playground.uploads import store as dataset_store
@@ -41,6 +41,18 @@ def group_name(run_id):
 
 def control_channel(run_id):
     return f"runctl.{run_id}"
+
+
+class _Inbox(queue.Queue):
+    """The run's control inbox; remembers when the last message came (the idle limit)."""
+
+    def __init__(self):
+        super().__init__()
+        self.last_put = time.monotonic()
+
+    def put(self, item, block=True, timeout=None):
+        self.last_put = time.monotonic()
+        super().put(item, block, timeout)
 
 
 async def _receive_controls(layer, run_id, inbox):
@@ -105,6 +117,7 @@ class _Recorder:
         self.seq, self.probes, self.probes_saved = 0, dict(run.probes or {}), 0.0
         self.done = None
         self.held = {}  # supervision.hold's state: "reason" once the worker asked the run to stop
+        self.paused_since = None  # time.monotonic() of the latest `paused` status, None while not paused
         self.layer_down_until = 0.0
         self.picker = snapshots.Picker()  # probe snapshots spread over the run, for the time slider
 
@@ -112,6 +125,8 @@ class _Recorder:
         if frame.get("status") == "stopped" and self.held.get("reason"):  # status and done frames
             frame = {**frame, "message": self.held["reason"]}  # the worker's shutdown stopped it, not the user
         kind, seq = frame.get("type"), None
+        if kind == "status":
+            self.paused_since = (self.paused_since or time.monotonic()) if frame["status"] == "paused" else None
         if kind == "done":  # published by publish_done() once the result is stored
             self.done = frame
             return
@@ -215,21 +230,36 @@ def _backfill_snapshots(run, result, kept):
 
 @task
 def train_run(run_id):
+    # The compute slot the task backend or the Celery worker gives the run (None: unlimited).
+    # Under Celery the run waits for it here, still `queued`; the in-process backend hands it over held.
+    slot = slots.current.get()
+    if slot is not None and not supervision.wait_for_slot(slot):
+        return  # the worker is shutting down: the run stays queued and is sent again
+    try:
+        _train(run_id, slot)
+    finally:
+        if slot is not None:
+            slot.release()
+
+
+def _train(run_id, slot):
     run = supervision.db_retry(services.run_start, run_id)
     if run is None:
         return
-    layer, bridge, inbox = get_channel_layer(), _LoopBridge(), queue.Queue()
+    layer, bridge, inbox = get_channel_layer(), _LoopBridge(), _Inbox()
     emit = _Recorder(run, layer, bridge)
     receiver = bridge.spawn(_receive_controls(layer, run_id, inbox))
     try:
-        # Heartbeat: proof of life for the reconciler; hold: a worker's warm shutdown stops the run.
-        with supervision.Heartbeat(run), supervision.hold(run_id, inbox) as emit.held:
+        # Heartbeat: proof of life for the reconciler; hold: a worker's warm shutdown stops the run;
+        # RunLimits: its wall-clock limit, and the idle limit while it is paused.
+        with (supervision.Heartbeat(run), supervision.hold(run_id, inbox) as emit.held,
+              supervision.RunLimits(inbox, emit.held, lambda: emit.paused_since)):
             emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
             from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
 
             spec = _parse(run)
             result = loop.run(spec, emit=emit, inbox=inbox, steps_per_second=run.steps_per_second,
-                              paused=run.start_paused, **_training_data(spec))
+                              paused=run.start_paused, slot=slot, **_training_data(spec))
         stopped_by_worker = result.status == "stopped" and emit.held.get("reason")
         supervision.db_retry(services.run_finish, run, status=result.status,
                              message=emit.held["reason"] if stopped_by_worker else result.message,

@@ -2,7 +2,6 @@
 
 import io
 import logging
-import math
 import secrets
 from datetime import timedelta
 
@@ -11,14 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from playground import jobs
+from playground import controls, jobs, ratelimits, textcheck
 from playground.models import Experiment, Run, RunFrame, RunSnapshot
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
 logger = logging.getLogger(__name__)
-MAX_STEPS_PER_SECOND = 1_000_000
 
 
 def spec_parse(parse, data):
@@ -35,32 +34,48 @@ def spec_parse(parse, data):
 
 
 def check_steps_per_second(value):
-    """None (as fast as possible) or a finite positive number; raises SpecError naming the field."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise specs.SpecError([{"path": "steps_per_second", "message": "must be a positive number, or null for full speed"}])
-    if value > MAX_STEPS_PER_SECOND:
-        raise specs.SpecError([{"path": "steps_per_second", "message": f"must be at most {MAX_STEPS_PER_SECOND}"}])
-    return float(value)
+    """None (as fast as possible) or a pace within controls' bounds (the socket's set_speed has
+    the same); raises SpecError naming the field."""
+    try:
+        return controls.steps_per_second(value, "steps_per_second")
+    except ValueError as exc:
+        raise specs.SpecError([{"path": "steps_per_second", "message": str(exc)}]) from None
 
 
-class RunLimitReached(specs.SpecError):
-    """The owner already has PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER runs queued, running or paused."""
+class RunLimitReached(ratelimits.Limited):
+    """The owner (PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS / _SIGNED_IN) or the address
+    (PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS) already has that many runs queued, running or paused:
+    429 over HTTP, until one ends (RETRY_S is a guess: a run's end cannot be foreseen)."""
+
+    RETRY_S = 30
 
 
-def check_active_runs(owner, session_key):
-    limit = settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER
-    if not limit:
-        return
+def _owned_active(user, session_key):
     runs = Run.objects.filter(status__in=Run.ACTIVE)
-    if owner is not None:
-        runs = runs.filter(experiment__owner=owner)
-    else:
-        runs = runs.filter(experiment__owner__isnull=True, experiment__owner_session=session_key)
-    if runs.count() >= limit:
-        raise RunLimitReached([{"path": "", "message": f"you already have {limit} runs going (the limit); "
-                                                       "stop one or wait for one to finish"}])
+    if user is not None and user.is_authenticated:
+        return runs.filter(experiment__owner=user)
+    return runs.filter(experiment__owner__isnull=True, experiment__owner_session=session_key or "-")
+
+
+def active_run_ids(user, session_key):
+    return list(_owned_active(user, session_key).values_list("pk", flat=True))
+
+
+def check_active_runs(user, session_key, address=None):
+    """Raises RunLimitReached when the owner, or the address (the runs it started: ratelimits
+    remembers them), has its limit of active runs."""
+    signed_in = user is not None and user.is_authenticated
+    limit = settings.PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN if signed_in else settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS
+    per_address = settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS
+    if limit and (signed_in or session_key) and _owned_active(user, session_key).count() >= limit:
+        raise RunLimitReached(_("You already have %(limit)s runs going (queued, training or paused), the most allowed: "
+                                "stop one or wait for one to finish, then try again.") % {"limit": limit},
+                              RunLimitReached.RETRY_S)
+    if per_address and address and Run.objects.filter(
+            pk__in=ratelimits.address_runs(address), status__in=Run.ACTIVE).count() >= per_address:
+        raise RunLimitReached(_("%(limit)s runs started from your network address are still going, the most allowed: "
+                                "stop one or wait for one to finish, then try again.") % {"limit": per_address},
+                              RunLimitReached.RETRY_S)
 
 
 def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, title="", paused=False):
@@ -73,7 +88,7 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     if not isinstance(paused, bool):
         raise specs.SpecError([{"path": "paused", "message": "must be true or false"}])
     owner = user if user is not None and user.is_authenticated else None
-    check_active_runs(owner, session_key)
+    check_active_runs(user, session_key)  # the address too, in ratelimits.RateLimitMiddleware
     with transaction.atomic():
         experiment = Experiment.objects.create(
             spec=spec.to_dict(), owner=owner, owner_session="" if owner else session_key, title=title[:200]
@@ -194,10 +209,14 @@ def _experiment_fields(title=None, notes=None, visibility=None):
             raise ExperimentError([{"path": "title", "message": "give the experiment a title"}])
         if len(title.strip()) > TITLE_MAX:
             raise ExperimentError([{"path": "title", "message": f"must be at most {TITLE_MAX} characters"}])
+        if bad := textcheck.problem(title):
+            raise ExperimentError([{"path": "title", "message": bad}])
         fields["title"] = title.strip()
     if notes is not None:
         if not isinstance(notes, str) or len(notes) > NOTES_MAX:
             raise ExperimentError([{"path": "notes", "message": f"must be text of at most {NOTES_MAX:,} characters"}])
+        if bad := textcheck.problem(notes):
+            raise ExperimentError([{"path": "notes", "message": bad}])
         fields["notes"] = notes
     if visibility is not None:
         if visibility not in Experiment.Visibility.values:

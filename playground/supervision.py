@@ -4,6 +4,8 @@
 - `Heartbeat`: a thread that stamps Run.heartbeat while the run's task is alive, paused or not.
 - `hold` / `stop_all`: the runs this process holds, so a worker told to shut down (SIGTERM)
   can stop each of them at its next chunk boundary.
+- `RunLimits`: stops a run at its wall-clock limit, or once it has been paused, untouched,
+  for the idle limit; `wait_for_slot`: a worker's run waits for a compute slot.
 - `reconcile_lost`: fails running runs whose heartbeat is too old (their worker was killed
   or cut off) and tells their viewers, and sends again the tasks of runs queued (and of
   uploads waiting) too long: a broker that restarted empty lost them. Every worker calls it periodically
@@ -21,6 +23,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections
+from django.utils.translation import gettext as _
 
 from playground import services
 from playground.uploads import services as upload_services
@@ -80,6 +83,78 @@ class Heartbeat:
                     connection.close()
         finally:
             connections.close_all()  # this thread's connections
+
+
+def _duration(seconds):
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return _("%(n)g hours") % {"n": seconds / 3600} if seconds > 3600 else _("an hour")
+    if seconds >= 60:
+        return _("%(n)g minutes") % {"n": round(seconds / 60, 1)}
+    return _("%(n)g seconds") % {"n": round(seconds, 2)}
+
+
+def wall_clock_message(seconds):
+    return _("This run reached the time limit of %(limit)s, so it was stopped; its history and weights are kept. "
+             "Train again (a smaller network or fewer epochs) to go on.") % {"limit": _duration(seconds)}
+
+
+def idle_message(seconds):
+    return _("This run was paused for %(limit)s with no control from you, so it was stopped to free its place; "
+             "its history and weights are kept.") % {"limit": _duration(seconds)}
+
+
+class RunLimits:
+    """Stops a run (as stop_all does: a stop in its inbox, the reason kept in `held`) once it has
+    run PLAYGROUND_RUN_WALL_CLOCK_S, or has been paused PLAYGROUND_RUN_IDLE_S with no control
+    message (inbox.last_put). paused_since(): time.monotonic() when it paused, or None.
+    Checks from a thread of its own; a limit of 0 is off."""
+
+    def __init__(self, inbox, held, paused_since):
+        self.inbox, self.held, self.paused_since = inbox, held, paused_since
+        self.wall_s, self.idle_s = settings.PLAYGROUND_RUN_WALL_CLOCK_S, settings.PLAYGROUND_RUN_IDLE_S
+        self.started, self.stopped = time.monotonic(), threading.Event()
+        self.every = min(1.0, *(limit / 10 for limit in (self.wall_s, self.idle_s) if limit))
+        self.thread = threading.Thread(target=self._watch, name="run-limits", daemon=True)
+
+    def __enter__(self):
+        if self.wall_s or self.idle_s:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+
+    def reason(self, now):
+        if self.wall_s and now - self.started >= self.wall_s:
+            return wall_clock_message(self.wall_s)
+        since = self.paused_since()
+        if self.idle_s and since is not None and now - max(since, self.inbox.last_put) >= self.idle_s:
+            return idle_message(self.idle_s)
+        return None
+
+    def _watch(self):
+        while not self.stopped.wait(self.every):
+            if reason := self.reason(time.monotonic()):
+                if not self.held.get("reason"):
+                    self.held["reason"] = reason
+                self.inbox.put({"action": "stop"})
+                return
+
+
+# Set when a Celery worker begins a warm shutdown: runs still waiting for a compute slot give up.
+SHUTTING_DOWN = threading.Event()
+
+
+def wait_for_slot(slot, poll_s=1.0):
+    """Block until `slot` (a slots.RunSlot) is held: True; False (nothing held) if the worker
+    shuts down meanwhile, leaving the run queued for another worker."""
+    while not slot.acquire(timeout=poll_s):
+        if SHUTTING_DOWN.is_set():
+            return False
+    if SHUTTING_DOWN.is_set():
+        slot.release()
+        return False
+    return True
 
 
 _held = {}  # run id -> (inbox, stop reason holder) of the runs this process is training

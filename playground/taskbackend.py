@@ -2,17 +2,21 @@
 CeleryBackend (at the end) sends them to Celery workers.
 
 Like django.tasks' ImmediateBackend, but enqueue() returns at once: the task is
-scheduled as a coroutine on the ASGI server's event loop, waits on a semaphore
-(PLAYGROUND_MAX_CONCURRENT_RUNS; waiting runs stay "queued"), then runs in a
-worker thread via sync_to_async. From that thread asgiref routes async_to_sync
-back to the server loop, which the in-memory channel layer needs: its asyncio
-queues belong to that loop.
+scheduled as a coroutine on the ASGI server's event loop, waits there for a compute
+slot (playground.slots, PLAYGROUND_MAX_CONCURRENT_RUNS of them; waiting runs stay
+"queued" and hold no thread), then runs in a thread of its own via sync_to_async.
+The run lets its slot go while it is paused or sleeps between paced chunks, and waits
+for one again before it computes, in its thread, which keeps its state: so a parked run
+holds a thread (not one of asgiref's small default pool) but no slot. From that thread
+asgiref routes async_to_sync back to the server loop, which the in-memory channel
+layer needs: its asyncio queues belong to that loop.
 """
 
 import asyncio
 import logging
 import threading
 import weakref
+from concurrent.futures import Executor, Future
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -21,13 +25,15 @@ from django.tasks.base import TaskResult, TaskResultStatus
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from playground import slots
+
 logger = logging.getLogger(__name__)
 
 # Module state, not instance state: django.tasks builds one backend per context.
 _server_loop = None
 _private_loop = None
 _private_lock = threading.Lock()
-_semaphores = weakref.WeakKeyDictionary()  # loop -> asyncio.Semaphore (bound to that loop)
+_slots = weakref.WeakKeyDictionary()  # loop -> slots.Slots for the runs scheduled on that loop
 _pending = set()  # keep scheduled futures referenced until they finish
 
 
@@ -60,14 +66,47 @@ def _target_loop():
         return _private()
 
 
+class _ThreadPerCall(Executor):
+    """A thread for each call: a parked run keeps its thread for as long as it is paused,
+    so runs must not share a bounded pool (asgiref's default one has cpu+4 threads)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+
+        def work():
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as exc:  # noqa: BLE001 (handed to the awaiting coroutine)
+                    future.set_exception(exc)
+
+        threading.Thread(target=work, name="playground-run", daemon=True).start()
+        return future
+
+
+_threads = _ThreadPerCall()
+
+
+def run_slots(loop=None):
+    """The compute slots of the runs scheduled on `loop` (default: the running one)."""
+    loop = loop or asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots[loop] = slots.Slots(settings.PLAYGROUND_MAX_CONCURRENT_RUNS)
+    return _slots[loop]
+
+
 async def _execute(task, args, kwargs):
-    loop = asyncio.get_running_loop()
-    semaphore = _semaphores.setdefault(loop, asyncio.Semaphore(settings.PLAYGROUND_MAX_CONCURRENT_RUNS))
-    async with semaphore:
-        try:
-            await sync_to_async(task.call, thread_sensitive=False)(*args, **kwargs)
-        except Exception:
-            logger.exception("task %s failed", task.module_path)
+    pool = run_slots()
+    await pool.acquire_async()  # queued: a future on the loop, no thread
+    slot = slots.RunSlot(pool, held=True)
+    token = slots.current.set(slot)  # copied into the thread's context by sync_to_async
+    try:
+        await sync_to_async(task.call, thread_sensitive=False, executor=_threads)(*args, **kwargs)
+    except Exception:
+        logger.exception("task %s failed", task.module_path)
+    finally:
+        slots.current.reset(token)
+        slot.release()  # the task returned early (the run was gone) or failed holding it
 
 
 class InProcessBackend(BaseTaskBackend):

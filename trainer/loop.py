@@ -1,8 +1,9 @@
 """The run loop: chunks of steps, the control inbox, stop rules, frames.
 
 Its side effects are handed in: `emit(frame)` publishes, `inbox` (a
-`queue.Queue` of control dicts) steers, `clock` tells time. It runs in the
-caller's thread and blocks on the inbox while paused or pacing, so control
+`queue.Queue` of control dicts) steers, `clock` tells time, `slot` is the
+compute slot it holds while it trains. It runs in the caller's thread and
+blocks on the inbox while paused or pacing (without its slot), so control
 messages take effect at the next chunk boundary (a chunk lasts at most about
 one frame interval).
 """
@@ -22,6 +23,23 @@ MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this ma
 PROBE_EVERY = 2  # boundary and neuron frames go out every this many metric frames
 CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a live run predicts with)
 EVAL_SHARE = 0.25  # frames come at most this often: an evaluation costs at most about this share of the time
+MAX_WAIT_S = 3600.0  # a pacing wait never blocks longer than this (a tiny pace must not overflow the timeout)
+SLOT_POLL_S = 0.5  # while waiting for a slot, the inbox is read this often (stop and pause still work)
+WAITING_MESSAGE = "Waiting for a free training slot: other runs are computing."
+
+
+class Slot:
+    """A compute slot. The loop holds it while it computes and lets it go while it waits
+    (paused, or pacing between chunks), so a waiting run never keeps another from training.
+    acquire(timeout): True once held (timeout None: however long it takes), False if the
+    time ran out; both calls are idempotent. This one is always free; a server hands in a
+    slot shared by its runs (playground.slots)."""
+
+    def acquire(self, timeout=None):
+        return True
+
+    def release(self):
+        pass
 
 
 @dataclass
@@ -105,25 +123,34 @@ class _Controls:
 
 
 def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_interval=0.1, split=None,
-        vocabulary=None, clock=time.monotonic):
+        vocabulary=None, clock=time.monotonic, slot=None):
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
     steps_per_second paces training so a person can watch (None: full speed).
     paused: start paused (after compiling), waiting for step or resume.
     split: a datasets.Split to train on instead of generating the spec's dataset
     (an uploaded set); vocabulary: its words by index, for an uploaded text set.
+    slot: a Slot taken before building the model and each chunk, let go while
+    paused or pacing and at the end. The final evaluation of a run stopped while
+    it waits takes no slot: one pass over the test set, so a stop is never queued.
     """
     enable_persistent_cache()
     controls = _Controls(inbox, steps_per_second)
     controls.paused = paused
-    return _Run(spec, emit, controls, frame_interval, split, vocabulary, clock).train()
+    slot = slot or Slot()
+    slot.acquire()
+    try:
+        return _Run(spec, emit, controls, frame_interval, split, vocabulary, clock, slot).train()
+    finally:
+        slot.release()
 
 
 class _Run:
     """One run's mutable state between chunks; `train` is the loop."""
 
-    def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock):
+    def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock, slot):
         self.spec, self.emit, self.ctl, self.frame_interval, self.vocabulary, self.clock = spec, emit, ctl, frame_interval, vocabulary, clock
+        self.slot = slot
         self.model = engine.Model.from_spec(spec)
         self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
         self.data = engine.to_device(self.model, split or datasets.generate(spec.dataset), spec.features)
@@ -173,9 +200,12 @@ class _Run:
                     self.send_frame(self.evaluated(), self.clock())
                 self.checkpoint()
                 self.announce("paused")
+                self.slot.release()  # parked: the params stay here, the slot goes to another run
                 while ctl.paused and not ctl.stop and ctl.single_steps == 0 and ctl.sample is None:
                     ctl.read(timeout=0.5)
                 continue
+            if not self.take_slot():
+                continue  # stopped or paused while it waited
             if not ctl.paused:
                 self.announce("running")
 
@@ -213,8 +243,22 @@ class _Run:
             if ctl.steps_per_second and not single:
                 wait = self.pace_time + (self.step - self.pace_step) / ctl.steps_per_second - self.clock()
                 if wait > 0:
-                    ctl.read(timeout=wait)
+                    self.slot.release()  # sleeping between chunks: another run may compute meanwhile
+                    ctl.read(timeout=min(wait, MAX_WAIT_S))
         return self.finish(outcome, message)
+
+    def take_slot(self):
+        """Hold the slot before computing. While it waits the inbox is read, so stop and pause
+        still work: False if one came (nothing to compute then)."""
+        ctl, waited = self.ctl, False
+        while not self.slot.acquire(timeout=SLOT_POLL_S):
+            if not waited:
+                waited, self.shown = True, None  # `running` goes out again, without the message, once it has one
+                self.emit(events.status("paused" if ctl.paused else "running", WAITING_MESSAGE))
+            ctl.read()
+            if ctl.stop or (ctl.paused and ctl.single_steps == 0):
+                return False
+        return True
 
     def chunk(self, n):
         """Run about n steps (whole epochs on the fast path); returns their batch losses."""

@@ -10,6 +10,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+# test_supervision's reconcile tests queue four runs in one session (the DummyBackend never runs
+# them); the tests of the limits set the limits they test.
+PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS = 10
 MEDIA_ROOT = BASE_DIR / ".cache" / f"media-{os.getpid()}"  # uploaded datasets; tests that count files use tmp_path
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -22,6 +22,8 @@ async function request(method, url, body, signal) {
     const text = await response.text();
     let parsed = null;
     try { parsed = text ? JSON.parse(text) : null; } catch { parsed = { errors: [{ path: "", message: text.slice(0, 200) }] }; }
+    // A limit (429) answers {"error": "..."}: shown like any other error.
+    if (parsed && typeof parsed.error === "string" && !parsed.errors) parsed.errors = [{ path: "", message: parsed.error }];
     return { ok: response.ok, status: response.status, body: parsed };
   } catch (err) {
     if (err.name === "AbortError") return { ok: false, status: -1, body: null, aborted: true };

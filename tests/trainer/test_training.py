@@ -259,3 +259,76 @@ def test_checkpoints_come_every_few_seconds_while_training(example, monkeypatch)
     monkeypatch.setattr(loop, "CHECKPOINT_EVERY", 1e9)
     _, frames = train(d)
     assert not of_type(frames, "checkpoint")  # a run that is never paused and ends quickly stores only its end
+
+
+class GateSlot(loop.Slot):
+    """A compute slot another run may hold: acquire waits while `free` is clear. Logs what the loop did."""
+
+    def __init__(self):
+        self.free, self.held, self.log, self.changed = threading.Event(), False, [], threading.Condition()
+        self.free.set()
+
+    def acquire(self, timeout=None):
+        if not self.held:
+            if not self.free.wait(timeout):
+                return False
+            self._note("acquire", True)
+        return True
+
+    def release(self):
+        if self.held:
+            self._note("release", False)
+
+    def _note(self, what, held):
+        with self.changed:
+            self.held = held
+            self.log.append(what)
+            self.changed.notify_all()
+
+    def wait_for(self, predicate, timeout=30):
+        with self.changed:
+            assert self.changed.wait_for(lambda: predicate(self), timeout), self.log
+
+
+def test_a_paused_run_lets_its_slot_go_and_waits_for_one_to_compute_again(example):
+    slot = GateSlot()
+    run = Driver(example("tfp_default"), paused=True, slot=slot)
+    run.wait_for(lambda f: f.get("status") == "paused")
+    slot.wait_for(lambda s: not s.held)
+    assert slot.log == ["acquire", "release"]  # built and compiled with it, then parked without it
+    slot.free.clear()  # another run computes
+    run.send("resume")
+    run.wait_for(lambda f: f.get("message") == loop.WAITING_MESSAGE)  # the viewer learns why nothing moves
+    assert not of_type(run.frames, "metrics") and not slot.held
+    slot.free.set()
+    run.thread.join(60)
+    assert run.result.status == "completed" and run.result.metrics["steps"] == 5000
+    assert slot.log[2] == "acquire" and slot.log[-1] == "release" and not slot.held
+    assert run.frames[-1]["type"] == "done"
+
+
+def test_a_run_waiting_for_a_slot_still_stops(example):
+    slot = GateSlot()
+    run = Driver(example("tfp_default"), paused=True, slot=slot)
+    run.wait_for(lambda f: f.get("status") == "paused")
+    slot.wait_for(lambda s: not s.held)
+    slot.free.clear()
+    run.send("resume")
+    run.wait_for(lambda f: f.get("message") == loop.WAITING_MESSAGE)
+    run.send("stop")
+    run.thread.join(30)
+    assert run.result.status == "stopped" and run.result.metrics["steps"] == 0
+    assert slot.log == ["acquire", "release"]  # never computed again
+
+
+def test_a_paced_run_lets_its_slot_go_between_chunks_and_a_fast_one_keeps_it(example):
+    d = example("tfp_default")
+    slot = GateSlot()
+    run = Driver(d, steps_per_second=500, slot=slot)
+    run.wait_for(lambda f: f["type"] == "metrics" and f["iteration"] >= 100)
+    run.send("stop")
+    run.thread.join(30)
+    assert slot.log.count("release") >= 3 and slot.log[::2] == ["acquire"] * len(slot.log[::2]) and not slot.held
+    fast = GateSlot()
+    result = loop.run(parse(d), emit=lambda frame: None, slot=fast)
+    assert result.status == "completed" and fast.log == ["acquire", "release"]

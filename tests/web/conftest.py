@@ -1,6 +1,7 @@
 import pytest
 from channels.layers import channel_layers
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 
 from playground import services
 
@@ -12,6 +13,14 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The rate limits' counters (playground.ratelimits) live in the cache: none carried between tests.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ under daphne: the engine in a worker thread, frames back through the loop."""
 
 import asyncio
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -217,7 +218,9 @@ async def _malformed(spec, session_key):
     for text in ["not json", "[1]", "{}", '{"action": "explode"}', '{"action": "pause", "now": 1}',
                  '{"action": "set_learning_rate", "value": NaN}', '{"action": "set_learning_rate", "value": -1}',
                  '{"action": "set_learning_rate", "value": "0.1"}', '{"action": "set_learning_rate", "value": 1e9}',
-                 '{"action": "set_speed", "value": 0}', "x" * 5000]:
+                 '{"action": "set_speed", "value": 0}', '{"action": "set_speed", "value": 1e-300}',
+                 '{"action": "set_speed", "value": %s}' % ("9" * 400), '{"action": "set_learning_rate", "value": %s}' % ("1" * 400),
+                 "x" * 5000]:
         await comm.send_to(text_data=text)
         answers.append(await until(comm, of_type("error")))
     await comm.send_to(bytes_data=b"\x00\x01")
@@ -232,9 +235,10 @@ async def _malformed(spec, session_key):
 
 def test_malformed_messages_get_an_error_frame_and_the_socket_stays_open(small_spec, session_key):
     answers, changed, done = _malformed(paced(small_spec), session_key)
-    assert len(answers) == 12 and all(a["message"] for a in answers)
+    assert len(answers) == 15 and all(a["message"] for a in answers)
     expected = ["not JSON", "JSON object", "unknown action", "unknown action", "unexpected key 'now'", "NaN",
-                "above 0", "finite number", "at most", "above 0", "at most 1024", "JSON text"]
+                "above 0", "finite number", "at most", "from 1 to", "from 1 to", "finite number", "finite number",
+                "at most 1024", "JSON text"]
     for answer, words in zip(answers, expected):
         assert answer["type"] == "error" and words in answer["message"]
     assert changed["learning_rate"] == pytest.approx(0.5)  # applied at once, no reset
@@ -258,24 +262,23 @@ def test_a_crash_in_the_engine_fails_the_run_and_tells_the_viewer(small_spec, se
 
 @scenario
 async def _one_at_a_time(spec, session_key):
-    first, first_socket = await start(spec, session_key, steps_per_second=200)
-    await until(first_socket, of_type("metrics"))
-    second, second_socket = await start({**spec, "epochs": 5}, session_key)
-    waiting = await second_socket.receive_json_from(timeout=5)
-    await until(first_socket, of_type("metrics"))
-    still_waiting = await second_socket.receive_nothing(timeout=0.5)
-    queued = (await database_sync_to_async(Run.objects.get)(pk=second.pk)).status
-    await first_socket.send_json_to({"action": "stop"})
-    await until(first_socket, is_done)
-    done = await until(second_socket, is_done)
-    for socket in (first_socket, second_socket):
-        await socket.disconnect()
-    return waiting, still_waiting, queued, done
+    pool = taskbackend.run_slots()
+    await pool.acquire_async()  # the only slot, taken as a computing run takes it
+    run, socket = await start({**spec, "epochs": 5}, session_key)
+    waiting = await socket.receive_json_from(timeout=5)
+    still_waiting = await socket.receive_nothing(timeout=0.5)
+    queued = (await database_sync_to_async(Run.objects.get)(pk=run.pk)).status
+    threads = [t.name for t in threading.enumerate() if t.name == "playground-run"]
+    pool.release()
+    done = await until(socket, is_done)
+    await socket.disconnect()
+    return waiting, still_waiting, queued, threads, done
 
 
-def test_runs_beyond_the_limit_wait_queued(small_spec, session_key, settings):
+def test_runs_beyond_the_limit_wait_queued_without_a_thread(small_spec, session_key, settings):
     settings.PLAYGROUND_MAX_CONCURRENT_RUNS = 1
-    waiting, still_waiting, queued, done = _one_at_a_time(paced(small_spec), session_key)
+    waiting, still_waiting, queued, threads, done = _one_at_a_time(small_spec, session_key)
     assert waiting == {"type": "status", "status": "queued", "message": None}
     assert still_waiting and queued == "queued"
+    assert threads == []  # a queued run waits on the event loop, not in a thread
     assert done["status"] == "completed"

@@ -3,6 +3,7 @@ history is what was streamed, the time slider's snapshots, the socket's owner an
 visibility rules, and a re-run that reproduces the saved final test loss."""
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -30,13 +31,18 @@ def socket(run_id, session_key=None):
     return WebsocketCommunicator(application, f"/ws/runs/{run_id}/", headers=headers)
 
 
+def task_running():
+    return any(t.name == "playground-run" for t in threading.enumerate())  # taskbackend's run threads
+
+
 def wait_for_snapshots(run, at_least, timeout=30):
-    """The task replays a short run for its slider after `done` is out: wait for it."""
+    """The task replays a short run for its slider after `done` is out, and writes its
+    snapshots in one transaction: wait until they are there and the task has ended."""
     deadline = time.monotonic() + timeout
-    while RunSnapshot.objects.filter(run=run).count() < at_least or Run.objects.get(pk=run.pk).is_active:
+    while (RunSnapshot.objects.filter(run=run).count() < at_least or Run.objects.get(pk=run.pk).is_active
+           or task_running()):
         assert time.monotonic() < deadline, "the snapshots never came"
         time.sleep(0.1)
-    time.sleep(0.3)  # the replay writes its snapshots in one transaction; let the task end
     return selectors.run_snapshots(run)
 
 

@@ -136,7 +136,7 @@ def test_the_worker_task_runs_only_playground_tasks():
 
 
 def test_an_owner_may_have_only_so_many_runs_going(settings, client, small_spec, make_run):
-    settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER = 2
+    settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS = 2
     first, _ = make_run(small_spec), make_run(small_spec)
     with pytest.raises(services.RunLimitReached):
         make_run(small_spec)
@@ -144,8 +144,8 @@ def test_an_owner_may_have_only_so_many_runs_going(settings, client, small_spec,
     services.run_finish(first, status="completed")
     make_run(small_spec)  # one finished: room again
     answers = [client.post("/api/runs/", small_spec, content_type="application/json") for _ in range(3)]
-    assert [a.status_code for a in answers] == [201, 201, 400]
-    assert "limit" in answers[2].json()["errors"][0]["message"]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert "2 runs going" in answers[2].json()["error"] and answers[2]["Retry-After"]
 
 
 def test_reconcile_sends_again_the_tasks_of_runs_queued_too_long(settings, monkeypatch, make_run, small_spec,
