@@ -1,19 +1,17 @@
 // code.js: the Code panel. The same model as a few lines of Python
 // (trainer.keras, generated on the server from the spec), to copy or download.
 import * as api from "./api.js";
+import { el as h } from "./dom.js";
 
 /** Builds the panel in `el`; returns update(spec), cheap while the panel is closed. */
 export function attachCode(el) {
-  el.innerHTML = `
-    <details class="code-panel">
-      <summary><h2>Code</h2><span class="muted small">the same model in Python, with trainer.keras: same seed, same numbers</span></summary>
-      <div class="code-actions">
-        <button type="button" class="small-button" data-action="copy">Copy</button>
-        <button type="button" class="small-button" data-action="download">Download .py</button>
-        <span class="muted small" data-role="note"></span>
-      </div>
-      <pre class="code"><code data-role="script">…</code></pre>
-    </details>`;
+  const button = (action, text) => h("button", { type: "button", class: "small-button", "data-action": action, text });
+  el.replaceChildren(h("details", { class: "code-panel" },
+    h("summary", {}, h("h2", { text: "Code" }),
+      h("span", { class: "muted small", text: "the same model in Python, with trainer.keras: same seed, same numbers" })),
+    h("div", { class: "code-actions" }, button("copy", "Copy"), button("download", "Download .py"),
+      h("span", { class: "muted small", "data-role": "note" })),
+    h("pre", { class: "code" }, h("code", { "data-role": "script", text: "…" }))));
   const details = el.querySelector("details");
   const code = el.querySelector("[data-role=script]");
   const note = el.querySelector("[data-role=note]");

@@ -49,6 +49,7 @@ export async function refreshCards(root, dataset) {
     const kind = card.dataset.kind;
     const body = { name: card.dataset.name, samples: kind === "points" ? 200 : 60, test_fraction: 0.5, seed: dataset.seed ?? 0 };
     if (kind !== "text") body.noise = dataset.noise ?? 0;
+    else body.tokens = "word";  // a thumbnail needs no morpheme analyzer
     const result = await previewDataset(card.dataset.uploaded ? uploadedDataset(body) : body);
     if (!result.ok) return;
     const plot = card.querySelector(".card-plot");

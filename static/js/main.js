@@ -2,7 +2,8 @@
 // step, validates the spec (debounced), starts runs and routes their frames.
 import * as api from "./api.js";
 import { connect } from "./socket.js";
-import { fromHash, toHash, writeUrl } from "./state.js";
+import { readHash, toHash, writeUrl } from "./state.js";
+import { linkChecker, menuValues, showIgnored } from "./url_check.js";
 import { specTools } from "./spec.js";
 import { bindForm, syncForm, fillSelect, pretty } from "./controls.js";
 import { attachBuilder, renderBuilder, showSummary } from "./builder.js";
@@ -412,15 +413,25 @@ function renderPresets() {
   }));
 }
 
+// A link's values must be ones the catalog (or, for a few settings, the page's menus) offers.
+const checkLink = linkChecker(catalog, {
+  language: menuValues(document.querySelector("[data-bind='spec.dataset.language']")),
+  representation: menuValues($("representation")),
+  speed: menuValues($("speed")),
+});
+
 function loadFromUrl() {
-  app.state = fromHash(location.hash, defaultState());
-  // A link that names a dataset but no layers ("#dataset=digits") gets the stack that fits it.
-  if (!new URLSearchParams(location.hash.slice(1)).has("layers")) {
+  let read = readHash(location.hash, defaultState(), checkLink);
+  app.state = read.state;
+  // A link that names a dataset but no (usable) layers ("#dataset=digits") gets the stack that fits it.
+  if (!new URLSearchParams(location.hash.slice(1)).has("layers") || read.ignored.includes("layers")) {
     normalize(app.state.spec, profile(defaultState().spec));
-    app.state = fromHash(location.hash, app.state); // what the link does say wins over the lesson
+    read = readHash(location.hash, app.state, checkLink); // what the link does say wins over the lesson
+    app.state = read.state;
   }
   normalize(app.state.spec);
   app.previous = profile(app.state.spec);
+  showIgnored(read.ignored);
 }
 
 function init() {

@@ -3,7 +3,7 @@
 // setup: the spec (dataset, features, layers, training) plus a few view options.
 
 const num = { parse: Number, format: String };
-const int = { parse: (s) => parseInt(s, 10), format: String };
+const int = { parse: (s) => (/^-?\d+$/.test(s) ? parseInt(s, 10) : NaN), format: String };
 const str = { parse: (s) => s, format: String };
 const bool = { parse: (s) => s === "true", format: String };
 const nullableNum = { parse: (s) => (s === "" || s === "none" ? null : Number(s)), format: (v) => (v === null ? "none" : String(v)) };
@@ -32,7 +32,7 @@ function layerFrom(part) {
   if (typed) return { type: typed[1], ...Object.fromEntries(typed[2].split(":").map((kv) => { const [k, v] = kv.split("="); return [k, scalar(v)]; })) };
   if (/^[a-z_]\w*$/.test(part)) return { type: part };
   const [units, activation] = part.split(":");
-  return { type: "dense", units: parseInt(units, 10), activation };
+  return { type: "dense", units: int.parse(units), activation };
 }
 const layers = {
   parse: (s) => (s.startsWith("[") ? JSON.parse(s) : s.split(",").map(layerFrom)),
@@ -126,17 +126,21 @@ export function toHash(state) {
 }
 
 /**
- * Apply a hash onto a copy of `base` ({spec, view}). Unknown keys and values
- * that do not parse are ignored, so an old link still opens.
+ * Apply a hash onto a copy of `base` ({spec, view}): {state, ignored}. Unknown keys
+ * are skipped, so an old link still opens; a value that does not parse, or that
+ * check(key, value, raw, state) refuses (url_check.js: the catalog's values), keeps
+ * the base's and its key lands in `ignored`.
  */
-export function fromHash(hash, base) {
+export function readHash(hash, base, check = () => true) {
   const state = structuredClone(base);
+  const ignored = [];
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   for (const { key, path, codec } of PROPERTIES) {
     if (!params.has(key)) continue;
+    const raw = params.get(key);
     let value;
-    try { value = codec.parse(params.get(key)); } catch { continue; }
-    if (typeof value === "number" && Number.isNaN(value)) continue;
+    try { value = codec.parse(raw); } catch { ignored.push(key); continue; }
+    if ((typeof value === "number" && Number.isNaN(value)) || !check(key, value, raw, state)) { ignored.push(key); continue; }
     if (path.startsWith("inits.")) {
       const field = path.slice("inits.".length);
       for (const layer of state.spec.layers || []) layer[field] = value;
@@ -148,8 +152,11 @@ export function fromHash(hash, base) {
     }
     set(state, path, value);
   }
-  return state;
+  return { state, ignored };
 }
+
+/** readHash without a check, for what only reads a link back (no catalog at hand). */
+export const fromHash = (hash, base) => readHash(hash, base).state;
 
 export function writeUrl(state) {
   history.replaceState(null, "", "#" + toHash(state));

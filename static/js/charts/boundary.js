@@ -1,5 +1,7 @@
 // boundary.js: the decision boundary as a Plotly heatmap under the data points.
 // update(el, {boundary, points, showTest, task, zrange}) redraws from the payload alone.
+// Points are SVG markers, not scattergl: WebGL traces compile their draw calls with
+// Function(), which the Content-Security-Policy forbids (no 'unsafe-eval').
 import { DIVERGING, CLASS_COLORS, classColorscale } from "../colors.js";
 import { decodeBytes, decodeGrid } from "../socket.js";
 
@@ -53,7 +55,7 @@ function scatter(set, task, isTest) {
     : set.y.map((c) => CLASS_COLORS[c % CLASS_COLORS.length]);
   const m = task === "regression" ? Math.max(1e-6, ...set.y.map(Math.abs)) : 1;
   return {
-    type: "scattergl", mode: "markers", x: set.x.map((p) => p[0]), y: set.x.map((p) => p[1]),
+    type: "scatter", mode: "markers", x: set.x.map((p) => p[0]), y: set.x.map((p) => p[1]),
     name: isTest ? "test" : "train", hoverinfo: "skip",
     marker: {
       size: 6, color, opacity: 0.95,

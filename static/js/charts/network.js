@@ -6,6 +6,7 @@
 import { BLUE, ORANGE, paintGrid } from "../colors.js";
 import { decodeGrid } from "../socket.js";
 import { featureLabel, paintFeature } from "../features.js";
+import { el as h } from "../dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const rgb = (c) => `rgb(${c.join(",")})`;
@@ -20,8 +21,8 @@ export function render(el, context) {
   el.prepend(svg);
   if (!el._listening) {
     el._listening = true;
-    el.append(Object.assign(document.createElement("div"), { className: "neuron-zoom", hidden: true, innerHTML: "<canvas width='40' height='40'></canvas><div class='zoom-label'></div>" }));
-    el.after(Object.assign(document.createElement("div"), { className: "explain" }));
+    el.append(h("div", { class: "neuron-zoom", hidden: true }, h("canvas", { width: 40, height: 40 }), h("div", { class: "zoom-label" })));
+    el.after(h("div", { class: "explain" }));
     listen(el);
     new ResizeObserver(() => layout(el)).observe(el);
   }
@@ -160,24 +161,26 @@ function name(el, layer, unit) {
 
 const inputName = (el, layer, i) => (layer === 0 ? featureLabel(el._ctx.features[i]) : `h${layer},${i + 1}`);
 
+// The formula of the selected neuron, built as nodes: names and numbers land as text.
 function explain(el) {
   const panel = el.nextElementSibling;
   if (!panel || !panel.classList.contains("explain")) return;
   if (!el._selected) {
-    panel.innerHTML = "<span class='muted'>Click a neuron to see its formula with the current numbers; hover one to see its output large.</span>";
+    panel.replaceChildren(h("span", { class: "muted", text: "Click a neuron to see its formula with the current numbers; hover one to see its output large." }));
     return;
   }
   const [layer, unit] = el._selected;
   const act = el._ctx.activations[layer];
   const f = el._frame;
-  const title = `<strong>${name(el, layer, unit)}</strong> `;
+  const title = h("strong", { text: name(el, layer, unit) });
   if (!f || !f.weights[layer]) {
-    panel.innerHTML = `${title}<code>y = ${act}(w·x + b)</code> <span class="muted">— the numbers appear once training starts.</span>`;
+    panel.replaceChildren(title, " ", h("code", { text: `y = ${act}(w·x + b)` }), " ",
+      h("span", { class: "muted", text: "— the numbers appear once training starts." }));
     return;
   }
   const column = f.weights[layer].map((row) => row[unit]);
   const terms = column.map((w, i) => `${w < 0 ? "−" : "+"} ${Math.abs(w).toFixed(3)}·${inputName(el, layer, i)}`);
   const b = f.biases[layer][unit];
   const sum = terms.join(" ").replace(/^\+ /, "").replace(/^− /, "−");
-  panel.innerHTML = `${title}<code>y = ${act}(${sum} ${b < 0 ? "−" : "+"} ${Math.abs(b).toFixed(3)})</code>`;
+  panel.replaceChildren(title, " ", h("code", { text: `y = ${act}(${sum} ${b < 0 ? "−" : "+"} ${Math.abs(b).toFixed(3)})` }));
 }

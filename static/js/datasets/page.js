@@ -2,6 +2,7 @@
 // (#dataset-page, #dataset-info); this draws it: classes with counts, and a preview
 // that fits the kind (scatter, feature histograms, pictures before/after, text steps).
 import { CLASS_COLORS, DIVERGING } from "../colors.js";
+import { plain } from "../escape.js";
 
 const $ = (id) => document.getElementById(id);
 const page = JSON.parse($("dataset-page").textContent);
@@ -23,7 +24,7 @@ function classesChart(target) {
       { margin: MARGIN, height: 260, xaxis: { title: { text: "target value" } }, yaxis: { title: { text: "samples" } } }, CONFIG);
     return;
   }
-  const names = page.classes.map((c) => c.name);
+  const names = page.classes.map((c) => plain(c.name)); // uploaded class names: shown as typed
   Plotly.newPlot(target, [{
     type: "bar", x: names, y: page.classes.map((c) => c.count), text: page.classes.map((c) => String(c.count)), textposition: "auto",
     marker: { color: names.map((_, i) => CLASS_COLORS[i % CLASS_COLORS.length]) },
@@ -36,8 +37,8 @@ function scatter(target, p) {
   const traces = [["train", 1, "circle"], ["test", 0.45, "circle-open"]].map(([part, opacity, symbol]) => {
     const set = p[part];
     return {
-      type: "scattergl", mode: "markers", name: part, x: set.x.map((v) => v[0]), y: set.x.map((v) => v[1]), opacity,
-      text: set.y.map((v) => (regression ? v.toFixed(3) : className(v))),
+      type: "scatter", mode: "markers", name: part, x: set.x.map((v) => v[0]), y: set.x.map((v) => v[1]), opacity,
+      text: set.y.map((v) => (regression ? v.toFixed(3) : plain(className(v)))),
       marker: regression ? { color: set.y, colorscale: DIVERGING, size: 6, symbol }
         : { color: set.y.map((v) => CLASS_COLORS[v % CLASS_COLORS.length]), size: 6, symbol },
     };

@@ -1,0 +1,96 @@
+// url_check.js: a link is untrusted input. Every value state.js reads from the hash is
+// checked here against the catalog (and, for the few settings the catalog does not list,
+// the page's own menus) before the page uses it; a value that fails is dropped, the
+// default stays, and a note near the top names what was ignored.
+import { el } from "./dom.js";
+
+const has = (obj, key) => obj != null && typeof obj === "object" && typeof key === "string" && Object.hasOwn(obj, key);
+const finite = (v) => typeof v === "number" && Number.isFinite(v);
+const between = (v, lo, hi) => finite(v) && v >= lo && v <= hi;
+const int = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
+const nullable = (test) => (v, ctx) => v === null || test(v, ctx);
+const SEED = [0, 2 ** 31 - 1];
+
+/** An initializer: a catalog name, or {name, knob: number, ...} with that initializer's knobs. */
+function initializer(v, { catalog }) {
+  if (typeof v === "string") return has(catalog.initializers, v);
+  if (!v || typeof v !== "object" || !has(catalog.initializers, v.name)) return false;
+  const knobs = catalog.initializers[v.name];
+  return Object.entries(v).every(([k, x]) => k === "name" || (has(knobs, k) && finite(x)));
+}
+
+/** A field of a layer against its schema in catalog.layer_types: {choices} or {min, max, default}. */
+function field(value, schema) {
+  if (schema.choices) return schema.choices.includes(value);
+  if (value === null) return schema.default === null;
+  const whole = Number.isInteger(schema.min) && Number.isInteger(schema.max);
+  return between(value, schema.min, schema.max) && (!whole || Number.isInteger(value));
+}
+
+function layer(l, ctx) {
+  if (!l || typeof l !== "object" || Array.isArray(l) || !has(ctx.catalog.layer_types, l.type)) return false;
+  const schema = ctx.catalog.layer_types[l.type];
+  return Object.entries(l).every(([k, v]) => k === "type"
+    || (k === "kernel_initializer" || k === "bias_initializer" ? initializer(v, ctx) : has(schema, k) && field(v, schema[k])));
+}
+
+const menu = (name) => (v, { menus }) => (menus[name] || []).includes(v === null ? "" : String(v));
+
+/** One rule per property of state.js's table: (value, {catalog, menus, state, raw}) -> ok. */
+export const RULES = {
+  dataset: (v, { catalog }) => catalog.datasets.some((d) => d.name === v),
+  noise: (v) => between(v, 0, 1),
+  samples: (v, ctx) => int(v, ...ctx.catalog.limits.samples),
+  testFraction: (v) => between(v, 0.01, 0.99),
+  dataSeed: (v) => int(v, ...SEED),
+  classes: (v, ctx) => int(v, ...ctx.catalog.limits.blob_classes),
+  language: menu("language"),
+  representation: menu("representation"),
+  vocabSize: (v, ctx) => int(v, 1, ctx.catalog.limits.vocab_size),
+  sequenceLength: (v, ctx) => int(v, 1, ctx.catalog.limits.sequence_length),
+  features: (v, { catalog }) => Array.isArray(v) && v.length > 0 && new Set(v).size === v.length && v.every((f) => catalog.features.includes(f)),
+  layers: (v, ctx) => Array.isArray(v) && v.length > 0 && v.length <= ctx.catalog.limits.layers && v.every((l) => layer(l, ctx)),
+  kernelInit: initializer,
+  biasInit: initializer,
+  loss: (v, { catalog }) => catalog.losses.includes(v),
+  optimizer: (v, { catalog }) => has(catalog.optimizers, v),
+  learningRate: (v, ctx) => between(v, ...ctx.catalog.limits.learning_rate),
+  knobs: (v, { catalog, state }) => {
+    const knobs = catalog.optimizers[state.spec.optimizer?.name] || {};
+    return Object.entries(v).every(([k, x]) => k !== "learning_rate" && has(knobs, k) && finite(x));
+  },
+  regularization: (v, { catalog }) => catalog.regularization.includes(v),
+  regularizationRate: (v) => between(v, 0, 10),
+  batchSize: (v, ctx) => int(v, 1, ctx.catalog.limits.batch_size),
+  epochs: (v, ctx) => int(v, 1, ctx.catalog.limits.epochs),
+  patience: nullable((v) => int(v, 1, 1000)),
+  targetLoss: nullable((v) => between(v, 0, 1e6)),
+  seed: (v) => int(v, ...SEED),
+  speed: menu("speed"),
+  showTest: (v, { raw }) => raw === "true" || raw === "false",
+  logScale: (v, { raw }) => raw === "true" || raw === "false",
+};
+
+/** check(key, value, raw, state) for state.js's readHash; a property without a rule fails closed. */
+export function linkChecker(catalog, menus) {
+  return (key, value, raw, state) => {
+    const rule = RULES[key];
+    try { return Boolean(rule && rule(value, { catalog, menus, state, raw })); } catch { return false; }
+  };
+}
+
+/** The values of a <select>'s options: the menus a link may pick from. */
+export const menuValues = (select) => (select ? [...select.options].map((o) => o.value) : []);
+
+/** The note near the top naming the settings a link carried that this page ignored. */
+export function showIgnored(keys) {
+  let note = document.getElementById("link-note");
+  if (!note && !keys.length) return;
+  if (!note) {
+    note = el("p", { id: "link-note", class: "link-note", role: "status", hidden: true });
+    document.querySelector(".topbar").after(note);
+  }
+  note.hidden = keys.length === 0;
+  note.dataset.ignored = keys.join(",");
+  note.textContent = keys.length ? `Ignored from the link (not a value this page offers): ${keys.join(", ")}. The defaults are used instead.` : "";
+}
