@@ -13,7 +13,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.stamp
 
-.PHONY: venv chromium migrate datasets run test bench worker load
+.PHONY: venv chromium messages migrate datasets run test bench worker load
 
 venv: $(STAMP)
 
@@ -28,18 +28,29 @@ $(STAMP): requirements.txt
 chromium:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
+# Compiled translation catalogs (locale/*/LC_MESSAGES/django.mo, build output) from the .po files.
+messages: venv
+	command -v msgfmt >/dev/null || (apt-get update && apt-get install -y gettext)
+	$(PY) manage.py compilemessages --ignore '.*' --ignore staticfiles --ignore media
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
+# The built-in datasets' rows, and the morpheme cache of the real text sets (once; about a minute).
 datasets: migrate
-	$(PY) manage.py datasets
+	$(PY) manage.py datasets --tokenize
 
-run: venv migrate datasets
+run: venv messages migrate datasets
 	$(PY) manage.py reconcile
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: venv chromium
-	$(PY) -m pytest
+# Two processes (pytest-xdist), as CI has 2 cores: whole files go to one process, the live-server
+# (browser) tests share one and the integration stacks another (groups: tests/conftest.py), and
+# the slow groups start first (collection order, not file size). One summary line; non-zero on
+# any failure. `make test PYTEST_ARGS=...` adds options, e.g. PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_ARGS ?=
+test: venv chromium messages
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) -m trainer.bench

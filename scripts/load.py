@@ -11,7 +11,10 @@ stops the runs and prints:
 - metrics-frame latency p50/p95/max: the worker stamps `sent_at` when it emits a frame
   (playground.jobs), the viewer subtracts it from its own clock on arrival;
 - lost frames (a metrics seq the run stored that a viewer never got), out-of-order and
-  duplicate frames.
+  duplicate frames (the exit status is 1 if there are any);
+- the pause round trip: a viewer sends `pause` and gets the run's `paused` status back
+  (viewer -> daphne -> Redis -> worker -> Redis -> daphne -> viewer), 5 times a run after
+  the window; a person clicking Pause should see it within about 200 ms.
 
 --url runs against a deployment that is already up instead (its clocks must agree with this
 machine's for the latency figures).
@@ -75,12 +78,13 @@ async def measure(url, runs, viewers, seconds, pace, processes=None):
     cpu = {name: cpu_seconds(pid) for name, pid in processes.items()}
     await asyncio.sleep(seconds)
     cpu = {name: (cpu_seconds(pid) - cpu[name]) / seconds for name, pid in processes.items()}
+    trips = await asyncio.gather(*(pause_round_trips(group[0]) for group in watching))
     for group in watching:
         await group[0].send("stop")
     await asyncio.wait(tasks, timeout=60)
 
     report = {"frames": 0, "metrics": 0, "latencies": [], "lost": 0, "out_of_order": 0, "duplicates": 0,
-              "errors": [], "cpu": cpu}
+              "errors": [], "cpu": cpu, "pause_round_trips": [t for run_trips in trips for t in run_trips]}
     for client, run, group in zip(clients, created, watching):
         stored = [m["seq"] for m in client.run(run["id"])["metrics"]]
         for viewer in group:
@@ -97,6 +101,32 @@ async def measure(url, runs, viewers, seconds, pace, processes=None):
         for viewer in group:
             await viewer.close()
     return report
+
+
+async def pause_round_trips(viewer, times=5):
+    """Seconds from sending `pause` to the viewer getting the `paused` status, `times` over (each
+    followed by a resume). The viewer's pump task reads the socket: this watches its frames."""
+    trips = []
+    for _ in range(times):
+        for action, status in (("pause", "paused"), ("resume", "running")):
+            start, sent = len(viewer.frames), time.time()
+            await viewer.send(action)
+            got = await status_arrival(viewer, start, status)
+            if action == "pause":
+                trips.append(got - sent)
+    return trips
+
+
+async def status_arrival(viewer, start, status, timeout=30):
+    """When the viewer got the first `status` frame after its first `start` frames."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for frame, got in zip(viewer.frames[start:], viewer.times[start:]):
+            if frame["type"] == "status" and frame["status"] == status:
+                return got
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no {status!r} status within {timeout} s of asking for it")
+        await asyncio.sleep(0.005)
 
 
 def main():
@@ -133,12 +163,17 @@ def main():
     print(f"metrics-frame latency (worker's sent_at -> viewer): p50 {percentile(lat, 0.5):.1f} ms, "
           f"p95 {percentile(lat, 0.95):.1f} ms, max {max(lat, default=float('nan')):.1f} ms "
           f"(mean {statistics.fmean(lat) if lat else float('nan'):.1f} ms over {len(lat)} frames)")
+    trips = [x * 1000 for x in report["pause_round_trips"]]
+    print(f"pause round trip (viewer -> daphne -> Redis -> worker -> Redis -> daphne -> viewer): "
+          f"median {statistics.median(trips):.0f} ms, max {max(trips):.0f} ms over {len(trips)} "
+          f"(a person should see it within about 200 ms)")
     print(f"lost {report['lost']}, out of order {report['out_of_order']}, duplicates {report['duplicates']}"
           + (f"; viewer errors: {report['errors']}" if report["errors"] else ""))
     if len(report["cpu"]) > 1:
         print("CPU in the window (1.0 = one core): " + ", ".join(f"{n} {c:.2f}" for n, c in report["cpu"].items())
               + f"; machine load average {os.getloadavg()[0]:.1f}")
+    return 1 if report["lost"] or report["out_of_order"] or report["duplicates"] or report["errors"] else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

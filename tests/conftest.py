@@ -10,9 +10,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT_DIR / "trainer" / "examples"
+
+# Property tests (tests/fuzz.py): a few hundred examples each; under CI the same ones every time.
+# Failing examples are kept in the ignored .cache/ (not a .hypothesis/ in the tree) and replayed first.
+_IN_CI = bool(os.environ.get("CI"))
+hypothesis_settings.register_profile(
+    "playground", max_examples=200, deadline=None, derandomize=_IN_CI,
+    database=None if _IN_CI else DirectoryBasedExampleDatabase(ROOT_DIR / ".cache" / "hypothesis"),
+)
+hypothesis_settings.load_profile("playground")
 
 
 def example_spec(name):
@@ -83,3 +94,47 @@ def live_server_url(tmp_path_factory):
             server.kill()  # never leave a server behind, whatever state it hung in
             server.wait()
         log.close()
+
+
+# CI (.ci/run) sets PLAYGROUND_REQUIRE_SERVICES=1: a skipped test, or a whole skipped layer
+# (the integration tests without PostgreSQL or Redis), is then a failure, never a green run.
+REQUIRE_SERVICES = os.environ.get("PLAYGROUND_REQUIRE_SERVICES") == "1"
+
+
+def _no_skip(report):
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but PLAYGROUND_REQUIRE_SERVICES=1 allows no skip: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    return _no_skip((yield))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    return _no_skip((yield))
+
+
+# `make test` runs two processes (pytest-xdist --dist loadfile): a file runs whole on one (its module
+# fixtures and JAX compilations are shared), and these directories run whole on one, each its own
+# server or stacks, so the browser tests and the integration stacks overlap with each other and
+# with the rest instead of doubling up. (xdist_group marks cannot do it: pytest 9 ignores the
+# node ids xdist rewrites for --dist loadgroup.)
+SCHEDULED_TOGETHER = ("tests/browser/", "tests/integration/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling  # noqa: PLC0415 (only under xdist)
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            return next((d for d in SCHEDULED_TOGETHER if nodeid.startswith(d)), None) or super()._split_scope(nodeid)
+
+    return Scheduling(config, log)

@@ -50,14 +50,16 @@ def test_train_save_open_the_experiment_and_compare_two(page, shots):
     shots(page, "experiment-page.png")
 
     final = figure(page, "boundary", "el.data[0].z.bdata")
+    assert isinstance(final, str)  # base64, so the page compares it by value
     boundary.scroll_into_view_if_needed()
     rail = page.locator("[data-figure=boundary] .slider-rail-touch-rect").bounding_box()
     page.mouse.move(rail["x"] + 8, rail["y"] + rail["height"] / 2)  # the slider's start: the first snapshot
     page.mouse.down()
     page.mouse.up()
     page.wait_for_function("document.querySelector('[data-figure=boundary]')._fullLayout.sliders[0].active === 0")
-    page.wait_for_timeout(300)
-    assert figure(page, "boundary", "el.data[0].z.bdata") != final  # early in training: another boundary
+    # Early in training: another boundary, drawn once Plotly has animated to the first frame.
+    page.wait_for_function("(final) => document.querySelector('[data-figure=boundary]').data[0].z.bdata !== final",
+                           arg=final, timeout=TIMEOUT)
     shots(page, "experiment-slider.png")
 
     page.goto("/experiments/")

@@ -8,6 +8,7 @@ stack has its own database, Celery queue and channel-layer prefix.
 import asyncio
 import http.cookiejar
 import json
+import math
 import os
 import secrets
 import signal
@@ -112,13 +113,17 @@ class TcpProxy:
                 pass
             s.close()
 
-    def cut(self, seconds):
-        """Drop every open connection now and refuse new ones for `seconds`."""
+    def cut(self, seconds=math.inf):
+        """Drop every open connection now and refuse new ones for `seconds` (until restore())."""
         self.cut_until = time.monotonic() + seconds
         with self.lock:
             pairs = list(self.pairs)
         for pair in pairs:
             self._drop(pair)
+
+    def restore(self):
+        """Accept connections again."""
+        self.cut_until = 0.0
 
     def close(self):
         self.server.close()
@@ -185,6 +190,13 @@ class Stack:
     def log(self, name):
         return (self.workdir / f"{name}.log").read_text()
 
+    def wait_for_log(self, name, text, since=0, timeout=30):
+        """Wait until the log of `name` shows `text` after its first `since` characters."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log(name)[since:]:
+            assert time.monotonic() < deadline, f"{name} never logged {text!r}:\n{self.log(name)[-3000:]}"
+            time.sleep(0.1)
+
     def start_web(self, port=None):
         self.port = port or self.port or free_port()
         self.web = self._spawn("web", ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
@@ -204,8 +216,9 @@ class Stack:
             self.web[1].close()
             self.web = None
 
-    def start_worker(self, name, concurrency=1):
-        env = {"DATABASE_URL": _via(self.db_url, self.proxy.port)} if self.proxy else None
+    def start_worker(self, name, concurrency=1, env=None):
+        """`env`: this worker's own overrides (e.g. a shorter PLAYGROUND_DB_RETRY_S)."""
+        env = {**({"DATABASE_URL": _via(self.db_url, self.proxy.port)} if self.proxy else {}), **(env or {})}
         size = len(self.log(name)) if (self.workdir / f"{name}.log").exists() else 0
         proc = self._spawn(name, [
             "-m", "celery", "-A", "playground", "worker", "-Q", self.env["PLAYGROUND_TASK_QUEUE"],

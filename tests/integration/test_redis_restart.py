@@ -8,6 +8,7 @@ server of its own (the `redis-server` binary), restarted empty, as after a crash
 import asyncio
 import shutil
 import signal
+import socket
 import subprocess
 import time
 
@@ -15,6 +16,8 @@ import pytest
 import websockets
 
 from tests.integration.stack import FAST, Client, Stack, free_port, is_type, redis_ping, run_async
+
+BROKER_LOST = "Connection to broker lost"  # Celery's warning: the worker saw Redis go
 
 pytestmark = [pytest.mark.timeout(150),
               pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server for a Redis of its own")]
@@ -39,6 +42,11 @@ class RedisServer:
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+
+    def llen(self, key):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(f"LLEN {key}\r\n".encode())
+            return int(s.recv(64).decode().strip().lstrip(":"))
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +75,13 @@ def test_a_redis_restart_mid_run_loses_nothing(redis_stack, paced_spec):
     async def scenario():
         before = await client.watch(run["id"])
         await before.next(lambda f: f["type"] == "metrics" and f["seq"] >= 5, timeout=60)
+        since = len(stack.log("w1"))
         redis.kill()  # a crash: every connection drops, groups and queues are gone
-        await asyncio.sleep(1)
+        # Down until both sides felt it: daphne closes the socket (the page reconnects on close)...
+        with pytest.raises(websockets.ConnectionClosed):
+            await before.next(lambda frame: False, timeout=30)  # frames already on their way are read first
+        await asyncio.to_thread(stack.wait_for_log, "w1", BROKER_LOST, since)  # ...and the worker lost its broker
         redis.start()
-        with pytest.raises(websockets.ConnectionClosed):  # the page reconnects on close
-            await before.next(timeout=15)
         restarted = max_stored_seq(stack, run["id"])
         deadline = time.monotonic() + 15
         while max_stored_seq(stack, run["id"]) < restarted + 10:  # the run carried on
@@ -110,10 +120,15 @@ def test_a_run_waiting_in_the_queue_when_redis_restarts_empty_still_runs(redis_s
         assert time.monotonic() < deadline, "the first run did not start"
         time.sleep(0.1)
     waiting = client.create_run(paced_spec, steps_per_second=200)
-    time.sleep(1)
-    assert stack.run_row(waiting["id"])["status"] == "queued"  # its message waits in Redis...
+    queue = stack.env["PLAYGROUND_TASK_QUEUE"]
+    deadline = time.monotonic() + 30
+    while redis.llen(queue) < 1:  # its message waits in Redis (the worker prefetches only the busy run's)...
+        assert time.monotonic() < deadline, "the second run's message never reached the queue"
+        time.sleep(0.1)
+    assert stack.run_row(waiting["id"])["status"] == "queued"
+    since = len(stack.log("w1"))
     redis.kill()
-    time.sleep(1)
+    stack.wait_for_log("w1", BROKER_LOST, since)
     redis.start()  # ...and is gone
 
     async def scenario():

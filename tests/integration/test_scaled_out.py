@@ -1,11 +1,12 @@
 """The scaled-out mode end to end: runs created over HTTP execute on Celery worker processes and
 stream through Redis to websocket viewers of a daphne process; controls reach the worker; faults
 (SIGKILL, SIGTERM, a web restart, PostgreSQL unreachable for a while) lose no history and never
-leave a run hanging as `running`."""
+leave a run hanging as `running`; PostgreSQL unreachable for longer fails the run.
+
+No timings are asserted here: `make load` (scripts/load.py) prints the latency figures."""
 
 import asyncio
 import signal
-import statistics
 import time
 from pathlib import Path
 
@@ -44,13 +45,10 @@ def test_a_run_streams_to_its_viewer_and_obeys_controls(live, paced_spec):
     async def scenario():
         viewer = await client.watch(run["id"])
         await viewer.next(is_type("metrics"), timeout=60)  # a cold worker imports JAX and compiles first
-        round_trips = []
-        for _ in range(5):
+        for _ in range(5):  # each control reaches the worker, and its answer comes back
             await viewer.next(is_type("metrics"))
-            sent = time.time()
             await viewer.send("pause")
             await viewer.next(is_status("paused"))
-            round_trips.append(time.time() - sent)
             await viewer.send("resume")
             await viewer.next(is_status("running"))
         await viewer.send("pause")
@@ -63,14 +61,9 @@ def test_a_run_streams_to_its_viewer_and_obeys_controls(live, paced_spec):
         await viewer.next(lambda f: f["type"] == "metrics" and f["learning_rate"] == pytest.approx(0.5))
         done = await stop(viewer)
         await viewer.close()
-        return viewer, round_trips, last, stepped, done
+        return viewer, last, stepped, done
 
-    viewer, round_trips, last, stepped, done = run_async(scenario())
-    latencies = [got - f["sent_at"] for f, got in zip(viewer.frames, viewer.times) if f["type"] == "metrics"]
-    print(f"\npause round trip (browser -> daphne -> Redis -> worker -> Redis -> daphne -> browser): "
-          f"median {statistics.median(round_trips) * 1000:.0f} ms, max {max(round_trips) * 1000:.0f} ms; "
-          f"frame latency worker -> viewer: median {statistics.median(latencies) * 1000:.1f} ms")
-    assert statistics.median(round_trips) < 0.2  # the control reached the worker, and its answer came back
+    viewer, last, stepped, done = run_async(scenario())
     assert stepped["iteration"] == last + 1
     assert done["status"] == "stopped"
     seen = seqs(viewer.frames)
@@ -130,14 +123,18 @@ def test_postgres_unreachable_for_a_while_loses_no_history(live, paced_spec):
     async def scenario():
         viewer = await client.watch(run["id"])
         await viewer.next(metrics_from(5), timeout=60)
-        live.proxy.cut(2.5)  # the workers' connections drop; new ones are refused for 2.5 s
-        await asyncio.sleep(2.5)
+        worker = live.worker_of(run["id"])
+        since = len(live.log(worker))
+        live.proxy.cut()  # the workers' connections drop; new ones are refused until restore()
+        try:  # the run's writes fail and retry (for PLAYGROUND_DB_RETRY_S, 25 s) ...
+            await asyncio.to_thread(live.wait_for_log, worker, "database unreachable", since)
+        finally:
+            live.proxy.restore()  # ... and succeed once the database is back
         await viewer.next(metrics_from(seqs(viewer.frames)[-1] + 10), timeout=30)  # it carried on
         done = await stop(viewer)
         return viewer, done
 
     viewer, done = run_async(scenario())
-    assert "database unreachable" in live.log(live.worker_of(run["id"]))  # it did retry
     assert done["status"] == "stopped"
     detail, stored = stored_seqs(client, run["id"])
     seen = seqs(viewer.frames)
@@ -174,17 +171,49 @@ def test_sigkill_fails_the_run_within_a_minute_and_keeps_its_history(live, paced
     async def scenario():
         viewer = await client.watch(run["id"])
         await viewer.next(metrics_from(5), timeout=60)
-        killed = time.monotonic()
         await asyncio.to_thread(live.stop_worker, live.worker_of(run["id"]), signal.SIGKILL)
-        failed = await viewer.next(is_status("failed"), timeout=60)  # told by the other worker's reconciler
-        took = time.monotonic() - killed
+        # Told by the other worker's reconciler (heartbeat every 1 s here, lost after 6 s).
+        failed = await viewer.next(is_status("failed"), timeout=60)
         done = await viewer.next(is_type("done"), timeout=5)
-        return viewer, failed, took, done
+        return viewer, failed, done
 
-    viewer, failed, took, done = run_async(scenario())
-    print(f"\nSIGKILL: the run was failed {took:.1f} s after its worker died "
-          f"(heartbeat every 1 s, lost after 6 s; the defaults 5 s and 30 s make it at most about 45 s)")
-    assert took < 60 and failed["message"].startswith("Worker lost") and done["status"] == "failed"
+    viewer, failed, done = run_async(scenario())
+    assert failed["message"].startswith("Worker lost") and done["status"] == "failed"
     detail, stored = stored_seqs(client, run["id"])
     assert detail["status"] == "failed" and detail["message"] == failed["message"]
     assert stored == list(range(1, len(stored) + 1)) and set(seqs(viewer.frames)) <= set(stored)
+
+
+def test_postgres_unreachable_for_longer_fails_the_run_and_the_worker_goes_on(impatient, paced_spec):
+    client = Client(impatient.url)
+    run = client.create_run(paced_spec, steps_per_second=PACE)
+
+    async def scenario():
+        viewer = await client.watch(run["id"])
+        await viewer.next(metrics_from(5), timeout=60)
+        since = len(impatient.log("impatient"))
+        impatient.proxy.cut()  # until the run's retries have given up
+        try:
+            await asyncio.to_thread(impatient.wait_for_log, "impatient", f"run {run['id']} failed", since, 60)
+        finally:
+            impatient.proxy.restore()
+        # The worker stores the failure once the database is back, or (if its own retry gave up too)
+        # a reconciler fails the run whose heartbeat stopped: either way its viewers are told.
+        failed = await viewer.next(is_status("failed"), timeout=60)
+        done = await viewer.next(is_type("done"), timeout=10)
+        return viewer, failed, done
+
+    viewer, failed, done = run_async(scenario())
+    assert done["status"] == "failed" and failed["message"].startswith(("OperationalError", "Worker lost"))
+    detail, stored = stored_seqs(client, run["id"])
+    assert detail["status"] == "failed" and detail["message"] == failed["message"]
+    assert stored == list(range(1, len(stored) + 1)) and seqs(viewer.frames) == stored  # its history up to the outage
+
+    second = client.create_run(paced_spec, steps_per_second=PACE)  # the worker took up the queue again
+
+    async def second_run():
+        viewer = await client.watch(second["id"])
+        await viewer.next(is_type("metrics"), timeout=60)
+        return await stop(viewer)
+
+    assert run_async(second_run())["status"] == "stopped"

@@ -23,9 +23,9 @@ def xor_data(samples=200):
     return split.x_train, split.y_train, split.x_test, split.y_test
 
 
-def course_model():
+def course_model(optimizer="SGD"):
     model = Sequential([Dense(10, activation="sigmoid", input_dim=2), Dense(10, activation="sigmoid"), Dense(1, activation="sigmoid")])
-    model.compile(loss="mean_squared_error", optimizer="SGD", metrics=["accuracy"])
+    model.compile(loss="mean_squared_error", optimizer=optimizer, metrics=["accuracy"])
     return model
 
 
@@ -35,17 +35,18 @@ def course_model():
 def test_course_snippet_batched_dataset_and_arrays_train_alike(capsys):
     """2 inputs, 10-10-1 sigmoid, MSE, SGD, 100 epochs on batched data, then evaluate and predict."""
     x, y, x_test, y_test = xor_data()
-    by_dataset = course_model()
+    # "SGD" (0.01) stays at chance on XOR in 100 epochs (loss 0.25, accuracy 0.49): 1.0 learns it.
+    by_dataset = course_model(SGD(learning_rate=1.0))
     ds = Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(10)
     h1 = by_dataset.fit(ds, epochs=100, verbose=0)
-    by_arrays = course_model()
+    by_arrays = course_model(SGD(learning_rate=1.0))
     h2 = by_arrays.fit(x, y, epochs=100, batch_size=10, verbose=0)
     assert h1.history == h2.history  # the dataset's shuffle seed 0 is the model's own stream
     assert len(h1.history["loss"]) == 100 and set(h1.history) == {"loss", "accuracy"}
     assert h1.history["loss"][-1] < h1.history["loss"][0]
     loss, accuracy = by_dataset.evaluate(x_test, y_test)
     assert "loss:" in capsys.readouterr().out
-    assert 0 < loss < 0.3 and 0 <= accuracy <= 1
+    assert 0 < loss < 0.05 and accuracy >= 0.9  # it learned XOR: chance is 0.5 (MSE 0.25)
     out = by_dataset.predict(x_test[:4])
     assert out.shape == (4, 1) and ((0 < out) & (out < 1)).all()
 
@@ -335,7 +336,7 @@ def test_read_csv_with_a_label_column(tmp_path):
 
 
 def test_read_csv_takes_a_pandas_frame():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # noqa: PLC0415 (in requirements.txt: the test must run, not skip)
     table = read_csv(pd.read_csv(io.StringIO(CSV)))
     np.testing.assert_array_equal(table.x, read_csv(io.StringIO(CSV)).x)
     assert table.class_names == ["no", "yes"]

@@ -97,7 +97,8 @@ def test_private_is_404_for_everyone_else_on_pages_api_and_downloads(clients, us
     e = saved(small_spec, users[0])
     urls = [f"/experiments/{e.slug}/", f"/api/experiments/{e.slug}/", f"/experiments/{e.slug}/export/spec.json",
             f"/experiments/{e.slug}/export/weights.npz", f"/experiments/{e.slug}/export/metrics.csv",
-            f"/experiments/{e.slug}/export/script.py", f"/api/runs/{e.runs.get().pk}/"]
+            f"/experiments/{e.slug}/export/batch-loss.csv", f"/experiments/{e.slug}/export/script.py",
+            f"/api/runs/{e.runs.get().pk}/"]
     for url in urls:
         assert ada.get(url).status_code == 200, url
         assert bob.get(url).status_code == 404, url

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from playground.models import Dataset, Experiment
+from playground.models import Dataset, Experiment, Run
 from playground.uploads import selectors, services
 from tests.web import upload_files as f
 from trainer import datasets
@@ -175,6 +175,24 @@ def test_a_dataset_used_by_a_saved_experiment_cannot_be_deleted(admin_client, dj
     assert Dataset.objects.get(pk=row.pk).archived and "pts" in selectors.dataset_infos()
 
     Experiment.objects.all().delete()
+    admin_client.post(delete, {"post": "yes"})
+    assert not Dataset.objects.filter(pk=row.pk).exists() and stored_files(media) == []
+
+
+def test_a_dataset_used_by_a_running_run_cannot_be_deleted(admin_client, django_capture_on_commit_callbacks, media):
+    upload(admin_client, django_capture_on_commit_callbacks)
+    row = services.dataset_process(Dataset.objects.get(slug="pts").pk)
+    unsaved = Experiment.objects.create(spec={"dataset": {"name": "pts"}}, slug="run1")  # a playground run, not saved
+    run = Run.objects.create(experiment=unsaved, status=Run.Status.RUNNING)
+    delete = f"/admin/playground/dataset/{row.pk}/delete/"
+    assert "pts is used by 1 run in progress; archive it instead" in admin_client.get(delete).content.decode()
+    admin_client.post(delete, {"post": "yes"})
+    admin_client.post("/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    assert Dataset.objects.filter(pk=row.pk).exists() and row.arrays in stored_files(media)
+    with pytest.raises(services.DatasetInUse, match="1 run in progress"):
+        services.dataset_delete(row)
+
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.COMPLETED)  # once it is over, the set can go
     admin_client.post(delete, {"post": "yes"})
     assert not Dataset.objects.filter(pk=row.pk).exists() and stored_files(media) == []
 

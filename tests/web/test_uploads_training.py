@@ -44,7 +44,7 @@ def post(client, url, body):
 def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, monkeypatch):
     row = ready_dataset(kind)
     spec = previews.example_spec(selectors.dataset_info(row))
-    spec["epochs"] = 3
+    spec["epochs"] = 50  # enough to learn each set (1.0 here); 3 epochs stayed at chance
     assert post(client, "/api/specs/validate/", spec).status_code == 200
     response = post(client, "/api/runs/", spec)
     assert response.status_code == 201, response.content
@@ -58,7 +58,9 @@ def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, m
     run.refresh_from_db()
     assert run.status == "completed", run.message
     n_test = round(len(row.metadata["class_names"] and store.load(row.arrays)["y"]) * 0.2)
-    assert run.final_metrics["test_accuracy"] is not None and run.final_metrics["steps"] > 0 and n_test > 0
+    assert run.final_metrics["steps"] > 0 and n_test > 0
+    # It learned: chance is 1/2 (1/3 for the three species); a few test rows may still be wrong.
+    assert run.final_metrics["test_accuracy"] >= 0.8, run.final_metrics
     if kind == "text":
         assert "embedding" in run.probes  # the stored vocabulary labels the embedding projection
         said = jobs.run_predict(run, text="정말 재미있어요!")  # through the stored pipeline
