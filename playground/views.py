@@ -32,8 +32,8 @@ def _json_object(request, limit, what="spec"):
         body = None
     if body is None or len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise BadRequest(_errors(413, f"request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"))
-    if len(body) > limit:
-        raise BadRequest(_errors(400, f"{what} is larger than {limit} bytes"))
+    if len(body) > limit:  # too large for this endpoint: 413 as for any body too large
+        raise BadRequest(_errors(413, f"{what} is larger than {limit} bytes"))
     try:
         data = controls.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -135,7 +135,8 @@ def api_spec_code(request):
 @_api
 def api_dataset_preview(request):
     dataset = services.spec_parse(specs.parse_dataset, _json_object(request, settings.PLAYGROUND_MAX_SPEC_BYTES))
-    return JsonResponse(dataset_previews.points(dataset))  # built-in: generated; uploaded: its stored arrays
+    # built-in: generated; uploaded: its stored arrays. ?levels=1 adds every token level of a text set (slow).
+    return JsonResponse(dataset_previews.points(dataset, levels=request.GET.get("levels") == "1"))
 
 
 def csrf_failure(request, reason=""):

@@ -7,11 +7,12 @@ side imports this module for previews.
 """
 import base64
 import functools
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from trainer import corpus, images, text
+from trainer import corpus, images, reviews, text, tokencache
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of every 2-D set
 
@@ -33,6 +34,9 @@ class DatasetInfo:
     builtin: bool = True  # False: an uploaded set, whose arrays the caller loads
     fit_drawings: bool = False  # a drawing to predict is cropped to its ink first, as these images were made
     vocab_size: int | None = None  # uploaded text: the stored vocabulary's size
+    credit: str = ""  # source, licence and authors of a set made by others, shown wherever it is
+    language: str | None = None  # a text set's language; None: the generated corpus, chosen per spec
+    default_tokens: str = "particles"  # text: the token level when a spec names none (trainer.text.TOKEN_LEVELS)
 
 
 BUILTIN = {
@@ -51,6 +55,17 @@ BUILTIN = {
         DatasetInfo("sentiment", "Sentiment (English and Korean)", "text", "binary",
                     "Short reviews written by this project from templates, half of which hinge on word order ('good, not bad').",
                     2, (), ("negative", "positive"), 1000, 4000),
+        DatasetInfo("nsmc", "Korean movie reviews (NSMC)", "text", "binary",
+                    "30,000 real reviews from Naver Movies, half negative (rated 1–4), half positive (9–10). "
+                    "Most eojeol of a new review were never seen in training: morphemes fix that.",
+                    2, (), ("negative", "positive"), 30000, 30000, language="ko", default_tokens="morpheme",
+                    credit="Naver Sentiment Movie Corpus (NSMC) by Lucy Park, github.com/e9t/nsmc, CC0 1.0 (public domain); "
+                           "a balanced sample of 30,000 of its reviews."),
+        DatasetInfo("sentiment_en", "English review sentences", "text", "binary",
+                    "3,000 real sentences from Amazon, IMDb and Yelp reviews, half negative, half positive.",
+                    2, (), ("negative", "positive"), 3000, 3000, language="en", default_tokens="word",
+                    credit="\"Sentiment Labelled Sentences\", UCI Machine Learning Repository, CC BY 4.0. "
+                           "D. Kotzias, M. Denil, N. de Freitas, P. Smyth: \"From Group to Individual Labels using Deep Features\", KDD 2015."),
         DatasetInfo("shapes", "Shapes", "images", "multiclass", "Generated 28×28 circles, squares, triangles and lines of jittered size and position.",
                     4, (28, 28, 1), ("circle", "square", "triangle", "line"), 2000, 6000),
     ]
@@ -197,20 +212,69 @@ def generate(dataset):
     return Split(xy[:n_train], y[:n_train], xy[n_train:], y[n_train:])
 
 
+def _texts(dataset):
+    """(texts, labels, SHA-256 of the texts): a real set's file, or the corpus generated for the spec."""
+    if dataset.name in reviews.FILES:
+        return reviews.load(dataset.name)
+    texts, labels = corpus.sentiment(dataset.samples, dataset.language, dataset.seed)
+    return texts, labels, hashlib.sha256("\n".join(texts).encode()).hexdigest()
+
+
+def _rows(dataset, n):
+    """The spec's rows of a text set, in split order (train first): `samples` of them, shuffled by the seed."""
+    return np.random.default_rng(dataset.seed).permutation(n)[: dataset.samples]
+
+
+def token_level(dataset):
+    return dataset.tokens or dataset.info.default_tokens
+
+
+@functools.lru_cache(maxsize=16)
+def _tokenized(dataset, level):
+    """(pipeline fitted on the training texts at `level`, token lists of the spec's rows in split order)."""
+    texts, _, digest = _texts(dataset)
+    rows = _rows(dataset, len(texts))
+    options = text.TextOptions(max_vocab=dataset.vocab_size, max_length=dataset.sequence_length, tokens=level)
+    lists = tokencache.token_lists(dataset.name, digest, texts, rows, options)
+    n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
+    return text.Pipeline.fit_tokens(lists[:n_train], options), lists
+
+
 @functools.lru_cache(maxsize=16)
 def text_split(dataset):
     """(Split of token indices or bag-of-words counts, the fitted text.Pipeline).
     The vocabulary is fitted on the training texts only."""
-    texts, labels = corpus.sentiment(dataset.samples, dataset.language, dataset.seed)
-    order = np.random.default_rng(dataset.seed).permutation(len(texts))
-    n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
-    train, test = order[:n_train], order[n_train:]
-    options = text.TextOptions(max_vocab=dataset.vocab_size, max_length=dataset.sequence_length)
-    pipeline = text.Pipeline.fit([texts[i] for i in train], options)
-    x = pipeline.encode(texts)
+    pipeline, lists = _tokenized(dataset, token_level(dataset))
+    texts, labels, _ = _texts(dataset)
+    y = labels[_rows(dataset, len(texts))]
+    x = pipeline.encode_tokens(lists)
     if dataset.representation == "bag_of_words":
         x = text.bag_of_words(x, len(pipeline.vocab))
-    return Split(x[train], labels[train], x[test], labels[test]), pipeline
+    n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
+    return Split(x[:n_train], y[:n_train], x[n_train:], y[n_train:]), pipeline
+
+
+SHOWN_LEVELS = ("word", "morpheme", "char")  # what preview and Predict compare; plus the spec's own level
+
+
+@functools.lru_cache(maxsize=16)
+def _level_stats(dataset, level):
+    pipeline, lists = _tokenized(dataset, level)
+    n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
+    return pipeline, {"length": pipeline.length, **text.level_stats(pipeline.vocab, lists[:n_train], lists[n_train:])}
+
+
+def text_levels(dataset, sentences):
+    """Each shown token level of a built-in text set: its vocabulary's coverage of the
+    training tokens, its OOV rate on the test texts, and `sentences` tokenized there
+    with OOV tokens marked (one list per sentence)."""
+    own = token_level(dataset)
+    out = []
+    for level in dict.fromkeys((*SHOWN_LEVELS, own)):
+        pipeline, stats = _level_stats(dataset, level)
+        out.append({"level": level, "description": text.TOKEN_LEVELS[level], "current": level == own, **stats,
+                    "sentences": [pipeline.marked(s) for s in sentences]})
+    return out
 
 
 def input_shape(dataset, features):
@@ -244,11 +308,11 @@ def split_arrays(x, y, test_fraction, seed):
     return Split(x[:n_train], y[:n_train], x[n_train:], y[n_train:])
 
 
-def points(dataset, image_count=32):
+def points(dataset, image_count=32, levels=False):
     """The preview the page shows: raw points, labels and the plane's extent;
     for image sets, the first training images (uint8, base64) with labels."""
     if dataset.info.kind == "text":
-        return text_preview(dataset)
+        return text_preview(dataset, levels=levels)
     split = generate(dataset)
     if split.x_train.ndim == 4:
         shown = split.x_train[:image_count]
@@ -264,16 +328,18 @@ def points(dataset, image_count=32):
     }
 
 
-def text_preview(dataset, count=8):
+def text_preview(dataset, count=8, levels=False):
     """The pipeline step by step for a few training texts, the vocabulary with
-    counts, and the token-length histogram with the chosen cut."""
+    counts, and the token-length histogram with the chosen cut; with `levels`, the
+    shown texts at every token level (costly: it tokenizes the set at each level)."""
     split, pipeline = text_split(dataset)
-    texts, labels = corpus.sentiment(dataset.samples, dataset.language, dataset.seed)
-    order = np.random.default_rng(dataset.seed).permutation(len(texts))[: len(split.y_train)]
-    lengths = [len(text.tokens_of(texts[i], pipeline.options)) for i in order]
+    lists = _tokenized(dataset, token_level(dataset))[1][: len(split.y_train)]
+    texts, labels, _ = _texts(dataset)
+    shown = _rows(dataset, len(texts))[:count]
     return {
         "kind": "text", "class_names": list(dataset.info.class_names), "length": pipeline.length,
-        "samples": [dict(pipeline.explain(texts[i]), label=int(labels[i])) for i in order[:count]],
+        "samples": [dict(pipeline.explain(texts[i]), label=int(labels[i])) for i in shown],
         "vocab": [[w, pipeline.counts.get(w, 0)] for w in pipeline.vocab[:200]], "vocab_size": len(pipeline.vocab),
-        "lengths": np.bincount(lengths).tolist(), "n_train": len(split.y_train), "n_test": len(split.y_test),
+        "lengths": np.bincount([len(t) for t in lists]).tolist(), "n_train": len(split.y_train), "n_test": len(split.y_test),
+        "levels": text_levels(dataset, [texts[i] for i in shown]) if levels else None, "credit": dataset.info.credit,
     }

@@ -51,14 +51,19 @@ def predict_image(spec, weights, pixels):
 
 
 def predict_text(spec, weights, sentence, pipeline=None):
-    """A typed sentence -> probability, with each pipeline step (OOV tokens marked)."""
+    """A typed sentence -> probability, with each pipeline step (OOV tokens marked) and,
+    in `levels`, the sentence at each token level with that level's OOV rate and coverage
+    (an uploaded set, whose `pipeline` is passed: its own level only)."""
+    builtin = pipeline is None
     pipeline = pipeline or datasets.text_split(spec.dataset)[1]
     steps = pipeline.explain(sentence)
     x = np.array([steps["padded"]], np.int32)
     if spec.dataset.representation == "bag_of_words":
         x = datasets.text.bag_of_words(x, len(pipeline.vocab))
     out = np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x)))
-    return {**_classes(spec, out), "steps": steps}
+    levels = datasets.text_levels(spec.dataset, [sentence]) if builtin else [pipeline.level(sentence)]
+    return {**_classes(spec, out), "steps": steps,
+            "levels": [{**{k: v for k, v in level.items() if k != "sentences"}, "tokens": level["sentences"][0]} for level in levels]}
 
 
 def predict_points(spec, weights, xy):

@@ -66,6 +66,7 @@ class DatasetSpec:
     representation: str | None = None  # sequence | bag_of_words
     vocab_size: int | None = None
     sequence_length: int | None = None  # None: the length covering 95% of texts
+    tokens: str | None = None  # word | morpheme | char | particles (trainer.text.TOKEN_LEVELS)
     uploaded: datasets.DatasetInfo | None = None  # set for an uploaded set; never in to_dict
 
     @property
@@ -294,6 +295,22 @@ def _layer_dict(layer):
 # --- reading untrusted values ------------------------------------------------
 
 
+def number(value, lo, hi, integer=False):
+    """A JSON number within [lo, hi] -> int or float; ValueError saying what is wrong.
+    Every numeric field goes through here: a bool, NaN, infinity or an integer too big
+    for a float (10**400: math and float() overflow on it) is an error, never an exception."""
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"must be {kind}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be finite (not NaN or infinity)")
+    if integer and isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    if not lo <= value <= hi:  # exact for ints of any size: Python compares int and float without converting
+        raise ValueError(f"must be between {lo:g} and {hi:g}")
+    return int(value) if integer else float(value)
+
+
 class _Reader:
     """Reads fields of one JSON object, collecting errors instead of stopping."""
 
@@ -316,17 +333,10 @@ class _Reader:
             if default is ...:
                 self.fail(key, "is required")
             return None if default is ... else default
-        value = self.obj[key]
-        kind = "a whole number" if integer else "a number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self.fail(key, f"must be {kind}")
-        if not math.isfinite(value):
-            return self.fail(key, "must be finite (not NaN or infinity)")
-        if integer and value != int(value):
-            return self.fail(key, "must be a whole number")
-        if not lo <= value <= hi:
-            return self.fail(key, f"must be between {lo:g} and {hi:g}")
-        return int(value) if integer else float(value)
+        try:
+            return number(self.obj[key], lo, hi, integer)
+        except ValueError as exc:
+            return self.fail(key, str(exc))
 
     def integer(self, key, lo, hi, default=...):
         return self.number(key, lo, hi, default, integer=True)
@@ -446,7 +456,8 @@ def _parse_layer(errors, obj, path):
     return layer if len(errors) == before else None
 
 
-TEXT_KEYS = ("language", "representation", "vocab_size", "sequence_length")
+TEXT_KEYS = ("language", "representation", "vocab_size", "sequence_length", "tokens")
+BAG_OF_WORDS_CELLS = 40_000_000  # samples × vocabulary of a bag-of-words matrix (160 MB of float32)
 
 
 def _parse_dataset(errors, obj, uploads=None):
@@ -470,19 +481,26 @@ def _parse_dataset(errors, obj, uploads=None):
     text = {}
     if info and info.kind == "text":
         text = dict(
-            language=r.choice("language", ("en", "ko", "both"), "both"),
+            language=r.choice("language", ("en", "ko", "both"), "both") if info.language is None else None,
             representation=r.choice("representation", ("sequence", "bag_of_words"), "sequence"),
             vocab_size=r.integer("vocab_size", 10, LIMITS["vocab_size"], 1000),
             sequence_length=r.integer("sequence_length", 1, LIMITS["sequence_length"], None),
+            tokens=r.choice("tokens", tuple(datasets.text.TOKEN_LEVELS), info.default_tokens),
         )
+        if info.language is not None and "language" in r.obj:
+            r.fail("language", f"applies to the generated sentiment corpus only; {info.title} is {info.language}")
         if r.obj.get("noise"):
             r.fail("noise", "applies to point and image datasets only")
     else:
         for key in TEXT_KEYS:
             if key in r.obj:
                 r.fail(key, "applies to text datasets only")
+    samples = r.integer("samples", lo, hi, info.default_samples if info else 500)
+    if text.get("representation") == "bag_of_words" and samples and text["vocab_size"] and samples * text["vocab_size"] > BAG_OF_WORDS_CELLS:
+        r.fail("vocab_size", f"{samples:,} samples × {text['vocab_size']:,} words is too big a bag-of-words matrix; "
+                             f"keep samples × vocab_size under {BAG_OF_WORDS_CELLS:,}")
     return DatasetSpec(
-        name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=r.integer("samples", lo, hi, info.default_samples if info else 500),
+        name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=samples,
         test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes, **text,
     )
 

@@ -2,11 +2,12 @@
 
     clean -> tokenize -> remove_stopwords -> build_vocab -> to_sequences -> pad
 
-Korean is tokenized by whitespace (eojeol) with common particles split off
-the end of each word. We chose rules over a PyPI analyser: the good ones
-(KoNLPy) need Java, others fetch or bundle large dictionaries, and for a
-teaching corpus a rule the page can show step by step is worth more than
-a morphological analysis nobody can see into.
+`tokenize` splits at one of four token levels (TOKEN_LEVELS): whitespace
+words (eojeol for Korean), morphemes (Kiwi, trainer.morphemes: "영화였다" ->
+영화 이 었 다), characters, or words with common Korean particles split off by
+a rule. The rule is the generated corpus's level and the one uploads used
+before the levels existed, so their numbers stay what they were; morphemes
+are what real Korean text needs (a review's eojeol are mostly unseen words).
 """
 import re
 import unicodedata
@@ -14,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from trainer import morphemes
 
 PAD, OOV = "<pad>", "<oov>"  # indices 0 and 1 in every vocabulary
 
@@ -35,6 +38,13 @@ _NOT_WORD = re.compile(r"[^\w\s']|_")  # punctuation, symbols, emoji
 _REPEAT = re.compile(r"(.)\1{2,}")  # "sooooo" -> "soo", "ㅋㅋㅋㅋ" -> "ㅋㅋ"
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
+TOKEN_LEVELS = {
+    "word": "whitespace words: eojeol for Korean, words for English",
+    "morpheme": "morphemes from the Kiwi analyser (Korean; English words stay whole)",
+    "char": "characters (spaces left out; stop words are not removed)",
+    "particles": "words with common Korean particles split off by a rule",
+}
+
 
 @dataclass(frozen=True)
 class TextOptions:
@@ -48,6 +58,7 @@ class TextOptions:
     max_vocab: int = 1000
     coverage: float = 0.95  # pad/cut to the length that covers this share of texts
     max_length: int | None = None  # a fixed length instead of the coverage rule
+    tokens: str = "particles"  # a TOKEN_LEVELS key; "particles" is what every set used before the levels
 
 
 def clean(text, lowercase=True):
@@ -70,18 +81,31 @@ def _split_particle(word):
     return [word]
 
 
-def tokenize(text):
-    """Words for English; eojeol with particles split off for Korean."""
-    tokens = []
-    for word in text.split():
-        word = word.strip("'")
-        if word:
-            tokens.extend(_split_particle(word))
-    return tokens
+def tokenize(text, level="particles"):
+    """A cleaned text -> tokens at `level` (see TOKEN_LEVELS)."""
+    return tokenize_all([text], level)[0]
+
+
+def tokenize_all(texts, level="particles"):
+    """Cleaned texts -> a token list each; morphemes are analysed in one batch."""
+    if level == "morpheme":  # Kiwi splits "wasn't" at the apostrophe: the apostrophe alone is no token
+        return [[t for t in tokens if t != "'"] for tokens in morphemes.split(texts)]
+    if level == "char":
+        return [[c for c in text if not c.isspace() and c != "'"] for text in texts]
+    words = [[w for w in (w.strip("'") for w in text.split()) if w] for text in texts]
+    if level == "word":
+        return words
+    if level != "particles":
+        raise ValueError(f"unknown token level {level!r}; one of {', '.join(TOKEN_LEVELS)}")
+    return [[t for w in ws for t in _split_particle(w)] for ws in words]
 
 
 def remove_stopwords(tokens, stopwords):
     return [t for t in tokens if t not in stopwords]
+
+
+def _drops_stopwords(options):
+    return options.remove_stopwords and options.tokens != "char"  # "이", "a": single letters are not stop words
 
 
 def build_vocab(token_lists, max_size):
@@ -123,10 +147,28 @@ def bag_of_words(padded, vocab_size):
 
 def tokens_of(text, options):
     """One text through clean, tokenize and stop-word removal."""
-    tokens = tokenize(clean(text, options.lowercase))
-    if options.remove_stopwords:
-        tokens = remove_stopwords(tokens, options.stopwords_en | options.stopwords_ko)
-    return tokens
+    return token_lists([text], options)[0]
+
+
+def token_lists(texts, options):
+    """Texts through clean, tokenize and stop-word removal (a batch: one Kiwi call for morphemes)."""
+    lists = tokenize_all([clean(t, options.lowercase) for t in texts], options.tokens)
+    if _drops_stopwords(options):
+        stopwords = options.stopwords_en | options.stopwords_ko
+        lists = [remove_stopwords(tokens, stopwords) for tokens in lists]
+    return lists
+
+
+def level_stats(vocab, train_lists, test_lists):
+    """How well a vocabulary fits: the share of training tokens it covers, and the
+    share of test tokens it does not know (they become <oov>)."""
+    known = set(vocab[2:])
+    train = sum(len(t) for t in train_lists)
+    test = sum(len(t) for t in test_lists)
+    covered = sum(1 for tokens in train_lists for t in tokens if t in known)
+    unknown = sum(1 for tokens in test_lists for t in tokens if t not in known)
+    return {"coverage": round(covered / train, 4) if train else 1.0, "oov_rate": round(unknown / test, 4) if test else 0.0,
+            "distinct": len({t for tokens in train_lists for t in tokens}), "vocab_size": len(vocab)}
 
 
 @dataclass(frozen=True)
@@ -137,26 +179,44 @@ class Pipeline:
     vocab: tuple
     counts: dict = field(hash=False, compare=False)
     length: int = 1
+    stats: dict | None = field(default=None, hash=False, compare=False)  # level_stats of the set it was fitted on, if kept
 
     @classmethod
     def fit(cls, texts, options=TextOptions()):
-        token_lists = [tokens_of(t, options) for t in texts]
-        vocab, counts = build_vocab(token_lists, options.max_vocab)
-        length = options.max_length or choose_length([len(t) for t in token_lists], options.coverage)
+        return cls.fit_tokens(token_lists(texts, options), options)
+
+    @classmethod
+    def fit_tokens(cls, lists, options=TextOptions()):
+        """The same from texts already through `token_lists` (e.g. from trainer.reviews' cache)."""
+        vocab, counts = build_vocab(lists, options.max_vocab)
+        length = options.max_length or choose_length([len(t) for t in lists], options.coverage)
         return cls(options, tuple(vocab), counts, length)
 
     def encode(self, texts):
         """texts -> (n, length) int32 token indices."""
-        return pad(to_sequences([tokens_of(t, self.options) for t in texts], self.vocab), self.length)
+        return self.encode_tokens(token_lists(texts, self.options))
+
+    def encode_tokens(self, lists):
+        return pad(to_sequences(lists, self.vocab), self.length)
+
+    def marked(self, text):
+        """One text's kept tokens at this pipeline's level, each with whether it is out of the vocabulary."""
+        known = set(self.vocab[2:])
+        return [{"token": t, "oov": t not in known} for t in tokens_of(text, self.options)]
+
+    def level(self, text):
+        """text_levels' entry for this pipeline alone (an uploaded set keeps one level)."""
+        return {"level": self.options.tokens, "description": TOKEN_LEVELS[self.options.tokens], "current": True,
+                "length": self.length, **(self.stats or {"vocab_size": len(self.vocab)}), "sentences": [self.marked(text)]}
 
     def explain(self, text):
         """Each step's output for one text, for the dataset page and Predict."""
         cleaned = clean(text, self.options.lowercase)
-        tokens = tokenize(cleaned)
-        kept = remove_stopwords(tokens, self.options.stopwords_en | self.options.stopwords_ko) if self.options.remove_stopwords else tokens
+        tokens = tokenize(cleaned, self.options.tokens)
+        kept = remove_stopwords(tokens, self.options.stopwords_en | self.options.stopwords_ko) if _drops_stopwords(self.options) else tokens
         sequence = to_sequences([kept], self.vocab)[0]
         return {
-            "text": text, "cleaned": cleaned, "tokens": tokens, "kept": kept,
+            "text": text, "level": self.options.tokens, "cleaned": cleaned, "tokens": tokens, "kept": kept,
             "sequence": sequence, "oov": [t for t, i in zip(kept, sequence) if i == 1],
             "padded": pad([sequence], self.length)[0].tolist(), "truncated": len(sequence) > self.length,
         }

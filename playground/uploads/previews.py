@@ -34,11 +34,11 @@ def _points_payload(split):
     return {**parts, "extent": list(datasets.EXTENT)}
 
 
-def points(dataset):
+def points(dataset, levels=False):
     """POST /api/datasets/preview/ for any DatasetSpec: trainer.datasets.points for the
     built-in sets, the stored arrays (split as a run splits them) for an uploaded one."""
     if dataset.info.builtin:
-        return datasets.points(dataset)
+        return datasets.points(dataset, levels=levels)
     row = selectors.dataset_get(dataset.name)
     n_train, n_test = datasets.split_sizes(dataset.info.default_samples, dataset.test_fraction)
     if dataset.info.kind == "images":  # trainer.datasets.points' form: the first training pictures
@@ -93,11 +93,12 @@ def builtin_page(name):
     ds = specs.parse_dataset({"name": name})
     page = {"test_fraction": ds.test_fraction, "samples": ds.samples}
     if info.kind == "text":
-        preview = datasets.text_preview(ds)
+        preview = datasets.text_preview(ds, levels=True)
         split = datasets.text_split(ds)[0]
         y = np.concatenate([split.y_train, split.y_test])
         page.update(preview={"kind": "text", "samples": preview["samples"], "vocab": preview["vocab"][:100],
-                             "vocab_size": preview["vocab_size"], "lengths": preview["lengths"], "length": preview["length"]},
+                             "vocab_size": preview["vocab_size"], "lengths": preview["lengths"], "length": preview["length"],
+                             "levels": preview["levels"]},
                     n_train=len(split.y_train), n_test=len(split.y_test))
     else:
         split = datasets.generate(ds)
@@ -144,9 +145,11 @@ def _images_preview(arrays):
 def _text_preview(arrays, meta):
     vocab, counts = arrays["vocab"].tolist(), arrays["vocab_counts"].tolist()
     pipeline = textsets.pipeline_of(meta, vocab, counts)
-    samples = [dict(pipeline.explain(s["text"]), label=s["label"]) for s in meta.get("examples", [])]
+    examples = meta.get("examples", [])
+    samples = [dict(pipeline.explain(s["text"]), label=s["label"]) for s in examples]
+    level = {**pipeline.level(""), "sentences": [pipeline.marked(s["text"]) for s in examples]}  # its one stored level
     return {"kind": "text", "samples": samples, "vocab": [[w, c] for w, c in zip(vocab, counts)][:100],
-            "vocab_size": len(vocab), "lengths": meta.get("lengths", []), "length": meta["length"]}
+            "vocab_size": len(vocab), "lengths": meta.get("lengths", []), "length": meta["length"], "levels": [level]}
 
 
 def upload_page(row):

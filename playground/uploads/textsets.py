@@ -22,6 +22,7 @@ def text_options(options):
     return text.TextOptions(
         lowercase=bool(options.get("lowercase", True)), remove_stopwords=bool(options.get("remove_stopwords", True)),
         max_vocab=int(options.get("max_vocab") or 1000), max_length=int(options["max_length"]) if options.get("max_length") else None,
+        tokens=options.get("tokens") if options.get("tokens") in text.TOKEN_LEVELS else "particles",  # "particles": as before the levels
     )
 
 
@@ -52,13 +53,14 @@ def read(data, options, lim, progress=None, decode_only=False):
         return Processed(np.empty((len(y), 1), np.int32), y, task_for(names), names)
     if progress:
         progress(0.1, "building the vocabulary")
-    pipeline = text.Pipeline.fit(texts, text_options(options))
+    lists = text.token_lists(texts, text_options(options))
+    pipeline = text.Pipeline.fit_tokens(lists, text_options(options))
     if pipeline.length > MAX_LENGTH:
         pipeline = dataclasses.replace(pipeline, length=MAX_LENGTH)
     if progress:
         progress(0.5, "turning texts into token sequences")
-    x = pipeline.encode(texts)
-    lengths = [len(text.tokens_of(t, pipeline.options)) for t in texts]
+    x = pipeline.encode_tokens(lists)
+    lengths = [len(t) for t in lists]
     samples = []
     for k, label in enumerate(y.tolist()):
         if sum(1 for _, c in samples if c == label) < SAMPLES_PER_CLASS and len(samples) < SAMPLES_MAX:
@@ -67,7 +69,8 @@ def read(data, options, lim, progress=None, decode_only=False):
     meta = {
         "encoding": encoding, "length": pipeline.length, "vocab_size": len(pipeline.vocab),
         "options": {"lowercase": opts.lowercase, "remove_stopwords": opts.remove_stopwords, "max_vocab": opts.max_vocab,
-                    "max_length": opts.max_length, "coverage": opts.coverage},
+                    "max_length": opts.max_length, "coverage": opts.coverage, "tokens": opts.tokens},
+        "level_stats": text.level_stats(pipeline.vocab, lists, lists),  # over every text: the split comes per run
         "lengths": np.bincount(np.minimum(lengths, 400)).tolist(), "examples": [{"text": t, "label": c} for t, c in samples],
     }
     extra = {"vocab": np.array(pipeline.vocab, dtype=str),
@@ -79,5 +82,5 @@ def pipeline_of(metadata, vocab, counts):
     """The fitted pipeline again, from what the store kept (for the page and predictions)."""
     o = metadata["options"]
     options = text.TextOptions(lowercase=o["lowercase"], remove_stopwords=o["remove_stopwords"], max_vocab=o["max_vocab"],
-                               max_length=o["max_length"], coverage=o["coverage"])
-    return text.Pipeline(options, tuple(vocab), dict(zip(vocab, counts)), metadata["length"])
+                               max_length=o["max_length"], coverage=o["coverage"], tokens=o.get("tokens", "particles"))
+    return text.Pipeline(options, tuple(vocab), dict(zip(vocab, counts)), metadata["length"], metadata.get("level_stats"))

@@ -159,3 +159,49 @@ def test_rnn_preset_beats_85_percent_and_bag_of_words_trails_it():
     hidden = [f for f in frames if f["type"] == "hidden_states"][-1]
     assert np.shape(hidden["states"]) == (len(hidden["tokens"]), 32)
     assert hidden["sample"] == 0 and hidden["label"] in (0, 1)
+
+
+# --- token levels -----------------------------------------------------------------------------
+
+SENTENCES = {
+    "ko": "배우들의 연기가 좋았다 ㅋㅋㅋ 10점!! 😀",  # particles, laughter, a number, an emoji
+    "en": "The movie wasn't good, 10/10 😀",
+    "mixed": "mixed 한국어 and English",
+}
+
+
+@pytest.mark.parametrize("level, key, tokens", [
+    ("word", "ko", ["배우들의", "연기가", "좋았다", "ᄏᄏ", "10점"]),  # eojeol as written; NFKC turns ㅋ into the jamo ᄏ
+    ("word", "en", ["the", "movie", "wasn't", "good", "10", "10"]),
+    ("word", "mixed", ["mixed", "한국어", "and", "english"]),
+    ("morpheme", "ko", ["배우", "들", "의", "연기", "가", "좋", "었", "다", "ᄏᄏ", "10", "점"]),  # stem, tense, ending apart
+    ("morpheme", "en", ["the", "movie", "wasn", "t", "good", "10", "10"]),  # no lone apostrophe
+    ("morpheme", "mixed", ["mixed", "한국어", "and", "english"]),
+    ("char", "ko", list("배우들의연기가좋았다") + ["ᄏ", "ᄏ", "1", "0", "점"]),
+    ("char", "en", list("themoviewasntgood1010")),
+    ("particles", "ko", ["배우들", "의", "연기", "가", "좋았다", "ᄏᄏ", "10점"]),  # the rule: only known particles split off
+])
+def test_token_levels(level, key, tokens):
+    assert text.tokenize(text.clean(SENTENCES[key]), level) == tokens
+
+
+def test_morphemes_undo_contractions_and_stopwords_skip_characters():
+    assert text.tokenize("정말 재미있는 영화였다", "morpheme") == ["정말", "재미있", "는", "영화", "이", "었", "다"]
+    assert text.tokenize("", "morpheme") == [] and text.token_lists([], text.TextOptions(tokens="morpheme")) == []
+    # "이" and "a" are stop words as words, not as letters of a word
+    assert text.tokens_of("이 영화 a", text.TextOptions(tokens="char")) == ["이", "영", "화", "a"]
+    assert text.tokens_of("이 영화 a", text.TextOptions(tokens="word")) == ["영화"]
+    with pytest.raises(ValueError, match="unknown token level"):
+        text.tokenize("x", "syllable")
+
+
+def test_pipeline_marks_oov_at_its_level_and_reports_coverage():
+    options = text.TextOptions(tokens="morpheme", max_vocab=7)  # 영화 다 었 싫 좋: 최고 is left out
+    lists = text.token_lists(["영화가 좋았다", "영화가 싫었다", "영화 최고"], options)
+    pipeline = text.Pipeline.fit_tokens(lists, options)
+    assert pipeline.vocab[2] == "영화" and pipeline.explain("영화였다")["level"] == "morpheme"
+    marked = pipeline.marked("배우가 좋았다")
+    assert [m["token"] for m in marked] == ["배우", "좋", "었", "다"] and [m["oov"] for m in marked] == [True, False, False, False]
+    stats = text.level_stats(pipeline.vocab, lists, [["배우", "좋"]])
+    assert stats["oov_rate"] == 0.5 and stats["distinct"] == 6 and stats["vocab_size"] == 7
+    assert stats["coverage"] == round(sum(t in pipeline.vocab for ts in lists for t in ts) / sum(map(len, lists)), 4)
