@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from playground.models import Dataset, Experiment, Run
 from playground.uploads.admin import DatasetAdmin
 
+admin.site.site_header = _("Neural Network Playground administration")
+admin.site.site_title = _("Neural Network Playground")
 admin.site.register(Dataset, DatasetAdmin)  # uploads, status and progress, versions: playground/uploads/admin.py
 
 

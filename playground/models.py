@@ -2,50 +2,59 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Dataset(models.Model):
     class Kind(models.TextChoices):
-        POINTS = "points", "2-D points"
-        TABULAR = "tabular", "tabular"
-        IMAGES = "images", "images"
-        TEXT = "text", "text"
+        POINTS = "points", _("2-D points")
+        TABULAR = "tabular", _("tabular")
+        IMAGES = "images", _("images")
+        TEXT = "text", _("text")
 
     class Task(models.TextChoices):
-        BINARY = "binary", "binary classification"
-        MULTICLASS = "multiclass", "multi-class classification"
-        REGRESSION = "regression", "regression"
+        BINARY = "binary", _("binary classification")
+        MULTICLASS = "multiclass", _("multi-class classification")
+        REGRESSION = "regression", _("regression")
 
     class Status(models.TextChoices):
-        PROCESSING = "processing"
-        READY = "ready"
-        FAILED = "failed"
+        PROCESSING = "processing", _("processing")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
 
-    slug = models.SlugField(max_length=64, unique=True, help_text="the spec's dataset.name")
-    title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    task = models.CharField(max_length=16, choices=Task.choices)
-    builtin = models.BooleanField(default=False)
-    metadata = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    slug = models.SlugField(_("name"), max_length=64, unique=True, help_text=_("the spec's dataset.name"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    task = models.CharField(_("task"), max_length=16, choices=Task.choices)
+    builtin = models.BooleanField(_("built in"), default=False)
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     # Uploaded sets (playground/uploads/): one row per version of a file. The slug is
     # `family` for version 1, `family-vN` after; a saved spec names one version for good.
-    family = models.SlugField(max_length=64, blank=True, db_index=True, help_text="uploaded: the name its versions share")
-    version = models.PositiveIntegerField(default=1)
-    source = models.FileField(upload_to="datasets/uploads/", max_length=255, blank=True, help_text="the file as uploaded")
-    arrays = models.CharField(max_length=255, blank=True, help_text="storage name of the processed .npz")
-    options = models.JSONField(default=dict, blank=True, help_text="choices made on upload (label column, image size, text pipeline)")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.READY, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=100, help_text="percent processed")
-    message = models.TextField(blank=True, help_text="processing step, or why it failed")
-    enqueued = models.DateTimeField(null=True, blank=True, help_text="uploaded: when its processing task was last sent")
-    started = models.DateTimeField(null=True, blank=True, help_text="uploaded: when a processing task took it up")
-    archived = models.BooleanField(default=False, help_text="hidden from the picker, still loadable by saved experiments")
+    family = models.SlugField(_("family"), max_length=64, blank=True, db_index=True,
+                              help_text=_("uploaded: the name its versions share"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    source = models.FileField(_("source file"), upload_to="datasets/uploads/", max_length=255, blank=True,
+                              help_text=_("the file as uploaded"))
+    arrays = models.CharField(_("arrays"), max_length=255, blank=True, help_text=_("storage name of the processed .npz"))
+    options = models.JSONField(_("options"), default=dict, blank=True,
+                               help_text=_("choices made on upload (label column, image size, text pipeline)"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.READY, db_index=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=100, help_text=_("percent processed"))
+    message = models.TextField(_("message"), blank=True, help_text=_("processing step, or why it failed"))
+    enqueued = models.DateTimeField(_("enqueued"), null=True, blank=True,
+                                    help_text=_("uploaded: when its processing task was last sent"))
+    started = models.DateTimeField(_("started"), null=True, blank=True,
+                                   help_text=_("uploaded: when a processing task took it up"))
+    archived = models.BooleanField(_("archived"), default=False,
+                                   help_text=_("hidden from the picker, still loadable by saved experiments"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("uploaded by"))
 
     class Meta:
         ordering = ["-builtin", "slug"]
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
 
     def __str__(self):
         return self.slug
@@ -62,60 +71,74 @@ class Experiment(models.Model):
     visibility) and it gets an unguessable slug, the address of its page."""
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "private (only me)"
-        PUBLIC = "public", "public (anyone with the link)"
+        PRIVATE = "private", _("private (only me)")
+        PUBLIC = "public", _("public (anyone with the link)")
 
-    spec = models.JSONField()
+    spec = models.JSONField(_("spec"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="experiments"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="experiments",
+        verbose_name=_("owner"),
     )
-    owner_session = models.CharField(max_length=64, blank=True, db_index=True)
-    title = models.CharField(max_length=200, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    slug = models.CharField(max_length=32, unique=True, null=True, blank=True, help_text="set when saved; secrets.token_urlsafe")
-    notes = models.TextField(blank=True)
-    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
-    saved = models.DateTimeField(null=True, blank=True, db_index=True, help_text="null: a scratch run, not saved")
+    owner_session = models.CharField(_("owner session"), max_length=64, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    slug = models.CharField(_("slug"), max_length=32, unique=True, null=True, blank=True,
+                            help_text=_("set when saved; secrets.token_urlsafe"))
+    notes = models.TextField(_("notes"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
+    saved = models.DateTimeField(_("saved"), null=True, blank=True, db_index=True,
+                                 help_text=_("null: a scratch run, not saved"))
+
+    class Meta:
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
 
     def __str__(self):
-        return self.title or f"experiment {self.pk}"
+        return self.title or _("experiment %(pk)s") % {"pk": self.pk}
 
 
 class Run(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        PAUSED = "paused"
-        COMPLETED = "completed"
-        STOPPED = "stopped"
-        FAILED = "failed"
-        DIVERGED = "diverged"
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        PAUSED = "paused", _("paused")
+        COMPLETED = "completed", _("completed")
+        STOPPED = "stopped", _("stopped")
+        FAILED = "failed", _("failed")
+        DIVERGED = "diverged", _("diverged")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING, Status.PAUSED)
 
-    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="runs")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    message = models.TextField(blank=True)
-    steps_per_second = models.FloatField(null=True, blank=True, help_text="requested pacing; null = as fast as possible")
-    start_paused = models.BooleanField(default=False, help_text="start paused after compiling (the page's Step before any run)")
-    created = models.DateTimeField(auto_now_add=True)
-    enqueued = models.DateTimeField(null=True, blank=True, help_text="when its task was last sent to the task backend")
-    started = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    heartbeat = models.DateTimeField(null=True, blank=True)
-    final_metrics = models.JSONField(null=True, blank=True)
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="runs", verbose_name=_("experiment"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    message = models.TextField(_("message"), blank=True)
+    steps_per_second = models.FloatField(_("steps per second"), null=True, blank=True,
+                                         help_text=_("requested pacing; null = as fast as possible"))
+    start_paused = models.BooleanField(_("start paused"), default=False,
+                                       help_text=_("start paused after compiling (the page's Step before any run)"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    enqueued = models.DateTimeField(_("enqueued"), null=True, blank=True,
+                                    help_text=_("when its task was last sent to the task backend"))
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    final_metrics = models.JSONField(_("final metrics"), null=True, blank=True)
     probes = models.JSONField(
-        default=dict, blank=True, help_text="latest boundary and neurons frames by type; the final ones once done"
+        _("probes"), default=dict, blank=True,
+        help_text=_("latest boundary and neurons frames by type; the final ones once done"),
     )
-    weights = models.BinaryField(null=True, blank=True, help_text=".npz written by np.savez (no pickles)")
+    weights = models.BinaryField(_("weights"), null=True, blank=True, help_text=_(".npz written by np.savez (no pickles)"))
     weights_iteration = models.PositiveIntegerField(
-        null=True, blank=True, help_text="the iteration the stored weights are from: a live run's latest checkpoint, or the end")
+        _("weights iteration"), null=True, blank=True,
+        help_text=_("the iteration the stored weights are from: a live run's latest checkpoint, or the end"))
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = _("run")
+        verbose_name_plural = _("runs")
 
     def __str__(self):
-        return f"run {self.pk} ({self.status})"
+        return _("run %(pk)s (%(status)s)") % {"pk": self.pk, "status": self.get_status_display()}
 
     @property
     def is_active(self):
@@ -125,12 +148,14 @@ class Run(models.Model):
 class RunFrame(models.Model):
     """Every metrics frame, in emission order, so a reconnecting viewer replays the whole curve."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="frames")
-    seq = models.PositiveIntegerField()
-    payload = models.JSONField()
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="frames", verbose_name=_("run"))
+    seq = models.PositiveIntegerField(_("sequence number"))
+    payload = models.JSONField(_("payload"))
 
     class Meta:
         ordering = ["seq"]
+        verbose_name = _("run frame")
+        verbose_name_plural = _("run frames")
         constraints = [models.UniqueConstraint(fields=["run", "seq"], name="runframe_unique_seq")]
 
 
@@ -138,10 +163,12 @@ class RunSnapshot(models.Model):
     """Probe frames (boundary, neurons, filters, embedding, confusion) at one
     iteration: the experiment page's time slider steps through them."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="snapshots")
-    iteration = models.PositiveIntegerField()
-    frames = models.JSONField(help_text="probe type -> frame, as streamed (grids base64 uint8)")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("run"))
+    iteration = models.PositiveIntegerField(_("iteration"))
+    frames = models.JSONField(_("frames"), help_text=_("probe type -> frame, as streamed (grids base64 uint8)"))
 
     class Meta:
         ordering = ["iteration"]
+        verbose_name = _("run snapshot")
+        verbose_name_plural = _("run snapshots")
         constraints = [models.UniqueConstraint(fields=["run", "iteration"], name="runsnapshot_unique_iteration")]

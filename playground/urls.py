@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from playground import views
 
@@ -14,5 +15,7 @@ urlpatterns = [
     path("api/datasets/preview/", views.api_dataset_preview, name="api-dataset-preview"),
     path("datasets/", include("playground.uploads.urls")),  # dataset pages
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: POST, remembered in a cookie
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("playground.experiment_urls")),  # saved experiments, accounts
 ]

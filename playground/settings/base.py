@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import plotly
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,11 +35,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # after sessions, before common (i18n block below)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "playground.ratelimits.RateLimitMiddleware",  # after auth: limits per user or session, and per address
 ]
 
 ROOT_URLCONF = "playground.urls"
@@ -104,10 +107,44 @@ else:
 TASKS = {
     "default": {"BACKEND": os.environ.get("PLAYGROUND_TASK_BACKEND", "playground.taskbackend.InProcessBackend")}
 }
-# Runs executed at once by the in-process backend; the others wait as "queued".
+# Compute slots of the in-process backend: runs training at once (playground.slots). A paused
+# run, or a paced one between chunks, lets its slot go; runs waiting for one stay "queued".
 PLAYGROUND_MAX_CONCURRENT_RUNS = int(os.environ.get("PLAYGROUND_MAX_CONCURRENT_RUNS", "2"))
-# Active (queued, running, paused) runs one user or anonymous session may have; unset: no limit.
-PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER = int(os.environ.get("PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER") or 0) or None
+
+
+def _env_number(name, default, kind=int):
+    return kind(os.environ.get(name, default))
+
+
+# --- Limits of a public server (playground/ratelimits.py, supervision.RunLimits, consumers) ---
+# Every one is on by default; 0 turns one off. Over a limit the API answers 429 with Retry-After
+# and {"error": "..."}. Clients are told apart by owner (user, or anonymous session) and by
+# address: REMOTE_ADDR, or behind the proxy PLAYGROUND_TRUSTED_PROXY (its address; then the
+# last X-Forwarded-For entry that proxy added). Counters live in the cache (CACHES below).
+PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS = _env_number("PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS", 3)  # queued+running+paused
+PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN = _env_number("PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN", 10)
+PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS = _env_number("PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS", 10)
+PLAYGROUND_RUNS_PER_MINUTE = _env_number("PLAYGROUND_RUNS_PER_MINUTE", 20)  # runs started, per owner and per address
+PLAYGROUND_PREDICTIONS_PER_SECOND = _env_number("PLAYGROUND_PREDICTIONS_PER_SECOND", 5)
+PLAYGROUND_UPLOADS_PER_HOUR = _env_number("PLAYGROUND_UPLOADS_PER_HOUR", 30)  # staff uploads in the admin
+PLAYGROUND_TRUSTED_PROXY = os.environ.get("PLAYGROUND_TRUSTED_PROXY", "")
+# Log-in and sign-up: after this many failures in the window, per username and per address, 429.
+PLAYGROUND_LOGIN_FAILURES = _env_number("PLAYGROUND_LOGIN_FAILURES", 5)
+PLAYGROUND_LOGIN_WINDOW_S = _env_number("PLAYGROUND_LOGIN_WINDOW_S", 15 * 60)
+# A run is stopped (and kept, with a message) after this long, or once paused this long with no
+# control message from its page.
+PLAYGROUND_RUN_WALL_CLOCK_S = _env_number("PLAYGROUND_RUN_WALL_CLOCK_S", 30 * 60, float)
+PLAYGROUND_RUN_IDLE_S = _env_number("PLAYGROUND_RUN_IDLE_S", 60 * 60, float)
+# The run socket: messages a second per connection (a burst over it: an error frame, then close
+# 4429), and open sockets per session (the next one is closed with 4429).
+PLAYGROUND_SOCKET_MESSAGES_PER_SECOND = _env_number("PLAYGROUND_SOCKET_MESSAGES_PER_SECOND", 20)
+PLAYGROUND_SOCKETS_PER_SESSION = _env_number("PLAYGROUND_SOCKETS_PER_SESSION", 20)
+# The counters' cache: this process's memory (embedded), or Redis shared by every web process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "playground"}}
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+                          "KEY_PREFIX": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi") + ".cache"}}
+# --- end of the limits ---
 
 # Scaled-out mode: playground.taskbackend.CeleryBackend sends runs to this Celery queue, and
 # `celery -A playground worker -Q training` runs them (playground/celery.py).
@@ -120,7 +157,10 @@ CELERY_TASK_IGNORE_RESULT = True  # a run's outcome lives in its Run row
 # compilation cache, and a killed worker process takes all of its runs with it (no orphan
 # children that go on sending heartbeats).
 CELERY_WORKER_POOL = "threads"
-CELERY_WORKER_CONCURRENCY = int(os.environ.get("PLAYGROUND_WORKER_CONCURRENCY", "2"))  # runs per worker process
+# Compute slots per worker process; a worker holds up to PLAYGROUND_WORKER_RUNS runs (threads), the
+# others paused or pacing (playground/celery.py).
+PLAYGROUND_WORKER_CONCURRENCY = int(os.environ.get("PLAYGROUND_WORKER_CONCURRENCY", "2"))
+CELERY_WORKER_CONCURRENCY = int(os.environ.get("PLAYGROUND_WORKER_RUNS") or 2 * PLAYGROUND_WORKER_CONCURRENCY)
 # A worker holds only the runs it is running: late acks keep a running run's message
 # reserved, and a prefetch of one leaves waiting runs on the queue for idle workers.
 CELERY_TASK_ACKS_LATE = True
@@ -175,7 +215,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Korean and English (locale/; `manage.py compilemessages` builds the .mo). LocaleMiddleware picks
+# the language cookie (set_language, /i18n/setlang/), then the browser's Accept-Language, which
+# Korean browsers send as ko. LANGUAGE_CODE, the source language, is only the fallback for
+# clients that send neither (scripts, the API, the test client).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # remembered for a year, not just the browser session
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -195,4 +242,26 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"playground": {"handlers": ["console"], "level": "INFO"}},
+}
+
+# Content-Security-Policy (django.middleware.csp): our own scripts, styles and connections
+# only; no inline script, no eval, no plugin, no framing by other sites. Pages hand data to
+# their modules through json_script (type application/json: never executed, so allowed).
+MIDDLEWARE = [*MIDDLEWARE, "django.middleware.csp.ContentSecurityPolicyMiddleware"]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # The one loosening plotly.js needs: its heatmaps set a style attribute computed at draw
+    # time (image-rendering, a transform on reversed axes), so no hash can cover it. Style
+    # attributes run no script; <style> elements stay forbidden (style-src-elem: 'self').
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    # data: images: Plotly draws heatmaps on a canvas and shows them as a data: PNG in its
+    # SVG; the dataset page shows uploaded pictures the same way; the favicon is data:,.
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],  # 'self' also allows ws:/wss: to this host (CSP Level 3)
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.SELF],
 }

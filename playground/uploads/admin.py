@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from playground.models import Dataset
 from playground.uploads import forms, selectors, services
@@ -34,17 +36,17 @@ class DatasetAdmin(admin.ModelAdmin):
         if obj is None:
             return [
                 (None, {"fields": ["name", "title", "kind", "file", "description"]}),
-                ("2-D points and tabular", {"fields": ["target", "label_column"]}),
-                ("Images", {"fields": ["height", "width", "color"]}),
-                ("Text pipeline", {"fields": ["lowercase", "remove_stopwords", "max_vocab", "max_length"]}),
+                (gettext_lazy("2-D points and tabular"), {"fields": ["target", "label_column"]}),
+                (gettext_lazy("Images"), {"fields": ["height", "width", "color"]}),
+                (gettext_lazy("Text pipeline"), {"fields": ["lowercase", "remove_stopwords", "max_vocab", "max_length"]}),
             ]
         about = ["slug", "kind", "task", "version", "status_column", "samples", "page_link", "created"]
         if obj.builtin:
             return [(None, {"fields": ["title", *about]})]
         return [
             (None, {"fields": ["title", "description", "archived", *about, "uploaded_by", "source", "options"]}),
-            ("New version", {"fields": ["file", *self._option_fields(obj)],
-                             "description": "Upload a new file to make the next version of this dataset."}),
+            (gettext_lazy("New version"), {"fields": ["file", *self._option_fields(obj)],
+                                           "description": _("Upload a new file to make the next version of this dataset.")}),
         ]
 
     def _option_fields(self, obj):
@@ -73,30 +75,30 @@ class DatasetAdmin(admin.ModelAdmin):
             new = services.dataset_new_version(obj, upload=form.content, options=form.options_for(obj.kind),
                                                checked=form.checked, user=request.user)
             url = reverse("admin:playground_dataset_change", args=[new.pk])
-            self.message_user(request, format_html('Version {} is being processed as <a href="{}">{}</a>.', new.version, url, new.slug))
+            self.message_user(request, format_html(_('Version {} is being processed as <a href="{}">{}</a>.'), new.version, url, new.slug))
 
     # --- the list: status with progress, polled while processing -----------------------------------
 
-    @admin.display(description="status")
+    @admin.display(description=gettext_lazy("status"))
     def status_column(self, obj):
         pending = obj.status == Dataset.Status.PROCESSING
         return format_html(
             '<span class="upload-status" data-id="{}" data-status="{}"><b>{}</b> {}<progress max="100" value="{}"{}></progress>'
             ' <span class="upload-message">{}</span></span>',
-            obj.pk, obj.status, obj.status, f"{obj.progress}%" if pending else "", obj.progress,
+            obj.pk, obj.status, obj.get_status_display(), f"{obj.progress}%" if pending else "", obj.progress,
             "" if pending else " hidden", obj.message)
 
-    @admin.display(description="samples")
+    @admin.display(description=gettext_lazy("samples"))
     def samples(self, obj):
         info = datasets.BUILTIN.get(obj.slug) if obj.builtin else None
         return obj.metadata.get("samples") or (info.default_samples if info else "")
 
-    @admin.display(description="page")
+    @admin.display(description=gettext_lazy("page"))
     def page_link(self, obj):
         if obj.builtin or obj.is_ready:
             url = reverse("dataset-detail", args=[obj.slug])
             return format_html('<a href="{}">{}</a>', url, url)
-        return "once it is ready"
+        return _("once it is ready")
 
     def get_urls(self):
         progress = path("progress/", self.admin_site.admin_view(self.progress_view), name="playground_dataset_progress")
@@ -110,12 +112,12 @@ class DatasetAdmin(admin.ModelAdmin):
 
     # --- archive and delete --------------------------------------------------------------------------
 
-    @admin.action(description="Archive: hide from the playground (saved experiments still load it)")
+    @admin.action(description=gettext_lazy("Archive: hide from the playground (saved experiments still load it)"))
     def archive(self, request, queryset):
         for row in queryset:
             services.dataset_archive(row, True)
 
-    @admin.action(description="Unarchive")
+    @admin.action(description=gettext_lazy("Unarchive"))
     def unarchive(self, request, queryset):
         for row in queryset:
             services.dataset_archive(row, False)
@@ -127,7 +129,7 @@ class DatasetAdmin(admin.ModelAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for row in objs:
             if row.builtin:
-                protected.append(f"{row.slug} is built in")
+                protected.append(_("%(name)s is built in") % {"name": row.slug})
             elif reason := selectors.dataset_in_use(row):
                 protected.append(reason)
         return deleted, counts, perms_needed, protected

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from playground.uploads.limits import UploadError
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+DELIMITERS = {";": gettext_lazy("semicolons"), "\t": gettext_lazy("tabs"), "|": gettext_lazy("vertical bars")}
 
 
 @dataclass
@@ -36,16 +38,17 @@ def decode(data):
     """bytes -> (text, encoding name): UTF-8 with or without a BOM, or Korean CP949
     (what Excel saves on Korean Windows); anything else is explained."""
     if not data.strip():
-        raise UploadError("the file is empty")
+        raise UploadError(_("the file is empty"))
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[len(codecs.BOM_UTF8):], "UTF-8 with BOM"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UploadError("the file is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')")
+        raise UploadError(_("the file is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')"))
     else:
         encoding = "UTF-8"
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
-        raise UploadError(f"line {line}: the file contains NUL bytes; is it a CSV text file (not a spreadsheet)?")
+        raise UploadError(_("line %(line)s: the file contains NUL bytes; is it a CSV text file (not a spreadsheet)?")
+                          % {"line": line})
     try:
         return data.decode("utf-8"), encoding
     except UnicodeDecodeError as exc:
@@ -57,8 +60,9 @@ def decode(data):
     if text is not None and HANGUL.search(text):
         return text, "CP949 (Korean)"
     line = data[:bad.start].count(b"\n") + 1
-    raise UploadError(f"line {line}: byte 0x{data[bad.start]:02x} is not UTF-8, and the file is not Korean CP949 "
-                      "either; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')")
+    raise UploadError(_("line %(line)s: byte %(byte)s is not UTF-8, and the file is not Korean CP949 "
+                        "either; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')")
+                      % {"line": line, "byte": f"0x{data[bad.start]:02x}"})
 
 
 def _check_delimiter(first_line, expected):
@@ -66,10 +70,10 @@ def _check_delimiter(first_line, expected):
         return
     for char, name in DELIMITERS.items():
         if char in first_line:
-            raise UploadError(f"line 1: the columns are separated by {name}, not commas; save the file as "
-                              f"comma-separated CSV with the columns {expected}")
-    raise UploadError(f"line 1: the header '{first_line.strip()[:60]}' has a single column; the file needs the "
-                      f"columns {expected}, separated by commas")
+            raise UploadError(_("line 1: the columns are separated by %(separator)s, not commas; save the file as "
+                                "comma-separated CSV with the columns %(expected)s") % {"separator": name, "expected": expected})
+    raise UploadError(_("line 1: the header '%(header)s' has a single column; the file needs the "
+                        "columns %(expected)s, separated by commas") % {"header": first_line.strip()[:60], "expected": expected})
 
 
 def looks_numeric(value):
@@ -94,25 +98,30 @@ def read(data, expected, max_rows):
             if header is None:
                 header = [field.strip().lstrip("\ufeff").lower() for field in row]
                 if all(looks_numeric(f) for f in header if f):
-                    raise UploadError(f"line {reader.line_num}: the first line should be the header {expected}, "
-                                      f"but it looks like data ('{','.join(row)[:60]}'); add the header line")
+                    raise UploadError(_("line %(line)s: the first line should be the header %(expected)s, "
+                                        "but it looks like data ('%(data)s'); add the header line")
+                                      % {"line": reader.line_num, "expected": expected, "data": ",".join(row)[:60]})
                 continue
             if len(row) != len(header):
-                raise UploadError(f"line {reader.line_num}: {len(row)} fields, but the header has {len(header)} "
-                                  f"({','.join(header)}); a comma inside a value needs quotes around the value")
+                raise UploadError(_("line %(line)s: %(fields)s fields, but the header has %(columns)s "
+                                    "(%(header)s); a comma inside a value needs quotes around the value")
+                                  % {"line": reader.line_num, "fields": len(row), "columns": len(header),
+                                     "header": ",".join(header)})
             if len(rows) >= max_rows:
-                raise UploadError(f"more than {max_rows:,} rows of data (the limit); upload fewer samples")
+                raise UploadError(_("more than %(limit)s rows of data (the limit); upload fewer samples")
+                                  % {"limit": f"{max_rows:,}"})
             rows.append(row)
             lines.append(reader.line_num)
     except csv.Error as exc:
-        raise UploadError(f"line {reader.line_num}: {exc}") from None
+        raise UploadError(_("line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}) from None
     if not rows:
-        raise UploadError("the file has a header but no rows of data")
+        raise UploadError(_("the file has a header but no rows of data"))
     for i, name in enumerate(header):
         if not name:
-            raise UploadError(f"line 1: column {i + 1} has no name; every column needs one in the header")
+            raise UploadError(_("line 1: column %(number)s has no name; every column needs one in the header")
+                              % {"number": i + 1})
         if header.index(name) != i:
-            raise UploadError(f"line 1: the column '{name}' appears twice in the header")
+            raise UploadError(_("line 1: the column '%(name)s' appears twice in the header") % {"name": name})
     return Table(header, rows, lines, encoding)
 
 
@@ -126,15 +135,18 @@ def numbers(table, name):
     if array is None:
         for value, line in zip(values, table.lines):
             if not value.strip():
-                raise UploadError(f"line {line}, column {name}: the value is empty; every row needs one")
+                raise UploadError(_("line %(line)s, column %(column)s: the value is empty; every row needs one")
+                                  % {"line": line, "column": name})
             if not looks_numeric(value):
-                raise UploadError(f"line {line}, column {name}: '{value[:40]}' is not a number")
-        raise UploadError(f"column {name}: the values are not all numbers")  # not reached
+                raise UploadError(_("line %(line)s, column %(column)s: '%(value)s' is not a number")
+                                  % {"line": line, "column": name, "value": value[:40]})
+        raise UploadError(_("column %(column)s: the values are not all numbers") % {"column": name})  # not reached
     bad = np.flatnonzero(~np.isfinite(array))
     if len(bad):
         i = bad[0]
-        raise UploadError(f"line {table.lines[i]}, column {name}: '{values[i].strip()}' is not a finite number "
-                          "(NaN and infinity cannot be learned from); fix the value or remove the row")
+        raise UploadError(_("line %(line)s, column %(column)s: '%(value)s' is not a finite number "
+                            "(NaN and infinity cannot be learned from); fix the value or remove the row")
+                          % {"line": table.lines[i], "column": name, "value": values[i].strip()})
     return array
 
 
@@ -143,12 +155,15 @@ def labels(table, name, max_classes):
     values = [v.strip() for v in table.column(name)]
     for value, line in zip(values, table.lines):
         if not value:
-            raise UploadError(f"line {line}, column {name}: the label is empty; every row needs one")
+            raise UploadError(_("line %(line)s, column %(column)s: the label is empty; every row needs one")
+                              % {"line": line, "column": name})
     names = sorted(set(values), key=lambda v: (0, int(v), v) if re.fullmatch(r"-?\d+", v) else (1, 0, v))
     if len(names) == 1:
-        raise UploadError(f"column {name}: only one class ('{names[0]}'); a classifier needs examples of at least two")
+        raise UploadError(_("column %(column)s: only one class ('%(name)s'); a classifier needs examples of at least two")
+                          % {"column": name, "name": names[0]})
     if len(names) > max_classes:
-        raise UploadError(f"column {name}: {len(names):,} different labels, more than {max_classes} classes (the limit); "
-                          "if the label is a quantity, choose the regression target")
+        raise UploadError(_("column %(column)s: %(count)s different labels, more than %(limit)s classes (the limit); "
+                            "if the label is a quantity, choose the regression target")
+                          % {"column": name, "count": f"{len(names):,}", "limit": max_classes})
     index = {v: i for i, v in enumerate(names)}
     return np.array([index[v] for v in values], np.int32), names

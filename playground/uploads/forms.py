@@ -4,12 +4,14 @@ until the form is valid."""
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from playground.models import Dataset
 from playground.uploads import process, services
 from playground.uploads.limits import UploadError, limits
 
-FORMATS_HELP = (
+FORMATS_HELP = _(
     "2-D points: CSV with the header x1,x2,label. Tabular: CSV with numeric feature columns and a label column. "
     "Images: a .zip with one folder of pictures per class (PNG, JPEG, GIF, BMP, WebP), or an .npz with arrays x and y. "
     "Text: CSV with the header text,label. UTF-8 (with or without BOM) or Korean CP949."
@@ -20,20 +22,28 @@ class OptionsMixin(forms.Form):
     """The choices made on upload, per kind (the others are ignored)."""
 
     target = forms.ChoiceField(
-        choices=[("classification", "classification: each label is a class"), ("regression", "regression: the label is a number")],
-        initial="classification", required=False, help_text="2-D points and tabular: what the label column is")
-    label_column = forms.CharField(initial="label", required=False, max_length=100,
-                                   help_text="tabular: the column to predict; every other column is a numeric feature")
-    height = forms.IntegerField(initial=28, min_value=4, max_value=64, required=False, help_text="images: pixels")
-    width = forms.IntegerField(initial=28, min_value=4, max_value=64, required=False, help_text="images: pixels")
-    color = forms.ChoiceField(choices=[("grayscale", "grayscale (1 channel)"), ("rgb", "RGB colour (3 channels)")],
-                              initial="grayscale", required=False, help_text="images: every picture is converted to this")
-    lowercase = forms.BooleanField(initial=True, required=False, help_text="text: lower-case before tokenizing")
-    remove_stopwords = forms.BooleanField(initial=True, required=False, help_text="text: drop English and Korean stop words")
-    max_vocab = forms.IntegerField(initial=1000, min_value=10, max_value=5000, required=False,
-                                   help_text="text: the vocabulary's size, counting the padding and unknown-word tokens")
-    max_length = forms.IntegerField(min_value=1, max_value=200, required=False,
-                                    help_text="text: tokens per sequence; blank: the length that covers 95% of the texts")
+        label=_("Target"),
+        choices=[("classification", _("classification: each label is a class")),
+                 ("regression", _("regression: the label is a number"))],
+        initial="classification", required=False, help_text=_("2-D points and tabular: what the label column is"))
+    label_column = forms.CharField(label=_("Label column"), initial="label", required=False, max_length=100,
+                                   help_text=_("tabular: the column to predict; every other column is a numeric feature"))
+    height = forms.IntegerField(label=_("Height"), initial=28, min_value=4, max_value=64, required=False,
+                                help_text=_("images: pixels"))
+    width = forms.IntegerField(label=_("Width"), initial=28, min_value=4, max_value=64, required=False,
+                               help_text=_("images: pixels"))
+    color = forms.ChoiceField(label=_("Colour"),
+                              choices=[("grayscale", _("grayscale (1 channel)")), ("rgb", _("RGB colour (3 channels)"))],
+                              initial="grayscale", required=False, help_text=_("images: every picture is converted to this"))
+    lowercase = forms.BooleanField(label=_("Lower-case"), initial=True, required=False,
+                                   help_text=_("text: lower-case before tokenizing"))
+    remove_stopwords = forms.BooleanField(label=_("Remove stop words"), initial=True, required=False,
+                                          help_text=_("text: drop English and Korean stop words"))
+    max_vocab = forms.IntegerField(label=_("Vocabulary size"), initial=1000, min_value=10, max_value=5000, required=False,
+                                   help_text=_("text: the vocabulary's size, counting the padding and unknown-word tokens"))
+    max_length = forms.IntegerField(label=_("Sequence length"), min_value=1, max_value=200, required=False,
+                                    # xgettext:no-python-format
+                                    help_text=_("text: tokens per sequence; blank: the length that covers 95% of the texts"))
 
     OPTION_FIELDS = {
         "points": ("target",), "tabular": ("target", "label_column"), "images": ("height", "width", "color"),
@@ -66,9 +76,10 @@ class OptionsMixin(forms.Form):
 
 
 class UploadForm(OptionsMixin, forms.ModelForm):
-    name = forms.CharField(max_length=41, help_text="what specs and links call it, e.g. iris (lower-case letters, digits, - and _)")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    file = forms.FileField(help_text=FORMATS_HELP)
+    name = forms.CharField(label=_("Name"), max_length=41,
+                           help_text=_("what specs and links call it, e.g. iris (lower-case letters, digits, - and _)"))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(label=_("File"), help_text=FORMATS_HELP)
 
     class Meta:
         model = Dataset
@@ -91,10 +102,10 @@ class UploadForm(OptionsMixin, forms.ModelForm):
 class ReplaceForm(OptionsMixin, forms.ModelForm):
     """An uploaded set's page: edit the title and description, or upload a new file (a new version)."""
 
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    file = forms.FileField(required=False, label="Replace the file",
-                           help_text="creates a new version (the old one is archived once the new one is ready, "
-                                     "and stays loadable for saved experiments). " + FORMATS_HELP)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(required=False, label=_("Replace the file"),
+                           help_text=format_lazy("{} {}", _("creates a new version (the old one is archived once the new one "
+                                                           "is ready, and stays loadable for saved experiments)."), FORMATS_HELP))
 
     class Meta:
         model = Dataset

@@ -1,6 +1,7 @@
 """2-D points (x1,x2,label) and tabular CSVs (numeric features and a label column)."""
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from playground.uploads import csvfile
 from playground.uploads.limits import UploadError
@@ -19,13 +20,14 @@ def _target(table, name, options, lim):
 
 def _enough(n, lim):
     if n < lim["min_rows"]:
-        raise UploadError(f"only {n} rows of data; at least {lim['min_rows']} are needed to train and test")
+        raise UploadError(_("only %(count)s rows of data; at least %(minimum)s are needed to train and test")
+                          % {"count": n, "minimum": lim["min_rows"]})
 
 
 def _missing_header_hint(header, expected):
     if any(csvfile.looks_numeric(f) for f in header):
-        return (f"line 1: the first line should be the header {expected}, but it looks like data "
-                f"('{','.join(header)[:60]}'); add the header line")
+        return (_("line 1: the first line should be the header %(expected)s, but it looks like data "
+                  "('%(data)s'); add the header line") % {"expected": expected, "data": ",".join(header)[:60]})
     return None
 
 
@@ -37,11 +39,12 @@ def points(data, options, lim, progress=None):
     missing = [c for c in POINTS_COLUMNS if c not in table.header]
     if missing:
         raise UploadError(_missing_header_hint(table.header, expected) or
-                          f"line 1: no column '{missing[0]}'; the header must be {expected} (it is "
-                          f"'{','.join(table.header)[:80]}')")
+                          _("line 1: no column '%(column)s'; the header must be %(expected)s (it is '%(header)s')")
+                          % {"column": missing[0], "expected": expected, "header": ",".join(table.header)[:80]})
     extra = [c for c in table.header if c not in POINTS_COLUMNS]
     if extra:
-        raise UploadError(f"line 1: unexpected column '{extra[0]}'; a 2-D points file has exactly the columns {expected}")
+        raise UploadError(_("line 1: unexpected column '%(column)s'; a 2-D points file has exactly the columns %(expected)s")
+                          % {"column": extra[0], "expected": expected})
     xy = np.stack([csvfile.numbers(table, "x1"), csvfile.numbers(table, "x2")], axis=1)
     y, task, names = _target(table, "label", options, lim)
     _enough(len(y), lim)
@@ -62,13 +65,15 @@ def tabular(data, options, lim, progress=None):
     table = csvfile.read(data, f"feature1,feature2,...,{label}", lim["max_rows"])
     if label not in table.header:
         raise UploadError(_missing_header_hint(table.header, f"feature1,...,{label}") or
-                          f"line 1: no column named '{label}' (the label column chosen on upload); the columns are: "
-                          f"{', '.join(table.header)[:200]}")
+                          _("line 1: no column named '%(label)s' (the label column chosen on upload); the columns are: "
+                            "%(columns)s") % {"label": label, "columns": ", ".join(table.header)[:200]})
     features = [c for c in table.header if c != label]
     if not features:
-        raise UploadError(f"line 1: only the label column '{label}'; add at least one numeric feature column")
+        raise UploadError(_("line 1: only the label column '%(label)s'; add at least one numeric feature column")
+                          % {"label": label})
     if len(features) > lim["max_columns"]:
-        raise UploadError(f"line 1: {len(features)} feature columns, more than {lim['max_columns']} (the limit)")
+        raise UploadError(_("line 1: %(count)s feature columns, more than %(limit)s (the limit)")
+                          % {"count": len(features), "limit": lim["max_columns"]})
     raw = np.stack([csvfile.numbers(table, c) for c in features], axis=1)
     y, task, names = _target(table, label, options, lim)
     _enough(len(y), lim)
