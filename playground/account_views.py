@@ -1,8 +1,8 @@
 """Accounts with Django's auth: sign up, log in, log out, change the password.
 
 Anyone may train without an account: runs belong to the browser's session.
-Logging in or signing up hands that session's runs and experiments to the
-account. Django rotates the session key on log-in, so the key is read before.
+Logging in or signing up hands that session's runs, experiments and lesson progress
+to the account. Django rotates the session key on log-in, so the key is read before.
 Repeated failures (PLAYGROUND_LOGIN_FAILURES in PLAYGROUND_LOGIN_WINDOW_S, per username and
 per address: playground.ratelimits) answer 429 with the form and the message, checking nothing.
 """
@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from playground import ratelimits, services
+from playground.lessons import services as lesson_services
 
 
 def _throttled(request, form):
@@ -61,6 +62,7 @@ class ClaimingLoginView(LoginView):
         session_key = self.request.session.session_key
         response = super().form_valid(form)
         services.experiments_claim(session_key, self.request.user)
+        lesson_services.lessons_claim(session_key, self.request.user)
         return response
 
 
@@ -78,6 +80,7 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         services.experiments_claim(session_key, user)
+        lesson_services.lessons_claim(session_key, user)
         return redirect(_next(request))
     if form.errors:
         _failed(request)
