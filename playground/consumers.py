@@ -5,14 +5,16 @@ Limits (playground.ratelimits): at most PLAYGROUND_SOCKETS_PER_SESSION open sock
 socket (over it: an error frame, then close 4429)."""
 
 import json
+from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from playground import controls, ratelimits, selectors
+from playground import controls, messages, ratelimits, selectors
 from playground.jobs import control_channel, group_name
 from trainer import events
 
@@ -30,6 +32,15 @@ def _history(run_id):
     return selectors.run_history_frames(run) if run else ([], 0)  # deleted meanwhile: nothing to replay
 
 
+def scope_language(scope):
+    """The socket's language, chosen as LocaleMiddleware chooses a page's: the language cookie
+    (the header's switch), then Accept-Language, then LANGUAGE_CODE."""
+    headers = dict(scope.get("headers") or ())
+    request = SimpleNamespace(COOKIES=scope.get("cookies") or {}, path_info=scope.get("path", "/"),
+                              META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")})
+    return translation.get_language_from_request(request)
+
+
 TOO_MANY = 4429  # close code: too many sockets, or messages too fast
 
 
@@ -39,6 +50,8 @@ class RunConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
+        self.language = scope_language(self.scope)
+        translation.activate(self.language)  # this socket's task: its error frames
         session = self.scope.get("session")
         self.access = await _access(self.run_id, self.scope.get("user"), session.session_key if session else None)
         self.rate = ratelimits.MessageRate(settings.PLAYGROUND_SOCKET_MESSAGES_PER_SECOND)
@@ -70,6 +83,7 @@ class RunConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if not hasattr(self, "group") or self.flooded:
             return
+        translation.activate(self.language)
         if self.rate.over():  # a flood: told once, then closed (the rest is never parsed)
             self.flooded = True
             await self.send_frame(events.error(_("Too many messages: at most %(limit)s a second. Reconnect to go on.")
@@ -77,7 +91,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.close(code=TOO_MANY)
             return
         if self.access != "owner":
-            await self.send_frame(events.error("only the run's owner can steer it"))
+            await self.send_frame(events.error(_("only the run's owner can steer it")))
             return
         try:
             control = controls.parse_control(text_data)
@@ -87,7 +101,7 @@ class RunConsumer(AsyncWebsocketConsumer):
         try:
             await self.channel_layer.send(control_channel(self.run_id), {"type": "control", **control})
         except ChannelFull:
-            await self.send_frame(events.error("too many control messages at once; wait a moment"))
+            await self.send_frame(events.error(_("too many control messages at once; wait a moment")))
 
     async def frame(self, event):
         """A frame published by the run (jobs._Recorder) to the group."""
@@ -99,4 +113,7 @@ class RunConsumer(AsyncWebsocketConsumer):
         await self.send_frame(event["frame"])
 
     async def send_frame(self, frame):
+        if frame.get("message"):  # a run's messages are English (stored so): this socket's language
+            with translation.override(getattr(self, "language", None)):
+                frame = {**frame, "message": messages.run_message(frame["message"])}
         await self.send(text_data=json.dumps(frame))

@@ -3,6 +3,8 @@
 import json
 import math
 
+from django.utils.translation import gettext as _
+
 from trainer.spec import LIMITS
 
 SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
@@ -14,7 +16,7 @@ MIN_STEPS_PER_SECOND, MAX_STEPS_PER_SECOND = 1, 1_000_000
 
 
 def _forbid_constant(name):
-    raise ValueError(f"{name} is not valid JSON")
+    raise ValueError(_("%(name)s is not valid JSON") % {"name": name})
 
 
 def loads(text):
@@ -22,27 +24,27 @@ def loads(text):
     try:
         return json.loads(text, parse_constant=_forbid_constant)
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        raise ValueError(_("JSON nested too deeply")) from None
 
 
 def _finite(value, what):
     """An int or float as a finite float; ValueError for anything else (an int too large for
     a float included: math.isfinite(10**400) itself raises OverflowError)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what} must be a finite number")
+        raise ValueError(_("%(what)s must be a finite number") % {"what": what})
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise ValueError(f"{what} must be a finite number")
+        raise ValueError(_("%(what)s must be a finite number") % {"what": what})
     return number
 
 
 def _positive(value, high, what):
     value = _finite(value, what)
     if not 0 < value <= high:
-        raise ValueError(f"{what} must be above 0 and at most {high:g}")
+        raise ValueError(_("%(what)s must be above 0 and at most %(high)s") % {"what": what, "high": f"{high:g}"})
     return value
 
 
@@ -53,37 +55,39 @@ def steps_per_second(value, what="value"):
         return None
     value = _finite(value, what)
     if not MIN_STEPS_PER_SECOND <= value <= MAX_STEPS_PER_SECOND:
-        raise ValueError(f"{what} must be from {MIN_STEPS_PER_SECOND:g} to {MAX_STEPS_PER_SECOND:,} steps a second, "
-                         "or null for full speed")
+        raise ValueError(_("%(what)s must be from %(low)s to %(high)s steps a second, or null for full speed")
+                         % {"what": what, "low": f"{MIN_STEPS_PER_SECOND:g}", "high": f"{MAX_STEPS_PER_SECOND:,}"})
     return value
 
 
 def parse_control(text):
     """A client text frame -> a control dict for the run's inbox, or ValueError saying what is wrong."""
     if text is None or len(text) > MAX_MESSAGE_CHARS:
-        raise ValueError(f"send a JSON text message of at most {MAX_MESSAGE_CHARS} characters")
+        raise ValueError(_("send a JSON text message of at most %(limit)s characters") % {"limit": MAX_MESSAGE_CHARS})
     try:
         message = loads(text)
     except ValueError as exc:
-        raise ValueError(f"message is not JSON: {exc}") from None
+        raise ValueError(_("message is not JSON: %(error)s") % {"error": exc}) from None
     if not isinstance(message, dict):
-        raise ValueError('a message must be a JSON object like {"action": "pause"}')
+        raise ValueError(_('a message must be a JSON object like {"action": "pause"}'))
     action = message.get("action")
     allowed = {"action", "value"} if action in VALUE_ACTIONS else {"action"}
     if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS):
-        raise ValueError(f"unknown action {action!r}; use pause, resume, step, stop, {', '.join(VALUE_ACTIONS)}")
+        raise ValueError(_("unknown action %(action)s; use pause, resume, step, stop, %(actions)s")
+                         % {"action": repr(action), "actions": ", ".join(VALUE_ACTIONS)})
     if extra := sorted(set(message) - allowed):
-        raise ValueError(f"unexpected key {extra[0]!r} for action {action!r}")
+        raise ValueError(_("unexpected key %(key)s for action %(action)s") % {"key": repr(extra[0]), "action": repr(action)})
     if action == "set_learning_rate":
         low, high = LIMITS["learning_rate"]
         value = _positive(message.get("value"), high, "value")
         if value < low:
-            raise ValueError(f"value must be at least {low:g}")
+            raise ValueError(_("value must be at least %(low)s") % {"low": f"{low:g}"})
         return {"action": action, "value": value}
     if action == "probe_sample":  # the test sample the live feature maps / hidden states follow
         value = message.get("value")
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < LIMITS["samples"][1]:
-            raise ValueError(f"value must be a test sample's index, a whole number from 0 to {LIMITS['samples'][1] - 1}")
+            raise ValueError(_("value must be a test sample's index, a whole number from 0 to %(max)s")
+                             % {"max": LIMITS["samples"][1] - 1})
         return {"action": action, "value": value}
     if action == "set_speed":
         return {"action": action, "value": steps_per_second(message.get("value"))}

@@ -12,10 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from playground import exports, figures, selectors, services, snapshots, summaries
+from playground import exports, figures, messages, selectors, services, snapshots, summaries
 from playground.models import Experiment
 from playground.uploads import previews as dataset_previews
 from playground.views import BadRequest, _api, _errors, _json_object, _session_key
@@ -36,14 +37,14 @@ def _visible(request, slug):
     """(experiment, access) or Http404 (missing, or private and not yours)."""
     experiment, access = selectors.experiment_get_for_viewer(slug, **_viewer(request))
     if experiment is None:
-        raise Http404("no such experiment (or it is private)")
+        raise Http404(_("no such experiment (or it is private)"))
     return experiment, access
 
 
 def _owned(request, slug):
     experiment, access = _visible(request, slug)
     if access != "owner":
-        raise BadRequest(_errors(403, "only the experiment's owner can change it"))
+        raise BadRequest(_errors(403, _("only the experiment's owner can change it")))
     return experiment
 
 
@@ -68,7 +69,8 @@ def experiment_list(request):
         e.accuracy_text = "–" if e.test_accuracy is None else f"{e.test_accuracy:.1%}"
     return render(request, "experiments/list.html", {
         "page": page, "query": query, "sort": sort if sort in selectors.SORTS else "newest", "mine": mine,
-        "sorts": [("newest", "newest first"), ("oldest", "oldest first"), ("accuracy", "test accuracy"), ("title", "title")],
+        "sorts": [("newest", _("newest first")), ("oldest", _("oldest first")), ("accuracy", _("test accuracy")),
+                  ("title", _("title"))],
     })
 
 
@@ -76,6 +78,7 @@ def detail_context(experiment, access):
     """Everything the experiment page shows, its figures included."""
     runs = selectors.experiment_runs(experiment)
     run = runs[0]
+    run.message = messages.run_message(run.message)  # stored in English; shown in the page's language (not saved)
     history, _ = selectors.run_metrics_frames(run)
     spec = summaries.parsed(experiment.spec)
     task = spec.task if spec else "binary"
@@ -134,13 +137,13 @@ def experiment_detail(request, slug):
 def experiment_edit(request, slug):
     experiment, access = _visible(request, slug)
     if access != "owner":
-        raise Http404("no such experiment")
+        raise Http404(_("no such experiment"))
     try:
         services.experiment_update(experiment, title=request.POST.get("title"), notes=request.POST.get("notes"),
                                    visibility=request.POST.get("visibility"))
     except services.ExperimentError as exc:
         experiment.refresh_from_db()
-        context = detail_context(experiment, access) | {"form_errors": exc.errors}
+        context = detail_context(experiment, access) | {"form_errors": messages.spec_errors(exc.errors)}
         return render(request, "experiments/detail.html", context, status=400)
     return redirect("experiment", slug=experiment.slug)
 
@@ -149,12 +152,13 @@ def experiment_edit(request, slug):
 def experiment_delete(request, slug):
     experiment, access = _visible(request, slug)
     if access != "owner":
-        raise Http404("no such experiment")
+        raise Http404(_("no such experiment"))
     if request.method == "POST":
         try:
             services.experiment_delete(experiment)
         except services.ExperimentError as exc:
-            return render(request, "experiments/confirm_delete.html", {"experiment": experiment, "errors": exc.errors}, status=409)
+            return render(request, "experiments/confirm_delete.html",
+                          {"experiment": experiment, "errors": messages.spec_errors(exc.errors)}, status=409)
         return redirect("experiments")
     return render(request, "experiments/confirm_delete.html", {"experiment": experiment})
 
@@ -163,7 +167,7 @@ def experiment_delete(request, slug):
 def experiment_rerun(request, slug):
     experiment, access = _visible(request, slug)
     if access != "owner":
-        raise Http404("no such experiment")
+        raise Http404(_("no such experiment"))
     services.experiment_rerun(experiment)
     return redirect("experiment", slug=experiment.slug)
 
@@ -217,7 +221,7 @@ def _download(body, content_type, name):
 
 @require_GET
 def experiment_export(request, slug, what):
-    experiment, _ = _visible(request, slug)
+    experiment = _visible(request, slug)[0]
     run = selectors.experiment_runs(experiment)[0]
     if what == "spec.json":
         return _download(exports.spec_json(experiment.spec), "application/json", exports.filename(experiment, "spec.json"))
@@ -232,7 +236,7 @@ def experiment_export(request, slug, what):
     if what == "script.py":
         body = exports.script(experiment.spec, experiment.title, experiment.notes)
         return _download(body, "text/x-python; charset=utf-8", exports.filename(experiment, "script.py"))
-    raise Http404("nothing to download here (weights exist once the run has ended)")
+    raise Http404(_("nothing to download here (weights exist once the run has ended)"))
 
 
 # --- JSON API ------------------------------------------------------------------------
@@ -267,11 +271,11 @@ def api_experiments(request):
         })
     data = _json_object(request, 64 * 1024)
     if extra := sorted(set(data) - {"run", "title", "notes", "visibility"}):
-        raise BadRequest(_errors(400, "unknown key; send run, title, notes and visibility", extra[0]))
+        raise BadRequest(_errors(400, _("unknown key; send run, title, notes and visibility"), extra[0]))
     run_id = data.get("run")
     run = selectors.run_get(run_id) if isinstance(run_id, int) and not isinstance(run_id, bool) else None
     if run is None or selectors.run_access(run, user=request.user, session_key=_session_key(request)) != "owner":
-        return _errors(404, "no such run (or it is not yours)", "run")
+        return _errors(404, _("no such run (or it is not yours)"), "run")
     was_saved = run.experiment.saved is not None
     experiment = services.experiment_save(run, title=data.get("title"), notes=data.get("notes", ""),
                                           visibility=data.get("visibility", "private"))
@@ -290,7 +294,7 @@ def api_experiment(request, slug):
         return HttpResponse(status=204)
     data = _json_object(request, 64 * 1024)
     if extra := sorted(set(data) - {"title", "notes", "visibility"}):
-        raise BadRequest(_errors(400, "unknown key; send title, notes or visibility", extra[0]))
+        raise BadRequest(_errors(400, _("unknown key; send title, notes or visibility"), extra[0]))
     services.experiment_update(experiment, **data)
     return JsonResponse(selectors.experiment_as_dict(experiment, "owner", history=False))
 

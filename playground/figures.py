@@ -13,6 +13,7 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
+from django.utils.translation import gettext
 from plotly.subplots import make_subplots
 
 ORANGE, MIDDLE, BLUE = "#f59322", "#e8eaeb", "#0877bd"
@@ -80,20 +81,20 @@ def curves(history, task):
     """(loss figure, accuracy or RMSE figure) from the metrics frames, in order."""
     batch = [p for frame in history for p in frame.get("points") or []]
     at = [f["iteration"] for f in history]
-    loss = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="loss", hovermode="x unified"))
-    loss.add_scatter(x=[p[0] for p in batch], y=[p[1] for p in batch], name="train (batch)", mode="lines",
+    loss = go.Figure(layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title=gettext("loss"), hovermode="x unified"))
+    loss.add_scatter(x=[p[0] for p in batch], y=[p[1] for p in batch], name=gettext("train (batch)"), mode="lines",
                      line=dict(color="#9ab8d6", width=1))
-    loss.add_scatter(x=at, y=[f.get("train_loss") for f in history], name="train", mode=_mode(len(at)), line=dict(color=BLUE, width=2))
-    loss.add_scatter(x=at, y=[f.get("test_loss") for f in history], name="test", mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
+    loss.add_scatter(x=at, y=[f.get("train_loss") for f in history], name=gettext("train"), mode=_mode(len(at)), line=dict(color=BLUE, width=2))
+    loss.add_scatter(x=at, y=[f.get("test_loss") for f in history], name=gettext("test"), mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
     if task == "regression":
-        metric = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="RMSE", hovermode="x unified"))
-        metric.add_scatter(x=at, y=[f.get("train_rmse") for f in history], name="train RMSE", mode=_mode(len(at)), line=dict(color=BLUE, width=2))
-        metric.add_scatter(x=at, y=[f.get("test_rmse") for f in history], name="test RMSE", mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
+        metric = go.Figure(layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title="RMSE", hovermode="x unified"))
+        metric.add_scatter(x=at, y=[f.get("train_rmse") for f in history], name=gettext("train RMSE"), mode=_mode(len(at)), line=dict(color=BLUE, width=2))
+        metric.add_scatter(x=at, y=[f.get("test_rmse") for f in history], name=gettext("test RMSE"), mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
     else:
-        metric = go.Figure(layout=dict(LAYOUT, xaxis_title="iteration", yaxis_title="accuracy", hovermode="x unified",
+        metric = go.Figure(layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title=gettext("accuracy"), hovermode="x unified",
                                        yaxis=dict(range=[0, 1.02])))
-        metric.add_scatter(x=at, y=[f.get("train_accuracy") for f in history], name="train", mode=_mode(len(at)), line=dict(color=BLUE, width=2))
-        metric.add_scatter(x=at, y=[f.get("test_accuracy") for f in history], name="test", mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
+        metric.add_scatter(x=at, y=[f.get("train_accuracy") for f in history], name=gettext("train"), mode=_mode(len(at)), line=dict(color=BLUE, width=2))
+        metric.add_scatter(x=at, y=[f.get("test_accuracy") for f in history], name=gettext("test"), mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
     return loss, metric
 
 
@@ -170,8 +171,8 @@ def boundary(final, snapshots, final_iteration, points, task):
                                            constrain="domain")))
     fig.add_trace(boundary_trace(final, task))
     if points:
-        fig.add_trace(_points_trace(points["train"], task, "train", "#ffffff"))
-        fig.add_trace(_points_trace(points["test"], task, "test", "#222222"))
+        fig.add_trace(_points_trace(points["train"], task, gettext("train"), "#ffffff"))
+        fig.add_trace(_points_trace(points["test"], task, gettext("test"), "#222222"))
     steps = snapshot_steps(snapshots, final, final_iteration, "boundary")
     return with_slider(fig, [(it, [boundary_trace(f, task)]) for it, f in steps], [0])
 
@@ -188,7 +189,7 @@ def neurons(frame):
     """Every hidden unit's output over the plane: one thumbnail per unit, a row per layer."""
     layers = frame["layers"]
     cols = min(MAX_UNITS_SHOWN, max(len(layer["units"]) for layer in layers))
-    titles = [f"layer {i + 1} · unit {j + 1}" if j < len(layer["units"]) else ""
+    titles = [gettext("layer %(layer)s · unit %(unit)s") % {"layer": i + 1, "unit": j + 1} if j < len(layer["units"]) else ""
               for i, layer in enumerate(layers) for j in range(cols)]
     fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.08)
     n = frame["size"]
@@ -220,7 +221,8 @@ def filters(final, snapshots, final_iteration):
     """Every conv layer's kernels (averaged over input channels), a row per layer, with a slider."""
     layers = final["layers"]
     cols = min(MAX_FILTERS_SHOWN, max(len(layer["filters"]) for layer in layers))
-    titles = [f"layer {layer['layer'] + 1} · filter {j + 1}" if j < len(layer["filters"]) else ""
+    titles = [gettext("layer %(layer)s · filter %(filter)s") % {"layer": layer["layer"] + 1, "filter": j + 1}
+              if j < len(layer["filters"]) else ""
               for layer in layers for j in range(cols)]
     fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.12)
     for t, trace in enumerate(_filter_traces(final)):
@@ -248,10 +250,12 @@ def confusion(frame):
     labels = [label(name) for name in frame["labels"]]
     fig = go.Figure(go.Heatmap(z=frame["matrix"], x=labels, y=labels, colorscale=[[0, "#ffffff"], [1, BLUE]],
                                texttemplate="%{z}", showscale=False,
-                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+                               hovertemplate=gettext("true %(true)s, predicted %(predicted)s: %(count)s")
+                               % {"true": "%{y}", "predicted": "%{x}", "count": "%{z}"}
+                               + "<extra></extra>"))
     fig.update_layout(LAYOUT, height=160 + 36 * len(labels),
-                      xaxis=dict(title="predicted", side="bottom", type="category", constrain="domain"),
-                      yaxis=dict(title="true", autorange="reversed", type="category", scaleanchor="x", constrain="domain"))
+                      xaxis=dict(title=gettext("predicted"), side="bottom", type="category", constrain="domain"),
+                      yaxis=dict(title=gettext("true"), autorange="reversed", type="category", scaleanchor="x", constrain="domain"))
     return fig
 
 
@@ -276,8 +280,10 @@ def feature_maps(final, snapshots, final_iteration, class_name):
     (each layer's maps share its colour range), with a slider."""
     layers = final["layers"]
     cols = min(MAX_FILTERS_SHOWN, max(len(layer["maps"]) for layer in layers))
-    titles = [f"test image {final['sample'] + 1}, class {label(class_name(final['label']))}"] + [""] * (cols - 1)
-    titles += [f"layer {layer['layer'] + 1} {layer['type']} · map {j + 1}" if j < len(layer["maps"]) else ""
+    titles = [gettext("test image %(n)s, class %(label)s") % {"n": final["sample"] + 1, "label": label(class_name(final["label"]))}]
+    titles += [""] * (cols - 1)
+    titles += [gettext("layer %(layer)s %(type)s · map %(map)s") % {"layer": layer["layer"] + 1, "type": layer["type"], "map": j + 1}
+               if j < len(layer["maps"]) else ""
                for layer in layers for j in range(cols)]
     fig = make_subplots(rows=len(layers) + 1, cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.08)
     traces = _maps_traces(final)
@@ -298,7 +304,8 @@ def _hidden_trace(frame):
     m = float(np.abs(z).max()) or 1e-6
     return go.Heatmap(x=[f"{i + 1}·{label(t)}" for i, t in enumerate(frame["tokens"])], y=list(range(1, z.shape[0] + 1)), z=z,
                       zmin=-m, zmax=m, colorscale=DIVERGING, showscale=False, xgap=1,
-                      hovertemplate="step %{x}, unit %{y}: %{z:.3f}<extra></extra>")
+                      hovertemplate=gettext("step %(step)s, unit %(unit)s: %(value)s") % {"step": "%{x}", "unit": "%{y}", "value": "%{z:.3f}"}
+                      + "<extra></extra>")
 
 
 def hidden_states(final, snapshots, final_iteration, class_name):
@@ -306,7 +313,7 @@ def hidden_states(final, snapshots, final_iteration, class_name):
     fig = go.Figure(_hidden_trace(final))
     sample = f"test sentence {final['sample'] + 1}, class {label(class_name(final['label']))}" if "sample" in final else "a test sentence"
     fig.update_layout(LAYOUT, height=max(260, 9 * final["units"] + 140), title=dict(text=sample, font=dict(size=12), x=0),
-                      xaxis=dict(type="category", tickangle=-45, title="step (token)"), yaxis=dict(title="unit", autorange="reversed"))
+                      xaxis=dict(type="category", tickangle=-45, title=gettext("step (token)")), yaxis=dict(title=gettext("unit"), autorange="reversed"))
     steps = [(it, f) for it, f in snapshot_steps(snapshots, final, final_iteration, "hidden_states") if f.get("sample") == final.get("sample")]
     fig = with_slider(fig, [(it, [_hidden_trace(f)]) for it, f in steps], [0])
     if fig.layout.sliders:
@@ -322,7 +329,7 @@ def _embedding_trace(frame):
 def embedding(final, snapshots, final_iteration):
     """The most frequent words on the embedding table's first two principal components."""
     fig = go.Figure(_embedding_trace(final))
-    fig.update_layout(LAYOUT, height=480, xaxis_title="component 1", yaxis_title="component 2", showlegend=False)
+    fig.update_layout(LAYOUT, height=480, xaxis_title=gettext("component 1"), yaxis_title=gettext("component 2"), showlegend=False)
     steps = snapshot_steps(snapshots, final, final_iteration, "embedding")
     return with_slider(fig, [(it, [_embedding_trace(f)]) for it, f in steps], [0])
 
@@ -386,8 +393,8 @@ def compare(entries, smoothing=0.0):
     smoothing the raw curves stay faint behind the smoothed ones, as in TensorBoard."""
     regression = bool(entries) and all(e["task"] == "regression" for e in entries)
     figs = []
-    for title in ("loss", "RMSE" if regression else "accuracy"):
-        figs.append(go.Figure(layout=dict(LAYOUT, height=420, xaxis_title="epoch", yaxis_title=title, hovermode="x unified",
+    for title in (gettext("loss"), gettext("RMSE") if regression else gettext("accuracy")):
+        figs.append(go.Figure(layout=dict(LAYOUT, height=420, xaxis_title=gettext("epoch"), yaxis_title=title, hovermode="x unified",
                                           legend=dict(orientation="h", y=-0.2))))
     loss, metric = figs
     for i, entry in enumerate(entries):

@@ -172,3 +172,30 @@ class RunSnapshot(models.Model):
         verbose_name = _("run snapshot")
         verbose_name_plural = _("run snapshots")
         constraints = [models.UniqueConstraint(fields=["run", "iteration"], name="runsnapshot_unique_iteration")]
+
+
+class LessonProgress(models.Model):
+    """A learner's progress through one lesson (playground.lessons): opened when its page was
+    viewed, finished when they marked it so. The owner is a user or an anonymous session key."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="lesson_progress",
+        verbose_name=_("owner"),
+    )
+    owner_session = models.CharField(_("owner session"), max_length=64, blank=True, db_index=True)
+    lesson = models.SlugField(_("lesson"), max_length=64)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "lesson"], condition=models.Q(owner__isnull=False),
+                                    name="lessonprogress_unique_user"),
+            models.UniqueConstraint(fields=["owner_session", "lesson"], condition=models.Q(owner__isnull=True),
+                                    name="lessonprogress_unique_session"),
+        ]
+
+    def __str__(self):
+        return self.lesson

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from playground import controls, jobs, ratelimits, textcheck
 from playground.models import Experiment, Run, RunFrame, RunSnapshot
@@ -30,7 +31,8 @@ def spec_parse(parse, data):
         raise
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
         logger.exception("the spec parser failed instead of naming the field")
-        raise specs.SpecError([{"path": "", "message": f"the spec could not be read ({type(exc).__name__}: {exc})"}]) from exc
+        message = _("the spec could not be read (%(error)s)") % {"error": f"{type(exc).__name__}: {exc}"}
+        raise specs.SpecError([{"path": "", "message": message}]) from exc
 
 
 def check_steps_per_second(value):
@@ -39,7 +41,7 @@ def check_steps_per_second(value):
     try:
         return controls.steps_per_second(value, "steps_per_second")
     except ValueError as exc:
-        raise specs.SpecError([{"path": "steps_per_second", "message": str(exc)}]) from None
+        raise specs.SpecError([{"path": "steps_per_second", "message": str(exc)}]) from None  # controls translated it
 
 
 class RunLimitReached(ratelimits.Limited):
@@ -86,7 +88,7 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     spec = spec_parse(specs.parse, spec_dict)
     pace = check_steps_per_second(steps_per_second)
     if not isinstance(paused, bool):
-        raise specs.SpecError([{"path": "paused", "message": "must be true or false"}])
+        raise specs.SpecError([{"path": "paused", "message": _("must be true or false")}])
     owner = user if user is not None and user.is_authenticated else None
     check_active_runs(user, session_key)  # the address too, in ratelimits.RateLimitMiddleware
     with transaction.atomic():
@@ -184,10 +186,13 @@ def runs_fail_lost(max_age_s, message):
             if stale.filter(pk=run_id).update(status=Run.Status.FAILED, message=message, finished=timezone.now())]
 
 
+SERVER_RESTARTED = gettext_noop("server restarted")  # stored in English, translated when shown (playground.messages)
+
+
 def runs_reconcile():
     """Runs left queued/running/paused by a previous embedded server can never finish: fail them."""
     return Run.objects.filter(status__in=Run.ACTIVE).update(
-        status=Run.Status.FAILED, message="server restarted", finished=timezone.now()
+        status=Run.Status.FAILED, message=SERVER_RESTARTED, finished=timezone.now()
     )
 
 
@@ -206,21 +211,21 @@ def _experiment_fields(title=None, notes=None, visibility=None):
     fields = {}
     if title is not None:
         if not isinstance(title, str) or not title.strip():
-            raise ExperimentError([{"path": "title", "message": "give the experiment a title"}])
+            raise ExperimentError([{"path": "title", "message": _("give the experiment a title")}])
         if len(title.strip()) > TITLE_MAX:
-            raise ExperimentError([{"path": "title", "message": f"must be at most {TITLE_MAX} characters"}])
+            raise ExperimentError([{"path": "title", "message": _("must be at most %(limit)s characters") % {"limit": TITLE_MAX}}])
         if bad := textcheck.problem(title):
             raise ExperimentError([{"path": "title", "message": bad}])
         fields["title"] = title.strip()
     if notes is not None:
         if not isinstance(notes, str) or len(notes) > NOTES_MAX:
-            raise ExperimentError([{"path": "notes", "message": f"must be text of at most {NOTES_MAX:,} characters"}])
+            raise ExperimentError([{"path": "notes", "message": _("must be text of at most %(limit)s characters") % {"limit": f"{NOTES_MAX:,}"}}])
         if bad := textcheck.problem(notes):
             raise ExperimentError([{"path": "notes", "message": bad}])
         fields["notes"] = notes
     if visibility is not None:
         if visibility not in Experiment.Visibility.values:
-            raise ExperimentError([{"path": "visibility", "message": "must be 'private' or 'public'"}])
+            raise ExperimentError([{"path": "visibility", "message": _("must be 'private' or 'public'")}])
         fields["visibility"] = visibility
     return fields
 
@@ -252,7 +257,7 @@ def experiment_update(experiment, *, title=None, notes=None, visibility=None):
 def experiment_delete(experiment):
     """Delete it with its runs; refused while one of them trains (stop it first)."""
     if experiment.runs.filter(status__in=Run.ACTIVE).exists():
-        raise ExperimentError([{"path": "", "message": "a run of this experiment is still training: stop it or let it finish first"}])
+        raise ExperimentError([{"path": "", "message": _("a run of this experiment is still training: stop it or let it finish first")}])
     experiment.delete()
 
 

@@ -4,15 +4,18 @@ Pure functions over the spec dict (trainer.spec's JSON form) and the final
 metrics; trainer.spec parses and describes (shapes, parameter counts), no JAX.
 """
 
+from django.utils.translation import gettext, gettext_noop, ngettext
+
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
 LAYER_KEYS_SKIPPED = {"type", "kernel_initializer", "bias_initializer", "input_dim"}
-METRICS = (  # (key in final_metrics, label, format)
-    ("test_loss", "test loss", "{:.4f}"), ("train_loss", "train loss", "{:.4f}"),
-    ("test_accuracy", "test accuracy", "{:.1%}"), ("train_accuracy", "train accuracy", "{:.1%}"),
-    ("test_rmse", "test RMSE", "{:.4f}"), ("test_r2", "test R²", "{:.3f}"),
-    ("epochs", "epochs trained", "{:,}"), ("steps", "iterations", "{:,}"), ("steps_per_second", "steps / s", "{:,.0f}"),
+METRICS = (  # (key in final_metrics, label (translated where shown), format)
+    ("test_loss", gettext_noop("test loss"), "{:.4f}"), ("train_loss", gettext_noop("train loss"), "{:.4f}"),
+    ("test_accuracy", gettext_noop("test accuracy"), "{:.1%}"), ("train_accuracy", gettext_noop("train accuracy"), "{:.1%}"),
+    ("test_rmse", gettext_noop("test RMSE"), "{:.4f}"), ("test_r2", gettext_noop("test R²"), "{:.3f}"),
+    ("epochs", gettext_noop("epochs trained"), "{:,}"), ("steps", gettext_noop("iterations"), "{:,}"),
+    ("steps_per_second", gettext_noop("steps / s"), "{:,.0f}"),
 )
 
 
@@ -30,12 +33,14 @@ def layer_details(layer):
     for key, value in layer.items():
         if key in LAYER_KEYS_SKIPPED or value is None:
             continue
-        if key in ("units", "filters"):
-            parts.append(f"{value} {key[:-1] if value == 1 else key}")
+        if key == "units":
+            parts.append(ngettext("%(n)s unit", "%(n)s units", value) % {"n": value})
+        elif key == "filters":
+            parts.append(ngettext("%(n)s filter", "%(n)s filters", value) % {"n": value})
         elif key == "kernel_size":
-            parts.append(f"{value}×{value} kernel")
+            parts.append(gettext("%(n)s×%(n)s kernel") % {"n": value})
         elif key == "pool_size":
-            parts.append(f"{value}×{value} pool")
+            parts.append(gettext("%(n)s×%(n)s pool") % {"n": value})
         elif key == "activation":
             parts.append(str(value))
         else:
@@ -77,7 +82,7 @@ def metrics_rows(final):
     for key, label, fmt in METRICS:
         value = (final or {}).get(key)
         if value is not None:
-            rows.append((label, fmt.format(value)))
+            rows.append((gettext(label), fmt.format(value)))
     return rows
 
 
@@ -87,19 +92,19 @@ def hyperparameters(spec_dict):
     reg = spec_dict.get("regularization", {})
     stop = spec_dict.get("stop", {})
     row = {
-        "dataset": dataset_words(spec_dict),
-        "features": ", ".join(spec_dict.get("features", [])) or "–",
-        "layers": stack(spec_dict),
-        "parameters": f"{layer_table(spec_dict)[1] or 0:,}",
-        "loss": spec_dict.get("loss", "?"),
-        "optimizer": opt.get("name", "?"),
-        "learning rate": f"{opt.get('learning_rate', '?')}",
-        "optimizer options": ", ".join(f"{k} {v}" for k, v in opt.items() if k not in ("name", "learning_rate")) or "–",
-        "regularization": "none" if reg.get("type", "none") == "none" else f"{reg['type']} {reg.get('rate')}",
-        "batch size": str(spec_dict.get("batch_size", "?")),
-        "epochs": str(spec_dict.get("epochs", "?")),
-        "seed": str(spec_dict.get("seed", "?")),
-        "stop rules": ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stop.items()) or "–",
+        gettext("dataset"): dataset_words(spec_dict),
+        gettext("features"): ", ".join(spec_dict.get("features", [])) or "–",
+        gettext("layers"): stack(spec_dict),
+        gettext("parameters"): f"{layer_table(spec_dict)[1] or 0:,}",
+        gettext("loss"): spec_dict.get("loss", "?"),
+        gettext("optimizer"): opt.get("name", "?"),
+        gettext("learning rate"): f"{opt.get('learning_rate', '?')}",
+        gettext("optimizer options"): ", ".join(f"{k} {v}" for k, v in opt.items() if k not in ("name", "learning_rate")) or "–",
+        gettext("regularization"): "none" if reg.get("type", "none") == "none" else f"{reg['type']} {reg.get('rate')}",
+        gettext("batch size"): str(spec_dict.get("batch_size", "?")),
+        gettext("epochs"): str(spec_dict.get("epochs", "?")),
+        gettext("seed"): str(spec_dict.get("seed", "?")),
+        gettext("stop rules"): ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stop.items()) or "–",
     }
     return row
 
@@ -115,6 +120,7 @@ def compare_table(columns):
         cells = [r[label] for r in specs_rows]
         rows.append({"label": label, "cells": cells, "differs": len(set(cells)) > 1, "result": False})
     for key, label, _ in METRICS[:6]:
+        label = gettext(label)  # as metrics_rows gives it
         cells = [r.get(label, "–") for r in results]
         if any(c != "–" for c in cells):
             rows.append({"label": label, "cells": cells, "differs": len(set(cells)) > 1, "result": True})

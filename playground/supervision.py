@@ -23,7 +23,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from playground import services
 from playground.uploads import services as upload_services
@@ -31,8 +31,8 @@ from trainer import events
 
 logger = logging.getLogger(__name__)
 
-SHUTDOWN_MESSAGE = ("The worker running it shut down, so the run stopped after its last chunk; "
-                    "its history and weights are kept. Train again to start it anew.")
+SHUTDOWN_MESSAGE = gettext_noop("The worker running it shut down, so the run stopped after its last chunk; "
+                                "its history and weights are kept. Train again to start it anew.")
 
 
 def db_retry(write, *args, **kwargs):
@@ -85,22 +85,35 @@ class Heartbeat:
             connections.close_all()  # this thread's connections
 
 
+# A run's stop messages are stored in English (Run.message) and translated where they are shown
+# (playground.messages.run_message, which recognizes these templates and their parameters).
+HOURS, AN_HOUR = gettext_noop("%(n)g hours"), gettext_noop("an hour")
+MINUTES, SECONDS = gettext_noop("%(n)g minutes"), gettext_noop("%(n)g seconds")
+WALL_CLOCK = gettext_noop("This run reached the time limit of %(limit)s, so it was stopped; its history and weights "
+                          "are kept. Train again (a smaller network or fewer epochs) to go on.")
+IDLE = gettext_noop("This run was paused for %(limit)s with no control from you, so it was stopped to free its place; "
+                    "its history and weights are kept.")
+LOST = gettext_noop("Worker lost: the worker running this run stopped answering (no heartbeat for %(age)s s; "
+                    "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue.")
+
+
+RUN_MESSAGES = (WALL_CLOCK, IDLE, LOST, HOURS, MINUTES, SECONDS)  # with parameters: playground.messages
+
+
 def _duration(seconds):
     if seconds >= 3600 and seconds % 3600 == 0:
-        return _("%(n)g hours") % {"n": seconds / 3600} if seconds > 3600 else _("an hour")
+        return HOURS % {"n": seconds / 3600} if seconds > 3600 else AN_HOUR
     if seconds >= 60:
-        return _("%(n)g minutes") % {"n": round(seconds / 60, 1)}
-    return _("%(n)g seconds") % {"n": round(seconds, 2)}
+        return MINUTES % {"n": round(seconds / 60, 1)}
+    return SECONDS % {"n": round(seconds, 2)}
 
 
 def wall_clock_message(seconds):
-    return _("This run reached the time limit of %(limit)s, so it was stopped; its history and weights are kept. "
-             "Train again (a smaller network or fewer epochs) to go on.") % {"limit": _duration(seconds)}
+    return WALL_CLOCK % {"limit": _duration(seconds)}
 
 
 def idle_message(seconds):
-    return _("This run was paused for %(limit)s with no control from you, so it was stopped to free its place; "
-             "its history and weights are kept.") % {"limit": _duration(seconds)}
+    return IDLE % {"limit": _duration(seconds)}
 
 
 class RunLimits:
@@ -187,8 +200,7 @@ def stop_all(reason=SHUTDOWN_MESSAGE):
 
 
 def lost_message(age_s):
-    return (f"Worker lost: the worker running this run stopped answering (no heartbeat for {age_s:g} s; "
-            "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue.")
+    return LOST % {"age": f"{age_s:g}"}
 
 
 def reconcile_lost(max_age_s=None):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/specs/code/", views.api_spec_code, name="api-spec-code"),
     path("api/datasets/preview/", views.api_dataset_preview, name="api-dataset-preview"),
     path("datasets/", include("playground.uploads.urls")),  # dataset pages
+    path("lessons/", include("playground.lessons.urls")),  # the course, with each learner's progress
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: POST, remembered in a cookie
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

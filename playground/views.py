@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import controls, exports, jobs, predict, selectors, services
+from playground import controls, exports, jobs, messages, predict, selectors, services
 from playground.uploads import previews as dataset_previews
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
@@ -31,15 +32,16 @@ def _json_object(request, limit, what="spec"):
     except RequestDataTooBig:
         body = None
     if body is None or len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        raise BadRequest(_errors(413, f"request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"))
+        raise BadRequest(_errors(413, _("request body is larger than %(limit)s bytes")
+                                 % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}))
     if len(body) > limit:  # too large for this endpoint: 413 as for any body too large
-        raise BadRequest(_errors(413, f"{what} is larger than {limit} bytes"))
+        raise BadRequest(_errors(413, _("%(what)s is larger than %(limit)s bytes") % {"what": what, "limit": limit}))
     try:
         data = controls.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(_errors(400, f"body is not valid JSON: {exc}")) from None
+        raise BadRequest(_errors(400, _("body is not valid JSON: %(error)s") % {"error": exc})) from None
     if not isinstance(data, dict):
-        raise BadRequest(_errors(400, "body must be a JSON object"))
+        raise BadRequest(_errors(400, _("body must be a JSON object")))
     return data
 
 
@@ -59,7 +61,7 @@ def _api(view):
         except BadRequest as exc:
             return exc.response
         except specs.SpecError as exc:
-            return JsonResponse({"errors": exc.errors}, status=400)
+            return JsonResponse({"errors": messages.spec_errors(exc.errors)}, status=400)
 
     return wrapped
 
@@ -82,10 +84,10 @@ def api_runs(request):
     pace, paused = None, False
     if "spec" in data:  # the envelope {"spec": {...}, "steps_per_second": ..., "paused": ...}
         if extra := sorted(set(data) - {"spec", "steps_per_second", "paused"}):
-            raise BadRequest(_errors(400, "unknown key; the envelope takes spec, steps_per_second and paused", extra[0]))
+            raise BadRequest(_errors(400, _("unknown key; the envelope takes spec, steps_per_second and paused"), extra[0]))
         data, pace, paused = data["spec"], data.get("steps_per_second"), data.get("paused", False)
         if not isinstance(data, dict):
-            raise BadRequest(_errors(400, "must be a JSON object", "spec"))
+            raise BadRequest(_errors(400, _("must be a JSON object"), "spec"))
     run = services.run_create(data, user=request.user, session_key=_session_key(request), steps_per_second=pace,
                               paused=paused)
     return JsonResponse({"id": run.pk, "ws": f"/ws/runs/{run.pk}/"}, status=201)
@@ -95,8 +97,9 @@ def api_runs(request):
 def api_run_detail(request, run_id):
     run = selectors.run_get_for_viewer(run_id, user=request.user, session_key=request.session.session_key)
     if run is None:
-        return _errors(404, "no such run (or it is not yours)")
-    return JsonResponse(selectors.run_as_dict(run))
+        return _errors(404, _("no such run (or it is not yours)"))
+    data = selectors.run_as_dict(run)
+    return JsonResponse({**data, "message": messages.run_message(data.get("message"))})
 
 
 @require_POST
@@ -105,14 +108,14 @@ def api_run_predict(request, run_id):
     """A drawing or a sentence through a run's latest stored weights (the owner's only)."""
     run = selectors.run_get(run_id)
     if run is None or not selectors.run_is_owned_by(run, user=request.user, session_key=request.session.session_key):
-        return _errors(404, "no such run (or it is not yours)")
-    data = predict.parse_request(_json_object(request, predict.MAX_BODY, "the body"), run.experiment.spec,
+        return _errors(404, _("no such run (or it is not yours)"))
+    data = predict.parse_request(_json_object(request, predict.MAX_BODY, _("the body")), run.experiment.spec,
                                  dataset_selectors.dataset_infos())
     if not run.weights:
-        return _errors(409, "this run has no weights stored yet: they are stored when it pauses, every few seconds "
-                            "while it trains, and when it ends")
+        return _errors(409, _("this run has no weights stored yet: they are stored when it pauses, every few seconds "
+                              "while it trains, and when it ends"))
     if run.status == "diverged":
-        return _errors(409, "this run diverged: its weights are not numbers; train it again with a lower learning rate")
+        return _errors(409, _("this run diverged: its weights are not numbers; train it again with a lower learning rate"))
     return JsonResponse(jobs.run_predict(run, **data))
 
 
@@ -140,4 +143,4 @@ def api_dataset_preview(request):
 
 
 def csrf_failure(request, reason=""):
-    return _errors(403, f"CSRF check failed ({reason}); send the csrftoken cookie's value as X-CSRFToken")
+    return _errors(403, _("CSRF check failed (%(reason)s); send the csrftoken cookie's value as X-CSRFToken") % {"reason": reason})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainer import corpus, images, reviews, text, tokencache
+from trainer.messages import gettext_noop
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of every 2-D set
 
@@ -42,31 +43,31 @@ class DatasetInfo:
 BUILTIN = {
     info.name: info
     for info in [
-        DatasetInfo("circle", "Circle", "points", "binary", "One class inside a ring of the other.", 2),
-        DatasetInfo("xor", "Exclusive or", "points", "binary", "Opposite quadrants share a class: no single line separates them.", 2),
-        DatasetInfo("gauss", "Two Gaussians", "points", "binary", "Two clouds, linearly separable when the noise is low.", 2),
-        DatasetInfo("spiral", "Spiral", "points", "binary", "Two interleaved spirals: needs depth.", 2),
-        DatasetInfo("moons", "Two moons", "points", "binary", "Two interleaving half circles.", 2),
-        DatasetInfo("blobs", "Blobs", "points", "multiclass", "3 to 5 Gaussian clouds, one class each (softmax output).", 3),
-        DatasetInfo("plane", "Plane", "points", "regression", "A tilted plane: the target grows with x1 + x2."),
-        DatasetInfo("multi_gauss", "Multi Gaussian", "points", "regression", "Six bumps of alternating sign."),
-        DatasetInfo("digits", "Handwritten digits", "images", "multiclass", "scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes.",
+        DatasetInfo("circle", gettext_noop("Circle"), "points", "binary", gettext_noop("One class inside a ring of the other."), 2),
+        DatasetInfo("xor", gettext_noop("Exclusive or"), "points", "binary", gettext_noop("Opposite quadrants share a class: no single line separates them."), 2),
+        DatasetInfo("gauss", gettext_noop("Two Gaussians"), "points", "binary", gettext_noop("Two clouds, linearly separable when the noise is low."), 2),
+        DatasetInfo("spiral", gettext_noop("Spiral"), "points", "binary", gettext_noop("Two interleaved spirals: needs depth."), 2),
+        DatasetInfo("moons", gettext_noop("Two moons"), "points", "binary", gettext_noop("Two interleaving half circles."), 2),
+        DatasetInfo("blobs", gettext_noop("Blobs"), "points", "multiclass", gettext_noop("3 to 5 Gaussian clouds, one class each (softmax output)."), 3),
+        DatasetInfo("plane", gettext_noop("Plane"), "points", "regression", gettext_noop("A tilted plane: the target grows with x1 + x2.")),
+        DatasetInfo("multi_gauss", gettext_noop("Multi Gaussian"), "points", "regression", gettext_noop("Six bumps of alternating sign.")),
+        DatasetInfo("digits", gettext_noop("Handwritten digits"), "images", "multiclass", gettext_noop("scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes."),
                     10, (8, 8, 1), tuple("0123456789"), 1797, 1797, fit_drawings=True),
-        DatasetInfo("sentiment", "Sentiment (English and Korean)", "text", "binary",
-                    "Short reviews written by this project from templates, half of which hinge on word order ('good, not bad').",
+        DatasetInfo("sentiment", gettext_noop("Sentiment (English and Korean)"), "text", "binary",
+                    gettext_noop("Short reviews written by this project from templates, half of which hinge on word order ('good, not bad')."),
                     2, (), ("negative", "positive"), 1000, 4000),
-        DatasetInfo("nsmc", "Korean movie reviews (NSMC)", "text", "binary",
-                    "30,000 real reviews from Naver Movies, half negative (rated 1–4), half positive (9–10). "
-                    "Most eojeol of a new review were never seen in training: morphemes fix that.",
+        DatasetInfo("nsmc", gettext_noop("Korean movie reviews (NSMC)"), "text", "binary",
+                    gettext_noop("30,000 real reviews from Naver Movies, half negative (rated 1–4), half positive (9–10). "
+                    "Most eojeol of a new review were never seen in training: morphemes fix that."),
                     2, (), ("negative", "positive"), 30000, 30000, language="ko", default_tokens="morpheme",
                     credit="Naver Sentiment Movie Corpus (NSMC) by Lucy Park, github.com/e9t/nsmc, CC0 1.0 (public domain); "
                            "a balanced sample of 30,000 of its reviews."),
-        DatasetInfo("sentiment_en", "English review sentences", "text", "binary",
-                    "3,000 real sentences from Amazon, IMDb and Yelp reviews, half negative, half positive.",
+        DatasetInfo("sentiment_en", gettext_noop("English review sentences"), "text", "binary",
+                    gettext_noop("3,000 real sentences from Amazon, IMDb and Yelp reviews, half negative, half positive."),
                     2, (), ("negative", "positive"), 3000, 3000, language="en", default_tokens="word",
                     credit="\"Sentiment Labelled Sentences\", UCI Machine Learning Repository, CC BY 4.0. "
                            "D. Kotzias, M. Denil, N. de Freitas, P. Smyth: \"From Group to Individual Labels using Deep Features\", KDD 2015."),
-        DatasetInfo("shapes", "Shapes", "images", "multiclass", "Generated 28×28 circles, squares, triangles and lines of jittered size and position.",
+        DatasetInfo("shapes", gettext_noop("Shapes"), "images", "multiclass", gettext_noop("Generated 28×28 circles, squares, triangles and lines of jittered size and position."),
                     4, (28, 28, 1), ("circle", "square", "triangle", "line"), 2000, 6000),
     ]
 }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import jax
 import numpy as np
 
-from trainer import datasets, engine, events, probes
+from trainer import datasets, engine, events, messages, probes
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
@@ -68,11 +68,7 @@ def _bin(losses, first_iteration):
 
 
 def _divergence_message(what, iteration, epoch, lr):
-    return (
-        f"The {what} became NaN or infinite at iteration {iteration} (epoch {epoch + 1}), so training stopped. "
-        f"The learning rate ({lr:g}) is probably too high: try one ten times smaller. "
-        "An activation that saturates (tanh, sigmoid) instead of relu or linear, or L2 regularization, also keeps weights from exploding."
-    )
+    return messages.DIVERGED[what] % {"iteration": iteration, "epoch": epoch + 1, "learning_rate": f"{lr:g}"}
 
 
 class _Controls:
@@ -185,7 +181,7 @@ class _Run:
         while self.step < self.total:
             ctl.read()
             if ctl.stop:
-                outcome, message = "stopped", "Stopped by the user."
+                outcome, message = "stopped", messages.STOPPED_BY_USER
                 break
             if ctl.learning_rate is not None:
                 self.state, ctl.learning_rate = engine.set_learning_rate(self.state, ctl.learning_rate), None
@@ -367,11 +363,11 @@ def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, interval, ste
 
 def _stop_rule(rules, test_loss, epoch, best):
     if rules.target_loss is not None and test_loss <= rules.target_loss:
-        return f"Reached the target test loss {rules.target_loss:g} at epoch {epoch} (test loss {test_loss:.4g})."
+        return messages.TARGET_REACHED % {"target": f"{rules.target_loss:g}", "epoch": epoch, "loss": f"{test_loss:.4g}"}
     best_loss, best_epoch = best
     if rules.early_stopping_patience is not None and test_loss >= best_loss and epoch - best_epoch >= rules.early_stopping_patience:
-        return (f"Stopped early: the test loss has not improved for {rules.early_stopping_patience} epochs "
-                f"(best {best_loss:.4g} at epoch {best_epoch}).")
+        return messages.STOPPED_EARLY % {"patience": rules.early_stopping_patience, "best": f"{best_loss:.4g}",
+                                         "best_epoch": best_epoch}
     return None
 
 

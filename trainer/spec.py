@@ -10,6 +10,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from trainer import datasets
+from trainer.messages import Problem, entry, gettext_noop
 
 VERSION = 1
 ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax")
@@ -37,7 +38,8 @@ LIMITS = {
 
 
 class SpecError(ValueError):
-    """A spec that cannot run. `errors` is a list of {"path", "message"}."""
+    """A spec that cannot run. `errors` is a list of {"path", "message"}; the trainer's own entries
+    also carry "template" and "params" (trainer.messages.entry), which the web side translates."""
 
     def __init__(self, errors):
         self.errors = errors
@@ -94,7 +96,8 @@ class Dense:
     def shapes(self, in_shape):
         """in_shape -> (out_shape, {param: shape}); raises ValueError for a bad input."""
         if len(in_shape) != 1:
-            raise ValueError(f"dense needs a flat input but gets shape {list(in_shape)}; add a flatten layer before it")
+            raise Problem(gettext_noop("dense needs a flat input but gets shape %(shape)s; add a flatten layer before it"),
+                          shape=str(list(in_shape)))
         return (self.units,), {"kernel": (in_shape[0], self.units), "bias": (self.units,)}
 
 
@@ -105,8 +108,8 @@ def _keras_size(size, kernel, stride, padding):
 
 def _need_image(kind, in_shape):
     if len(in_shape) != 3:
-        raise ValueError(f"{kind} needs an image input (height, width, channels) but gets shape {list(in_shape)}; "
-                         "conv and pooling layers go before flatten")
+        raise Problem(gettext_noop("%(layer)s needs an image input (height, width, channels) but gets shape %(shape)s; "
+                                   "conv and pooling layers go before flatten"), layer=kind, shape=str(list(in_shape)))
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,8 @@ class Conv2D:
         h, w, c = in_shape
         k = self.kernel_size
         if self.padding == "valid" and (k > h or k > w):
-            raise ValueError(f"kernel_size {k} is larger than its {h}×{w} input; use a smaller kernel or padding 'same'")
+            raise Problem(gettext_noop("kernel_size %(kernel)s is larger than its %(height)s×%(width)s input; "
+                                       "use a smaller kernel or padding 'same'"), kernel=k, height=h, width=w)
         out = (_keras_size(h, k, self.strides, self.padding), _keras_size(w, k, self.strides, self.padding), self.filters)
         return out, {"kernel": (k, k, c, self.filters), "bias": (self.filters,)}
 
@@ -145,7 +149,8 @@ class Pool2D:
         _need_image(self.type, in_shape)
         h, w, c = in_shape
         if self.padding == "valid" and (self.pool_size > h or self.pool_size > w):
-            raise ValueError(f"pool_size {self.pool_size} is larger than its {h}×{w} input")
+            raise Problem(gettext_noop("pool_size %(pool)s is larger than its %(height)s×%(width)s input"),
+                          pool=self.pool_size, height=h, width=w)
         return (_keras_size(h, self.pool_size, self.stride, self.padding), _keras_size(w, self.pool_size, self.stride, self.padding), c), {}
 
 
@@ -174,7 +179,8 @@ class Embedding:
 
     def shapes(self, in_shape):
         if len(in_shape) != 1:
-            raise ValueError(f"embedding takes a sequence of token indices but gets shape {list(in_shape)}; put it first, on a text dataset")
+            raise Problem(gettext_noop("embedding takes a sequence of token indices but gets shape %(shape)s; "
+                                       "put it first, on a text dataset"), shape=str(list(in_shape)))
         return (in_shape[0], self.output_dim), {"embeddings": (self.input_dim, self.output_dim)}
 
 
@@ -190,8 +196,8 @@ class Recurrent:
 
     def shapes(self, in_shape):
         if len(in_shape) != 2:
-            raise ValueError(f"{self.type} needs a sequence (steps, features) but gets shape {list(in_shape)}; put an embedding "
-                             "(or an RNN with return_sequences) before it")
+            raise Problem(gettext_noop("%(layer)s needs a sequence (steps, features) but gets shape %(shape)s; put an embedding "
+                                       "(or an RNN with return_sequences) before it"), layer=self.type, shape=str(list(in_shape)))
         steps, features = in_shape
         g, u = RNN_GATES[self.type], self.units
         bias = (2, g * u) if self.type == "gru" else (g * u,)  # Keras' GRU has reset_after=True: two biases
@@ -296,18 +302,18 @@ def _layer_dict(layer):
 
 
 def number(value, lo, hi, integer=False):
-    """A JSON number within [lo, hi] -> int or float; ValueError saying what is wrong.
+    """A JSON number within [lo, hi] -> int or float; ValueError (a trainer.messages.Problem) saying what is wrong.
     Every numeric field goes through here: a bool, NaN, infinity or an integer too big
     for a float (10**400: math and float() overflow on it) is an error, never an exception."""
-    kind = "a whole number" if integer else "a number"
+    whole = gettext_noop("must be a whole number")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"must be {kind}")
+        raise Problem(whole if integer else gettext_noop("must be a number"))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be finite (not NaN or infinity)")
+        raise Problem(gettext_noop("must be finite (not NaN or infinity)"))
     if integer and isinstance(value, float) and not value.is_integer():
-        raise ValueError("must be a whole number")
+        raise Problem(whole)
     if not lo <= value <= hi:  # exact for ints of any size: Python compares int and float without converting
-        raise ValueError(f"must be between {lo:g} and {hi:g}")
+        raise Problem(gettext_noop("must be between %(low)s and %(high)s"), low=f"{lo:g}", high=f"{hi:g}")
     return int(value) if integer else float(value)
 
 
@@ -317,26 +323,26 @@ class _Reader:
     def __init__(self, errors, obj, path, allowed):
         self.errors, self.path = errors, path
         if not isinstance(obj, dict):
-            self.fail("", "must be a JSON object")
+            self.fail("", gettext_noop("must be a JSON object"))
             obj = {}
         self.obj = obj
         for key in obj:
             if key not in allowed:
-                self.fail(key, f"unknown key; allowed: {', '.join(sorted(allowed))}")
+                self.fail(key, gettext_noop("unknown key; allowed: %(allowed)s"), allowed=", ".join(sorted(allowed)))
 
-    def fail(self, key, message):
+    def fail(self, key, template, **params):
         path = f"{self.path}.{key}" if self.path and key else (self.path or key)
-        self.errors.append({"path": path, "message": message})
+        self.errors.append(entry(path, template, **params))
 
     def number(self, key, lo, hi, default=..., integer=False):
         if key not in self.obj:
             if default is ...:
-                self.fail(key, "is required")
+                self.fail(key, gettext_noop("is required"))
             return None if default is ... else default
         try:
             return number(self.obj[key], lo, hi, integer)
         except ValueError as exc:
-            return self.fail(key, str(exc))
+            return self.fail(key, exc.template, **exc.params)
 
     def integer(self, key, lo, hi, default=...):
         return self.number(key, lo, hi, default, integer=True)
@@ -344,12 +350,12 @@ class _Reader:
     def choice(self, key, options, default=...):
         if key not in self.obj:
             if default is ...:
-                self.fail(key, "is required")
+                self.fail(key, gettext_noop("is required"))
                 return None
             return default
         value = self.obj[key]
         if not isinstance(value, str) or value not in options:
-            return self.fail(key, f"must be one of {', '.join(options)}")
+            return self.fail(key, gettext_noop("must be one of %(choices)s"), choices=", ".join(options))
         return value
 
 
@@ -364,11 +370,11 @@ def _parse_initializer(errors, value, path, default):
         return default
     knobs = INITIALIZERS[name]
     for key in set(r.obj) - {"name"} - set(knobs):
-        r.fail(key, f"is not a knob of {name}")
+        r.fail(key, gettext_noop("is not a knob of %(name)s"), name=name)
     options = tuple(sorted((k, r.number(k, -100, 100, default)) for k, default in knobs.items()))
     if name == "random_uniform" and dict(options)["minval"] is not None and dict(options)["maxval"] is not None:
         if dict(options)["minval"] >= dict(options)["maxval"]:
-            r.fail("maxval", "must be greater than minval")
+            r.fail("maxval", gettext_noop("must be greater than minval"))
     return Initializer(name, options)
 
 
@@ -403,7 +409,7 @@ def _parse_pool(r):
 def _parse_recurrent(r):
     flag = r.obj.get("return_sequences", False)
     if not isinstance(flag, bool):
-        r.fail("return_sequences", "must be true or false")
+        r.fail("return_sequences", gettext_noop("must be true or false"))
     return Recurrent(type=r.obj["type"], units=r.integer("units", 1, LIMITS["units"]), return_sequences=flag is True,
                      activation=r.choice("activation", ACTIVATIONS, "tanh"))
 
@@ -448,7 +454,7 @@ LAYER_SCHEMA = {  # the builder's form for each layer type (knobs the parsers ab
 def _parse_layer(errors, obj, path):
     kind = obj.get("type") if isinstance(obj, dict) else None
     if not isinstance(kind, str) or kind not in LAYER_PARSERS:
-        errors.append({"path": f"{path}.type", "message": f"must be one of {', '.join(LAYER_PARSERS)}"})
+        errors.append(entry(f"{path}.type", gettext_noop("must be one of %(choices)s"), choices=", ".join(LAYER_PARSERS)))
         return None
     parse_fields, allowed = LAYER_PARSERS[kind]
     before = len(errors)
@@ -477,7 +483,7 @@ def _parse_dataset(errors, obj, uploads=None):
     if name == "blobs":
         classes = r.integer("classes", *LIMITS["blob_classes"], default=3)
     elif "classes" in r.obj:
-        r.fail("classes", "applies to the blobs dataset only")
+        r.fail("classes", gettext_noop("applies to the blobs dataset only"))
     text = {}
     if info and info.kind == "text":
         text = dict(
@@ -488,17 +494,19 @@ def _parse_dataset(errors, obj, uploads=None):
             tokens=r.choice("tokens", tuple(datasets.text.TOKEN_LEVELS), info.default_tokens),
         )
         if info.language is not None and "language" in r.obj:
-            r.fail("language", f"applies to the generated sentiment corpus only; {info.title} is {info.language}")
+            r.fail("language", gettext_noop("applies to the generated sentiment corpus only; %(dataset)s is %(language)s"),
+                   dataset=info.title, language=info.language)
         if r.obj.get("noise"):
-            r.fail("noise", "applies to point and image datasets only")
+            r.fail("noise", gettext_noop("applies to point and image datasets only"))
     else:
         for key in TEXT_KEYS:
             if key in r.obj:
-                r.fail(key, "applies to text datasets only")
+                r.fail(key, gettext_noop("applies to text datasets only"))
     samples = r.integer("samples", lo, hi, info.default_samples if info else 500)
     if text.get("representation") == "bag_of_words" and samples and text["vocab_size"] and samples * text["vocab_size"] > BAG_OF_WORDS_CELLS:
-        r.fail("vocab_size", f"{samples:,} samples × {text['vocab_size']:,} words is too big a bag-of-words matrix; "
-                             f"keep samples × vocab_size under {BAG_OF_WORDS_CELLS:,}")
+        r.fail("vocab_size", gettext_noop("%(samples)s samples × %(words)s words is too big a bag-of-words matrix; "
+                                          "keep samples × vocab_size under %(cells)s"),
+               samples=f"{samples:,}", words=f"{text['vocab_size']:,}", cells=f"{BAG_OF_WORDS_CELLS:,}")
     return DatasetSpec(
         name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=samples,
         test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes, **text,
@@ -512,7 +520,10 @@ def _parse_optimizer(errors, obj):
     knobs = OPTIMIZERS.get(name, {})
     for key in set(r.obj) - {"name", "learning_rate"} - set(knobs):
         if name:
-            r.fail(key, f"is not a knob of {name}; it takes {', '.join(knobs) or 'only learning_rate'}")
+            if knobs:
+                r.fail(key, gettext_noop("is not a knob of %(name)s; it takes %(knobs)s"), name=name, knobs=", ".join(knobs))
+            else:
+                r.fail(key, gettext_noop("is not a knob of %(name)s; it takes only learning_rate"), name=name)
     limits = {"momentum": (0, 0.9999), "b1": (0, 0.9999), "b2": (0, 0.99999), "decay": (0, 0.9999),
               "eps": (1e-12, 1), "weight_decay": (0, 1), "initial_accumulator_value": (0, 10)}
     options = tuple(sorted((k, r.number(k, *limits[k], default)) for k, default in knobs.items()))
@@ -521,13 +532,13 @@ def _parse_optimizer(errors, obj):
 
 def _parse_features(errors, value):
     if not isinstance(value, list) or not value:
-        errors.append({"path": "features", "message": f"must be a non-empty list of {', '.join(datasets.FEATURES)}"})
+        errors.append(entry("features", gettext_noop("must be a non-empty list of %(choices)s"), choices=", ".join(datasets.FEATURES)))
         return ()
     for i, f in enumerate(value):
         if not isinstance(f, str) or f not in datasets.FEATURES:
-            errors.append({"path": f"features[{i}]", "message": f"must be one of {', '.join(datasets.FEATURES)}"})
+            errors.append(entry(f"features[{i}]", gettext_noop("must be one of %(choices)s"), choices=", ".join(datasets.FEATURES)))
     if len(set(map(str, value))) != len(value):
-        errors.append({"path": "features", "message": "lists a feature twice"})
+        errors.append(entry("features", gettext_noop("lists a feature twice")))
     return tuple(value)
 
 
@@ -540,20 +551,22 @@ def parse(d, uploads=None):
     errors = []
     r = _Reader(errors, d, "", TOP_KEYS)
     if r.obj.get("version", VERSION) != VERSION:
-        r.fail("version", f"must be {VERSION}")
+        r.fail("version", gettext_noop("must be %(version)s"), version=VERSION)
     dataset = _parse_dataset(errors, r.obj.get("dataset"), uploads)
     if dataset.name and dataset.info.kind != "points":
         features = ()
         if "features" in r.obj:
-            r.fail("features", f"input features apply to 2-D point datasets only; {dataset.name} is {dataset.info.kind}")
+            r.fail("features", gettext_noop("input features apply to 2-D point datasets only; %(dataset)s is %(kind)s"),
+                   dataset=dataset.name, kind=dataset.info.kind)
     else:
         features = _parse_features(errors, r.obj.get("features", ["x1", "x2"]))
     raw_layers = r.obj.get("layers")
     layers = []
     if not isinstance(raw_layers, list) or not raw_layers:
-        r.fail("layers", "must be a non-empty list of layers, output layer included")
+        r.fail("layers", gettext_noop("must be a non-empty list of layers, output layer included"))
     elif len(raw_layers) > LIMITS["layers"]:
-        r.fail("layers", f"has {len(raw_layers)} layers; at most {LIMITS['layers']} are allowed")
+        r.fail("layers", gettext_noop("has %(count)s layers; at most %(limit)s are allowed"), count=len(raw_layers),
+               limit=LIMITS["layers"])
     else:
         layers = [_parse_layer(errors, obj, f"layers[{i}]") for i, obj in enumerate(raw_layers)]
     loss = r.choice("loss", LOSSES)
@@ -587,9 +600,10 @@ def _with_vocabulary(layers, dataset, errors):
             sequences = dataset.info.kind == "text" and dataset.representation != "bag_of_words"
             vocab = datasets.vocab_size(dataset) if sequences else None
             if vocab is None:
-                errors.append({"path": f"layers[{i}].type", "message": "an embedding needs a text dataset with representation 'sequence'"})
+                errors.append(entry(f"layers[{i}].type", gettext_noop("an embedding needs a text dataset with representation 'sequence'")))
             elif layer.input_dim not in (None, vocab):
-                errors.append({"path": f"layers[{i}].input_dim", "message": f"must be the vocabulary size, {vocab} (or left out)"})
+                errors.append(entry(f"layers[{i}].input_dim", gettext_noop("must be the vocabulary size, %(vocab)s (or left out)"),
+                                    vocab=vocab))
             else:
                 layer = Embedding(layer.output_dim, vocab)
         out.append(layer)
@@ -598,52 +612,65 @@ def _with_vocabulary(layers, dataset, errors):
 
 def _check_stack(spec, errors):
     """Rules that need the whole spec: shapes, output size, activation and loss fit."""
-    def fail(path, message):
-        errors.append({"path": path, "message": message})
+    def fail(path, template, **params):
+        errors.append(entry(path, template, **params))
 
     total, shape, last = 0, spec.input_shape, len(spec.layers) - 1
     ds = spec.dataset
     if ds.info.kind == "text" and ds.representation != "bag_of_words" and spec.layers[0].type != "embedding":
-        fail("layers[0].type", "token indices are categories, not quantities: start with an embedding layer "
-             "(or use representation 'bag_of_words' for a dense network)")
+        fail("layers[0].type", gettext_noop("token indices are categories, not quantities: start with an embedding layer "
+                                            "(or use representation 'bag_of_words' for a dense network)"))
     if spec.layers[last].type != "dense":
-        return fail(f"layers[{last}].type", "the output layer must be dense: it gives one unit per target (add a dense layer at the end)")
+        return fail(f"layers[{last}].type", gettext_noop("the output layer must be dense: it gives one unit per target "
+                                                         "(add a dense layer at the end)"))
     for i, layer in enumerate(spec.layers):
         try:
             shape, params = layer.shapes(shape)
-        except ValueError as e:
-            return fail(f"layers[{i}]", str(e))
+        except Problem as e:
+            return fail(f"layers[{i}]", e.template, **e.params)
         total += sum(math.prod(s) for s in params.values())
         act = getattr(layer, "activation", None)
         if act == "softmax" and i != last:
-            fail(f"layers[{i}].activation", "softmax belongs on the output layer only")
+            fail(f"layers[{i}].activation", gettext_noop("softmax belongs on the output layer only"))
         if act == "step" and not spec.is_perceptron:
-            fail(f"layers[{i}].activation", "step has no gradient: it trains only as Rosenblatt's perceptron, a single dense layer of 1 unit; use sigmoid or tanh in a deeper network")
+            fail(f"layers[{i}].activation", gettext_noop("step has no gradient: it trains only as Rosenblatt's perceptron, a single "
+                                                         "dense layer of 1 unit; use sigmoid or tanh in a deeper network"))
     if total > LIMITS["params"]:
-        fail("layers", f"the network has {total:,} parameters; at most {LIMITS['params']:,} are allowed")
+        fail("layers", gettext_noop("the network has %(count)s parameters; at most %(limit)s are allowed"),
+             count=f"{total:,}", limit=f"{LIMITS['params']:,}")
     task, classes = spec.task, spec.dataset.n_classes
     want = classes if task == "multiclass" else 1
     out = f"layers[{last}]"
     if shape != (want,):
-        what = f"{classes} classes" if task == "multiclass" else ("one target value" if task == "regression" else "two classes (one output unit: the probability of class 1)")
-        fail(f"{out}.units", f"the output layer must have {want} unit{'s' * (want > 1)}: the dataset {spec.dataset.name} has {what}")
+        if task == "multiclass":
+            fail(f"{out}.units", gettext_noop("the output layer must have %(units)s units: "
+                                              "the dataset %(dataset)s has %(classes)s classes"),
+                 units=want, dataset=spec.dataset.name, classes=classes)
+        elif task == "regression":
+            fail(f"{out}.units", gettext_noop("the output layer must have 1 unit: the dataset %(dataset)s has one target value"),
+                 dataset=spec.dataset.name)
+        else:
+            fail(f"{out}.units", gettext_noop("the output layer must have 1 unit: the dataset %(dataset)s has two classes "
+                                              "(one output unit: the probability of class 1)"), dataset=spec.dataset.name)
     act = spec.layers[last].activation
     if task == "regression" and spec.loss not in REGRESSION_LOSSES:
-        fail("loss", f"{spec.loss} is for classification; a regression dataset takes {', '.join(REGRESSION_LOSSES)}")
+        fail("loss", gettext_noop("%(loss)s is for classification; a regression dataset takes %(losses)s"),
+             loss=spec.loss, losses=", ".join(REGRESSION_LOSSES))
     if spec.loss == "binary_crossentropy":
         if task == "multiclass":
-            fail("loss", "use categorical_crossentropy for a dataset of more than two classes")
+            fail("loss", gettext_noop("use categorical_crossentropy for a dataset of more than two classes"))
         elif act not in ("sigmoid", "linear"):
-            fail(f"{out}.activation", "binary_crossentropy needs a sigmoid output (or linear, read as logits)")
+            fail(f"{out}.activation", gettext_noop("binary_crossentropy needs a sigmoid output (or linear, read as logits)"))
     if spec.loss == "categorical_crossentropy":
         if task != "multiclass":
-            fail("loss", "categorical_crossentropy needs several classes; use binary_crossentropy with one sigmoid output")
+            fail("loss", gettext_noop("categorical_crossentropy needs several classes; use binary_crossentropy with one sigmoid output"))
         elif act not in ("softmax", "linear"):
-            fail(f"{out}.activation", "categorical_crossentropy needs a softmax output (or linear, read as logits)")
+            fail(f"{out}.activation", gettext_noop("categorical_crossentropy needs a softmax output (or linear, read as logits)"))
     if spec.is_perceptron and task != "binary":
-        fail(f"{out}.activation", "the step perceptron classifies two classes only")
+        fail(f"{out}.activation", gettext_noop("the step perceptron classifies two classes only"))
     if spec.epochs * spec.steps_per_epoch > LIMITS["steps"]:
-        fail("epochs", f"{spec.epochs} epochs of {spec.steps_per_epoch} steps is more than {LIMITS['steps']:,} steps; lower epochs or raise batch_size")
+        fail("epochs", gettext_noop("%(epochs)s epochs of %(steps)s steps is more than %(limit)s steps; lower epochs or raise batch_size"),
+             epochs=spec.epochs, steps=spec.steps_per_epoch, limit=f"{LIMITS['steps']:,}")
 
 
 def describe(spec):
@@ -682,6 +709,7 @@ def catalog():
         "initializers": INITIALIZERS,
         "layer_types": LAYER_SCHEMA,
         "regularization": ["none", "l1", "l2"],
+        "token_levels": dict(datasets.text.TOKEN_LEVELS),  # a text set's `tokens`: level -> what it splits into
         "limits": {k: list(v) if isinstance(v, tuple) else v for k, v in LIMITS.items()},
         "presets": presets.PRESETS,
     }

@@ -12,7 +12,7 @@ from playground.models import Dataset
 from playground.uploads import forms, selectors, services
 from trainer import datasets
 
-OPTIONS = ("target", "label_column", "height", "width", "color", "lowercase", "remove_stopwords", "max_vocab", "max_length")
+OPTIONS = ("target", "label_column", "height", "width", "color", "lowercase", "remove_stopwords", "max_vocab", "max_length", "tokens")
 
 
 class DatasetAdmin(admin.ModelAdmin):
@@ -38,7 +38,7 @@ class DatasetAdmin(admin.ModelAdmin):
                 (None, {"fields": ["name", "title", "kind", "file", "description"]}),
                 (gettext_lazy("2-D points and tabular"), {"fields": ["target", "label_column"]}),
                 (gettext_lazy("Images"), {"fields": ["height", "width", "color"]}),
-                (gettext_lazy("Text pipeline"), {"fields": ["lowercase", "remove_stopwords", "max_vocab", "max_length"]}),
+                (gettext_lazy("Text pipeline"), {"fields": ["tokens", "lowercase", "remove_stopwords", "max_vocab", "max_length"]}),
             ]
         about = ["slug", "kind", "task", "version", "status_column", "samples", "page_link", "created"]
         if obj.builtin:

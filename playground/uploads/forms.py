@@ -41,13 +41,20 @@ class OptionsMixin(forms.Form):
                                           help_text=_("text: drop English and Korean stop words"))
     max_vocab = forms.IntegerField(label=_("Vocabulary size"), initial=1000, min_value=10, max_value=5000, required=False,
                                    help_text=_("text: the vocabulary's size, counting the padding and unknown-word tokens"))
+    tokens = forms.ChoiceField(
+        label=_("Token level"),
+        choices=[("particles", _("words, common Korean particles split off by a rule")),
+                 ("word", _("words: eojeol for Korean, whitespace words for English")),
+                 ("morpheme", _("morphemes (Kiwi analyser; best for Korean, English words stay whole)")),
+                 ("char", _("characters (no stop words removed)"))],
+        initial="particles", required=False, help_text=_("text: what the texts are split into before the vocabulary is built"))
     max_length = forms.IntegerField(label=_("Sequence length"), min_value=1, max_value=200, required=False,
                                     # xgettext:no-python-format
                                     help_text=_("text: tokens per sequence; blank: the length that covers 95% of the texts"))
 
     OPTION_FIELDS = {
         "points": ("target",), "tabular": ("target", "label_column"), "images": ("height", "width", "color"),
-        "text": ("lowercase", "remove_stopwords", "max_vocab", "max_length"),
+        "text": ("lowercase", "remove_stopwords", "max_vocab", "max_length", "tokens"),
     }
 
     def options_for(self, kind):
@@ -55,7 +62,7 @@ class OptionsMixin(forms.Form):
         out = {}
         for name in self.OPTION_FIELDS.get(kind, ()):
             value = data.get(name)
-            if value in (None, "") and name in ("target", "label_column", "height", "width", "color", "max_vocab"):
+            if value in (None, "") and name in ("target", "label_column", "height", "width", "color", "max_vocab", "tokens"):
                 value = self.fields[name].initial
             out[name] = value
         return out

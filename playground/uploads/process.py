@@ -6,6 +6,8 @@ process(): the same reading plus the preprocessing (resizing, the text
 pipeline), in the background task, reporting progress.
 """
 
+from django.utils.translation import gettext as _
+
 from playground.uploads import imagesets, tables, textsets
 from playground.uploads.limits import UploadError, limits, megabytes
 
@@ -21,18 +23,20 @@ def _reader(kind, name):
         return lambda data, options, lim, progress=None, decode_only=False: imagesets.read(data, name, options, lim, progress, decode_only)
     if kind == "text":
         return textsets.read
-    raise UploadError(f"unknown kind {kind!r}")
+    raise UploadError(_("unknown kind %(kind)s") % {"kind": repr(kind)})
 
 
 def check_file(kind, name, size):
     """Before reading: the file's name and size."""
     lim = limits()
     if size > lim["max_bytes"]:
-        raise UploadError(f"the file is {megabytes(size)}; the limit is {megabytes(lim['max_bytes'])}")
+        raise UploadError(_("the file is %(size)s; the limit is %(limit)s")
+                          % {"size": megabytes(size), "limit": megabytes(lim["max_bytes"])})
     if not name.lower().endswith(EXTENSIONS[kind]):
-        raise UploadError(f"a {kind} dataset is a {' or '.join(EXTENSIONS[kind])} file; '{name}' is not")
+        raise UploadError(_("a %(kind)s dataset is a %(extensions)s file; '%(name)s' is not")
+                          % {"kind": kind, "extensions": _(" or ").join(EXTENSIONS[kind]), "name": name})
     if size == 0:
-        raise UploadError("the file is empty")
+        raise UploadError(_("the file is empty"))
 
 
 def check(kind, name, data, options):

@@ -3,6 +3,9 @@ catalog with the uploaded sets, and what the dataset pages list."""
 
 from dataclasses import asdict
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from playground.models import Dataset, Experiment, Run
 from trainer import datasets
 from trainer import spec as specs
@@ -24,10 +27,18 @@ def dataset_infos():
     return {row.slug: dataset_info(row) for row in rows}
 
 
+def translated(entry):
+    """A built-in set's or a preset's dict with its title and description in the request's language
+    (trainer marks them with gettext_noop; an uploaded set's are the staff's own words, kept)."""
+    return {**entry, **{k: _(entry[k]) for k in ("title", "description") if entry.get(k)}}
+
+
 def catalog():
     """trainer.spec.catalog() plus the uploaded sets the picker offers: ready ones
     (selectable) and ones still processing (shown greyed with their progress)."""
     out = specs.catalog()
+    out["datasets"] = [translated(d) for d in out["datasets"]]
+    out["presets"] = [translated(p) for p in out["presets"]]
     rows = Dataset.objects.filter(builtin=False, archived=False).exclude(status=Dataset.Status.FAILED).order_by("slug")
     for row in rows:
         base = asdict(dataset_info(row)) if row.is_ready else {
@@ -45,16 +56,17 @@ def dataset_in_use(row):
     saved = Experiment.objects.filter(saved__isnull=False, **name).count()
     active = Run.objects.filter(status__in=Run.ACTIVE, **{f"experiment__{k}": v for k, v in name.items()}).count()
     if saved or active:
-        what = " and ".join(x for x in (f"{saved} saved experiment{'s' * (saved != 1)}" if saved else "",
-                                        f"{active} run{'s' * (active != 1)} in progress" if active else "") if x)
-        return f"{row.slug} is used by {what}; archive it instead (it stays loadable for them)"
+        what = _(" and ").join(x for x in (
+            ngettext("%(n)s saved experiment", "%(n)s saved experiments", saved) % {"n": saved} if saved else "",
+            ngettext("%(n)s run in progress", "%(n)s runs in progress", active) % {"n": active} if active else "") if x)
+        return _("%(name)s is used by %(what)s; archive it instead (it stays loadable for them)") % {"name": row.slug, "what": what}
     return None
 
 
 def datasets_listed():
     """What /datasets/ shows: the built-in sets (from trainer's registry), then the current
     version of each ready uploaded set, as dicts for the template."""
-    listed = [{"name": i.name, "title": i.title, "kind": i.kind, "task": i.task, "description": i.description,
+    listed = [{"name": i.name, "title": _(i.title), "kind": i.kind, "task": i.task, "description": _(i.description),
                "samples": i.default_samples, "classes": i.classes, "builtin": True} for i in datasets.BUILTIN.values()]
     rows = Dataset.objects.filter(builtin=False, archived=False, status=Dataset.Status.READY).order_by("kind", "slug")
     listed += [{"name": r.slug, "title": r.title, "kind": r.kind, "task": r.task, "description": r.metadata.get("description", ""),

@@ -8,6 +8,7 @@ import time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from playground.models import Dataset
 from playground.uploads import process, selectors, store, tasks
@@ -26,20 +27,20 @@ class DatasetInUse(ValueError):
 def check_name(name):
     """A new family name: a slug that is neither built in nor taken, nor looks like a version."""
     if not NAME.match(name):
-        raise UploadError("use 2-41 lower-case letters, digits, '-' or '_', starting with a letter")
+        raise UploadError(_("use 2-41 lower-case letters, digits, '-' or '_', starting with a letter"))
     if re.search(r"-v\d+$", name):
-        raise UploadError("names ending in -v<number> are kept for versions; choose another")
+        raise UploadError(_("names ending in -v<number> are kept for versions; choose another"))
     if name in datasets.BUILTIN:
-        raise UploadError(f"{name} is a built-in dataset; choose another name")
+        raise UploadError(_("%(name)s is a built-in dataset; choose another name") % {"name": name})
     if Dataset.objects.filter(slug=name).exists() or Dataset.objects.filter(family=name).exists():
-        raise UploadError(f"a dataset named {name} exists; replace its file on its page to make a new version")
+        raise UploadError(_("a dataset named %(name)s exists; replace its file on its page to make a new version") % {"name": name})
 
 
 def _create(*, family, version, title, kind, upload, options, description, user, checked):
     slug = family if version == 1 else f"{family}-v{version}"
     row = Dataset(
         slug=slug, family=family, version=version, title=title, kind=kind, task=checked.task, options=options,
-        status=Dataset.Status.PROCESSING, progress=0, message="waiting to be processed", uploaded_by=user,
+        status=Dataset.Status.PROCESSING, progress=0, message=_("waiting to be processed"), uploaded_by=user,
         metadata={"description": description, "classes": len(checked.class_names) or None,
                   "class_names": list(checked.class_names), "samples": len(checked.y)},
     )
@@ -114,20 +115,20 @@ def dataset_process(dataset_id):
         return None
     row = Dataset.objects.get(pk=dataset_id)
     progress = _Progress(row.pk)
-    progress(0.0, "reading the file")
+    progress(0.0, _("reading the file"))
     try:
         with row.source.open("rb") as f:
             data = f.read()
         processed = process.process(row.kind, row.source.name, data, row.options, progress)
         progress.last = 0.0
-        progress(0.97, "saving the arrays")
+        progress(0.97, _("saving the arrays"))
         name = store.save(row.slug, processed)
     except UploadError as exc:
         _fail(row.pk, str(exc))
         return None
     except Exception as exc:  # a bug, or the storage: the row says so, the worker goes on
         logger.exception("processing dataset %s failed", row.slug)
-        _fail(row.pk, f"processing failed ({type(exc).__name__}: {exc})")
+        _fail(row.pk, _("processing failed (%(error)s)") % {"error": f"{type(exc).__name__}: {exc}"})
         return None
     metadata = {**row.metadata, **processed.summary()}
     with transaction.atomic():
@@ -150,7 +151,7 @@ def dataset_delete(row):
     """Delete an uploaded set with its files; refused (DatasetInUse) for built-in sets and
     for sets that saved experiments or running runs use."""
     if row.builtin:
-        raise DatasetInUse(f"{row.slug} is built in; it cannot be deleted")
+        raise DatasetInUse(_("%(name)s is built in; it cannot be deleted") % {"name": row.slug})
     if reason := selectors.dataset_in_use(row):
         raise DatasetInUse(reason)
     arrays, source = row.arrays, row.source
@@ -163,4 +164,4 @@ def dataset_delete(row):
 def datasets_reconcile():
     """Uploads a previous embedded server left processing can never finish: fail them, saying why."""
     return Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING).update(
-        status=Dataset.Status.FAILED, message="the server restarted while it was processed; upload the file again")
+        status=Dataset.Status.FAILED, message=_("the server restarted while it was processed; upload the file again"))

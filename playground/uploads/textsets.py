@@ -7,6 +7,7 @@ chosen later, per run), and stored with the token sequences.
 import dataclasses
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from playground.uploads import csvfile
 from playground.uploads.limits import UploadError
@@ -30,19 +31,21 @@ def _texts(data, lim):
     table = csvfile.read(data, "text,label", lim["max_rows"])
     missing = [c for c in ("text", "label") if c not in table.header]
     if missing:
-        raise UploadError(f"line 1: no column '{missing[0]}'; the header must be text,label (it is '{','.join(table.header)[:80]}')")
+        raise UploadError(_("line 1: no column '%(column)s'; the header must be text,label (it is '%(header)s')")
+                          % {"column": missing[0], "header": ",".join(table.header)[:80]})
     extra = [c for c in table.header if c not in ("text", "label")]
     if extra:
-        raise UploadError(f"line 1: unexpected column '{extra[0]}'; a text file has exactly the columns text,label")
+        raise UploadError(_("line 1: unexpected column '%(column)s'; a text file has exactly the columns text,label") % {"column": extra[0]})
     texts = table.column("text")
     for value, line in zip(texts, table.lines):
         if not value.strip():
-            raise UploadError(f"line {line}, column text: the text is empty")
+            raise UploadError(_("line %(line)s, column text: the text is empty") % {"line": line})
         if len(value) > lim["max_text_chars"]:
-            raise UploadError(f"line {line}, column text: {len(value):,} characters, more than {lim['max_text_chars']:,} (the limit)")
+            raise UploadError(_("line %(line)s, column text: %(length)s characters, more than %(limit)s (the limit)")
+                              % {"line": line, "length": f"{len(value):,}", "limit": f"{lim['max_text_chars']:,}"})
     y, names = csvfile.labels(table, "label", lim["max_classes"])
     if len(y) < lim["min_rows"]:
-        raise UploadError(f"only {len(y)} rows of data; at least {lim['min_rows']} are needed to train and test")
+        raise UploadError(_("only %(rows)s rows of data; at least %(min)s are needed to train and test") % {"rows": len(y), "min": lim["min_rows"]})
     return texts, y, names, table.encoding
 
 
@@ -52,13 +55,13 @@ def read(data, options, lim, progress=None, decode_only=False):
     if decode_only:
         return Processed(np.empty((len(y), 1), np.int32), y, task_for(names), names)
     if progress:
-        progress(0.1, "building the vocabulary")
+        progress(0.1, _("building the vocabulary"))
     lists = text.token_lists(texts, text_options(options))
     pipeline = text.Pipeline.fit_tokens(lists, text_options(options))
     if pipeline.length > MAX_LENGTH:
         pipeline = dataclasses.replace(pipeline, length=MAX_LENGTH)
     if progress:
-        progress(0.5, "turning texts into token sequences")
+        progress(0.5, _("turning texts into token sequences"))
     x = pipeline.encode_tokens(lists)
     lengths = [len(t) for t in lists]
     samples = []

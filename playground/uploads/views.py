@@ -26,5 +26,6 @@ def dataset_detail(request, slug):
             raise Http404("no such dataset (or it is still being processed)")
         info, versions = selectors.dataset_info(row), selectors.dataset_versions(row)
         page = previews.upload_page(row)
-    context = {"info": asdict(info), "row": row, "versions": versions, "page": page, "metadata": row.metadata if row else {}}
+    info = asdict(info) if row else selectors.translated(asdict(info))  # a built-in set's title in the page's language
+    context = {"info": info, "row": row, "versions": versions, "page": page, "metadata": row.metadata if row else {}}
     return render(request, "datasets/detail.html", context)
