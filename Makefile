@@ -26,7 +26,7 @@ $(STAMP): requirements.txt
 
 # Playwright drives Debian's Chromium (`playwright install` does not work here).
 chromium:
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	test -x /usr/bin/chromium -a -d /usr/share/fonts/truetype/nanum || (apt-get update && apt-get install -y chromium fonts-nanum)
 
 # Compiled translation catalogs (locale/*/LC_MESSAGES/django.mo, build output) from the .po files.
 messages: venv

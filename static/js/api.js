@@ -1,5 +1,6 @@
 // api.js: the JSON API, one function per endpoint. Every call resolves to
 // {ok, status, body}; network failures resolve too (status 0), never throw.
+import { gettext, interpolate } from "./i18n.js";
 
 function csrfToken() {
   const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
@@ -27,13 +28,15 @@ async function request(method, url, body, signal) {
     return { ok: response.ok, status: response.status, body: parsed };
   } catch (err) {
     if (err.name === "AbortError") return { ok: false, status: -1, body: null, aborted: true };
-    return { ok: false, status: 0, body: { errors: [{ path: "", message: "The server cannot be reached: " + err.message }] } };
+    return { ok: false, status: 0, body: { errors: [{ path: "", message: interpolate(gettext("The server cannot be reached: %(error)s"), { error: err.message }) }] } };
   }
 }
 
 export const validateSpec = (spec, signal) => request("POST", "/api/specs/validate/", spec, signal);
 export const specCode = (spec, signal) => request("POST", "/api/specs/code/", spec, signal);
-export const previewDataset = (dataset, signal) => request("POST", "/api/datasets/preview/", dataset, signal);
+// levels: every token level of a text set too (slow: the data panel only, never the cards' thumbnails).
+export const previewDataset = (dataset, signal, { levels = false } = {}) =>
+  request("POST", `/api/datasets/preview/${levels ? "?levels=1" : ""}`, dataset, signal);
 export const createRun = (spec, stepsPerSecond, paused = false) =>
   request("POST", "/api/runs/", { spec, steps_per_second: stepsPerSecond, ...(paused ? { paused } : {}) });
 export const getRun = (id) => request("GET", `/api/runs/${id}/`);

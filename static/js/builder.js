@@ -5,6 +5,7 @@ import { featureLabel, paintFeature } from "./features.js";
 import { fillSelect, pretty } from "./controls.js";
 import { CLASS_COLORS } from "./colors.js";
 import { el } from "./dom.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 const MAX_SHOWN = 10; // neurons drawn per layer; wider layers show a "+N more" note
 
@@ -13,14 +14,14 @@ const button = (action, text, title, disabled = false) =>
   el("button", { type: "button", class: "tiny-button", "data-action": action, text, title, disabled });
 
 function neuron(layer, unit) {
-  return el("div", { class: "node neuron", "data-layer": String(layer), "data-unit": String(unit), tabIndex: 0, title: "Hover: output over the plane. Click: its formula." },
+  return el("div", { class: "node neuron", "data-layer": String(layer), "data-unit": String(unit), tabIndex: 0, title: gettext("Hover: output over the plane. Click: its formula.") },
     el("canvas", { width: 24, height: 24 }));
 }
 
 function nodes(layer, count) {
   const shown = Math.min(count, MAX_SHOWN);
   const list = el("div", { class: "nodes" }, ...Array.from({ length: shown }, (_, j) => neuron(layer, j)));
-  if (count > shown) list.append(el("div", { class: "more muted", text: `+${count - shown} more` }));
+  if (count > shown) list.append(el("div", { class: "more muted", text: interpolate(gettext("+%(n)s more"), { n: count - shown }) }));
   return list;
 }
 
@@ -30,14 +31,14 @@ function inputColumn(spec, catalog) {
     const on = spec.features.includes(name);
     const canvas = el("canvas", { width: 24, height: 24 });
     paintFeature(canvas, name);
-    list.append(el("label", { class: "node feature" + (on ? "" : " off"), "data-feature": name, title: `Use ${featureLabel(name)} as an input` },
+    list.append(el("label", { class: "node feature" + (on ? "" : " off"), "data-feature": name, title: interpolate(gettext("Use %(feature)s as an input"), { feature: featureLabel(name) }) },
       el("input", { type: "checkbox", checked: on, "data-action": "feature", "data-name": name }),
       canvas,
       el("span", { class: "feature-name", text: featureLabel(name) })));
   }
   return el("div", { class: "net-col input-col", "data-path": "features" },
-    el("div", { class: "col-head" }, el("div", { class: "col-title", text: "Features" }),
-      el("div", { class: "muted small", text: `${spec.features.length} selected` })),
+    el("div", { class: "col-head" }, el("div", { class: "col-title", text: gettext("Features") }),
+      el("div", { class: "muted small", text: interpolate(gettext("%(n)s selected"), { n: spec.features.length }) })),
     list,
     el("div", { class: "col-foot", "data-foot": "input" }));
 }
@@ -46,19 +47,19 @@ function layerColumn(spec, catalog, i) {
   const layer = spec.layers[i];
   const hidden = spec.layers.length - 1;
   const maxUnits = catalog.layer_types.dense.units.max;
-  const activation = el("select", { "data-action": "activation", "data-index": String(i), title: "Activation", "data-path": `layers[${i}].activation` });
+  const activation = el("select", { "data-action": "activation", "data-index": String(i), title: gettext("Activation"), "data-path": `layers[${i}].activation` });
   fillSelect(activation, catalog.activations.filter((a) => a !== "softmax").map((a) => [a, pretty(a)]));
   activation.value = layer.activation;
   const head = el("div", { class: "col-head" },
     el("div", { class: "col-tools" },
-      button("left", "◀", "Move this layer left", i === 0),
-      el("span", { class: "col-title", text: `Hidden ${i + 1}` }),
-      button("right", "▶", "Move this layer right", i === hidden - 1),
-      button("remove", "✕", "Remove this layer")),
+      button("left", "◀", gettext("Move this layer left"), i === 0),
+      el("span", { class: "col-title", text: interpolate(gettext("Hidden %(n)s"), { n: i + 1 }) }),
+      button("right", "▶", gettext("Move this layer right"), i === hidden - 1),
+      button("remove", "✕", gettext("Remove this layer"))),
     el("div", { class: "units", "data-path": `layers[${i}].units` },
-      button("fewer", "−", "One neuron fewer", layer.units <= 1),
-      el("input", { type: "number", min: 1, max: maxUnits, value: layer.units, "data-action": "units", "data-index": String(i), class: "units-input", title: "Neurons" }),
-      button("more", "+", "One neuron more", layer.units >= maxUnits)),
+      button("fewer", "−", gettext("One neuron fewer"), layer.units <= 1),
+      el("input", { type: "number", min: 1, max: maxUnits, value: layer.units, "data-action": "units", "data-index": String(i), class: "units-input", title: gettext("Neurons") }),
+      button("more", "+", gettext("One neuron more"), layer.units >= maxUnits)),
     activation);
   return el("div", { class: "net-col hidden-col", "data-index": String(i), "data-path": `layers[${i}]` },
     head, nodes(i, layer.units), el("div", { class: "col-foot", "data-foot": String(i) }));
@@ -67,12 +68,13 @@ function layerColumn(spec, catalog, i) {
 function outputColumn(spec, catalog, task) {
   const i = spec.layers.length - 1;
   const layer = spec.layers[i];
-  const activation = el("select", { "data-action": "activation", "data-index": String(i), title: "Output activation", "data-path": `layers[${i}].activation` });
+  const activation = el("select", { "data-action": "activation", "data-index": String(i), title: gettext("Output activation"), "data-path": `layers[${i}].activation` });
   fillSelect(activation, catalog.activations.map((a) => [a, pretty(a)]));
   activation.value = layer.activation;
-  const what = task === "multiclass" ? `${layer.units} classes` : task === "regression" ? "1 value" : "1 unit: blue vs orange";
+  const what = task === "multiclass" ? interpolate(ngettext("%(n)s class", "%(n)s classes", layer.units), { n: layer.units })
+    : task === "regression" ? gettext("1 value") : gettext("1 unit: blue vs orange");
   return el("div", { class: "net-col output-col", "data-index": String(i), "data-path": `layers[${i}]` },
-    el("div", { class: "col-head" }, el("div", { class: "col-title", text: "Output" }),
+    el("div", { class: "col-head" }, el("div", { class: "col-title", text: gettext("Output") }),
       el("div", { class: "units muted small", "data-path": `layers[${i}].units`, text: what }), activation),
     outputNodes(i, layer.units, task),
     el("div", { class: "col-foot", "data-foot": String(i) }));
@@ -104,11 +106,11 @@ export function showSummary(root, summary) {
   for (const foot of root.querySelectorAll("[data-foot]")) {
     const key = foot.dataset.foot;
     if (!summary) { foot.textContent = ""; continue; }
-    if (key === "input") { foot.textContent = `shape (${summary.input_shape.join(", ")})`; continue; }
+    if (key === "input") { foot.textContent = interpolate(gettext("shape (%(shape)s)"), { shape: summary.input_shape.join(", ") }); continue; }
     const layer = summary.layers[Number(key)];
     if (!layer) { foot.textContent = ""; continue; } // a summary of the stack before the last edit
-    foot.replaceChildren(el("div", { text: `shape (${layer.output_shape.join(", ")})` }),
-      el("div", { class: "muted", text: `${layer.params.toLocaleString()} params` }));
+    foot.replaceChildren(el("div", { text: interpolate(gettext("shape (%(shape)s)"), { shape: layer.output_shape.join(", ") }) }),
+      el("div", { class: "muted", text: interpolate(ngettext("%(n)s param", "%(n)s params", layer.params), { n: layer.params.toLocaleString() }) }));
   }
 }
 

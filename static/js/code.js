@@ -2,14 +2,15 @@
 // (trainer.keras, generated on the server from the spec), to copy or download.
 import * as api from "./api.js";
 import { el as h } from "./dom.js";
+import { gettext } from "./i18n.js";
 
 /** Builds the panel in `el`; returns update(spec), cheap while the panel is closed. */
 export function attachCode(el) {
   const button = (action, text) => h("button", { type: "button", class: "small-button", "data-action": action, text });
   el.replaceChildren(h("details", { class: "code-panel" },
-    h("summary", {}, h("h2", { text: "Code" }),
-      h("span", { class: "muted small", text: "the same model in Python, with trainer.keras: same seed, same numbers" })),
-    h("div", { class: "code-actions" }, button("copy", "Copy"), button("download", "Download .py"),
+    h("summary", {}, h("h2", { text: gettext("Code") }),
+      h("span", { class: "muted small", text: gettext("the same model in Python, with trainer.keras: same seed, same numbers") })),
+    h("div", { class: "code-actions" }, button("copy", gettext("Copy")), button("download", gettext("Download .py")),
       h("span", { class: "muted small", "data-role": "note" })),
     h("pre", { class: "code" }, h("code", { "data-role": "script", text: "…" }))));
   const details = el.querySelector("details");
@@ -31,7 +32,7 @@ export function attachCode(el) {
       note.textContent = "";
     } else {
       const errors = (result.body && result.body.errors) || [];
-      code.textContent = "# Fix the settings marked in red first:\n" + errors.map((e) => `#   ${e.path || "spec"}: ${e.message}`).join("\n");
+      code.textContent = `# ${gettext("Fix the settings marked in red first:")}\n` + errors.map((e) => `#   ${e.path || "spec"}: ${e.message}`).join("\n");
       shown = null;
     }
   }
@@ -40,13 +41,13 @@ export function attachCode(el) {
   el.querySelector("[data-action=copy]").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(code.textContent);
-      note.textContent = "Copied.";
+      note.textContent = gettext("Copied.");
     } catch {
       const range = document.createRange();  // no clipboard (plain http): select it for Ctrl+C
       range.selectNodeContents(code);
       getSelection().removeAllRanges();
       getSelection().addRange(range);
-      note.textContent = "Selected: press Ctrl+C.";
+      note.textContent = gettext("Selected: press Ctrl+C.");
     }
   });
   el.querySelector("[data-action=download]").addEventListener("click", () => {

@@ -5,8 +5,9 @@ import { previewDataset } from "./api.js";
 import * as preview from "./charts/preview.js";
 import { uploadedDataset } from "./datasets/picker.js";
 import { paintInk } from "./pixels.js";
+import { gettext, interpolate } from "./i18n.js";
 
-const KINDS = [["points", "2-D points"], ["images", "Images"], ["text", "Text"], ["tabular", "Tables"]];
+const KINDS = [["points", gettext("2-D points")], ["images", gettext("Images")], ["text", gettext("Text")], ["tabular", gettext("Tables")]];
 const MOSAIC = 3; // an image card shows MOSAIC x MOSAIC samples
 
 /** Build one card per dataset, grouped by kind; onPick(name) when one is chosen. */
@@ -33,7 +34,7 @@ function card(d, kind, onPick) {
   label.textContent = d.title;
   const task = document.createElement("span");
   task.className = "card-task";
-  task.textContent = d.task === "regression" ? "regression" : d.task === "multiclass" ? "classes" : "";
+  task.textContent = d.task === "regression" ? gettext("regression") : d.task === "multiclass" ? gettext("classes") : "";
   card.append(plot, label, task);
   card.addEventListener("click", () => onPick(d.name));
   return card;
@@ -56,7 +57,7 @@ export async function refreshCards(root, dataset) {
     if (kind === "points") preview.update(plot, result.body);
     else if (kind === "images") paintMosaic(plot.querySelector("canvas"), result.body);
     else if (kind === "text") plot.firstChild.replaceChildren(...result.body.samples.slice(0, 3).map((s) => Object.assign(document.createElement("p"), { textContent: s.text })));
-    else plot.firstChild.textContent = `a table of ${(result.body.histograms || []).length + (result.body.more || 0)} features`;
+    else plot.firstChild.textContent = interpolate(gettext("a table of %(n)s features"), { n: (result.body.histograms || []).length + (result.body.more || 0) });
   }));
 }
 
@@ -75,8 +76,8 @@ function paintMosaic(target, p) {
   });
 }
 
-/** The chosen dataset's points ({train, test, extent}) or null with errors. */
-export async function fetchPoints(dataset, signal) {
-  const result = await previewDataset(dataset, signal);
+/** The chosen dataset's points ({train, test, extent}) or null with errors; options.levels: a text set's token levels too. */
+export async function fetchPoints(dataset, signal, options = {}) {
+  const result = await previewDataset(dataset, signal, options);
   return result.ok ? { points: result.body } : { points: null, errors: result.body && result.body.errors, aborted: result.aborted };
 }

@@ -5,7 +5,9 @@
 // update(root, preview) takes POST /api/datasets/preview/'s answer.
 import { canvas, paintInk } from "./pixels.js";
 import * as lengthsChart from "./charts/lengths.js";
+import * as levelsChart from "./charts/levels.js";
 import { box as el } from "./dom.js";
+import { gettext } from "./i18n.js";
 
 
 function images(root, p) {
@@ -62,9 +64,12 @@ function text(root, p) {
     vocab.append(item);
   });
   const histogram = el("div", "chart lengths-chart");
+  const levels = el("div", "levels");
   root.replaceChildren(
     el("p", "hint", `${p.n_train.toLocaleString()} training and ${p.n_test.toLocaleString()} test texts. Each text goes through the steps below; `
       + "struck-through tokens are stop words, red ones are out of the vocabulary (<oov>)."),
+    ...(p.credit ? [el("p", "credit small muted", p.credit)] : []),
+    ...(p.levels ? [el("h3", "", gettext("One sample at every token level")), levels] : []),
     samples,
     el("h3", "", `Vocabulary: ${p.vocab_size.toLocaleString()} entries, by frequency${p.vocab.length < p.vocab_size ? ` (the first ${p.vocab.length})` : ""}`),
     vocab,
@@ -72,6 +77,10 @@ function text(root, p) {
     histogram);
   lengthsChart.render(histogram);
   lengthsChart.update(histogram, p);
+  if (p.levels) {
+    levelsChart.render(levels);
+    levelsChart.update(levels, { levels: p.levels, texts: p.samples.map((s) => s.text) });
+  }
 }
 
 export function update(root, preview) {

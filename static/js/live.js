@@ -12,13 +12,14 @@ import * as predictionsChart from "./charts/predictions.js";
 import * as embeddingChart from "./charts/embedding.js";
 import * as hiddenChart from "./charts/hidden.js";
 import * as tokensChart from "./charts/tokens.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const VIEWS = {
-  filters: { title: "kernels", hint: "each filter's weights (orange negative, blue positive)", chart: filtersChart },
-  maps: { title: "feature maps", hint: "", chart: mapsChart },
-  embedding: { title: "embedding projection", hint: "the most frequent words on the table's first two principal components", chart: embeddingChart },
-  hidden: { title: "hidden state over time", hint: "", chart: hiddenChart },
-  tokens: { title: "sentence", hint: "the tokens the network reads, one a step", chart: tokensChart },
+  filters: { title: gettext("kernels"), hint: gettext("each filter's weights (orange negative, blue positive)"), chart: filtersChart },
+  maps: { title: gettext("feature maps"), hint: "", chart: mapsChart },
+  embedding: { title: gettext("embedding projection"), hint: gettext("the most frequent words on the table's first two principal components"), chart: embeddingChart },
+  hidden: { title: gettext("hidden state over time"), hint: "", chart: hiddenChart },
+  tokens: { title: gettext("sentence"), hint: gettext("the tokens the network reads, one a step"), chart: tokensChart },
 };
 
 function stepper(stack) {
@@ -29,7 +30,7 @@ function stepper(stack) {
     return b;
   };
   const box = Object.assign(document.createElement("span"), { className: "sample-stepper" });
-  box.append(button("‹", -1, "the previous test sample"), button("›", 1, "the next test sample"));
+  box.append(button("‹", -1, gettext("the previous test sample")), button("›", 1, gettext("the next test sample")));
   return box;
 }
 
@@ -106,7 +107,7 @@ export function handlers(wrap, stack, strip, classNames, followed) {
     feature_maps: wrap((f) => {
       if (!followed()) return;
       stack.dataset.sample = String(f.sample);
-      featureMaps(stack, f, `test image ${f.sample + 1}, true class ${name(f.label)}`);
+      featureMaps(stack, f, interpolate(gettext("test image %(n)s, true class %(label)s"), { n: f.sample + 1, label: name(f.label) }));
     }),
     predictions: wrap((f) => predictionsChart.update(strip, f)),
     embedding: wrap((f) => {
@@ -117,7 +118,8 @@ export function handlers(wrap, stack, strip, classNames, followed) {
     hidden_states: wrap((f) => {
       if (!followed()) return;
       stack.dataset.sample = String(f.sample ?? 0);
-      hiddenStates(stack, f, f.sample == null ? "a test sentence" : `test sentence ${f.sample + 1}, true class ${name(f.label)}`);
+      hiddenStates(stack, f, f.sample == null ? gettext("a test sentence")
+        : interpolate(gettext("test sentence %(n)s, true class %(label)s"), { n: f.sample + 1, label: name(f.label) }));
     }),
   };
 }

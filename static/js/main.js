@@ -20,7 +20,9 @@ import { attachStack, applyEdit, renderStack, showStackSummary } from "./stack.j
 import * as live from "./live.js";
 import { attachPredict } from "./predict.js";
 import * as dataPreview from "./data_preview.js";
+import { levelName } from "./charts/levels.js";
 import { attachCode } from "./code.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
@@ -37,9 +39,9 @@ const predictPanel = attachPredict($("predict"), {
   onResult(result, source) {
     if (source === "test image" && liveRun()) return; // the live run shows that very sample (followSample)
     app.own = true;
-    const caption = { drawing: "your drawing, preprocessed", "test image": "the test image you picked" }[source];
+    const caption = { drawing: gettext("your drawing, preprocessed"), "test image": gettext("the test image you picked") }[source];
     if (result.feature_maps) live.featureMaps($("stack"), result.feature_maps, caption);
-    if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, "your sentence");
+    if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, gettext("your sentence"));
   },
 });
 
@@ -74,9 +76,10 @@ async function validate() {
   if (result.ok) clearErrors(document.body, $("spec-errors"));
   else showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
   const line = $("status");
-  if (!app.run && !app.valid) panel.note("Fix the settings marked in red, then press Train.", "invalid");
-  else if (!app.run && line.dataset.status === "invalid") panel.note("Ready. Press Train.");
-  $("total-params").textContent = app.summary ? `${app.summary.total_params.toLocaleString()} parameters` : "";
+  if (!app.run && !app.valid) panel.note(gettext("Fix the settings marked in red, then press Train."), "invalid");
+  else if (!app.run && line.dataset.status === "invalid") panel.note(gettext("Ready. Press Train."));
+  $("total-params").textContent = app.summary ? interpolate(ngettext("%(n)s parameter", "%(n)s parameters", app.summary.total_params),
+    { n: app.summary.total_params.toLocaleString() }) : "";
   panel.buttons(app.run && app.run.status, app.valid);
 }
 
@@ -111,6 +114,7 @@ function syncFields() {
   $("ratio-out").textContent = `${Math.round((1 - spec.dataset.test_fraction) * 100)}%`;
   $("classes-out").textContent = spec.dataset.classes ?? "";
   $("classes-row").hidden = spec.dataset.name !== "blobs";
+  document.querySelector("[data-bind='spec.dataset.language']").closest("label").hidden = Boolean(info.language); // a real corpus has one
   $("speed").value = view.speed == null ? "" : String(view.speed);
   markCard($("dataset-cards"), spec.dataset.name);
   uploads.markUploads($("dataset-cards"), catalog); // uploaded sets: badged, greyed until ready
@@ -128,7 +132,7 @@ function renderNetwork() {
   renderBuilder($("network"), spec, catalog, taskOf(spec));
   network.render($("network"), { features: spec.features, activations: spec.layers.map((l) => l.activation), task: taskOf(spec) });
   const hidden = spec.layers.length - 1;
-  $("layer-count").textContent = `${hidden} hidden layer${hidden === 1 ? "" : "s"}`;
+  $("layer-count").textContent = interpolate(ngettext("%(n)s hidden layer", "%(n)s hidden layers", hidden), { n: hidden });
   $("remove-layer").disabled = hidden === 0;
   $("add-layer").disabled = spec.layers.length >= catalog.limits.layers;
   showSummary($("network"), app.summary);
@@ -149,7 +153,7 @@ function refreshPoints() {
   pointsAbort?.abort(); // an answer for the dataset before this edit must not land after it
   pointsTimer = setTimeout(async () => {
     pointsAbort = new AbortController();
-    const { points, aborted } = await fetchPoints(app.state.spec.dataset, pointsAbort.signal);
+    const { points, aborted } = await fetchPoints(app.state.spec.dataset, pointsAbort.signal, { levels: kindOf(app.state.spec) === "text" });
     if (aborted) return;
     const pointSet = kindOf(app.state.spec) === "points";
     app.points = pointSet ? points : null;
@@ -179,7 +183,7 @@ function renderAll() {
 // --- edits -------------------------------------------------------------------------
 
 function specEdited({ rebuild = false } = {}) {
-  abandonRun("Settings changed: the network starts again when you press Train.");
+  abandonRun(gettext("Settings changed: the network starts again when you press Train."));
   if (rebuild) renderNetwork();
   syncFields();
   writeUrl(app.state);
@@ -261,7 +265,7 @@ function clearOutputs() {
   lossChart.render($("loss-chart"));
   if (app.state.view.logScale) lossChart.update($("loss-chart"), { log: true });
   accuracyChart.render($("accuracy-chart"), taskOf(app.state.spec));
-  $("accuracy-title").textContent = taskOf(app.state.spec) === "regression" ? "RMSE and R²" : "Accuracy";
+  $("accuracy-title").textContent = taskOf(app.state.spec) === "regression" ? gettext("RMSE and R²") : gettext("Accuracy");
   $("confusion-block").hidden = taskOf(app.state.spec) === "regression";
   confusionChart.render($("confusion-chart"));
   predictPanel.setKind(kindOf(app.state.spec));
@@ -320,7 +324,7 @@ function frameHandlers(run) {
       panel.progress(run.last, f.status);
       if (f.status === "diverged" && $("diverged").hidden) panel.diverged("");
     }),
-    error: current((f) => panel.note(`The server answered: ${f.message}`, "failed")),
+    error: current((f) => panel.note(interpolate(gettext("The server answered: %(message)s"), { message: f.message }), "failed")),
   };
 }
 
@@ -334,7 +338,7 @@ function openSocket(run) {
   run.socket = connect(run.ws, frameHandlers(run), () => {
     if (run.closed || app.run !== run || !panel.isActive(run.status) || run.retries >= 5) return;
     run.retries += 1;
-    panel.note("Connection lost; reconnecting…");
+    panel.note(gettext("Connection lost; reconnecting…"));
     setTimeout(() => { if (app.run === run) { clearOutputs(); openSocket(run); } }, 1000 * run.retries);
   });
 }
@@ -346,7 +350,7 @@ async function startRun({ paused = false } = {}) {
   $("train").disabled = $("step").disabled = true;
   abandonRun("");
   clearOutputs();
-  panel.note("Starting…");
+  panel.note(gettext("Starting…"));
   const pressedAt = performance.now();
   const speed = app.state.view.speed ?? null;
   const result = await api.createRun(app.state.spec, speed, paused);
@@ -354,7 +358,7 @@ async function startRun({ paused = false } = {}) {
   if (!result.ok) {
     panel.buttons(null, app.valid);
     showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
-    panel.note("The server did not start the run: see the messages in red.", "failed");
+    panel.note(gettext("The server did not start the run: see the messages in red."), "failed");
     return;
   }
   const run = { id: result.body.id, ws: result.body.ws, status: "queued", pressedAt, firstUpdateMs: null, retries: 0, last: null };
@@ -371,7 +375,8 @@ function reset() {
   syncFields();
   writeUrl(app.state);
   clearOutputs();
-  panel.note($("keep-weights").checked ? "Reset: the same initial weights on the next Train." : "Reset: new initial weights on the next Train.");
+  panel.note($("keep-weights").checked ? gettext("Reset: the same initial weights on the next Train.")
+    : gettext("Reset: new initial weights on the next Train."));
   panel.buttons(null, app.valid);
 }
 
@@ -407,7 +412,7 @@ function renderPresets() {
       list.querySelectorAll(".preset").forEach((x) => x.classList.toggle("selected", x === b));
       $("preset-description").textContent = p.description;
       renderAll();
-      panel.note(`Lesson loaded: ${p.title}. Press Train.`);
+      panel.note(interpolate(gettext("Lesson loaded: %(title)s. Press Train."), { title: p.title }));
     });
     return b;
   }));
@@ -421,10 +426,12 @@ const checkLink = linkChecker(catalog, {
 });
 
 function loadFromUrl() {
-  let read = readHash(location.hash, defaultState(), checkLink);
+  // "#preset=mlp_xor" (the lesson pages' links) starts from that lesson's spec; the link's other keys override it.
+  const preset = lessons().find((p) => p.name === new URLSearchParams(location.hash.slice(1)).get("preset"));
+  let read = readHash(location.hash, preset ? { ...defaultState(), spec: structuredClone(preset.spec) } : defaultState(), checkLink);
   app.state = read.state;
   // A link that names a dataset but no (usable) layers ("#dataset=digits") gets the stack that fits it.
-  if (!new URLSearchParams(location.hash.slice(1)).has("layers") || read.ignored.includes("layers")) {
+  if (!preset && (!new URLSearchParams(location.hash.slice(1)).has("layers") || read.ignored.includes("layers"))) {
     normalize(app.state.spec, profile(defaultState().spec));
     read = readHash(location.hash, app.state, checkLink); // what the link does say wins over the lesson
     app.state = read.state;
@@ -437,10 +444,13 @@ function loadFromUrl() {
 function init() {
   fillSelect($("loss"), catalog.losses.map((l) => [l, pretty(l)]));
   fillSelect($("optimizer"), Object.keys(catalog.optimizers).map((o) => [o, pretty(o)]));
-  fillSelect($("regularization"), catalog.regularization.map((r) => [r, r === "none" ? "none" : r.toUpperCase()]));
+  fillSelect($("regularization"), catalog.regularization.map((r) => [r, r === "none" ? gettext("none") : r.toUpperCase()]));
+  fillSelect($("token-level"), Object.keys(catalog.token_levels).map((l) => [l, levelName(l)]));
+  for (const option of $("token-level").options) option.title = catalog.token_levels[option.value];
   loadFromUrl();
   renderPresets();
   renderCards($("dataset-cards"), catalog, (name) => {
+    if (name !== app.state.spec.dataset.name) delete app.state.spec.dataset.tokens; // each set starts at its own token level
     app.state.spec.dataset.name = name;
     onField("spec.dataset.name", name);
   });
@@ -462,7 +472,8 @@ function init() {
     onField("spec.dataset.seed", app.state.spec.dataset.seed);
   });
   $("copy-link").addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(location.href); panel.note("Link copied: it reproduces this setup."); } catch { panel.note(`Link: ${location.href}`); }
+    try { await navigator.clipboard.writeText(location.href); panel.note(gettext("Link copied: it reproduces this setup.")); }
+    catch { panel.note(interpolate(gettext("Link: %(url)s"), { url: location.href })); }
   });
   window.addEventListener("hashchange", () => {
     if (location.hash.slice(1) === toHash(app.state)) return;

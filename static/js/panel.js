@@ -1,5 +1,7 @@
 // panel.js: the run's read-outs: counters, progress bar, status line, buttons
 // and the plain-words advice for a diverged run.
+import { gettext, interpolate } from "./i18n.js";
+
 const $ = (id) => document.getElementById(id);
 const ACTIVE = new Set(["queued", "running", "paused"]);
 export const isActive = (status) => ACTIVE.has(status);
@@ -15,31 +17,32 @@ export function counters(frame) {
 
 function duration(seconds) {
   if (!Number.isFinite(seconds)) return "";
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  if (seconds < 60) return interpolate(gettext("%(s)s s"), { s: Math.ceil(seconds) });
+  if (seconds < 3600) return interpolate(gettext("%(min)s min %(s)s s"), { min: Math.floor(seconds / 60), s: Math.round(seconds % 60) });
+  return interpolate(gettext("%(h)s h %(min)s min"), { h: Math.floor(seconds / 3600), min: Math.round((seconds % 3600) / 60) });
 }
 
 export function progress(frame, status) {
   const fill = $("progress-fill");
   const text = $("progress-text");
-  if (!frame) { fill.style.width = "0%"; text.textContent = "not started"; return; }
+  if (!frame) { fill.style.width = "0%"; text.textContent = gettext("not started"); return; }
   const total = frame.total_steps || 1;
   const share = Math.min(1, frame.iteration / total);
   fill.style.width = `${(share * 100).toFixed(1)}%`;
   const left = frame.steps_per_second > 0 ? (total - frame.iteration) / frame.steps_per_second : NaN;
-  const tail = status === "paused" ? "paused" : isActive(status) && share < 1 ? `about ${duration(left)} left` : "";
+  const tail = status === "paused" ? gettext("paused")
+    : isActive(status) && share < 1 ? interpolate(gettext("about %(time)s left"), { time: duration(left) }) : "";
   text.textContent = `${Math.round(share * 100)}%${tail ? " · " + tail : ""}`;
 }
 
 const STATUS_TEXT = {
-  queued: "Queued: waiting for a free worker…",
-  running: "Training…",
-  paused: "Paused. Step runs one mini-batch; Resume continues.",
-  completed: "Done: all epochs trained.",
-  stopped: "Stopped.",
-  failed: "The run failed.",
-  diverged: "The run diverged.",
+  queued: gettext("Queued: waiting for a free worker…"),
+  running: gettext("Training…"),
+  paused: gettext("Paused. Step runs one mini-batch; Resume continues."),
+  completed: gettext("Done: all epochs trained."),
+  stopped: gettext("Stopped."),
+  failed: gettext("The run failed."),
+  diverged: gettext("The run diverged."),
 };
 
 export function status(state, message) {
@@ -60,15 +63,15 @@ export function diverged(message) {
   if (message == null) { box.hidden = true; return; }
   box.hidden = false;
   const head = document.createElement("strong");
-  head.textContent = "Training diverged: the loss became too large or not a number.";
+  head.textContent = gettext("Training diverged: the loss became too large or not a number.");
   const body = document.createElement("p");
   body.textContent = message;
   const tips = document.createElement("ul");
   if (!message) {
     for (const tip of [
-      "Lower the learning rate, about ten times: each step overshoots the minimum.",
-      "Use a smaller network or add a little L2 regularization.",
-      "Try Adam, which adapts its step size, or a larger batch size for smoother steps.",
+      gettext("Lower the learning rate, about ten times: each step overshoots the minimum."),
+      gettext("Use a smaller network or add a little L2 regularization."),
+      gettext("Try Adam, which adapts its step size, or a larger batch size for smoother steps."),
     ]) tips.append(Object.assign(document.createElement("li"), { textContent: tip }));
   }
   box.replaceChildren(head, ...(message ? [body] : [tips]));
@@ -79,9 +82,9 @@ export function buttons(runStatus, valid) {
   const active = isActive(runStatus);
   const paused = runStatus === "paused";
   $("train").disabled = paused ? false : active || !valid;
-  $("train").title = valid ? (paused ? "Resume" : "Train") : "Fix the settings marked in red first";
+  $("train").title = valid ? (paused ? gettext("Resume") : gettext("Train")) : gettext("Fix the settings marked in red first");
   $("pause").disabled = !(runStatus === "running" || paused || runStatus === "queued");
-  $("pause").textContent = paused ? "Resume" : "Pause";
+  $("pause").textContent = paused ? gettext("Resume") : gettext("Pause");
   $("step").disabled = !(paused || (!active && valid));
   $("stop").disabled = !active;
   document.body.dataset.run = runStatus || "none";

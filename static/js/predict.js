@@ -8,6 +8,7 @@
 import { predictRun } from "./api.js";
 import { canvas, paintInk } from "./pixels.js";
 import * as probabilities from "./charts/probabilities.js";
+import * as levelsChart from "./charts/levels.js";
 import { box as el } from "./dom.js";
 
 const SIDE = 112; // the drawing's pixels (shown at twice the size)
@@ -43,11 +44,13 @@ export function attachPredict(root, { onResult }) {
   const go = Object.assign(el("button", "small-button", "Predict"), { type: "submit" });
   form.append(input, go);
   const tokens = el("div", "predict-tokens");
+  const levels = el("div", "levels predict-levels");
+  levels.id = "predict-levels";
   // result
   const probs = el("div", "probs");
   probs.id = "predict-probs";
   probabilities.render(probs);
-  root.replaceChildren(el("h3", "", "Predict"), note, drawBox, form, probs, tokens);
+  root.replaceChildren(el("h3", "", "Predict"), note, drawBox, form, probs, tokens, levels);
 
   const ctx = pad.getContext("2d");
   let last = null;
@@ -119,7 +122,7 @@ export function attachPredict(root, { onResult }) {
     showNote(result.body.iteration);
     probabilities.update(probs, result.body);
     if (state.kind === "images") showSeen(result.body.input);
-    else showTokens(result.body.steps);
+    else { showTokens(result.body.steps); showLevels(result.body.levels); }
     onResult(result.body, state.kind === "images" ? state.source : "sentence");
   }
 
@@ -151,6 +154,14 @@ export function attachPredict(root, { onResult }) {
       ...(steps.truncated ? [el("p", "note warn", `Longer than the cut (${steps.padded.length} tokens): the rest is not seen.`)] : []));
   }
 
+  /** The typed sentence at every token level (the run's own highlighted), with each level's OOV rate and coverage. */
+  function showLevels(list) {
+    levels.hidden = !list || !list.length;
+    if (levels.hidden) return;
+    levelsChart.render(levels);
+    levelsChart.update(levels, { levels: list });
+  }
+
   function showNote(iteration) {
     const run = state.run;
     const at = iteration == null ? "" : ` after iteration ${iteration.toLocaleString("en-US")}`;
@@ -170,6 +181,8 @@ export function attachPredict(root, { onResult }) {
       form.hidden = kind !== "text";
       seenBox.hidden = true;
       tokens.replaceChildren();
+      levels.replaceChildren();
+      levels.hidden = true;
       probabilities.render(probs);
       root.dataset.kind = kind;
     },

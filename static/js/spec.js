@@ -4,7 +4,7 @@
 // changes kind). Pure functions over the catalog (the registries from the server).
 
 const TEXT_DEFAULTS = { language: "both", representation: "sequence", vocab_size: 1000 };
-const TEXT_KEYS = ["language", "representation", "vocab_size", "sequence_length"];
+const TEXT_KEYS = ["language", "representation", "vocab_size", "sequence_length", "tokens"];
 const RUN_KEYS = ["layers", "loss", "optimizer", "regularization", "batch_size", "epochs"];
 
 import { uploadedDataset } from "./datasets/picker.js";
@@ -59,8 +59,10 @@ export function specTools(catalog) {
   function datasetFields(spec, info) {
     const d = spec.dataset;
     if (info.kind === "text") {
-      spec.dataset = { samples: info.default_samples, test_fraction: 0.3, seed: 0, ...TEXT_DEFAULTS, ...d };
+      spec.dataset = { samples: info.default_samples, test_fraction: 0.3, seed: 0, ...TEXT_DEFAULTS, tokens: info.default_tokens, ...d };
       delete spec.dataset.noise;
+      if (info.language) delete spec.dataset.language; // a real corpus has one language
+      if (info.default_tokens === undefined) delete spec.dataset.tokens;
     } else {
       spec.dataset = { noise: 0, samples: info.default_samples || 500, test_fraction: info.kind === "images" ? 0.25 : 0.5, seed: 0, ...d };
       for (const key of TEXT_KEYS) delete spec.dataset[key];

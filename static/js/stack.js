@@ -6,12 +6,18 @@
 // states). It only builds DOM and reports edits; applyEdit changes a spec.
 import { fillSelect, pretty } from "./controls.js";
 import { el } from "./dom.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 const TITLES = {
   dense: "Dense", conv2d: "Conv2D", maxpool2d: "MaxPool2D", avgpool2d: "AvgPool2D", flatten: "Flatten",
   dropout: "Dropout", embedding: "Embedding", simple_rnn: "SimpleRNN", lstm: "LSTM", gru: "GRU",
 };
-const LABELS = { kernel_size: "kernel", pool_size: "pool", output_dim: "dimensions", return_sequences: "return sequences" };
+// The fields' labels (a field not named here shows its key).
+const LABELS = {
+  units: gettext("units"), activation: gettext("activation"), filters: gettext("filters"), kernel_size: gettext("kernel"),
+  strides: gettext("strides"), padding: gettext("padding"), pool_size: gettext("pool"), rate: gettext("rate"),
+  output_dim: gettext("dimensions"), return_sequences: gettext("return sequences"),
+};
 // Layers worth offering first for each kind of data (the rest follow: impossible stacks are explained inline).
 const FIRST = {
   images: ["conv2d", "maxpool2d", "avgpool2d", "flatten", "dropout", "dense"],
@@ -49,7 +55,7 @@ function field(i, key, def, value, outputLayer) {
   } else {
     const fraction = def.max <= 1;
     input = el("input", { type: "number", min: def.min, max: def.max, step: fraction ? 0.05 : 1, value: value ?? def.default ?? "",
-      placeholder: def.default === null ? (key === "strides" ? "= size" : "auto") : "" });
+      placeholder: def.default === null ? (key === "strides" ? gettext("= size") : gettext("auto")) : "" });
     input.classList.add("layer-number");
   }
   Object.assign(input.dataset, { action: "field", index: String(i), key, path });
@@ -66,12 +72,12 @@ function row(spec, catalog, i) {
   const schema = catalog.layer_types[layer.type] || {};
   const title = el("span", { class: "layer-title", text: TITLES[layer.type] || layer.type });
   const head = el("div", { class: "layer-head" },
-    el("span", { class: "layer-index", text: output ? "out" : String(i + 1) }), title,
-    output ? el("span", { class: "muted small", text: "output layer" }) : null,
+    el("span", { class: "layer-index", text: output ? gettext("out") : String(i + 1) }), title,
+    output ? el("span", { class: "muted small", text: gettext("output layer") }) : null,
     el("span", { class: "layer-tools" },
-      tool("up", "▲", "Move this layer up", output || i === 0),
-      tool("down", "▼", "Move this layer down", output || i >= last - 1),
-      tool("remove", "✕", "Remove this layer", output)),
+      tool("up", "▲", gettext("Move this layer up"), output || i === 0),
+      tool("down", "▼", gettext("Move this layer down"), output || i >= last - 1),
+      tool("remove", "✕", gettext("Remove this layer"), output)),
     el("span", { class: "layer-shape", "data-shape": String(i) }));
   const fields = el("div", { class: "layer-fields" },
     ...Object.entries(schema).map(([key, def]) => field(i, key, def, layer[key], output)));
@@ -81,19 +87,20 @@ function row(spec, catalog, i) {
 
 function inputRow() {
   return el("div", { class: "layer-row layer-input", "data-index": "input" },
-    el("div", { class: "layer-head" }, el("span", { class: "layer-index", text: "in" }), el("span", { class: "layer-title", text: "Input" }),
+    el("div", { class: "layer-head" }, el("span", { class: "layer-index", text: gettext("in") }), el("span", { class: "layer-title", text: gettext("Input") }),
       el("span", { class: "layer-shape", "data-shape": "input" })),
     el("div", { class: "layer-live", "data-live": "input" }));
 }
 
 function adder(catalog, kind) {
-  const select = el("select", { "data-role": "add-type", title: "Layer type" });
+  const select = el("select", { "data-role": "add-type", title: gettext("Layer type") });
   const first = FIRST[kind] || [];
   const types = [...first, ...Object.keys(catalog.layer_types).filter((t) => !first.includes(t))];
   fillSelect(select, types.map((t) => [t, TITLES[t] || t]));
   return el("div", { class: "layer-add" },
-    el("span", { class: "muted small", text: "Add a" }), select,
-    el("button", { type: "button", class: "small-button", "data-action": "add", text: "+ layer", title: "Add this layer before the output layer" }));
+    el("span", { class: "muted small", text: gettext("Add a") }), select,
+    el("button", { type: "button", class: "small-button", "data-action": "add", text: gettext("+ layer"),
+      title: gettext("Add this layer before the output layer") }));
 }
 
 /** Rebuild the rows for `spec` (kind: "images" or "text"). */
@@ -111,7 +118,8 @@ export function showStackSummary(root, summary) {
     if (!summary) { cell.textContent = ""; continue; }
     if (key === "input") { cell.textContent = `(${summary.input_shape.join(", ")})`; continue; }
     const layer = summary.layers[Number(key)];
-    cell.textContent = layer ? `→ (${layer.output_shape.join(", ")}) · ${layer.params.toLocaleString()} params` : "";
+    cell.textContent = layer ? interpolate(ngettext("→ (%(shape)s) · %(n)s param", "→ (%(shape)s) · %(n)s params", layer.params),
+      { shape: layer.output_shape.join(", "), n: layer.params.toLocaleString() }) : "";
   }
 }
 

@@ -60,6 +60,7 @@ export const PROPERTIES = [
   { key: "representation", path: "spec.dataset.representation", codec: str },
   { key: "vocabSize", path: "spec.dataset.vocab_size", codec: int },
   { key: "sequenceLength", path: "spec.dataset.sequence_length", codec: int },
+  { key: "tokens", path: "spec.dataset.tokens", codec: str },
   { key: "features", path: "spec.features", codec: list },
   { key: "layers", path: "spec.layers", codec: layers },
   { key: "kernelInit", path: "inits.kernel_initializer", codec: initializer },

@@ -3,6 +3,7 @@
 // the page's own menus) before the page uses it; a value that fails is dropped, the
 // default stays, and a note near the top names what was ignored.
 import { el } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const has = (obj, key) => obj != null && typeof obj === "object" && typeof key === "string" && Object.hasOwn(obj, key);
 const finite = (v) => typeof v === "number" && Number.isFinite(v);
@@ -40,7 +41,10 @@ const menu = (name) => (v, { menus }) => (menus[name] || []).includes(v === null
 export const RULES = {
   dataset: (v, { catalog }) => catalog.datasets.some((d) => d.name === v),
   noise: (v) => between(v, 0, 1),
-  samples: (v, ctx) => int(v, ...ctx.catalog.limits.samples),
+  samples: (v, ctx) => { // up to the dataset's own size where it has one (a real corpus: 30,000 reviews), as the spec parser
+    const info = ctx.catalog.datasets.find((d) => d.name === ctx.state.spec.dataset?.name);
+    return int(v, ctx.catalog.limits.samples[0], info?.max_samples || ctx.catalog.limits.samples[1]);
+  },
   testFraction: (v) => between(v, 0.01, 0.99),
   dataSeed: (v) => int(v, ...SEED),
   classes: (v, ctx) => int(v, ...ctx.catalog.limits.blob_classes),
@@ -48,6 +52,7 @@ export const RULES = {
   representation: menu("representation"),
   vocabSize: (v, ctx) => int(v, 1, ctx.catalog.limits.vocab_size),
   sequenceLength: (v, ctx) => int(v, 1, ctx.catalog.limits.sequence_length),
+  tokens: (v, { catalog }) => has(catalog.token_levels, v),
   features: (v, { catalog }) => Array.isArray(v) && v.length > 0 && new Set(v).size === v.length && v.every((f) => catalog.features.includes(f)),
   layers: (v, ctx) => Array.isArray(v) && v.length > 0 && v.length <= ctx.catalog.limits.layers && v.every((l) => layer(l, ctx)),
   kernelInit: initializer,
@@ -92,5 +97,6 @@ export function showIgnored(keys) {
   }
   note.hidden = keys.length === 0;
   note.dataset.ignored = keys.join(",");
-  note.textContent = keys.length ? `Ignored from the link (not a value this page offers): ${keys.join(", ")}. The defaults are used instead.` : "";
+  note.textContent = keys.length ? interpolate(gettext("Ignored from the link (not a value this page offers): %(keys)s. The defaults are used instead."),
+    { keys: keys.join(", ") }) : "";
 }

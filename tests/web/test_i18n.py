@@ -25,7 +25,7 @@ NOT_SOURCES = {"locale", "tests", "media", "staticfiles", "build", "node_modules
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalog():
     """The .mo files are build output: compile them when missing or older than their .po (a fresh clone)."""
-    stale = [po for po in LOCALE.glob("*/LC_MESSAGES/django.po")
+    stale = [po for po in LOCALE.glob("*/LC_MESSAGES/*.po")  # django.po and djangojs.po (static/js)
              if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
     if stale:
         call_command("compilemessages", locale=[po.parent.parent.name for po in stale],
@@ -149,19 +149,21 @@ def _po_entries(text):
     return out
 
 
-def test_every_message_has_a_korean_translation(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("domain", "least"), [("django", 300), ("djangojs", 150)])
+def test_every_message_has_a_korean_translation(tmp_path, monkeypatch, domain, least):
     """makemessages into a copy of locale/: msgmerge keeps the committed translations, adds
     every msgid of the code and templates the catalog lacks (empty) and marks changed ones
-    fuzzy. Each must have a Korean msgstr: translate new strings in locale/ko/LC_MESSAGES/django.po."""
+    fuzzy. Each must have a Korean msgstr: translate new strings in locale/ko/LC_MESSAGES/django.po,
+    and those of static/js (gettext("...") calls, static/js/i18n.js) in djangojs.po."""
     for entry in ROOT_DIR.iterdir():
         if entry.name not in NOT_SOURCES and not entry.name.startswith("."):
             (tmp_path / entry.name).symlink_to(entry)
     shutil.copytree(LOCALE, tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(settings, "LOCALE_PATHS", [tmp_path / "locale"])
-    call_command("makemessages", locale=["ko"], symlinks=True, no_obsolete=True, verbosity=0,
+    call_command("makemessages", locale=["ko"], domain=domain, symlinks=True, no_obsolete=True, verbosity=0,
                  ignore_patterns=list(NOT_SOURCES))
-    entries = _po_entries((tmp_path / "locale" / "ko" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
-    assert len(entries) > 300  # the extraction found the templates and the code
+    entries = _po_entries((tmp_path / "locale" / "ko" / "LC_MESSAGES" / f"{domain}.po").read_text(encoding="utf-8"))
+    assert len(entries) > least  # the extraction found the templates and the code (djangojs: static/js)
     missing = [msgid for msgid, strings, fuzzy in entries if fuzzy or not all(strings)]
-    assert not missing, f"untranslated or fuzzy in {KO_PO.relative_to(ROOT_DIR)}: {missing}"
+    assert not missing, f"untranslated or fuzzy in {KO_PO.with_name(f'{domain}.po').relative_to(ROOT_DIR)}: {missing}"

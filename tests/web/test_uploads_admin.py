@@ -10,7 +10,7 @@ from django.tasks import default_task_backend
 from django.utils import timezone
 
 from playground.models import Dataset, Experiment, Run
-from playground.uploads import selectors, services
+from playground.uploads import selectors, services, store
 from tests.web import upload_files as f
 from trainer import datasets
 
@@ -237,3 +237,27 @@ def test_an_upload_whose_processing_task_was_lost_is_sent_again_and_processed_on
     Dataset.objects.filter(pk=row.pk).update(enqueued=timezone.now() - timedelta(days=1))
     supervision.reconcile_lost()
     assert len(default_task_backend.results) == 2  # processed (or being processed): never sent again
+
+
+def test_a_text_upload_offers_the_token_level_and_uses_the_one_chosen(admin_client, django_capture_on_commit_callbacks):
+    page = admin_client.get(ADD).content.decode()
+    offered = re.search(r'<select name="tokens"[^>]*>(.*?)</select>', page, re.S)
+    assert offered, "the upload form has no token level"
+    assert re.findall(r'<option value="(\w+)"', offered.group(1)) == ["particles", "word", "morpheme", "char"]
+    assert 'value="particles" selected' in offered.group(1)  # what every upload used before the levels
+
+    bad = upload(admin_client, django_capture_on_commit_callbacks, name="txt", kind="text", filename="t.csv",
+                 data=f.text_csv(40, korean=True), tokens="syllable")
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    assert not Dataset.objects.filter(slug="txt").exists()
+
+    response = upload(admin_client, django_capture_on_commit_callbacks, name="txt", kind="text", filename="t.csv",
+                      data=f.text_csv(40, korean=True), tokens="char")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = Dataset.objects.get(slug="txt")
+    assert row.options["tokens"] == "char"
+    services.dataset_process(row.pk)
+    row.refresh_from_db()
+    vocab = store.load(row.arrays, ("vocab",))["vocab"].tolist()
+    assert row.status == "ready" and len(vocab) > 10
+    assert all(len(token) == 1 for token in vocab[2:])  # characters, after <pad> and <oov>

@@ -1,10 +1,14 @@
 // accuracy.js: train / test accuracy per iteration for classification, or
 // RMSE (train, test) and test R² for regression. update(el, metricsFrame) appends;
 // update(el, {task}) clears and relabels for a new run.
+import { FONT } from "./font.js";
+import { gettext } from "../i18n.js";
+
 const LAYOUT = {
+  font: FONT,
   margin: { l: 44, r: 40, t: 8, b: 30 },
-  xaxis: { title: { text: "iteration", font: { size: 11 } }, tickfont: { size: 10 }, zeroline: false },
-  yaxis: { title: { text: "accuracy", font: { size: 11 } }, tickfont: { size: 10 }, range: [0, 1.02], tickformat: ".0%" },
+  xaxis: { title: { text: gettext("iteration"), font: { size: 11 } }, tickfont: { size: 10 }, zeroline: false },
+  yaxis: { title: { text: gettext("accuracy"), font: { size: 11 } }, tickfont: { size: 10 }, range: [0, 1.02], tickformat: ".0%" },
   legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom", font: { size: 10 } },
   hovermode: "x unified",
   paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
@@ -15,15 +19,15 @@ const line = (name, color, extra = {}) => ({ name, x: [], y: [], mode: "lines", 
 const SERIES = {
   classification: {
     keys: ["train_accuracy", "test_accuracy"],
-    traces: () => [line("train", "#0877bd", { hovertemplate: "%{y:.1%}" }), line("test", "#f59322", { hovertemplate: "%{y:.1%}" })],
+    traces: () => [line(gettext("train"), "#0877bd", { hovertemplate: "%{y:.1%}" }), line(gettext("test"), "#f59322", { hovertemplate: "%{y:.1%}" })],
     layout: LAYOUT,
   },
   regression: {
     keys: ["train_rmse", "test_rmse", "test_r2"],
     traces: () => [
-      line("train RMSE", "#0877bd", { hovertemplate: "%{y:.4f}" }),
-      line("test RMSE", "#f59322", { hovertemplate: "%{y:.4f}" }),
-      line("test R²", "#2ca02c", { yaxis: "y2", hovertemplate: "%{y:.3f}", line: { color: "#2ca02c", width: 2, dash: "dot" } }),
+      line(gettext("train RMSE"), "#0877bd", { hovertemplate: "%{y:.4f}" }),
+      line(gettext("test RMSE"), "#f59322", { hovertemplate: "%{y:.4f}" }),
+      line(gettext("test R²"), "#2ca02c", { yaxis: "y2", hovertemplate: "%{y:.3f}", line: { color: "#2ca02c", width: 2, dash: "dot" } }),
     ],
     layout: {
       ...LAYOUT,

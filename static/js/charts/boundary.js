@@ -4,8 +4,10 @@
 // Function(), which the Content-Security-Policy forbids (no 'unsafe-eval').
 import { DIVERGING, CLASS_COLORS, classColorscale } from "../colors.js";
 import { decodeBytes, decodeGrid } from "../socket.js";
+import { FONT } from "./font.js";
 
 const LAYOUT = {
+  font: FONT,
   margin: { l: 28, r: 8, t: 8, b: 24 },
   xaxis: { range: [-6, 6], zeroline: false, showgrid: false, tickfont: { size: 10 }, fixedrange: true },
   yaxis: { range: [-6, 6], zeroline: false, showgrid: false, tickfont: { size: 10 }, fixedrange: true, scaleanchor: "x" },

@@ -3,7 +3,10 @@
 // an axis whose sign flipped since the last frame (PCA's sign is arbitrary)
 // is flipped back, so words drift instead of jumping. The LABELLED most frequent
 // words carry their label; the others show it on hover.
+import { FONT } from "./font.js";
+
 const LAYOUT = {
+  font: FONT,
   margin: { l: 30, r: 8, t: 8, b: 24 }, showlegend: false, hovermode: "closest",
   xaxis: { zeroline: true, zerolinecolor: "#e3e7ec", showgrid: false, tickfont: { size: 9 } },
   yaxis: { zeroline: true, zerolinecolor: "#e3e7ec", showgrid: false, tickfont: { size: 9 } },

@@ -3,6 +3,8 @@
 // around zero (orange negative, blue positive) so the filters compare.
 // update(el, {layer, kernel_size, filters: [k x k numbers]}) redraws.
 import { DIVERGING } from "../colors.js";
+import { FONT } from "./font.js";
+import { gettext, interpolate } from "../i18n.js";
 
 const CELL = 46; // px per filter, gap included
 const GAP = 6;
@@ -21,7 +23,7 @@ export function update(el, { filters }) {
   const height = rows * CELL;
   const m = Math.max(1e-6, ...filters.flat(2).map(Math.abs));
   const layout = {
-    width, height, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false,
+    font: FONT, width, height, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false,
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
   };
   const traces = filters.map((z, f) => {
@@ -32,7 +34,7 @@ export function update(el, { filters }) {
     layout[`yaxis${axis}`] = { domain: [1 - (r * CELL + CELL - GAP) / height, 1 - (r * CELL) / height], visible: false, fixedrange: true, autorange: "reversed", anchor: `x${axis}` };
     return {
       type: "heatmap", z, xaxis: `x${axis}`, yaxis: `y${axis}`, zmin: -m, zmax: m, colorscale: DIVERGING, showscale: false,
-      hovertemplate: `filter ${f + 1}, row %{y}, column %{x}: %{z:.3f}<extra></extra>`,
+      hovertemplate: `${interpolate(gettext("filter %(n)s, row %{y}, column %{x}: %{z:.3f}"), { n: f + 1 })}<extra></extra>`,
     };
   });
   window.Plotly.react(el, traces, layout, CONFIG);

@@ -3,12 +3,14 @@
 // update(el, {tokens, units, states: steps x units, caption}) redraws.
 import { DIVERGING } from "../colors.js";
 import { plain } from "../escape.js";
+import { FONT } from "./font.js";
+import { gettext } from "../i18n.js";
 
 const CONFIG = { displayModeBar: false, responsive: true };
 
 export function render(el) {
   el.dataset.updates = "0";
-  window.Plotly.newPlot(el, [], { margin: { l: 36, r: 8, t: 8, b: 60 }, paper_bgcolor: "rgba(0,0,0,0)" }, CONFIG);
+  window.Plotly.newPlot(el, [], { font: FONT, margin: { l: 36, r: 8, t: 8, b: 60 }, paper_bgcolor: "rgba(0,0,0,0)" }, CONFIG);
 }
 
 export function update(el, { tokens, units, states, caption }) {
@@ -18,12 +20,12 @@ export function update(el, { tokens, units, states, caption }) {
   const trace = {
     type: "heatmap", x: steps, y: Array.from({ length: units }, (_, u) => u + 1), z, zmin: -m, zmax: m,
     colorscale: DIVERGING, showscale: false, xgap: 1,
-    hovertemplate: "step %{x}, unit %{y}: %{z:.3f}<extra></extra>",
+    hovertemplate: `${gettext("step %{x}, unit %{y}: %{z:.3f}")}<extra></extra>`,
   };
   const layout = {
-    margin: { l: 36, r: 8, t: caption ? 22 : 8, b: 70 }, paper_bgcolor: "rgba(0,0,0,0)",
-    xaxis: { type: "category", tickangle: -45, tickfont: { size: 10 }, title: { text: "step (token)", font: { size: 10 }, standoff: 4 } },
-    yaxis: { title: { text: "unit", font: { size: 10 } }, tickfont: { size: 9 }, autorange: "reversed" },
+    font: FONT, margin: { l: 36, r: 8, t: caption ? 22 : 8, b: 70 }, paper_bgcolor: "rgba(0,0,0,0)",
+    xaxis: { type: "category", tickangle: -45, tickfont: { size: 10 }, title: { text: gettext("step (token)"), font: { size: 10 }, standoff: 4 } },
+    yaxis: { title: { text: gettext("unit"), font: { size: 10 } }, tickfont: { size: 9 }, autorange: "reversed" },
     title: caption ? { text: plain(caption), font: { size: 11, color: "#6b7785" }, x: 0, xanchor: "left", y: 0.99 } : undefined,
   };
   window.Plotly.react(el, [trace], layout, CONFIG);

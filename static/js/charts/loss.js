@@ -1,10 +1,14 @@
 // loss.js: train (per mini-batch) and test loss per iteration, with a log-scale
 // toggle. update(el, metricsFrame) appends; update(el, {log: bool}) switches the axis.
+import { FONT } from "./font.js";
+import { gettext } from "../i18n.js";
+
 const MAX_POINTS = 4000;
 const LAYOUT = {
+  font: FONT,
   margin: { l: 44, r: 8, t: 8, b: 30 },
-  xaxis: { title: { text: "iteration", font: { size: 11 } }, tickfont: { size: 10 }, zeroline: false },
-  yaxis: { title: { text: "loss", font: { size: 11 } }, tickfont: { size: 10 }, type: "linear", zeroline: false, exponentformat: "power" },
+  xaxis: { title: { text: gettext("iteration"), font: { size: 11 } }, tickfont: { size: 10 }, zeroline: false },
+  yaxis: { title: { text: gettext("loss"), font: { size: 11 } }, tickfont: { size: 10 }, type: "linear", zeroline: false, exponentformat: "power" },
   legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom", font: { size: 10 } },
   hovermode: "x unified",
   paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
@@ -13,9 +17,9 @@ const CONFIG = { displayModeBar: false, responsive: true };
 
 function traces() {
   return [
-    { name: "train (batch)", x: [], y: [], mode: "lines", line: { color: "#9ab8d6", width: 1 }, hovertemplate: "%{y:.4f}" },
-    { name: "train", x: [], y: [], mode: "lines", line: { color: "#0877bd", width: 2 }, hovertemplate: "%{y:.4f}" },
-    { name: "test", x: [], y: [], mode: "lines", line: { color: "#f59322", width: 2 }, hovertemplate: "%{y:.4f}" },
+    { name: gettext("train (batch)"), x: [], y: [], mode: "lines", line: { color: "#9ab8d6", width: 1 }, hovertemplate: "%{y:.4f}" },
+    { name: gettext("train"), x: [], y: [], mode: "lines", line: { color: "#0877bd", width: 2 }, hovertemplate: "%{y:.4f}" },
+    { name: gettext("test"), x: [], y: [], mode: "lines", line: { color: "#f59322", width: 2 }, hovertemplate: "%{y:.4f}" },
   ];
 }
 

@@ -7,6 +7,7 @@ import { BLUE, ORANGE, paintGrid } from "../colors.js";
 import { decodeGrid } from "../socket.js";
 import { featureLabel, paintFeature } from "../features.js";
 import { el as h } from "../dom.js";
+import { gettext, interpolate } from "../i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const rgb = (c) => `rgb(${c.join(",")})`;
@@ -156,7 +157,8 @@ function listen(el) {
 
 function name(el, layer, unit) {
   const last = el._ctx.activations.length - 1;
-  return layer === last ? `output ${unit + 1}` : `hidden ${layer + 1}, neuron ${unit + 1}`;
+  return layer === last ? interpolate(gettext("output %(n)s"), { n: unit + 1 })
+    : interpolate(gettext("hidden %(layer)s, neuron %(n)s"), { layer: layer + 1, n: unit + 1 });
 }
 
 const inputName = (el, layer, i) => (layer === 0 ? featureLabel(el._ctx.features[i]) : `h${layer},${i + 1}`);
@@ -166,7 +168,7 @@ function explain(el) {
   const panel = el.nextElementSibling;
   if (!panel || !panel.classList.contains("explain")) return;
   if (!el._selected) {
-    panel.replaceChildren(h("span", { class: "muted", text: "Click a neuron to see its formula with the current numbers; hover one to see its output large." }));
+    panel.replaceChildren(h("span", { class: "muted", text: gettext("Click a neuron to see its formula with the current numbers; hover one to see its output large.") }));
     return;
   }
   const [layer, unit] = el._selected;
@@ -175,7 +177,7 @@ function explain(el) {
   const title = h("strong", { text: name(el, layer, unit) });
   if (!f || !f.weights[layer]) {
     panel.replaceChildren(title, " ", h("code", { text: `y = ${act}(w·x + b)` }), " ",
-      h("span", { class: "muted", text: "— the numbers appear once training starts." }));
+      h("span", { class: "muted", text: gettext("— the numbers appear once training starts.") }));
     return;
   }
   const column = f.weights[layer].map((row) => row[unit]);

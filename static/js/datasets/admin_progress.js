@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   const EVERY_MS = 1000;
+  // The admin's pages may not load a JavaScript catalog: the status in words then stays English.
+  const gettext = typeof window.gettext === "function" ? window.gettext : (msgid) => msgid;
+  const STATUS = { processing: gettext("processing"), ready: gettext("ready"), failed: gettext("failed") };
 
   function cells() {
     return Array.from(document.querySelectorAll(".upload-status[data-status=processing]"));
@@ -16,8 +19,8 @@
   }
 
   function show(cell, row) {
+    if (cell.dataset.status !== row.status) cell.querySelector("b").textContent = STATUS[row.status] || row.status; // else the server's words stay
     cell.dataset.status = row.status;
-    cell.querySelector("b").textContent = row.status;
     const bar = cell.querySelector("progress");
     bar.value = row.progress;
     bar.hidden = row.status !== "processing";

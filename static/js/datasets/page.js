@@ -3,6 +3,8 @@
 // that fits the kind (scatter, feature histograms, pictures before/after, text steps).
 import { CLASS_COLORS, DIVERGING } from "../colors.js";
 import { plain } from "../escape.js";
+import * as levelsChart from "../charts/levels.js";
+import { gettext } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const page = JSON.parse($("dataset-page").textContent);
@@ -94,7 +96,17 @@ function tokens(list, oov = []) {
   return el("span", { className: "ds-tokens" }, ...list.map((t) => el("span", { className: oov.includes(t) ? "ds-token oov" : "ds-token", textContent: String(t) })));
 }
 
+/** A sample sentence at every token level (word / morpheme / char), with OOV marks, OOV rate and coverage. */
+function textLevels(target, p) {
+  if (!p.levels || !p.levels.length) return;
+  const chart = el("div", { className: "levels", id: "levels" });
+  target.append(el("h3", { textContent: gettext("One sample at every token level") }), chart);
+  levelsChart.render(chart);
+  levelsChart.update(chart, { levels: p.levels, texts: p.samples.map((s) => s.text) });
+}
+
 function textSteps(target, p) {
+  textLevels(target, p);
   for (const s of p.samples) {
     const steps = [
       ["text", el("span", { textContent: s.text })],

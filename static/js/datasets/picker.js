@@ -1,6 +1,7 @@
 // datasets/picker.js: uploaded datasets in the playground's picker. The catalog lists
 // them with uploaded: true and ready (false while the upload is processed); a spec
 // names one with just {name, test_fraction, seed}: its size and noise are the file's.
+import { gettext, interpolate } from "../i18n.js";
 
 const UPLOAD_KEYS = ["name", "test_fraction", "seed"];
 
@@ -25,8 +26,10 @@ export function markUploads(root, catalog) {
     card.dataset.uploaded = "true";
     card.disabled = !d.ready;
     const badge = card.querySelector(".card-task") || card.appendChild(document.createElement("span"));
-    badge.textContent = d.ready ? `uploaded · v${d.version}` : `processing ${d.progress}%`;
-    card.title = d.ready ? `${d.title} (uploaded, ${d.default_samples} samples)` : "Still being processed: selectable once it is ready";
+    badge.textContent = d.ready ? interpolate(gettext("uploaded · v%(version)s"), { version: d.version })
+      : interpolate(gettext("processing %(progress)s%"), { progress: d.progress });
+    card.title = d.ready ? interpolate(gettext("%(title)s (uploaded, %(n)s samples)"), { title: d.title, n: d.default_samples })
+      : gettext("Still being processed: selectable once it is ready");
   }
 }
 

@@ -4,6 +4,7 @@
 import { readFigures, renderAll } from "./figures.js";
 import { toHash } from "../state.js";
 import { connect } from "../socket.js";
+import { gettext } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,19 +21,25 @@ function copyCode() {
   button.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText($("exp-code").textContent);
-      $("copy-note").textContent = "Copied.";
+      $("copy-note").textContent = gettext("Copied.");
     } catch {  // no clipboard on plain http: select the code for Ctrl+C
       getSelection().selectAllChildren($("exp-code"));
-      $("copy-note").textContent = "Selected: press Ctrl+C.";
+      $("copy-note").textContent = gettext("Selected: press Ctrl+C.");
     }
   });
 }
+
+// A run's status in words (the values stay the server's; the template writes the first one the same way).
+const STATUS = {
+  queued: gettext("queued"), running: gettext("running"), paused: gettext("paused"), completed: gettext("completed"),
+  stopped: gettext("stopped"), failed: gettext("failed"), diverged: gettext("diverged"),
+};
 
 function watchActiveRuns() {
   const runs = JSON.parse($("active-runs").textContent || "[]");
   for (const run of runs) {
     connect(run.ws, {
-      status: (f) => { if ($("run-status") && run.id === runs[0].id) $("run-status").textContent = f.status; },
+      status: (f) => { if ($("run-status") && run.id === runs[0].id) $("run-status").textContent = STATUS[f.status] || f.status; },
       done: () => setTimeout(() => location.reload(), 600), // the stored result is complete once `done` is out
     });
   }

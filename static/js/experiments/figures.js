@@ -1,6 +1,8 @@
 // figures.js: the server's Plotly figures (built with the plotly package in
 // playground/figures.py) onto the page. A figure with a time slider carries
 // its animation frames; Plotly's slider steps through them.
+import { FONT } from "../charts/font.js";
+
 const CONFIG = { displayModeBar: false, responsive: true };
 
 /** The figures the server embedded as <script type="application/json" id=...>. */
@@ -11,7 +13,8 @@ export function readFigures(id = "figures") {
 
 /** Draw (or redraw) one figure into el; resolves once Plotly has drawn it. */
 export async function renderFigure(el, fig) {
-  await window.Plotly.newPlot(el, { data: fig.data, layout: fig.layout, frames: fig.frames || [], config: CONFIG });
+  const layout = { ...fig.layout, font: { ...(fig.layout && fig.layout.font), family: FONT.family } }; // Hangul needs our font
+  await window.Plotly.newPlot(el, { data: fig.data, layout, frames: fig.frames || [], config: CONFIG });
   el.dataset.rendered = "true";
   el.dataset.frames = String((fig.frames || []).length);
 }

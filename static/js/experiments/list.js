@@ -1,4 +1,6 @@
 // list.js: the experiments list. Compare is enabled once 2 to 6 are ticked.
+import { gettext, interpolate } from "../i18n.js";
+
 const MIN = 2;
 const MAX = 6;
 const form = document.getElementById("compare-form");
@@ -8,8 +10,9 @@ const count = document.getElementById("compare-count");
 function update() {
   const n = form.querySelectorAll("input[name=e]:checked").length;
   button.disabled = n < MIN || n > MAX;
-  count.textContent = n === 0 ? `Tick ${MIN} to ${MAX} experiments to compare their curves.`
-    : n > MAX ? `${n} ticked: compare at most ${MAX}.` : `${n} ticked${n < MIN ? `: tick at least ${MIN}` : ""}.`;
+  count.textContent = interpolate(n === 0 ? gettext("Tick %(min)s to %(max)s experiments to compare their curves.")
+    : n > MAX ? gettext("%(n)s ticked: compare at most %(max)s.")
+      : n < MIN ? gettext("%(n)s ticked: tick at least %(min)s.") : gettext("%(n)s ticked."), { n, min: MIN, max: MAX });
 }
 
 if (form) {

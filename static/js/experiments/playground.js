@@ -3,6 +3,7 @@
 // names that run's experiment. An imported spec is checked by the server, then
 // becomes the page's URL state, which main.js loads (its hashchange handler).
 import { fromHash, toHash } from "../state.js";
+import { gettext, interpolate } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_IMPORT_BYTES = 32 * 1024;
@@ -24,7 +25,7 @@ async function post(url, body) {
     try { parsed = await response.json(); } catch { parsed = null; }
     return { ok: response.ok, status: response.status, body: parsed };
   } catch (err) {
-    return { ok: false, status: 0, body: { errors: [{ path: "", message: `The server cannot be reached: ${err.message}` }] } };
+    return { ok: false, status: 0, body: { errors: [{ path: "", message: interpolate(gettext("The server cannot be reached: %(error)s"), { error: err.message }) }] } };
   }
 }
 
@@ -35,7 +36,7 @@ const messages = (body, status) => ((body && body.errors) || [{ path: "", messag
 function toast(parts, kind = "") {
   const box = $("experiment-toast");
   box.replaceChildren(...parts.map((p) => (typeof p === "string" ? document.createTextNode(p) : p)));
-  const close = Object.assign(document.createElement("button"), { type: "button", className: "toast-close", textContent: "×", title: "Dismiss" });
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "toast-close", textContent: "×", title: gettext("Dismiss") });
   close.addEventListener("click", () => { box.hidden = true; });
   box.append(close);
   box.dataset.kind = kind;
@@ -49,7 +50,7 @@ function openSave() {
   $("save-errors").hidden = true;
   if (!$("save-title").value) {
     const spec = fromHash(location.hash, { spec: {}, view: {} }).spec;
-    $("save-title").value = `${spec.dataset?.name || "model"} · ${new Date().toLocaleString()}`;
+    $("save-title").value = `${spec.dataset?.name || gettext("model")} · ${new Date().toLocaleString()}`;
   }
   $("save-dialog").showModal();
   $("save-title").select();
@@ -67,9 +68,10 @@ async function submitSave(event) {
     return;
   }
   $("save-dialog").close();
-  const link = Object.assign(document.createElement("a"), { href: result.body.url, textContent: "Open the experiment page", id: "experiment-link" });
+  const link = Object.assign(document.createElement("a"), { href: result.body.url, textContent: gettext("Open the experiment page"), id: "experiment-link" });
   const still = result.body.runs && result.body.runs[0] && ["queued", "running", "paused"].includes(result.body.runs[0].status);
-  toast([`Saved “${result.body.title}”${still ? "; it keeps recording until the run ends" : ""}. `, link]);
+  toast([interpolate(still ? gettext("Saved “%(title)s”; it keeps recording until the run ends. ") : gettext("Saved “%(title)s”. "),
+    { title: result.body.title }), link]);
   document.body.dataset.savedExperiment = result.body.slug;
 }
 
@@ -77,13 +79,14 @@ async function submitSave(event) {
 
 async function importFile(file) {
   if (file.size > MAX_IMPORT_BYTES) {
-    toast([`${file.name} is larger than ${MAX_IMPORT_BYTES / 1024} KB: a spec is a few KB of JSON.`], "error");
+    toast([interpolate(gettext("%(file)s is larger than %(kb)s KB: a spec is a few KB of JSON."), { file: file.name, kb: MAX_IMPORT_BYTES / 1024 })], "error");
     return;
   }
   const text = await file.text();
   const result = await post("/api/specs/validate/", text); // the server's parser names what is wrong
   if (!result.ok) {
-    toast([`${file.name} is not a spec this playground can run: ${messages(result.body, result.status).join("; ")}`], "error");
+    toast([interpolate(gettext("%(file)s is not a spec this playground can run: %(errors)s"),
+      { file: file.name, errors: messages(result.body, result.status).join("; ") })], "error");
     return;
   }
   const spec = JSON.parse(text);
@@ -92,17 +95,18 @@ async function importFile(file) {
   await new Promise((resolve) => setTimeout(resolve, 50));
   const shown = new URLSearchParams(location.hash.slice(1)).get("dataset");
   if (shown !== spec.dataset.name) {
-    toast([`${file.name} trains on ${spec.dataset.name}, which this page cannot show; run it with python -m trainer ${file.name}.`], "error");
+    toast([interpolate(gettext("%(file)s trains on %(dataset)s, which this page cannot show; run it with python -m trainer %(file)s."),
+      { file: file.name, dataset: spec.dataset.name })], "error");
     return;
   }
-  toast([`Imported ${file.name}. Press Train.`]);
+  toast([interpolate(gettext("Imported %(file)s. Press Train."), { file: file.name })]);
 }
 
 function init() {
   document.addEventListener("playground:run", (event) => {
     runId = event.detail ? event.detail.id : null;
     $("save-experiment").disabled = runId == null;
-    $("save-experiment").title = runId == null ? "Train first: then save the run as an experiment" : "Save this run as an experiment";
+    $("save-experiment").title = runId == null ? gettext("Train first: then save the run as an experiment") : gettext("Save this run as an experiment");
   });
   $("save-experiment").addEventListener("click", openSave);
   $("save-form").addEventListener("submit", submitSave);
