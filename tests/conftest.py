@@ -68,6 +68,10 @@ def live_server_url(tmp_path_factory):
     for name in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND"):  # the embedded default, whatever the shell says
         env.pop(name, None)
     env["PLAYGROUND_MEDIA_ROOT"] = str(tmp_path / "media")  # uploaded datasets
+    # Every browser test comes from 127.0.0.1: the per-address limits would count the whole layer
+    # as one client (tests/web/test_limits.py tests them); the per-session ones stay as shipped.
+    env.update(PLAYGROUND_RUNS_PER_MINUTE="1000", PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS="1000",
+               PLAYGROUND_PREDICTIONS_PER_SECOND="1000")
     LIVE_ENV.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT_DIR, env=env, check=True,
                    capture_output=True, timeout=60)

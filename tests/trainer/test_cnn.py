@@ -189,7 +189,8 @@ def test_evaluating_in_chunks_gives_the_whole_sets_numbers(monkeypatch):
 
 
 def test_frames_space_out_where_evaluating_is_slow():
-    run = loop._Run(parse(presets.load("digits_cnn")), lambda frame: None, loop._Controls(None, None), 0.1, None, None, lambda: 0.0)
+    run = loop._Run(parse(presets.load("digits_cnn")), lambda frame: None, loop._Controls(None, None), 0.1, None, None,
+                    lambda: 0.0, loop.Slot())
     assert run.interval == 0.1
     run.frame_cost = 0.2  # an evaluation and its pictures take 0.2 s: a frame every 0.8 s keeps that to a quarter
     assert run.interval == pytest.approx(0.2 / loop.EVAL_SHARE) and run.interval > 0.1
