@@ -17,7 +17,7 @@ def train_and_save(page, title, learning_rate):
     page.select_option("#speed", "1000")  # 1,000 steps a second: half a second, a few evaluations
     expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
     expect(page.locator("#save-experiment")).to_be_disabled()  # nothing to save before a run
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Done", timeout=TIMEOUT)
     page.click("#save-experiment")
     page.fill("#save-title", title)

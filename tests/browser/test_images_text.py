@@ -53,7 +53,7 @@ def test_a_cnn_trains_with_live_kernels_and_confusion_then_predicts_a_drawing(pa
     expect(page.locator("#train")).to_be_enabled()
     expect(page.locator(".layer-row[data-type=conv2d] .layer-shape")).to_contain_text("(8, 8, 8) · 80 params")
     pressed = time.monotonic()
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     page.wait_for_function(f"() => {FILTERS}.dataset.updates > 0", timeout=SOCKET_TIMEOUT)
     first_filters_ms = round((time.monotonic() - pressed) * 1000)
     first = fingerprint(page, FILTERS, KERNELS)
@@ -92,7 +92,7 @@ def test_an_rnn_trains_with_a_live_embedding_then_predicts_a_typed_sentence(page
     page.goto(SENTIMENT)
     expect(page.locator("#train")).to_be_enabled()
     expect(page.locator(".layer-row[data-type=embedding] .layer-shape")).to_contain_text("params")
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     page.wait_for_function(f"() => {EMBEDDING}.dataset.updates > 0", timeout=SOCKET_TIMEOUT)
     first = fingerprint(page, EMBEDDING, POINTS)
     wait_changed(page, EMBEDDING, POINTS, first)  # the words move
@@ -199,22 +199,22 @@ def test_data_kinds_options_and_the_preview_panel(page, shots):
 def test_step_before_any_run_starts_it_paused_after_one_step(page):
     page.goto("/")
     expect(page.locator("#train")).to_be_enabled()
-    page.click("#step")
+    page.click("#step", no_wait_after=True)
     expect(page.locator("#c-iteration")).to_have_text("1", timeout=SOCKET_TIMEOUT)
     expect(page.locator("#status")).to_contain_text("Paused")
-    page.click("#step")
+    page.click("#step", no_wait_after=True)
     expect(page.locator("#c-iteration")).to_have_text("2")
-    page.click("#stop")
+    page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped")
 
 
 def test_a_paused_cnn_shows_a_chosen_test_sample_and_predicts_with_its_current_weights(page, shots):
     page.goto(DIGITS.replace("epochs=3", "epochs=200"))
     expect(page.locator("#train")).to_be_enabled()
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     caption = page.locator(".layer-input .map-caption")
     expect(caption).to_contain_text("test image 1,", timeout=SOCKET_TIMEOUT)
-    page.click("#pause")
+    page.click("#pause", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Paused", timeout=30_000)
     page.locator(".layer-input .sample-step[data-delta='1']").click()  # the next test sample, shown by the paused run
     expect(caption).to_contain_text("test image 2,")
@@ -225,13 +225,13 @@ def test_a_paused_cnn_shows_a_chosen_test_sample_and_predicts_with_its_current_w
 
     draw_seven(page)
     expect(caption).to_contain_text("your drawing")  # live frames wait while the drawing is shown
-    page.click("#step")
+    page.click("#step", no_wait_after=True)
     expect(page.locator(".layer-conv2d .view-maps .map-caption").first).to_be_visible()
     expect(caption).to_contain_text("your drawing")
     shots(page, "cnn-paused-predict.png")
     page.locator(".layer-input .sample-step[data-delta='1']").click()  # back to the test set, where it was
     expect(caption).to_contain_text("test image 7,")
-    page.click("#stop")
+    page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=30_000)
     assert page.errors == []
 
@@ -239,10 +239,10 @@ def test_a_paused_cnn_shows_a_chosen_test_sample_and_predicts_with_its_current_w
 def test_a_paused_rnn_steps_through_test_sentences_and_predicts_with_its_current_weights(page, shots):
     page.goto(SENTIMENT.replace("epochs=6", "epochs=200"))
     expect(page.locator("#train")).to_be_enabled()
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     title = "() => document.querySelector('.view-hidden').layout?.title?.text ?? ''"
     page.wait_for_function(f"() => ({title})().startsWith('test sentence 1,')", timeout=SOCKET_TIMEOUT)
-    page.click("#pause")
+    page.click("#pause", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Paused", timeout=30_000)
     page.locator(".layer-input .sample-step[data-delta='1']").click()
     page.wait_for_function(f"() => ({title})().startsWith('test sentence 2,')", timeout=30_000)
@@ -254,6 +254,6 @@ def test_a_paused_rnn_steps_through_test_sentences_and_predicts_with_its_current
     page.locator(".layer-input .sample-step[data-delta='-1']").click()
     page.wait_for_function(f"() => ({title})().startsWith('test sentence 1,')", timeout=30_000)
     shots(page, "rnn-paused-predict.png")
-    page.click("#stop")
+    page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=30_000)
     assert page.errors == []

@@ -44,7 +44,7 @@ def test_the_playground_speaks_korean_and_draws_hangul_with_our_font(csp_page, l
     page.press("input[data-bind='spec.epochs']", "Tab")
     page.select_option("#speed", "1000")
     expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     expect(page.locator("#status")).to_have_text("완료: 모든 에포크를 학습했습니다.", timeout=TIMEOUT)
     expect(page.locator("#loss-chart .legendtext").first).to_have_text("학습 (배치)")
 

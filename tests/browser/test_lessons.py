@@ -41,7 +41,7 @@ def test_two_lessons_end_to_end_in_korean(browser, live_server_url):
         page.wait_for_function("() => location.pathname === '/' && location.hash.includes('dataset=gauss')"
                                " && location.hash.includes('1:step')")  # the preset's spec, now the URL state
         expect(page.locator("#train")).to_be_enabled()
-        page.click("#train")
+        page.click("#train", no_wait_after=True)
         expect(page.locator("#status")).to_have_attribute("data-status", "completed", timeout=RUN_TIMEOUT)
         page.go_back()
         expect(page.locator("h1")).to_contain_text(content_ko.LESSONS["perceptron"]["title"])
@@ -57,7 +57,7 @@ def test_two_lessons_end_to_end_in_korean(browser, live_server_url):
         page.wait_for_function("() => location.hash.includes('samples=400') && location.hash.includes('epochs=1&')")
         # Validated once the server has the reviews' lengths (a cold start tokenizes the full preset's 30,000 first).
         expect(page.locator("#train")).to_be_enabled(timeout=RUN_TIMEOUT)
-        page.click("#train")
+        page.click("#train", no_wait_after=True)
         expect(page.locator("#status")).to_have_attribute("data-status", "completed", timeout=RUN_TIMEOUT)
         page.fill("#predict-input", "정말 재미있는 영화였다")
         page.press("#predict-input", "Enter")

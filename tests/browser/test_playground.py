@@ -35,7 +35,7 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     assert "layers=4:tanh,2:tanh,2:tanh,1:tanh&kernelInit=random_uniform:minval=-0.5:maxval=0.5" in page.url  # the URL follows the builder
     assert loss_points(page) == 0 and heatmap_fingerprint(page) is None
 
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     page.wait_for_function("() => document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
     page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
     first_boundary, first_points = heatmap_fingerprint(page), loss_points(page)
@@ -52,15 +52,15 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     print(f"\nTrain -> first chart update, cold: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
     shots(page, "training.png")
 
-    page.click("#stop")
+    page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
     shots(page, "stopped.png")
 
-    page.click("#train")  # the same network again: compiled already
+    page.click("#train", no_wait_after=True)  # the same network again: compiled already
     page.wait_for_function("() => document.body.dataset.run === 'running' && document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
     page.wait_for_function("() => document.getElementById('loss-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
     print(f"Train -> first chart update, warm: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
-    page.click("#stop")
+    page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
 
     page.reload()  # the run's history comes back from the server
@@ -121,21 +121,21 @@ def test_pause_step_resume_and_live_learning_rate(page):
     expect(page.locator("#train")).to_be_enabled()
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(json.loads(f))))
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     expect(page.locator("#pause")).to_be_enabled(timeout=SOCKET_TIMEOUT)
     page.wait_for_function("() => document.getElementById('loss-chart').dataset.updates > 1", timeout=SOCKET_TIMEOUT)
-    page.click("#pause")
+    page.click("#pause", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Paused")
     iteration = int(page.inner_text("#c-iteration").replace(",", ""))
-    page.click("#step")
+    page.click("#step", no_wait_after=True)
     expect(page.locator("#c-iteration")).to_have_text(f"{iteration + 1:,}")
     page.fill("#learning-rate", "0.1")
     page.press("#learning-rate", "Enter")
     assert {"action": "set_learning_rate", "value": 0.1} in sent
     expect(page.locator(".hidden-col")).to_have_count(2)  # a live change does not reset the run
-    page.click("#pause")  # now "Resume"
+    page.click("#pause", no_wait_after=True)  # now "Resume"
     expect(page.locator("#status")).to_contain_text("Training")
-    page.click("#stop")
+    page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped")
 
 

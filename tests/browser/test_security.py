@@ -105,7 +105,7 @@ def train_and_save(page, title, learning_rate):
     page.press("#learning-rate", "Tab")
     page.select_option("#speed", "1000")
     expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
-    page.click("#train")  # frames arrive over the websocket: connect-src 'self' must allow ws://
+    page.click("#train", no_wait_after=True)  # frames arrive over the websocket: connect-src 'self' must allow ws://
     expect(page.locator("#status")).to_contain_text("Done", timeout=TIMEOUT)
     page.click("#save-experiment")
     page.fill("#save-title", title)

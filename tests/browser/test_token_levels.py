@@ -62,7 +62,7 @@ def test_the_data_panel_shows_a_review_at_every_token_level_and_the_level_is_a_l
 def test_predict_shows_the_typed_sentence_at_every_token_level(page, shots):
     page.goto(NSMC + RUN)
     expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Done", timeout=TIMEOUT)
     page.fill("#predict-input", "이 영화 정말 재밌어요 쀍뛟쀍")  # the last "word" is nonsense
     page.press("#predict-input", "Enter")

@@ -66,7 +66,7 @@ def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_ma
     page.fill("input[data-bind='spec.epochs']", "10000")
     page.press("input[data-bind='spec.epochs']", "Tab")
     expect(page.locator("#train")).to_be_enabled()
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
     page.wait_for_function("() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > 0",
                            timeout=SOCKET_TIMEOUT)
@@ -101,7 +101,7 @@ def test_an_uploaded_table_trains_on_the_playground_with_a_dense_stack(page, liv
     expect(page.locator("#stack .layer-row[data-type=dense]").first).to_be_visible()  # the layer stack, not the 2-D diagram
     expect(page.locator("#network")).to_be_hidden()
     expect(page.locator("#train")).to_be_enabled()
-    page.click("#train")
+    page.click("#train", no_wait_after=True)
     page.wait_for_function("() => document.getElementById('confusion-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
     expect(page.locator("#status")).to_contain_text("Done", timeout=SOCKET_TIMEOUT)
     assert page.evaluate("() => document.getElementById('confusion-chart').data[0].z.length") == 3
