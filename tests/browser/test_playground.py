@@ -34,6 +34,10 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     expect(page.locator("#train")).to_be_enabled()
     assert "layers=4:tanh,2:tanh,2:tanh,1:tanh&kernelInit=random_uniform:minval=-0.5:maxval=0.5" in page.url  # the URL follows the builder
     assert loss_points(page) == 0 and heatmap_fingerprint(page) is None
+    # Long enough (10,000 epochs at 200 steps/s: minutes) that it still runs when Stop is clicked.
+    page.fill("input[data-bind='spec.epochs']", "10000")
+    page.press("input[data-bind='spec.epochs']", "Tab")
+    expect(page.locator("#train")).to_be_enabled()
 
     page.click("#train", no_wait_after=True)
     page.wait_for_function("() => document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
