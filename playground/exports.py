@@ -5,6 +5,7 @@ import csv
 import io
 import json
 
+from playground.uploads import csvfile
 from playground.uploads import selectors as dataset_selectors
 from trainer import codegen
 
@@ -22,13 +23,20 @@ def spec_json(spec_dict):
     return json.dumps(spec_dict, indent=2) + "\n"
 
 
+def csv_cell(value):
+    """A value as a CSV download writes it: a text a spreadsheet would run as a formula (=, +, -, @,
+    a tab or CR first; not a number) gets a leading ' (OWASP's advice), so it opens as text.
+    Uploads refuse such class and column names; this keeps any that reach a download inert."""
+    return "'" + value if isinstance(value, str) and csvfile.formula_like(value) else value
+
+
 def metrics_csv(history):
     """One row per metrics frame (each evaluation of the whole train and test sets)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for frame in history:
-        writer.writerow(["" if frame.get(c) is None else frame.get(c) for c in CSV_COLUMNS])
+        writer.writerow(["" if frame.get(c) is None else csv_cell(frame.get(c)) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
@@ -38,7 +46,7 @@ def batch_loss_csv(history):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(POINTS_COLUMNS)
     for frame in history:
-        writer.writerows(frame.get("points") or [])
+        writer.writerows([csv_cell(v) for v in point] for point in frame.get("points") or [])
     return out.getvalue()
 
 

@@ -4,7 +4,7 @@ import functools
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import JsonResponse, RawPostDataException
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -31,6 +31,8 @@ def _json_object(request, limit, what="spec"):
         body = request.body
     except RequestDataTooBig:
         body = None
+    except RawPostDataException:  # a multipart form, already read as one (the CSRF check looks for its token there)
+        raise BadRequest(_errors(400, _("send the body as JSON (Content-Type: application/json), not as a multipart form"))) from None
     if body is None or len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise BadRequest(_errors(413, _("request body is larger than %(limit)s bytes")
                                  % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}))

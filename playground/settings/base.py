@@ -234,6 +234,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor", Path(plotly.__file__).parent / "package_data"),
 ]
+# Django's finders, but a path outside the roots (/static/../x) is a 404, not a 500 (playground/staticfinders.py).
+STATICFILES_FINDERS = ["playground.staticfinders.FileSystemFinder", "playground.staticfinders.AppDirectoriesFinder"]
 
 CSRF_FAILURE_VIEW = "playground.views.csrf_failure"
 

@@ -84,6 +84,36 @@ def looks_numeric(value):
     return True
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's "CSV injection"):
+# a class or column name like =cmd|' /C calc'!A0 would run on the machine of whoever opens a CSV
+# it lands in. A number (-1, +2.5, -1e3) is a number, and a legitimate label.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value):
+    return str(value).startswith(FORMULA_STARTS) and not looks_numeric(value)
+
+
+def formula_start(value):
+    """How a message names the first character of a formula_like value."""
+    return {"\t": _("a tab"), "\r": _("a carriage return")}.get(value[0], f"'{value[0]}'")
+
+
+def check_label(value, line, column):
+    """UploadError naming the line and column if a class name would run as a spreadsheet formula."""
+    if formula_like(value):
+        raise UploadError(_("line %(line)s, column %(column)s: the label '%(value)s' starts with %(start)s, so a "
+                            "spreadsheet would run it as a formula; rename the class to start with a letter or a digit")
+                          % {"line": line, "column": column, "value": value[:40], "start": formula_start(value)})
+
+
+def check_column(name):
+    if formula_like(name):
+        raise UploadError(_("line 1: the column name '%(name)s' starts with %(start)s, so a spreadsheet would run it "
+                            "as a formula; rename the column to start with a letter or a digit")
+                          % {"name": name[:40], "start": formula_start(name)})
+
+
 def read(data, expected, max_rows):
     """bytes -> Table. `expected` describes the header for messages ("x1,x2,label")."""
     text, encoding = decode(data)
@@ -122,6 +152,7 @@ def read(data, expected, max_rows):
                               % {"number": i + 1})
         if header.index(name) != i:
             raise UploadError(_("line 1: the column '%(name)s' appears twice in the header") % {"name": name})
+        check_column(name)
     return Table(header, rows, lines, encoding)
 
 
@@ -157,6 +188,7 @@ def labels(table, name, max_classes):
         if not value:
             raise UploadError(_("line %(line)s, column %(column)s: the label is empty; every row needs one")
                               % {"line": line, "column": name})
+        check_label(value, line, name)
     names = sorted(set(values), key=lambda v: (0, int(v), v) if re.fullmatch(r"-?\d+", v) else (1, 0, v))
     if len(names) == 1:
         raise UploadError(_("column %(column)s: only one class ('%(name)s'); a classifier needs examples of at least two")

@@ -8,7 +8,7 @@ pipeline), in the background task, reporting progress.
 
 from django.utils.translation import gettext as _
 
-from playground.uploads import imagesets, tables, textsets
+from playground.uploads import csvfile, imagesets, tables, textsets
 from playground.uploads.limits import UploadError, limits, megabytes
 
 EXTENSIONS = {"points": (".csv", ".txt"), "tabular": (".csv", ".txt"), "images": (".zip", ".npz"), "text": (".csv", ".txt")}
@@ -39,16 +39,27 @@ def check_file(kind, name, size):
         raise UploadError(_("the file is empty"))
 
 
+def _names_checked(processed):
+    """Every class name, whatever the kind (a zip's folder names, an .npz's class_names; the CSV
+    readers name the line and column first): none may run as a spreadsheet formula."""
+    for class_name in processed.class_names:
+        if csvfile.formula_like(class_name):
+            raise UploadError(_("the class name '%(name)s' starts with %(start)s, so a spreadsheet would run it as a "
+                                "formula; rename the class to start with a letter or a digit")
+                              % {"name": str(class_name)[:40], "start": csvfile.formula_start(str(class_name))})
+    return processed
+
+
 def check(kind, name, data, options):
     """bytes -> Processed with the labels and sizes (x may be a placeholder), or UploadError."""
     check_file(kind, name, len(data))
     reader = _reader(kind, name)
     if kind in ("images", "text"):
-        return reader(data, options, limits(), decode_only=True)
-    return reader(data, options, limits())
+        return _names_checked(reader(data, options, limits(), decode_only=True))
+    return _names_checked(reader(data, options, limits()))
 
 
 def process(kind, name, data, options, progress=None):
     """bytes -> Processed, the arrays a run trains on; progress(fraction, message) as it goes."""
     check_file(kind, name, len(data))
-    return _reader(kind, name)(data, options, limits(), progress)
+    return _names_checked(_reader(kind, name)(data, options, limits(), progress))

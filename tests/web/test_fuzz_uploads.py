@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from playground.models import Dataset
-from playground.uploads import process
+from playground.uploads import csvfile, process
 from playground.uploads.limits import UploadError
 from tests.web import upload_files as f
 
@@ -143,7 +143,7 @@ def test_any_csv_is_accepted_or_refused_with_a_reason(case):
 def clean_points(draw):
     n = draw(st.integers(20, 60))
     xs = draw(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)), min_size=n, max_size=n))
-    labels = ["a", "b"] + draw(st.lists(st.sampled_from(["a", "b", "=cmd|' /C calc'!A0", "좋아요"]), min_size=n - 2, max_size=n - 2))
+    labels = ["a", "b"] + draw(st.lists(st.sampled_from(["a", "b", "-1", "+2", "좋아요"]), min_size=n - 2, max_size=n - 2))
     encoding = draw(st.sampled_from(ENCODINGS))
     if encoding == "latin-1":
         labels = [label if label.isascii() else "c" for label in labels]
@@ -160,7 +160,76 @@ def test_a_clean_points_csv_in_any_supported_encoding_and_quoting_is_accepted_wh
     data, n, names = case
     outcome, got = checked_or_refused("points", "p.csv", data)
     assert outcome == "accepted", got
-    assert got.x.shape == (n, 2) and sorted(got.class_names) == names  # formula cells stay plain labels
+    assert got.x.shape == (n, 2) and sorted(got.class_names) == names  # numbers (-1, +2) are labels as any other
+
+
+# --- formula injection (OWASP's CSV injection): a class or column name that a spreadsheet would run ---------
+
+
+@st.composite
+def csv_with_a_formula(draw):
+    """A clean points, tabular or text CSV with one label (or, tabular, one column name) a formula."""
+    kind = draw(st.sampled_from(["points", "tabular", "text"]))
+    formula = draw(st.sampled_from(FORMULAS) | st.tuples(st.sampled_from("=+-@"), st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=8))
+                   .map("".join).filter(lambda v: not csvfile.looks_numeric(v) and v.strip() == v))  # one line, as typed
+    n = draw(st.integers(20, 40))
+    at = draw(st.integers(0, n - 1))
+    header = {"points": ["x1", "x2", "label"], "tabular": ["a", "b", "label"], "text": ["text", "label"]}[kind]
+    rows = [["good movie" if kind == "text" else str(i % 7), *(["1.5"] if kind != "text" else []), ["a", "b", "c"][i % 3]]
+            for i in range(n)]
+    where = draw(st.sampled_from(["label", "column"] if kind == "tabular" else ["label"]))
+    if where == "column":
+        header[1] = formula.lower()
+    else:
+        rows[at][-1] = formula
+    buf = io.StringIO()
+    csv.writer(buf, quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])), lineterminator="\n").writerows([header, *rows])
+    line = 1 if where == "column" else at + 2  # the header is line 1
+    return kind, buf.getvalue().encode(), (formula.lower() if where == "column" else formula), line, where
+
+
+@given(csv_with_a_formula())
+def test_a_label_or_column_a_spreadsheet_would_run_is_refused_naming_line_column_and_value(case):
+    kind, data, formula, line, where = case
+    outcome, message = checked_or_refused(kind, "f.csv", data, {"label_column": "label"})
+    assert outcome == "refused"
+    assert message.startswith(f"line {line}") and f"'{formula[:40]}'" in message and "formula" in message
+    if where == "label":
+        assert "column label:" in message
+
+
+@pytest.mark.parametrize("kind", ["points", "tabular"])
+def test_negative_numbers_are_labels_and_regression_targets_not_formulas(kind):
+    header = ["x1", "x2", "label"] if kind == "points" else ["a", "b", "label"]
+    rows = [(i % 5, i % 3, ["-1", "+1", "-2.5"][i % 3]) for i in range(30)]
+    outcome, got = checked_or_refused(kind, "n.csv", f.csv_bytes(header, rows), {"label_column": "label"})
+    assert outcome == "accepted" and sorted(got.class_names) == ["+1", "-1", "-2.5"]
+    rows = [(i % 5, i % 3, f"-{i}.5") for i in range(30)]
+    outcome, got = checked_or_refused(kind, "r.csv", f.csv_bytes(header, rows), {"label_column": "label", "target": "regression"})
+    assert outcome == "accepted" and got.task == "regression" and float(got.y.min()) == -29.5
+
+
+@pytest.mark.parametrize("bad", ["=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3"])
+def test_a_class_folder_or_npz_class_name_a_spreadsheet_would_run_is_refused(bad):
+    folder = bad.replace("/", "")  # a / would nest it
+    zipped = f.zip_bytes({f"{folder}/{i}.png" if i % 2 else f"ok/{i}.png": f.picture(i % 2, (12, 10), seed=i) for i in range(24)})
+    outcome, message = checked_or_refused("images", "set.zip", zipped)
+    assert outcome == "refused" and f"'{folder}'" in message and "formula" in message
+    n = 40
+    npz = f.npz_bytes(x=np.zeros((n, 8, 8), np.uint8), y=np.arange(n) % 2, class_names=np.array(["fine", bad]))
+    outcome, message = checked_or_refused("images", "set.npz", npz)
+    assert outcome == "refused" and f"'{bad}'" in message
+
+
+@pytest.mark.django_db
+def test_through_the_admin_form_a_formula_label_shows_on_the_form_and_stores_nothing(admin_client, media):
+    rows = [(i % 5, i % 3, "=cmd|' /C calc'!A0" if i == 7 else "ab"[i % 2]) for i in range(30)]
+    before = Dataset.objects.count(), stored_files(media)
+    name, response = post(admin_client, "points", "p.csv", f.csv_bytes(["x1", "x2", "label"], rows))
+    page = response.content.decode()
+    assert response.status_code == 200 and "errornote" in page
+    assert "line 9, column label" in page and html.escape("'=cmd|' /C calc'!A0'") in page
+    assert (Dataset.objects.count(), stored_files(media)) == before
 
 
 @pytest.mark.parametrize("data", [b"", b"\n\r\n ", f.csv_bytes(["x1", "x2", "label"], [(1, 2, GIANT)] * 25),
@@ -336,3 +405,16 @@ def test_through_the_admin_form_a_csv_is_stored_only_when_accepted(admin_client,
     else:
         assert response.status_code == 200 and "errornote" in response.content.decode()
         assert (Dataset.objects.count(), stored_files(media)) == before
+
+
+def test_csv_downloads_keep_a_formula_inert_and_leave_numbers_alone():
+    from playground import exports  # noqa: PLC0415
+
+    frame = {"iteration": 3, "epoch": "=1+1", "train_loss": -0.5, "test_loss": "-2+3", "learning_rate": "@SUM(1)",
+             "train_accuracy": "-1", "points": [[1, "=cmd|' /C calc'!A0"], [2, -0.25]]}
+    header, row = csv.reader(io.StringIO(exports.metrics_csv([frame])))
+    cells = dict(zip(header, row))
+    assert (cells["epoch"], cells["test_loss"], cells["learning_rate"]) == ("'=1+1", "'-2+3", "'@SUM(1)")
+    assert (cells["iteration"], cells["train_loss"], cells["train_accuracy"]) == ("3", "-0.5", "-1")
+    assert list(csv.reader(io.StringIO(exports.batch_loss_csv([frame])))) == [
+        ["iteration", "batch_loss"], ["1", "'=cmd|' /C calc'!A0"], ["2", "-0.25"]]
