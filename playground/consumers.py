@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from playground import controls, messages, ratelimits, selectors
+from playground.outbox import Outbox
 from playground.jobs import control_channel, group_name
 from trainer import events
 
@@ -32,6 +33,12 @@ def _history(run_id):
     return selectors.run_history_frames(run) if run else ([], 0)  # deleted meanwhile: nothing to replay
 
 
+@database_sync_to_async
+def _metrics_after(run_id, seq):
+    run = selectors.run_get(run_id)
+    return selectors.run_metrics_frames(run, after=seq) if run else ([], seq)
+
+
 def scope_language(scope):
     """The socket's language, chosen as LocaleMiddleware chooses a page's: the language cookie
     (the header's switch), then Accept-Language, then LANGUAGE_CODE."""
@@ -47,6 +54,7 @@ TOO_MANY = 4429  # close code: too many sockets, or messages too fast
 class RunConsumer(AsyncWebsocketConsumer):
     holder = None  # counted among its session's sockets (ratelimits.socket_opened)
     flooded = False  # closed for sending too fast
+    outbox = None
 
     async def connect(self):
         self.run_id = self.scope["url_route"]["kwargs"]["run_id"]
@@ -66,14 +74,17 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         self.holder = holder
         self.group = group_name(self.run_id)
+        self.outbox, self.held = Outbox(self.send_frames), []
         # Join, then read the history: frames published meanwhile wait in our channel,
         # and frame() drops those the history already holds (seq <= last_seq).
         await self.channel_layer.group_add(self.group, self.channel_name)
         frames, self.last_seq = await _history(self.run_id)
         for frame in frames:
-            await self.send_frame(frame)
+            self.outbox.put(frame)
 
     async def disconnect(self, code):
+        if self.outbox:
+            await self.outbox.close()
         if self.holder:
             await ratelimits.socket_closed(self.holder)
             self.holder = None
@@ -103,17 +114,46 @@ class RunConsumer(AsyncWebsocketConsumer):
         except ChannelFull:
             await self.send_frame(events.error(_("too many control messages at once; wait a moment")))
 
+    async def dispatch(self, message):
+        # Channels closes stale database connections (a thread hop) before every handler; the
+        # live stream's frames touch no database, and come 50 to 100 times a second.
+        if message["type"] == "frame":
+            await self.frame(message)
+        else:
+            await super().dispatch(message)
+
     async def frame(self, event):
         """A frame published by the run (jobs._Recorder) to the group."""
         seq = event.get("seq")
         if seq is not None:
             if seq <= self.last_seq:
                 return
+            if seq > self.last_seq + 1 or self.held:  # some went out before we joined: wait until stored
+                self.held.append(event["frame"])
+                return
             self.last_seq = seq
-        await self.send_frame(event["frame"])
+        self.outbox.put(event["frame"])
+
+    async def stored(self, event):
+        """The run wrote its metrics frames up to event["seq"]: fill a gap from the database."""
+        if not self.held:
+            return
+        frames, self.last_seq = await _metrics_after(self.run_id, self.last_seq)
+        for frame in [*frames, *(f for f in self.held if f["seq"] > self.last_seq)]:
+            self.outbox.put(frame)
+            self.last_seq = max(self.last_seq, frame.get("seq") or 0)
+        self.held = []
 
     async def send_frame(self, frame):
+        await self.send_frames([frame])
+
+    async def send_frames(self, frames):
+        """One message: a frame, or a list of the frames that waited together (the page takes both)."""
+        frames = [self.localized(frame) for frame in frames]
+        await self.send(text_data=json.dumps(frames[0] if len(frames) == 1 else frames))
+
+    def localized(self, frame):
         if frame.get("message"):  # a run's messages are English (stored so): this socket's language
             with translation.override(getattr(self, "language", None)):
-                frame = {**frame, "message": messages.run_message(frame["message"])}
-        await self.send(text_data=json.dumps(frame))
+                return {**frame, "message": messages.run_message(frame["message"])}
+        return frame

@@ -7,6 +7,7 @@ enqueue runs never load JAX.
 """
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -28,7 +29,10 @@ from trainer import spec as specs
 logger = logging.getLogger(__name__)
 
 LOOP_CALL_TIMEOUT_S = 10.0
-PROBES_EVERY_S = 1.0  # the live stream carries every probe frame; the DB keeps one a second
+# The live stream carries every frame at display rate; the database gets one write of each kind a
+# second: the metrics frames since the last (all of them, for replay) and the latest probes.
+STORE_EVERY_S = 1.0
+STORE_SOON_S, STORE_SOON_FRAMES = 0.1, 30
 # The channel layer unreachable (a Redis restart): live frames are dropped, not the run; viewers
 # who reconnect replay them from the database. Publishing is tried again after LAYER_RETRY_S.
 LAYER_ERRORS = (OSError, TimeoutError, RedisError)
@@ -114,7 +118,8 @@ class _Recorder:
 
     def __init__(self, run, layer, bridge):
         self.run, self.layer, self.bridge = run, layer, bridge
-        self.seq, self.probes, self.probes_saved = 0, dict(run.probes or {}), 0.0
+        self.seq, self.probes, self.stored_at = 0, dict(run.probes or {}), time.monotonic()
+        self.unstored = []  # (seq, metrics frame) not yet written
         self.done = None
         self.held = {}  # supervision.hold's state: "reason" once the worker asked the run to stop
         self.paused_since = None  # time.monotonic() of the latest `paused` status, None while not paused
@@ -137,23 +142,36 @@ class _Recorder:
             # seq (the stored order) and the worker's clock let a viewer spot lost frames and latency.
             self.seq = seq = self.seq + 1
             frame = {**frame, "seq": seq, "sent_at": round(time.time(), 4)}
-            supervision.db_retry(services.run_record_metrics, self.run, seq, frame)
-        elif kind not in ("status", "error"):  # boundary, neurons, confusion, ...: the latest of each
+            self.unstored.append((seq, frame))
+        elif kind not in ("status", "error"):  # boundary, neurons, weights, confusion, ...: the latest of each
             self.probes[kind] = frame
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
+            self.store()
             supervision.db_retry(services.run_record_progress, self.run, status=frame["status"],
                                  message=frame.get("message"))
         if snapshot := self.picker.offer(frame):
             supervision.db_retry(services.run_record_snapshot, self.run, snapshot)
-        if time.monotonic() - self.probes_saved >= PROBES_EVERY_S:  # heartbeat + probes, once a second
-            self.probes_saved = time.monotonic()
-            supervision.db_retry(services.run_record_progress, self.run, probes=self.probes)
         self.publish(frame, seq)
+        # Often in the first second: the page that started the run joins after its first frames,
+        # and fills that gap from the database once they are stored.
+        if time.monotonic() - self.stored_at >= (STORE_EVERY_S if self.seq > STORE_SOON_FRAMES else STORE_SOON_S):
+            self.store()
 
-    def publish(self, frame, seq=None):
+    def store(self):
+        """Write the metrics frames not yet stored, the latest probes and the heartbeat; then tell
+        the viewers (a viewer who joined after some of those frames went out reads them now)."""
+        self.stored_at = time.monotonic()
+        if self.unstored:
+            supervision.db_retry(services.run_record_metrics, self.run, self.unstored)
+            self.unstored = []
+            self.publish({"type": "stored", "seq": self.seq}, kind="stored")
+        supervision.db_retry(services.run_record_progress, self.run, probes=self.probes)
+
+    def publish(self, frame, seq=None, kind="frame"):
+        """kind: the consumer's handler; "frame" goes to the browser, "stored" only to the consumer."""
         if time.monotonic() < self.layer_down_until:
             return
-        message = {"type": "frame", "seq": seq, "frame": frame}
+        message = {"type": "frame", "seq": seq, "frame": frame} if kind == "frame" else frame
         try:
             self.bridge.call(self.layer.group_send(group_name(self.run.pk), message))
         except LAYER_ERRORS as exc:
@@ -260,6 +278,7 @@ def _train(run_id, slot):
             spec = _parse(run)
             result = loop.run(spec, emit=emit, inbox=inbox, steps_per_second=run.steps_per_second,
                               paused=run.start_paused, slot=slot, **_training_data(spec))
+        emit.store()
         stopped_by_worker = result.status == "stopped" and emit.held.get("reason")
         supervision.db_retry(services.run_finish, run, status=result.status,
                              message=emit.held["reason"] if stopped_by_worker else result.message,
@@ -270,6 +289,8 @@ def _train(run_id, slot):
     except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
         logger.exception("run %s failed", run_id)
         message = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(Exception):  # the frames so far, if the database takes them
+            emit.store()
         supervision.db_retry(services.run_finish, run, status="failed", message=message, probes=emit.probes)
         emit.publish(events.status("failed", message))
         emit.done = None

@@ -29,10 +29,10 @@ def run_get_for_viewer(run_id, *, user, session_key):
     return run
 
 
-def run_metrics_frames(run):
-    """Every stored metrics frame, in emission order, with the last seq (0 if none)."""
-    rows = list(run.frames.order_by("seq").values_list("seq", "payload"))
-    return [payload for _, payload in rows], (rows[-1][0] if rows else 0)
+def run_metrics_frames(run, after=0):
+    """Every stored metrics frame with seq > after, in emission order, with the last seq (`after` if none)."""
+    rows = list(run.frames.filter(seq__gt=after).order_by("seq").values_list("seq", "payload"))
+    return [payload for _, payload in rows], (rows[-1][0] if rows else after)
 
 
 def run_history_frames(run):

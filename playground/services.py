@@ -137,8 +137,9 @@ def run_start(run_id):
     return Run.objects.select_related("experiment").get(pk=run_id) if updated else None
 
 
-def run_record_metrics(run, seq, frame):
-    RunFrame.objects.create(run=run, seq=seq, payload=frame)
+def run_record_metrics(run, frames):
+    """Metrics frames [(seq, frame), ...] in one write (a run streams them at display rate)."""
+    RunFrame.objects.bulk_create([RunFrame(run=run, seq=seq, payload=frame) for seq, frame in frames])
 
 
 def run_record_progress(run, *, status=None, message=None, probes=None):

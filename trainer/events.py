@@ -43,6 +43,13 @@ def probe(kind, payload):
     return {"type": kind, **payload}
 
 
+def weights(iteration, dense):
+    """A dense network's weights after `iteration`, at display rate: the page computes the
+    boundary and every neuron's picture from them (static/js/forward.js), as TensorFlow
+    Playground does. dense: probes.dense_weights, {"weights": [kernel rows], "biases": [...]}."""
+    return {"type": "weights", "iteration": iteration, **dense}
+
+
 def done(state, final_metrics, message=None):
     assert state in FINAL, state
     return {"type": "done", "status": state, "metrics": final_metrics, "message": message}

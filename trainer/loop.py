@@ -20,7 +20,11 @@ from trainer import datasets, engine, events, messages, probes
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
-PROBE_EVERY = 2  # boundary and neuron frames go out every this many metric frames
+FRAME_INTERVAL = 1 / 30  # seconds between frames: the display rate (TensorFlow Playground draws every animation frame)
+FRAME_SLACK = 0.75  # a chunk sized to one frame interval may end a little early: its frame still goes out
+# Where the page draws the pictures from the streamed weights (a dense network on points), the
+# server's own pictures go out this often, for storage and the experiment page; elsewhere with every frame.
+PROBE_INTERVAL = 1.0
 CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a live run predicts with)
 EVAL_SHARE = 0.25  # frames come at most this often: an evaluation costs at most about this share of the time
 MAX_WAIT_S = 3600.0  # a pacing wait never blocks longer than this (a tiny pace must not overflow the timeout)
@@ -118,8 +122,8 @@ class _Controls:
             self.sample = value
 
 
-def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_interval=0.1, split=None,
-        vocabulary=None, clock=time.monotonic, slot=None):
+def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_interval=FRAME_INTERVAL, split=None,
+        vocabulary=None, clock=time.monotonic, slot=None, probe_interval=None):
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
     steps_per_second paces training so a person can watch (None: full speed).
@@ -129,6 +133,8 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_in
     slot: a Slot taken before building the model and each chunk, let go while
     paused or pacing and at the end. The final evaluation of a run stopped while
     it waits takes no slot: one pass over the test set, so a stop is never queued.
+    probe_interval: seconds between the server's picture frames (None: PROBE_INTERVAL where
+    the page draws from `weights` frames, else every frame; 0: every frame).
     """
     enable_persistent_cache()
     controls = _Controls(inbox, steps_per_second)
@@ -136,7 +142,7 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_in
     slot = slot or Slot()
     slot.acquire()
     try:
-        return _Run(spec, emit, controls, frame_interval, split, vocabulary, clock, slot).train()
+        return _Run(spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval).train()
     finally:
         slot.release()
 
@@ -144,10 +150,14 @@ def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_in
 class _Run:
     """One run's mutable state between chunks; `train` is the loop."""
 
-    def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock, slot):
+    def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock, slot, probe_interval):
         self.spec, self.emit, self.ctl, self.frame_interval, self.vocabulary, self.clock = spec, emit, ctl, frame_interval, vocabulary, clock
         self.slot = slot
         self.model = engine.Model.from_spec(spec)
+        self.drawn_by_page = probes.drawn_by_page(spec)
+        if probe_interval is None:
+            probe_interval = PROBE_INTERVAL if self.drawn_by_page else 0.0
+        self.probe_interval, self.last_probe = probe_interval, -math.inf
         self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
         self.data = engine.to_device(self.model, split or datasets.generate(spec.dataset), spec.features)
         self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
@@ -178,6 +188,8 @@ class _Run:
         per_epoch = spec.stop.early_stopping_patience is not None or spec.stop.target_loss is not None
         outcome, message = "completed", None
         self.announce("running")
+        if self.drawn_by_page:  # the page draws the initial weights' pictures while the training step compiles
+            self.emit(events.weights(0, probes.dense_weights(self.state["params"])))
         while self.step < self.total:
             ctl.read()
             if ctl.stop:
@@ -193,7 +205,7 @@ class _Run:
             single = ctl.paused and ctl.single_steps > 0
             if ctl.paused and not single:
                 if self.pending:
-                    self.send_frame(self.evaluated(), self.clock())
+                    self.send_frame(self.evaluated(), self.clock(), pictures=True)
                 self.checkpoint()
                 self.announce("paused")
                 self.slot.release()  # parked: the params stay here, the slot goes to another run
@@ -221,18 +233,19 @@ class _Run:
             self.pending.append(losses)
 
             now = self.clock()
-            due = (single or now - self.last_frame >= self.interval or self.step >= self.total
+            due = (single or now - self.last_frame >= FRAME_SLACK * self.interval or self.step >= self.total
                    or self.step % self.frame_every == 0)
             if due or (per_epoch and self.step % self.spe == 0):
-                started = time.perf_counter()
+                started, publishing = time.perf_counter(), 0.0
                 evaluated = self.evaluated()
                 stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
                 if due or stop_message:
-                    self.send_frame(evaluated, now)
+                    publishing = self.send_frame(evaluated, now, pictures=single)
                     if now - self.checkpointed[1] >= CHECKPOINT_EVERY:
                         self.checkpoint()
                 if self.frames_sent > 1:  # the first frames compile what evaluates and draws
-                    self.frame_cost = 0.5 * self.frame_cost + 0.5 * (time.perf_counter() - started)
+                    computing = time.perf_counter() - started - publishing
+                    self.frame_cost = 0.5 * self.frame_cost + 0.5 * computing
                 if stop_message:
                     outcome, message = "completed", stop_message
                     break
@@ -296,18 +309,26 @@ class _Run:
                 "samples_seen": (step // spe) * self.model.n_train + (step % spe) * self.model.batch_size}
 
     def send_frame(self, evaluated, now, pictures=False):
+        """Emit the frames of this moment; returns the seconds emitting took (the web side's
+        publishing and storing, which the frame interval's evaluation share leaves out)."""
         metrics, test_pred = evaluated
         losses = np.concatenate(self.pending) if self.pending else np.zeros(0)
         rate = len(losses) / max(now - self.last_frame, 1e-9)
         if self.ctl.steps_per_second:  # the last frame comes before its pacing wait
             rate = min(rate, self.ctl.steps_per_second)
-        self.emit(events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
-                                 engine.learning_rate(self.state), round(rate, 1)))
-        if pictures or self.frames_sent % PROBE_EVERY == 0:
-            for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
-                                      self.vocabulary, self.sample):
-                self.emit(frame)
+        frames = [events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
+                                 engine.learning_rate(self.state), round(rate, 1))]
+        if self.drawn_by_page:
+            frames.append(events.weights(self.step, probes.dense_weights(self.state["params"])))
+        if pictures or now - self.last_probe >= self.probe_interval:
+            self.last_probe = now
+            frames += probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
+                                   self.vocabulary, self.sample)
+        started = time.perf_counter()
+        for frame in frames:
+            self.emit(frame)
         self.pending, self.last_frame, self.frames_sent = [], now, self.frames_sent + 1
+        return time.perf_counter() - started
 
     def follow(self, sample):
         """Point the live feature maps / hidden states at test sample `sample` (clamped), shown at once."""

@@ -72,12 +72,20 @@ def neurons(model, forward, params, features, size=NEURON_SIZE):
         a = np.asarray(a)
         lo, hi = _output_range_of(a)
         layers.append({"range": [lo, hi], "units": [quantize(a[:, j], lo, hi)[0] for j in range(a.shape[1])]})
-    return {
-        "size": size,
-        "layers": layers,
-        "weights": [np.asarray(p["kernel"]).round(5).tolist() for p in params if "kernel" in p],
-        "biases": [np.asarray(p["bias"]).round(5).tolist() for p in params if "bias" in p],
-    }
+    return {"size": size, "layers": layers, **dense_weights(params)}
+
+
+def drawn_by_page(spec):
+    """True where the page computes the pictures from `weights` frames: a stack of dense
+    layers (dropout passes its input on at evaluation) on 2-D points."""
+    return spec.dataset.info.kind == "points" and all(layer.type in ("dense", "dropout") for layer in spec.layers)
+
+
+def dense_weights(params):
+    """Every dense layer's kernel (rows: inputs) and bias, as lists of floats (one device copy)."""
+    params = jax.device_get([p for p in params if "kernel" in p])
+    return {"weights": [p["kernel"].round(5).tolist() for p in params],
+            "biases": [p["bias"].round(5).tolist() for p in params]}
 
 
 def _output_range_of(a):

@@ -32,6 +32,12 @@ export function classColorscale(k) {
   return scale;
 }
 
+/** RGB of class c at confidence t in [0, 1]: the band of classColorscale. */
+export function classColor(c, t) {
+  const rgb = hexToRgb(CLASS_COLORS[c % CLASS_COLORS.length]);
+  return mix(mix([255, 255, 255], rgb, 0.08), mix([255, 255, 255], rgb, 0.55), t);
+}
+
 export function hexToRgb(h) {
   const n = parseInt(h.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];

@@ -2,6 +2,7 @@
 // step, validates the spec (debounced), starts runs and routes their frames.
 import * as api from "./api.js";
 import { connect } from "./socket.js";
+import { decodeBoundary, decodeNeurons, pictures } from "./forward.js";
 import { readHash, toHash, writeUrl } from "./state.js";
 import { linkChecker, menuValues, showIgnored } from "./url_check.js";
 import { specTools } from "./spec.js";
@@ -23,6 +24,7 @@ import * as dataPreview from "./data_preview.js";
 import { levelName } from "./charts/levels.js";
 import { attachCode } from "./code.js";
 import { gettext, ngettext, interpolate } from "./i18n.js";
+import { bindKeys } from "./keys.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
@@ -289,6 +291,23 @@ function abandonRun(message) {
   panel.buttons(null, app.valid);
 }
 
+// What the page drew, for the browser tests and `make fps` (scripts/fps.py): pictures computed from
+// weights frames, metrics frames drawn, and their latency (the worker's sent_at -> drawn), the last 1,000.
+const drawn = (window.playgroundDrawn = { pictures: 0, metrics: 0, latencies: [] });
+
+/** The first picture or number of a run: how long it took after Train (the page shows it, benchmarks read it). */
+function shown(run) {
+  if (run.firstUpdateMs != null) return;
+  run.firstUpdateMs = Math.round(performance.now() - run.pressedAt);
+  document.body.dataset.firstUpdateMs = String(run.firstUpdateMs);
+}
+
+function showPictures(boundary, neurons) {
+  const zrange = OUTPUT_RANGE[app.state.spec.layers.at(-1).activation];
+  if (boundary) { app.boundary = boundary; drawBoundary(); }
+  network.update($("network"), { ...(boundary && { boundary, zrange }), ...(neurons && { neurons }) });
+}
+
 function frameHandlers(run) {
   const current = (fn) => (frame) => { if (app.run === run) fn(frame); };
   return {
@@ -301,19 +320,31 @@ function frameHandlers(run) {
       predictPanel.setRun(run);
       $("stack").dataset.liveRun = String(panel.isActive(f.status)); // the sample stepper steers a live run only
     }),
-    metrics: current((f) => {
-      if (run.firstUpdateMs == null) {
-        run.firstUpdateMs = Math.round(performance.now() - run.pressedAt);
-        document.body.dataset.firstUpdateMs = String(run.firstUpdateMs);
-      }
+    metrics: current((frames) => {
+      const f = frames.at(-1);
+      shown(run);
+      drawn.metrics += frames.length;
+      const now = Date.now() / 1000;
+      for (const frame of frames) if (frame.sent_at) drawn.latencies.push(now - frame.sent_at);
+      drawn.latencies.splice(0, drawn.latencies.length - 1000);
       run.last = f;
-      lossChart.update($("loss-chart"), f);
-      accuracyChart.update($("accuracy-chart"), f);
+      lossChart.update($("loss-chart"), frames);
+      accuracyChart.update($("accuracy-chart"), frames);
       panel.counters(f);
       panel.progress(f, run.status);
     }),
-    boundary: current((f) => { app.boundary = f; drawBoundary(); network.update($("network"), { boundary: f, zrange: OUTPUT_RANGE[app.state.spec.layers.at(-1).activation] }); }),
-    neurons: current((f) => network.update($("network"), { neurons: f })),
+    // A dense network on points: the page computes the pictures from its weights at display rate.
+    weights: current((f) => {
+      shown(run);
+      run.drawsPictures = true;
+      const spec = app.state.spec;
+      const net = { features: spec.features, activations: spec.layers.filter((l) => l.type === "dense").map((l) => l.activation), task: taskOf(spec) };
+      const { boundary, neurons } = pictures(net, f);
+      showPictures(boundary, neurons);
+      drawn.pictures += 1;
+    }),
+    boundary: current((f) => { if (!run.drawsPictures) showPictures(decodeBoundary(f), null); }),
+    neurons: current((f) => { if (!run.drawsPictures) showPictures(null, decodeNeurons(f)); }),
     confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
     ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names, () => !app.own),
     done: current((f) => {
@@ -483,6 +514,7 @@ function init() {
   });
   renderAll();
   panel.buttons(null, false);
+  bindKeys();
   resumeLastRun();
 }
 

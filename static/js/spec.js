@@ -8,6 +8,7 @@ const TEXT_KEYS = ["language", "representation", "vocab_size", "sequence_length"
 const RUN_KEYS = ["layers", "loss", "optimizer", "regularization", "batch_size", "epochs"];
 
 import { uploadedDataset } from "./datasets/picker.js";
+import { DEFAULT_VIEW } from "./state.js";
 
 /** The helpers bound to one catalog. */
 export function specTools(catalog) {
@@ -32,7 +33,7 @@ export function specTools(catalog) {
       layers: [{ type: "dense", units: 4, activation: "tanh" }, { type: "dense", units: 2, activation: "tanh" }, { type: "dense", units: 1, activation: "tanh" }],
       loss: "half_mse", optimizer: { name: "sgd", learning_rate: 0.03 }, regularization: { type: "none", rate: 0 }, batch_size: 10, epochs: 100, seed: 0,
     };
-    return { spec, view: { speed: 200, showTest: false, logScale: false } };
+    return { spec, view: { ...DEFAULT_VIEW } };
   }
 
   /** The lesson whose stack suits a dataset: its first preset (for text, of the same

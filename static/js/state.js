@@ -49,6 +49,9 @@ const initializer = {
 };
 
 /** The one table of URL properties: hash key, where it lives, its codec. */
+/** The view a page opens with: the speed trains about an epoch a displayed frame on the default circle. */
+export const DEFAULT_VIEW = Object.freeze({ speed: 1000, showTest: false, logScale: false });
+
 export const PROPERTIES = [
   { key: "dataset", path: "spec.dataset.name", codec: str },
   { key: "noise", path: "spec.dataset.noise", codec: num },

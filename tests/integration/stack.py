@@ -313,7 +313,7 @@ class Viewer:
     """One websocket viewer: every frame it got, with the time it got it (time.time())."""
 
     def __init__(self, ws):
-        self.ws, self.frames, self.times = ws, [], []
+        self.ws, self.frames, self.times, self.waiting = ws, [], [], []
 
     @classmethod
     async def open(cls, url, path, cookie):
@@ -325,7 +325,10 @@ class Viewer:
         """Read frames until one matches; returns it. TimeoutError if none does in time."""
         async with asyncio.timeout(timeout):
             while True:
-                frame = json.loads(await self.ws.recv())
+                if not self.waiting:
+                    message = json.loads(await self.ws.recv())
+                    self.waiting = message if isinstance(message, list) else [message]  # frames that waited together
+                frame = self.waiting.pop(0)
                 self.frames.append(frame)
                 self.times.append(time.time())
                 if predicate(frame):

@@ -14,9 +14,10 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from playground import services, taskbackend
+from playground import jobs, services, taskbackend
 from playground.asgi import application
 from playground.models import Run, RunFrame
+from tests.web.sockets import next_frame
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 FINAL = {"completed", "stopped", "failed", "diverged"}
@@ -60,7 +61,7 @@ async def until(comm, predicate, seen=None, timeout=30):
     """Receive frames until one matches; returns it (all frames go into `seen`)."""
     async with asyncio.timeout(timeout):
         while True:
-            frame = await comm.receive_json_from(timeout=timeout)
+            frame = await next_frame(comm, timeout=timeout)
             if seen is not None:
                 seen.append(frame)
             if predicate(frame):
@@ -265,7 +266,7 @@ async def _one_at_a_time(spec, session_key):
     pool = taskbackend.run_slots()
     await pool.acquire_async()  # the only slot, taken as a computing run takes it
     run, socket = await start({**spec, "epochs": 5}, session_key)
-    waiting = await socket.receive_json_from(timeout=5)
+    waiting = await next_frame(socket, timeout=5)
     still_waiting = await socket.receive_nothing(timeout=0.5)
     queued = (await database_sync_to_async(Run.objects.get)(pk=run.pk)).status
     threads = [t.name for t in threading.enumerate() if t.name == "playground-run"]
@@ -282,3 +283,31 @@ def test_runs_beyond_the_limit_wait_queued_without_a_thread(small_spec, session_
     assert still_waiting and queued == "queued"
     assert threads == []  # a queued run waits on the event loop, not in a thread
     assert done["status"] == "completed"
+
+
+@scenario
+async def _joins_before_anything_is_stored(spec, session_key):
+    run, first = await start(spec, session_key, steps_per_second=2000)
+    for _ in range(5):
+        await until(first, of_type("metrics"))
+    late = connect_as(session_key, run.pk)  # joins while every frame so far waits to be written
+    assert (await late.connect())[0]
+    seen = []
+    await until(late, is_done, seen)
+    await late.disconnect()
+    await first.disconnect()
+    return run, seen
+
+
+def test_metrics_are_written_in_batches_and_a_late_viewer_still_gets_them_all(small_spec, session_key, monkeypatch):
+    writes = []
+    record = services.run_record_metrics
+    monkeypatch.setattr(services, "run_record_metrics", lambda run, frames: (writes.append(len(frames)), record(run, frames))[1])
+    monkeypatch.setattr(jobs, "STORE_EVERY_S", 3600.0)  # nothing is written until the run ends
+    monkeypatch.setattr(jobs, "STORE_SOON_FRAMES", 0)
+    run, seen = _joins_before_anything_is_stored(paced(small_spec, epochs=20), session_key)
+    metrics = [f for f in seen if f["type"] == "metrics"]
+    stored = list(RunFrame.objects.filter(run=run).values_list("payload", flat=True))
+    assert writes == [len(stored)] and len(stored) >= 20  # one write for the whole run
+    assert [f["seq"] for f in metrics] == list(range(1, len(stored) + 1))  # the gap filled from the database, in order
+    assert metrics == stored and seen[-1]["type"] == "done"

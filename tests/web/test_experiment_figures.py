@@ -124,7 +124,7 @@ def stored_run(spec_dict, session_key, make_probes):
         frame = events.metrics([[it, 1.0 / it]], {"iteration": it, "epoch": it // 5, "epochs": 2, "total_steps": 10,
                                                   "samples_seen": it * 32},
                                {"train": {"loss": 1.0 / it, "accuracy": 0.5}, "test": {"loss": 1.2 / it, "accuracy": 0.4}}, 0.01, 50.0)
-        services.run_record_metrics(run, seq, frame)
+        services.run_record_metrics(run, [(seq, frame)])
         history.append(frame)
     first, last = make_probes(spec, params), make_probes(spec, shifted)
     services.run_record_snapshot(run, {"iteration": 5, "frames": first})

@@ -15,6 +15,7 @@ from playground import jobs, selectors, services, snapshots
 from playground.asgi import application
 from playground.models import Run, RunSnapshot
 from tests.web.test_consumer import is_done, of_type, scenario, until
+from tests.web.sockets import next_frame
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(90)]
 
@@ -62,7 +63,7 @@ async def _save_mid_run(spec, owner_key, others):
     await database_sync_to_async(services.experiment_update)(experiment, visibility="public")
     viewer = socket(run.pk, others[0])
     assert (await viewer.connect())[0]
-    viewed = [await viewer.receive_json_from(timeout=5)]
+    viewed = [await next_frame(viewer, timeout=5)]
     await viewer.send_json_to({"action": "stop"})  # a viewer cannot steer
     refused_control = await until(viewer, of_type("error"), viewed)
     await until(owner, is_done, streamed)

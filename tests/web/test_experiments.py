@@ -27,11 +27,11 @@ def finished_run(spec, *, user=None, session_key="", iterations=(10, 20, 30), ac
     run = services.run_create(spec, user=user, session_key=session_key)
     total = iterations[-1]
     for seq, it in enumerate(iterations, 1):
-        services.run_record_metrics(run, seq, {
+        services.run_record_metrics(run, [(seq, {
             "type": "metrics", "points": [[it - 5, loss + 0.2], [it, loss + 0.1]], "iteration": it, "epoch": it // 10,
             "epochs": total // 10, "total_steps": total, "samples_seen": it * 10, "train_loss": loss + 0.05,
             "test_loss": loss + 1 / it, "train_accuracy": accuracy, "test_accuracy": accuracy * it / total,
-            "train_rmse": None, "test_rmse": None, "test_r2": None, "learning_rate": 0.03, "steps_per_second": 100.0})
+            "train_rmse": None, "test_rmse": None, "test_r2": None, "learning_rate": 0.03, "steps_per_second": 100.0})])
     confusion = {"type": "confusion", "classes": 2, "labels": ["0", "1"], "matrix": [[40, 10], [5, 45]]}
     services.run_finish(run, status="completed", probes={"confusion": confusion},
                         metrics={"status": "completed", "steps": total, "epochs": total // 10, "test_loss": loss,

@@ -16,6 +16,7 @@ from playground.models import Dataset
 from tests.web.test_consumer import scenario
 from tests.web.test_predict import DIGITS, finished_run, seven  # noqa: F401 (a fixture)
 from tests.web.test_uploads_admin import form
+from tests.web.sockets import next_frame
 
 pytestmark = pytest.mark.django_db
 NOW = 278 * 3600 + 0.25  # 0.25 s into an hour (a quarter, a minute, a second)
@@ -130,9 +131,9 @@ async def _flood(spec, session_key):
     run = await database_sync_to_async(services.run_create)(spec, session_key=session_key)
     comm = socket(session_key, run.pk)
     assert (await comm.connect())[0]
-    await comm.receive_json_from(timeout=5)  # the history: queued
+    await next_frame(comm, timeout=5)  # the history: queued
     await comm.send_json_to({"action": "set_speed", "value": 10**400})  # a huge number: an error, still open
-    huge = await comm.receive_json_from(timeout=5)
+    huge = await next_frame(comm, timeout=5)
     for _ in range(30):
         await comm.send_json_to({"action": "pause"})
     frames = []
@@ -157,13 +158,13 @@ async def _many_sockets(spec, session_key):
     first, second, third = (socket(session_key, run.pk) for _ in range(3))
     for comm in (first, second):
         assert (await comm.connect())[0]
-        await comm.receive_json_from(timeout=5)
+        await next_frame(comm, timeout=5)
     await third.connect()
     refused = [await third.receive_output(timeout=5), await third.receive_output(timeout=5)]
     await first.disconnect()  # one closed: room for another
     fourth = socket(session_key, run.pk)
     assert (await fourth.connect())[0]
-    welcomed = await fourth.receive_json_from(timeout=5)
+    welcomed = await next_frame(fourth, timeout=5)
     for comm in (second, fourth):
         await comm.disconnect()
     return refused, welcomed

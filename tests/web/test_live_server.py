@@ -32,14 +32,15 @@ async def watch(url, ws_path, cookie, want_metrics):
     async with websockets.connect(url.replace("http", "ws") + ws_path, additional_headers=headers, max_size=None) as ws:
         async with asyncio.timeout(60):
             async for text in ws:
-                frame = json.loads(text)
-                counts[frame["type"]] = counts.get(frame["type"], 0) + 1
-                if frame["type"] == "metrics" and first_metrics is None:
-                    first_metrics = time.monotonic() - started
-                if counts.get("metrics", 0) == want_metrics and counts.get("boundary"):
-                    await ws.send(json.dumps({"action": "stop"}))
-                if frame["type"] == "done":
-                    return counts, frame, first_metrics, time.monotonic() - started
+                message = json.loads(text)
+                for frame in message if isinstance(message, list) else [message]:  # frames that waited together
+                    counts[frame["type"]] = counts.get(frame["type"], 0) + 1
+                    if frame["type"] == "metrics" and first_metrics is None:
+                        first_metrics = time.monotonic() - started
+                    if counts.get("metrics", 0) == want_metrics and counts.get("boundary"):
+                        await ws.send(json.dumps({"action": "stop"}))
+                    if frame["type"] == "done":
+                        return counts, frame, first_metrics, time.monotonic() - started
 
 
 def test_a_run_over_http_and_a_real_websocket(live_server_url, small_spec):

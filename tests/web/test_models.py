@@ -16,12 +16,12 @@ def test_run_starts_queued_and_records_frames_in_order(make_run, small_spec):
     assert run.status == Run.Status.QUEUED and run.is_active
     assert services.run_start(run.pk).status == "running"
     assert services.run_start(run.pk) is None  # only a queued run starts, once
-    for seq in (2, 1, 3):
-        services.run_record_metrics(run, seq, {"type": "metrics", "iteration": seq * 10})
+    services.run_record_metrics(run, [(seq, {"type": "metrics", "iteration": seq * 10}) for seq in (2, 1)])
+    services.run_record_metrics(run, [(3, {"type": "metrics", "iteration": 30})])
     frames, last_seq = selectors.run_metrics_frames(run)
     assert [f["iteration"] for f in frames] == [10, 20, 30] and last_seq == 3
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.run_record_metrics(run, 2, {"type": "metrics"})
+        services.run_record_metrics(run, [(2, {"type": "metrics"})])
 
 
 def test_finish_stores_weights_as_npz_without_pickles(make_run, small_spec):
@@ -74,6 +74,6 @@ def test_datasets_command_is_idempotent():
 
 def test_deleting_a_run_deletes_its_frames(make_run, small_spec):
     run = make_run(small_spec)
-    services.run_record_metrics(run, 1, {"type": "metrics"})
+    services.run_record_metrics(run, [(1, {"type": "metrics"})])
     run.experiment.delete()
     assert RunFrame.objects.count() == 0

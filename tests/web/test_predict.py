@@ -18,6 +18,7 @@ from playground.models import Run
 from tests.conftest import example_spec
 from trainer import loop
 from trainer import spec as specs
+from tests.web.sockets import next_frame
 
 
 def post(client, url, body):
@@ -191,13 +192,13 @@ def test_a_run_started_paused_waits_for_step(small_spec, session_key, settings):
         seen = []
         async with asyncio.timeout(30):
             while not (seen and seen[-1]["type"] == "status" and seen[-1]["status"] == "paused"):
-                seen.append(await comm.receive_json_from(timeout=30))
+                seen.append(await next_frame(comm, timeout=30))
             await comm.send_json_to({"action": "step"})
             while seen[-1]["type"] != "metrics":
-                seen.append(await comm.receive_json_from(timeout=30))
+                seen.append(await next_frame(comm, timeout=30))
             await comm.send_json_to({"action": "stop"})
             while seen[-1]["type"] != "done":
-                seen.append(await comm.receive_json_from(timeout=30))
+                seen.append(await next_frame(comm, timeout=30))
         await comm.disconnect()
         return seen
 
@@ -236,7 +237,7 @@ def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sampl
 
         async def until(predicate):
             while not (seen and predicate(seen[-1])):
-                seen.append(await comm.receive_json_from(timeout=30))
+                seen.append(await next_frame(comm, timeout=30))
             return seen[-1]
 
         async with asyncio.timeout(60):

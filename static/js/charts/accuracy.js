@@ -1,39 +1,29 @@
 // accuracy.js: train / test accuracy per iteration for classification, or
-// RMSE (train, test) and test R² for regression. update(el, metricsFrame) appends;
-// update(el, {task}) clears and relabels for a new run.
-import { FONT } from "./font.js";
+// RMSE (train, test) and test R² for regression. update(el, [metricsFrame, ...]) appends;
+// render(el, task) clears and relabels for a new run.
+import * as lines from "./lines.js";
 import { gettext } from "../i18n.js";
 
-const LAYOUT = {
-  font: FONT,
-  margin: { l: 44, r: 40, t: 8, b: 30 },
-  xaxis: { title: { text: gettext("iteration"), font: { size: 11 } }, tickfont: { size: 10 }, zeroline: false },
-  yaxis: { title: { text: gettext("accuracy"), font: { size: 11 } }, tickfont: { size: 10 }, range: [0, 1.02], tickformat: ".0%" },
-  legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom", font: { size: 10 } },
-  hovermode: "x unified",
-  paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "#fff",
-};
-const CONFIG = { displayModeBar: false, responsive: true };
-const line = (name, color, extra = {}) => ({ name, x: [], y: [], mode: "lines", line: { color, width: 2 }, ...extra });
+const percent = (v) => `${Math.round(v * 100)}%`;
 
 const SERIES = {
   classification: {
     keys: ["train_accuracy", "test_accuracy"],
-    traces: () => [line(gettext("train"), "#0877bd", { hovertemplate: "%{y:.1%}" }), line(gettext("test"), "#f59322", { hovertemplate: "%{y:.1%}" })],
-    layout: LAYOUT,
+    options: () => ({
+      series: [{ name: gettext("train"), color: "#0877bd" }, { name: gettext("test"), color: "#f59322" }],
+      xTitle: gettext("iteration"), yTitle: gettext("accuracy"), yRange: [0, 1.02], format: percent,
+    }),
   },
   regression: {
     keys: ["train_rmse", "test_rmse", "test_r2"],
-    traces: () => [
-      line(gettext("train RMSE"), "#0877bd", { hovertemplate: "%{y:.4f}" }),
-      line(gettext("test RMSE"), "#f59322", { hovertemplate: "%{y:.4f}" }),
-      line(gettext("test R²"), "#2ca02c", { yaxis: "y2", hovertemplate: "%{y:.3f}", line: { color: "#2ca02c", width: 2, dash: "dot" } }),
-    ],
-    layout: {
-      ...LAYOUT,
-      yaxis: { ...LAYOUT.yaxis, title: { text: "RMSE", font: { size: 11 } }, range: null, tickformat: null, rangemode: "tozero" },
-      yaxis2: { overlaying: "y", side: "right", range: [-0.1, 1.02], tick0: 0, dtick: 0.25, tickfont: { size: 10 }, title: { text: "R²", font: { size: 11 } }, showgrid: false },
-    },
+    options: () => ({
+      series: [
+        { name: gettext("train RMSE"), color: "#0877bd" },
+        { name: gettext("test RMSE"), color: "#f59322" },
+        { name: gettext("test R²"), color: "#2ca02c", dash: true, right: true },
+      ],
+      xTitle: gettext("iteration"), yTitle: "RMSE", y2Title: "R²", y2Range: [-0.1, 1.02],
+    }),
   },
 };
 
@@ -41,16 +31,11 @@ export function render(el, task = "binary") {
   const kind = task === "regression" ? "regression" : "classification";
   el.dataset.kind = kind;
   el.dataset.updates = "0";
-  window.Plotly.newPlot(el, SERIES[kind].traces(), SERIES[kind].layout, CONFIG);
+  lines.create(el, SERIES[kind].options());
 }
 
 export function update(el, payload) {
-  if ("task" in payload) { render(el, payload.task); return; }
   const { keys } = SERIES[el.dataset.kind];
-  const idx = [], x = [], y = [];
-  keys.forEach((key, i) => {
-    if (payload[key] != null) { idx.push(i); x.push([payload.iteration]); y.push([payload[key]]); }
-  });
-  if (idx.length) window.Plotly.extendTraces(el, { x, y }, idx);
+  lines.extend(el, keys.map((key) => payload.filter((f) => f[key] != null).map((f) => [f.iteration, f[key]])));
   el.dataset.updates = String(Number(el.dataset.updates) + 1);
 }

@@ -1,9 +1,9 @@
-// boundary.js: the decision boundary as a Plotly heatmap under the data points.
-// update(el, {boundary, points, showTest, task, zrange}) redraws from the payload alone.
-// Points are SVG markers, not scattergl: WebGL traces compile their draw calls with
-// Function(), which the Content-Security-Policy forbids (no 'unsafe-eval').
-import { DIVERGING, CLASS_COLORS, classColorscale } from "../colors.js";
-import { decodeBytes, decodeGrid } from "../socket.js";
+// boundary.js: the decision boundary under the data points. The boundary is painted on
+// a canvas behind the plot area (cheap enough for every animation frame); the points are
+// Plotly SVG markers, redrawn only when they change. Not scattergl: WebGL traces compile
+// their draw calls with Function(), which the Content-Security-Policy forbids.
+// update(el, {boundary, points, showTest, task, zrange}); boundary is decoded (forward.js).
+import { DIVERGING, CLASS_COLORS, classColor, diverging } from "../colors.js";
 import { FONT } from "./font.js";
 
 const LAYOUT = {
@@ -12,43 +12,25 @@ const LAYOUT = {
   xaxis: { range: [-6, 6], zeroline: false, showgrid: false, tickfont: { size: 10 }, fixedrange: true },
   yaxis: { range: [-6, 6], zeroline: false, showgrid: false, tickfont: { size: 10 }, fixedrange: true, scaleanchor: "x" },
   showlegend: false,
-  plot_bgcolor: "#fff",
+  plot_bgcolor: "rgba(0,0,0,0)", // the canvas behind shows through
   paper_bgcolor: "rgba(0,0,0,0)",
   uirevision: "boundary",
 };
 const CONFIG = { displayModeBar: false, responsive: true };
+const OPACITY = 0.65; // pale, so the points stand out
 
 export function render(el) {
   el.dataset.updates = "0";
-  window.Plotly.newPlot(el, [], LAYOUT, CONFIG);
-}
-
-// The engine samples the grid with linspace(lo, hi, n): the edges included.
-function axis(lo, hi, n) {
-  const step = (hi - lo) / (n - 1);
-  return Array.from({ length: n }, (_, i) => lo + step * i);
-}
-
-function rows(values, n) {
-  return Array.from({ length: n }, (_, r) => Array.from(values.subarray(r * n, r * n + n)));
-}
-
-function heatmap(frame, task, zrange) {
-  const n = frame.size;
-  const [x0, x1, y0, y1] = frame.extent;
-  const base = { type: "heatmap", x: axis(x0, x1, n), y: axis(y0, y1, n), showscale: false, hoverinfo: "skip", zsmooth: "best" };
-  if (frame.classes && frame.labels) {
-    const k = frame.classes;
-    const labels = decodeBytes(frame.labels);
-    const prob = decodeGrid(frame.data, frame.range);
-    const z = new Float32Array(labels.length);
-    for (let i = 0; i < z.length; i++) z[i] = labels[i] + Math.min(0.999, Math.max(0, (prob[i] - 1 / k) / (1 - 1 / k)));
-    return { ...base, z: rows(z, n), zmin: 0, zmax: k, colorscale: classColorscale(k), zsmooth: false };
+  el.dataset.hasBoundary = "false";
+  el._boundary = el._points = null;
+  const first = !el._canvas;
+  if (first) {
+    el._canvas = Object.assign(document.createElement("canvas"), { className: "boundary-canvas" });
+    el.prepend(el._canvas);
+    new ResizeObserver(() => place(el)).observe(el);
   }
-  const values = decodeGrid(frame.data, frame.range);
-  let [lo, hi] = zrange || frame.range;
-  if (task === "regression") { const m = Math.max(Math.abs(frame.range[0]), Math.abs(frame.range[1]), 1e-6); lo = -m; hi = m; }
-  return { ...base, z: rows(values, n), zmin: lo, zmax: hi, colorscale: DIVERGING, opacity: 0.65 }; // pale, so the points stand out
+  window.Plotly.newPlot(el, [], LAYOUT, CONFIG).then(() => place(el));
+  if (first) el.on("plotly_afterplot", () => place(el));
 }
 
 function scatter(set, task, isTest) {
@@ -67,16 +49,77 @@ function scatter(set, task, isTest) {
   };
 }
 
-export function update(el, { boundary, points, showTest, task, zrange }) {
-  const traces = [];
-  if (boundary) traces.push(heatmap(boundary, task, zrange));
-  if (points) {
-    traces.push(scatter(points.train, task, false));
-    if (showTest) traces.push(scatter(points.test, task, true));
+/** Put the canvas over Plotly's plot area (it moves with resizes and axis changes). */
+function place(el) {
+  const size = el._fullLayout && el._fullLayout._size;
+  if (!size) return;
+  Object.assign(el._canvas.style, { left: `${size.l}px`, top: `${size.t}px`, width: `${size.w}px`, height: `${size.h}px` });
+  paint(el);
+}
+
+// The colour of a cell: a class band from pale (unsure) to full (sure), or the diverging scale.
+function cellColors(boundary, task, zrange) {
+  const { values, size } = boundary;
+  const rgba = new Uint8ClampedArray(size * size * 4);
+  let [lo, hi] = zrange || boundary.range;
+  if (task === "regression") { const m = Math.max(Math.abs(boundary.range[0]), Math.abs(boundary.range[1]), 1e-6); lo = -m; hi = m; }
+  const k = boundary.classes;
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      const i = row * size + col;
+      const rgb = k ? classColor(boundary.labels[i], Math.min(0.999, Math.max(0, (values[i] - 1 / k) / (1 - 1 / k))))
+        : diverging((values[i] - lo) / (hi - lo || 1));
+      const p = ((size - 1 - row) * size + col) * 4; // row 0 is the bottom of the plane
+      rgba[p] = rgb[0]; rgba[p + 1] = rgb[1]; rgba[p + 2] = rgb[2]; rgba[p + 3] = 255;
+    }
   }
-  const extent = (boundary && boundary.extent) || (points && points.extent) || [-6, 6, -6, 6];
-  const layout = { ...LAYOUT, xaxis: { ...LAYOUT.xaxis, range: extent.slice(0, 2) }, yaxis: { ...LAYOUT.yaxis, range: extent.slice(2) } };
-  window.Plotly.react(el, traces, layout, CONFIG);
+  return rgba;
+}
+
+function paint(el) {
+  const canvas = el._canvas;
+  const box = canvas.getBoundingClientRect();
+  const w = Math.round(box.width * devicePixelRatio), h = Math.round(box.height * devicePixelRatio);
+  if (!w || !h) return;
+  if (canvas.width !== w || canvas.height !== h) Object.assign(canvas, { width: w, height: h });
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, w, h);
+  const drawn = el._boundary;
+  if (!drawn) return;
+  const { boundary, task, zrange } = drawn;
+  const n = boundary.size;
+  el._cells ||= document.createElement("canvas");
+  Object.assign(el._cells, { width: n, height: n });
+  el._cells.getContext("2d").putImageData(new ImageData(cellColors(boundary, task, zrange), n, n), 0, 0);
+  ctx.imageSmoothingEnabled = !boundary.classes; // class bands stay crisp; values blend smoothly
+  ctx.globalAlpha = boundary.classes ? 1 : OPACITY;
+  // Cell centres sit on the grid points, the edges on the extent: half a cell hangs over each side.
+  const [x0, x1, y0, y1] = boundary.extent;
+  const [ax0, ax1] = el._fullLayout.xaxis.range, [ay0, ay1] = el._fullLayout.yaxis.range;
+  const cw = (x1 - x0) / (n - 1), ch = (y1 - y0) / (n - 1);
+  const px = (x) => ((x - ax0) / (ax1 - ax0)) * w, py = (y) => ((ay1 - y) / (ay1 - ay0)) * h;
+  ctx.drawImage(el._cells, px(x0 - cw / 2), py(y1 + ch / 2), px(x1 + cw / 2) - px(x0 - cw / 2), py(y0 - ch / 2) - py(y1 + ch / 2));
+  ctx.globalAlpha = 1;
+}
+
+export function update(el, { boundary, points, showTest, task, zrange }) {
+  el._boundary = boundary ? { boundary, task, zrange } : null;
+  const key = points && `${task}/${showTest}`;
+  if (points !== el._points || key !== el._pointsKey) { // the points changed: Plotly redraws, then place() paints
+    el._points = points;
+    el._pointsKey = key;
+    const traces = points ? [scatter(points.train, task, false), ...(showTest ? [scatter(points.test, task, true)] : [])] : [];
+    const extent = (boundary && boundary.extent) || (points && points.extent) || [-6, 6, -6, 6];
+    const layout = { ...LAYOUT, xaxis: { ...LAYOUT.xaxis, range: extent.slice(0, 2) }, yaxis: { ...LAYOUT.yaxis, range: extent.slice(2) } };
+    window.Plotly.react(el, traces, layout, CONFIG);
+  }
+  paint(el);
   el.dataset.updates = String(Number(el.dataset.updates || 0) + 1);
   el.dataset.hasBoundary = boundary ? "true" : "false";
+}
+
+/** The drawn boundary's values (tests compare them), or null. */
+export function drawnValues(el) {
+  return el._boundary ? el._boundary.boundary.values : null;
 }

@@ -2,9 +2,8 @@
 // thumbnails painted from `neurons` frames, weights as SVG curves (colour by
 // sign, thickness by size), a large view on hover and the formula on click.
 // render(el, {features, activations, task}) after the columns are built;
-// update(el, {neurons}) or update(el, {boundary, zrange}) as frames arrive.
+// update(el, {neurons}) or update(el, {boundary, zrange}) as frames arrive (decoded: forward.js).
 import { BLUE, ORANGE, paintGrid } from "../colors.js";
-import { decodeGrid } from "../socket.js";
 import { featureLabel, paintFeature } from "../features.js";
 import { el as h } from "../dom.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -94,12 +93,12 @@ function grid(el, layer, unit) {
   if (hidden && hidden.units[unit]) {
     const [lo, hi] = hidden.range;
     const m = Math.max(Math.abs(lo), Math.abs(hi), 1e-6);
-    return { values: decodeGrid(hidden.units[unit], hidden.range), size: f.size, lo: -m, hi: m };
+    return { values: hidden.units[unit], size: f.size, lo: -m, hi: m };
   }
   const o = el._output;
   if (o && layer === el._ctx.activations.length - 1 && !o.frame.classes) {
     const [lo, hi] = o.zrange || o.frame.range;
-    return { values: decodeGrid(o.frame.data, o.frame.range), size: o.frame.size, lo, hi };
+    return { values: o.frame.values, size: o.frame.size, lo, hi };
   }
   return null;
 }

@@ -2,7 +2,7 @@
 // (the stored spec as the playground's URL state) and, while one of its runs
 // is still training, a watch on that run's socket that reloads the page at the end.
 import { readFigures, renderAll } from "./figures.js";
-import { toHash } from "../state.js";
+import { DEFAULT_VIEW, toHash } from "../state.js";
 import { connect } from "../socket.js";
 import { gettext } from "../i18n.js";
 
@@ -12,7 +12,7 @@ function openInPlayground() {
   const link = $("open-playground");
   if (!link) return;
   const spec = JSON.parse($("exp-spec").textContent);
-  link.href = "/#" + toHash({ spec, view: { speed: 200, showTest: false, logScale: false } });
+  link.href = "/#" + toHash({ spec, view: DEFAULT_VIEW });
 }
 
 function copyCode() {

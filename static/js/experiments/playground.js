@@ -2,7 +2,7 @@
 // controls. main.js announces the run it shows ("playground:run" events); saving
 // names that run's experiment. An imported spec is checked by the server, then
 // becomes the page's URL state, which main.js loads (its hashchange handler).
-import { fromHash, toHash } from "../state.js";
+import { DEFAULT_VIEW, fromHash, toHash } from "../state.js";
 import { gettext, interpolate } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -90,7 +90,7 @@ async function importFile(file) {
     return;
   }
   const spec = JSON.parse(text);
-  const view = fromHash(location.hash, { spec: {}, view: { speed: 200, showTest: false, logScale: false } }).view;
+  const view = fromHash(location.hash, { spec: {}, view: { ...DEFAULT_VIEW } }).view;
   location.hash = toHash({ spec, view }); // main.js loads it, as it loads a link, and writes back what it shows
   await new Promise((resolve) => setTimeout(resolve, 50));
   const shown = new URLSearchParams(location.hash.slice(1)).get("dataset");
