@@ -13,7 +13,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.stamp
 
-.PHONY: venv chromium messages migrate datasets run test bench worker load
+.PHONY: venv chromium messages migrate datasets run test bench fps worker load
 
 venv: $(STAMP)
 
@@ -52,8 +52,15 @@ PYTEST_ARGS ?=
 test: venv chromium messages
 	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
+# Steps/s beside TensorFlow Playground's own engine (when node is on PATH; its driver.js is found in
+# shared/bench/tfpg in or beside this checkout, or TFPG_DIR=...), NumPy and a per-step JAX loop, and
+# start-up times. A few minutes; the machines are noisy, so read the ratios of interleaved rounds.
 bench: venv
 	$(PY) -m trainer.bench
+
+# The live view's frame rate in headless Chromium with 1, 5, 10 and 20 learners (scripts/fps.py).
+fps: venv chromium
+	$(PY) scripts/fps.py
 
 # The scaled-out mode's worker (README, "Scaled-out mode"): needs the web processes' environment
 # (DATABASE_URL, REDIS_URL, PLAYGROUND_TASK_BACKEND=playground.taskbackend.CeleryBackend, ...).

@@ -1,6 +1,13 @@
 """Benchmark (not a test): `python -m trainer.bench`.
 
-Prints optimizer steps per second of the engine beside a plain NumPy
+First, with `node` on PATH, our engine beside TensorFlow Playground's own
+(nn.ts compiled to nn.js, driven by shared/bench/tfpg/driver.js: circle data,
+250 training points, batch 10, SGD at 0.03, ½·squared error, tanh output),
+interleaved over several rounds in one run: each round's ratio of steps per
+second, and their median. Ours is the run loop's call pattern (loop.chunk():
+call_orders, advance_epochs over whole epochs, the losses pulled to the host)
+at the chunk sizes the loop takes at full speed.
+Then optimizer steps per second of the engine beside a plain NumPy
 implementation of the same network (W1, W2) or a per-step jit'd JAX loop
 (W3 CNN, W4 RNN), run in the same process, and the ratio;
 then the time from start to a run's first frame for a network of each kind,
@@ -8,24 +15,32 @@ cold (empty compilation cache) and warm (persistent cache), each in a fresh
 process. The machines are noisy: read the ratios, not the absolute numbers.
 """
 import json
+import math
+import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
-from trainer import datasets, engine, optimizers, presets
+from trainer import datasets, engine, loop, optimizers, presets
 from trainer.spec import parse
 
 ROUNDS = 5
+ROUND_S = 0.5  # about how long our engine trains per round of the side-by-side, at each chunk size
+TFPG_STEPS = {"W1": 40000, "W2": 4000}  # TF Playground's steps per round: about half a second each here
+TFPG_TARGETS = {"W1": 2.0, "W2": 5.0}  # our steps/s over TF Playground's that the engine should reach
 
 
 def workloads():
     default = presets.load("tfp_default")
     largest = json.loads(json.dumps(default))
-    largest["layers"] = [{"type": "dense", "units": 8, "activation": "relu"} for _ in range(6)] + [default["layers"][-1]]
+    hidden = dict(default["layers"][0], units=8, activation="relu")  # TF Playground's initializers, as its driver has them
+    largest["layers"] = [hidden] * 6 + [default["layers"][-1]]
     return {"W1 TF Playground default (circle, [4, 2] tanh, batch 10)": default,
             "W2 TF Playground largest (6 x 8 relu, batch 10)": largest}
 
@@ -99,6 +114,99 @@ def throughput(d):
         jax_rates.append(steps_per_second(run_engine, 10 * epochs * spe))
         np_rates.append(steps_per_second(ref.run, 3000))
     return statistics.median(jax_rates), statistics.median(np_rates)
+
+
+# --- beside TensorFlow Playground's engine ---------------------------------------------------
+
+def tfpg_driver():
+    """TF Playground's driver.js: $TFPG_DIR, else shared/bench/tfpg in or beside this checkout; None if absent."""
+    root = Path(__file__).resolve().parents[1]
+    for folder in [os.environ.get("TFPG_DIR"), root / "shared/bench/tfpg", root.parent / "shared/bench/tfpg"]:
+        if folder and (Path(folder) / "driver.js").is_file():
+            return Path(folder) / "driver.js"
+    return None
+
+
+def tfpg_rate(driver, hidden, activation, steps):
+    """TF Playground's steps/s training hidden layers `hidden` (after its own warm-up), batch 10."""
+    out = subprocess.run(["node", str(driver), json.dumps(hidden), activation, "10", str(steps), "train"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["steps_per_s"]
+
+
+def as_the_loop_runs(spec):
+    """(model, rate): rate(epochs per call, seconds) -> steps/s of our engine called as loop.chunk() calls
+    it on the fast path: call_orders for the next epochs, advance_epochs, the losses pulled to the host."""
+    model = engine.Model.from_spec(spec)
+    advance_epochs = engine.compiled(model)[0]
+    data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
+    box = {"state": engine.init_state(model, spec.optimizer, spec.seed), "epoch": 0}
+    spe = model.steps_per_epoch
+
+    def calls(epochs, count):
+        state, epoch = box["state"], box["epoch"]
+        for _ in range(count):
+            orders = engine.call_orders(model, spec.seed, epoch, epochs)
+            state, losses = advance_epochs(state, data, orders, epochs)
+            np.asarray(losses).ravel()[:epochs * spe]
+            epoch += epochs
+        box["state"], box["epoch"] = state, epoch
+
+    def rate(epochs, seconds):
+        calls(epochs, 1)  # compiled once (the same function for every chunk size), then one warm call timed
+        started = time.perf_counter()
+        calls(epochs, 1)
+        count = max(3, int(seconds / (time.perf_counter() - started)))
+        return steps_per_second(lambda steps: calls(epochs, count), count * epochs * spe)
+
+    return model, rate
+
+
+def loop_chunks(spec, model):
+    """The epochs per call that loop.run uses at full speed: its largest call (a long run), and the call of
+    this spec as it is (a run of spec.epochs is evaluated at least loop.MIN_FRAMES times, each a chunk's end)."""
+    largest = engine.epochs_per_call(model)
+    return {"long run": largest, f"{spec.epochs} epochs": min(largest, math.ceil(spec.epochs / loop.MIN_FRAMES))}
+
+
+def like_for_like(spec):
+    """What TF Playground's driver does, checked against the spec; a list of the differences."""
+    out = spec.layers[-1]
+    wanted = {"dataset": ("circle", spec.dataset.name), "training points": (250, spec.n_train), "batch": (10, spec.batch_size),
+              "optimizer": ("sgd", spec.optimizer.name), "learning rate": (0.03, spec.optimizer.learning_rate),
+              "loss": ("half_mse", spec.loss), "output": ((1, "tanh"), (out.units, out.activation))}
+    return [f"{k}: TF Playground {a}, ours {b}" for k, (a, b) in wanted.items() if a != b]
+
+
+def beside_tf_playground():
+    """Interleaved rounds of our engine and TF Playground's on W1 and W2; prints each round's ratio and the median."""
+    driver = tfpg_driver()
+    if shutil.which("node") is None or driver is None:
+        why = "node is not on PATH" if shutil.which("node") is None else "no driver.js: set TFPG_DIR to shared/bench/tfpg"
+        print(f"TF Playground side by side: skipped ({why})\n")
+        return
+    print("Beside TensorFlow Playground's engine (nn.js on Node), interleaved rounds in this run. Both: circle data, 250\n"
+          "training points, batch 10, plain SGD at 0.03, ½·squared error, one tanh output unit. Ours is called as the\n"
+          "run loop calls it: epochs per call of a long run, and of the preset's own run (evaluated every few epochs).")
+    for name, d in workloads().items():
+        key, spec = name.split()[0], parse(d)
+        for difference in like_for_like(spec):
+            print(f"  NOT like for like: {difference}")
+        model, ours = as_the_loop_runs(spec)
+        chunks = loop_chunks(spec, model)
+        hidden = [layer.units for layer in spec.layers[:-1]]
+        rounds = []
+        for _ in range(ROUNDS):
+            mine = {label: ours(epochs, ROUND_S) for label, epochs in chunks.items()}
+            rounds.append((mine, tfpg_rate(driver, hidden, spec.layers[0].activation, TFPG_STEPS[key])))
+        print(f"  {name}: target {TFPG_TARGETS[key]:g}x")
+        for label, epochs in chunks.items():
+            ratio = statistics.median(m[label] / t for m, t in rounds)
+            print(f"    {label}, {epochs} epochs ({epochs * model.steps_per_epoch:,} steps) a call: median ratio {ratio:.1f}x, "
+                  f"{'meets' if ratio >= TFPG_TARGETS[key] else 'MISSES'} the target")
+            print("      rounds, ours / TF Playground's steps/s: "
+                  + ", ".join(f"{m[label]:,.0f} / {t:,.0f} = {m[label] / t:.1f}x" for m, t in rounds))
+    print()
 
 
 def per_step_baseline(model, data, state, steps):
@@ -206,6 +314,7 @@ def startup_times(preset):
 
 
 def main():
+    beside_tf_playground()
     print(f"{'workload':58} {'engine steps/s':>15} {'NumPy steps/s':>14} {'ratio':>7}")
     for name, d in workloads().items():
         engine_rate, numpy_rate = throughput(d)

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 
 from trainer import layers as L
 from trainer import optimizers
-from trainer.activations import SYMMETRIC, step as step_fn
+from trainer.activations import ACTIVATIONS, SYMMETRIC, step as step_fn
 from trainer.losses import LOSSES
 
 MAX_CHUNK = 16384  # about the most steps one call runs (with ORDER_BLOCK, it sets epochs_per_call)
 EVAL_BYTES = 4 << 20  # evaluation runs a set in chunks whose largest activation is about this big (see eval_chunk)
+TINY_DENSE = 2560  # batch x inputs x units up to which a dense layer trains as a fused multiply-sum (see _tiny_dense_stack)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,15 @@ class Model:
     @property
     def has_dropout(self):
         return any(layer.type == "dropout" for layer in self.layers)
+
+    @property
+    def is_tiny_dense(self):
+        """Only dense layers on flat inputs, each batch product at most TINY_DENSE
+        multiply-adds: TensorFlow Playground's networks (_tiny_dense_stack)."""
+        if len(self.input_shape) != 1 or any(layer.type != "dense" for layer in self.layers):
+            return False
+        fan_in = [self.input_shape[0]] + [layer.units for layer in self.layers[:-1]]
+        return all(self.batch_size * n * layer.units <= TINY_DENSE for n, layer in zip(fan_in, self.layers))
 
 
 def encode_targets(model, y):
@@ -110,6 +121,28 @@ def _data_loss(model, params, x, t, key=None, train=False):
     return LOSSES[model.loss](z, model.out_activation, t), a
 
 
+def _tiny_dense_stack(model, params, x):
+    """The output layer's (z, a) of an all-dense network, each x @ kernel written
+    as a broadcast multiply and a sum. At TensorFlow Playground's sizes (batch 10,
+    at most 8 units) a step is bound by the count of operations, not their size:
+    XLA fuses these products with the bias, the activation and their gradients
+    into a few loops, where each matmul was a library call of its own, and a
+    training step ran 8-10x faster (W1, W2 in trainer.bench). Past a few thousand
+    multiply-adds per layer the fused loops fall off a cliff (10x slower than a
+    matmul at 4,096 here), hence TINY_DENSE."""
+    for layer, p in zip(model.layers, params):
+        z = (x[:, :, None] * p["kernel"]).sum(axis=1) + p["bias"]
+        x = ACTIVATIONS[layer.activation](z)
+    return z, x
+
+
+def _training_output(model, params, x, key):
+    """(z, a) of the output layer for a training batch (dropout on)."""
+    if model.is_tiny_dense:
+        return _tiny_dense_stack(model, params, x)
+    return L.apply_stack(model.layers, params, x, key, True)[-1]
+
+
 def _masked_mean(values, mask):
     return values.mean() if mask is None else (values * mask).sum() / mask.sum()
 
@@ -121,10 +154,9 @@ def _objective(model, params, x, t, mask, key=None):
     For the perceptron, the surrogate -(t - step(z))·z has exactly the gradient
     of Rosenblatt's rule, w <- w + lr·(t - y)·x (averaged over the batch).
     """
-    per_sample, _ = _data_loss(model, params, x, t, key, train=True)
-    data = _masked_mean(per_sample, mask)
+    z, _ = _training_output(model, params, x, key)
+    data = _masked_mean(LOSSES[model.loss](z, model.out_activation, t), mask)
     if model.is_perceptron:
-        z, _ = L.apply_stack(model.layers, params, x)[-1]
         err = jax.lax.stop_gradient(t - step_fn(z))
         return _masked_mean(-(err * z).sum(-1), mask) + _penalty(model, params), data
     return data + _penalty(model, params), data
@@ -152,6 +184,25 @@ def _initializer(model, optimizer):
     return init
 
 
+def _update(model):
+    """The optimizer's update as the training step applies it. optimizers.make
+    runs it on one flat vector (fewer, larger operations: +45% on the W4 RNN),
+    but a tiny dense network's step fuses into a few loops, and concatenating
+    the gradients and slicing the update back costs more than the rest (W2: 2.7x
+    slower). Where the state holds nothing shaped like the parameters (plain
+    SGD), both forms keep the same state, so the step updates leaf by leaf
+    without changing what init_state made; elsewhere it stays flat."""
+    flat = optimizers.make(model.optimizer)
+    if not model.is_tiny_dense:
+        return flat.update
+    knobs = dict(model.optimizer.options)
+    leafwise = optax.inject_hyperparams(optimizers.RECIPES[model.optimizer.name], static_args=tuple(knobs))(
+        learning_rate=model.optimizer.learning_rate, **knobs)
+    params = jax.eval_shape(lambda: L.init_stack(model.layers, jax.random.PRNGKey(0), model.input_shape))
+    shapes = [jax.tree.map(lambda a: (a.shape, a.dtype), jax.eval_shape(opt.init, params)) for opt in (flat, leafwise)]
+    return leafwise.update if shapes[0] == shapes[1] else flat.update
+
+
 ORDER_BLOCK = 64  # epochs whose orders are drawn together
 
 
@@ -171,10 +222,13 @@ def epoch_orders(model, seed, first_epoch, count):
     that depends only on (seed, epoch), however the epochs are chunked.
 
     Drawn with NumPy (about 4 µs an epoch here, where sorting random keys
-    on the device cost 20-40 µs, up to a third of a small network's epoch)."""
+    on the device cost 20-40 µs, more than a whole epoch of TF Playground's
+    default network trains in, about 15 µs)."""
     spe, bs, n = model.steps_per_epoch, model.batch_size, model.n_train
-    rows = [_order_block(seed, e // ORDER_BLOCK, n, spe, bs)[e % ORDER_BLOCK] for e in range(first_epoch, first_epoch + count)]
-    return np.stack(rows) if rows else np.zeros((0, spe, bs), np.int32)
+    end = first_epoch + count
+    parts = [_order_block(seed, block, n, spe, bs)[max(first_epoch - block * ORDER_BLOCK, 0):end - block * ORDER_BLOCK]
+             for block in range(first_epoch // ORDER_BLOCK, -(-end // ORDER_BLOCK))]  # whole slices: no Python per epoch
+    return np.concatenate(parts) if parts else np.zeros((0, spe, bs), np.int32)
 
 
 def call_orders(model, seed, first_epoch, count, shuffle=True):
@@ -236,14 +290,14 @@ def compiled(model):
     evaluate(params, data) and forward(params, x).
     Given the same orders, any mix of the two trains exactly the same way.
     """
-    opt = optimizers.make(model.optimizer)
+    update = _update(model)
     spe, bs, n = model.steps_per_epoch, model.batch_size, model.n_train
     padded = spe * bs != n
     mask = jnp.asarray((np.arange(spe * bs) < n).reshape(spe, bs), jnp.float32)
 
     def sgd_step(params, opt_state, x, t, m, key):
         grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m, key), has_aux=True)(params)
-        updates, opt_state = opt.update(grads, opt_state, params)
+        updates, opt_state = update(grads, opt_state, params)
         return jax.tree.map(lambda p, u: p + u, params, updates), opt_state, loss
 
     def extras(state, first_step, count):
@@ -323,7 +377,14 @@ def compiled(model):
     return advance_epochs, advance_steps, evaluate, forward
 
 
+@jax.jit
+def _all_finite(tree):
+    return jnp.stack([jnp.isfinite(leaf).all() for leaf in jax.tree.leaves(tree)] or [jnp.bool_(True)]).all()
+
+
 def finite(tree):
-    """True when every array in the pytree is free of NaN and inf."""
-    return all(bool(jnp.isfinite(leaf).all()) for leaf in jax.tree.leaves(tree))
+    """True when every array in the pytree is free of NaN and inf. One compiled
+    call: the loop asks after every chunk, and a check per array (two operations
+    and a wait each) cost more than a chunk of a small network's steps."""
+    return bool(_all_finite(tree))
 
