@@ -26,7 +26,10 @@ FRAME_SLACK = 0.75  # a chunk sized to one frame interval may end a little early
 # server's own pictures go out this often, for storage and the experiment page; elsewhere with every frame.
 PROBE_INTERVAL = 1.0
 CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a live run predicts with)
-EVAL_SHARE = 0.25  # frames come at most this often: an evaluation costs at most about this share of the time
+# Frames come at most this often: an evaluation (metrics and the pictures that need the test set)
+# costs at most about this share of the time; the live pictures between them another PICTURE_SHARE.
+EVAL_SHARE = 0.1
+PICTURE_SHARE = 0.1
 MAX_WAIT_S = 3600.0  # a pacing wait never blocks longer than this (a tiny pace must not overflow the timeout)
 SLOT_POLL_S = 0.5  # while waiting for a slot, the inbox is read this often (stop and pause still work)
 WAITING_MESSAGE = "Waiting for a free training slot: other runs are computing."
@@ -170,6 +173,9 @@ class _Run:
         self.pace_step, self.train_time, self.train_steps, self.compiled_paths = 0, 0.0, 0, set()
         self.sample, self.checkpointed = 0, (None, clock())  # the followed test sample; (step, time) of the last checkpoint
         self.frame_cost = 0.0  # seconds (real time) an evaluation and its frames take
+        self.picture_cost, self.last_pictures = 0.0, -math.inf  # the same for live_frames between evaluations
+        kind, types = spec.dataset.info.kind, {layer.type for layer in spec.layers}
+        self.live_pictures = (kind == "images" and "conv2d" in types) or (kind == "text" and spec.layers[0].type == "embedding")
 
     @property
     def interval(self):
@@ -177,6 +183,11 @@ class _Run:
         is slow (a 28x28 CNN evaluating 2,000 images ten times a second would
         spend most of its time on that instead of training)."""
         return max(self.frame_interval, self.frame_cost / EVAL_SHARE)
+
+    @property
+    def picture_interval(self):
+        """Seconds between the live pictures of an image or text network (inf: none)."""
+        return max(self.frame_interval, self.picture_cost / PICTURE_SHARE) if self.live_pictures else math.inf
 
     def announce(self, status):
         if self.shown != status:
@@ -217,8 +228,8 @@ class _Run:
             if not ctl.paused:
                 self.announce("running")
 
-            n = _chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step, self.interval,
-                            ctl.steps_per_second)
+            n = _chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step,
+                            min(self.interval, self.picture_interval), ctl.steps_per_second)
             losses = self.chunk(min(n, self.frame_every - self.step % self.frame_every))
             if single:
                 ctl.single_steps -= 1
@@ -249,6 +260,8 @@ class _Run:
                 if stop_message:
                     outcome, message = "completed", stop_message
                     break
+            elif now - self.last_pictures >= self.picture_interval:
+                self.send_pictures(now)
             if ctl.steps_per_second and not single:
                 wait = self.pace_time + (self.step - self.pace_step) / ctl.steps_per_second - self.clock()
                 if wait > 0:
@@ -321,7 +334,7 @@ class _Run:
         if self.drawn_by_page:
             frames.append(events.weights(self.step, probes.dense_weights(self.state["params"])))
         if pictures or now - self.last_probe >= self.probe_interval:
-            self.last_probe = now
+            self.last_probe = self.last_pictures = now
             frames += probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
                                    self.vocabulary, self.sample)
         started = time.perf_counter()
@@ -329,6 +342,15 @@ class _Run:
             self.emit(frame)
         self.pending, self.last_frame, self.frames_sent = [], now, self.frames_sent + 1
         return time.perf_counter() - started
+
+    def send_pictures(self, now):
+        """The live pictures alone, between evaluations."""
+        started = time.perf_counter()
+        frames = list(live_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample))
+        self.picture_cost = 0.5 * self.picture_cost + 0.5 * (time.perf_counter() - started)
+        for frame in frames:
+            self.emit(frame)
+        self.last_pictures = now
 
     def follow(self, sample):
         """Point the live feature maps / hidden states at test sample `sample` (clamped), shown at once."""
@@ -401,15 +423,22 @@ def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None,
     if info.kind == "points":
         yield events.probe("boundary", probes.boundary(model, forward, params, spec.features))
         yield events.probe("neurons", probes.neurons(model, forward, params, spec.features))
-    elif info.kind == "text" and spec.layers[0].type == "embedding":
-        yield events.probe("embedding", probes.embedding(params[0]["embeddings"], vocabulary or _corpus_vocab(spec)))
-    elif info.kind == "images" and any(layer.type == "conv2d" for layer in spec.layers):
-        yield events.probe("filters", probes.filters(spec, params))
-    yield from sample_frames(spec, forward, params, data, vocabulary, sample)
+    yield from live_frames(spec, forward, params, data, vocabulary, sample)
     if info.kind == "images":
         yield events.probe("predictions", probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
     if model.task != "regression":
         yield events.probe("confusion", probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
+
+
+def live_frames(spec, forward, params, data, vocabulary, sample):
+    """The pictures of an image or text network that need no pass over the test set (its kernels
+    or embedding, and one sample inside it): cheap, so they go out between evaluations too."""
+    info = spec.dataset.info
+    if info.kind == "text" and spec.layers[0].type == "embedding":
+        yield events.probe("embedding", probes.embedding(params[0]["embeddings"], vocabulary or _corpus_vocab(spec)))
+    elif info.kind == "images" and any(layer.type == "conv2d" for layer in spec.layers):
+        yield events.probe("filters", probes.filters(spec, params))
+    yield from sample_frames(spec, forward, params, data, vocabulary, sample)
 
 
 def sample_frames(spec, forward, params, data, vocabulary, sample):

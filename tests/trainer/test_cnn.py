@@ -190,9 +190,9 @@ def test_evaluating_in_chunks_gives_the_whole_sets_numbers(monkeypatch):
 
 def test_frames_space_out_where_evaluating_is_slow():
     run = loop._Run(parse(presets.load("digits_cnn")), lambda frame: None, loop._Controls(None, None), 0.1, None, None,
-                    lambda: 0.0, loop.Slot())
+                    lambda: 0.0, loop.Slot(), None)
     assert run.interval == 0.1
-    run.frame_cost = 0.2  # an evaluation and its pictures take 0.2 s: a frame every 0.8 s keeps that to a quarter
+    run.frame_cost = 0.2  # an evaluation and its pictures take 0.2 s: a frame every 2 s keeps that to a tenth
     assert run.interval == pytest.approx(0.2 / loop.EVAL_SHARE) and run.interval > 0.1
 
 
