@@ -85,10 +85,10 @@ def _start_reconciler(sender=None, **kwargs):
 def _stop_runs(sig=None, how=None, **kwargs):
     """SIGTERM (warm shutdown): Celery stops taking tasks and waits for the running ones,
     which this makes short."""
-    from playground import supervision  # noqa: PLC0415
+    from playground import runguard  # noqa: PLC0415
 
     _reconciler_stop.set()
-    supervision.SHUTTING_DOWN.set()  # runs waiting for a compute slot give up and stay queued
-    stopped = supervision.stop_all()
+    runguard.SHUTTING_DOWN.set()  # runs waiting for a compute slot give up and stay queued
+    stopped = runguard.stop_all()
     if stopped:
         logger.warning("%s shutdown: stopping runs %s at their next chunk", how, stopped)

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from playground import controls, messages, ratelimits, selectors
+from playground import controls, messages, ratelimits, selectors, streams
 from playground.outbox import Outbox
-from playground.jobs import control_channel, group_name
 from trainer import events
 
 
@@ -73,7 +72,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.close(code=TOO_MANY)
             return
         self.holder = holder
-        self.group = group_name(self.run_id)
+        self.group = streams.group_name(self.run_id)
         self.outbox, self.held = Outbox(self.send_frames), []
         # Join, then read the history: frames published meanwhile wait in our channel,
         # and frame() drops those the history already holds (seq <= last_seq).
@@ -110,7 +109,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.send_frame(events.error(str(exc)))
             return
         try:
-            await self.channel_layer.send(control_channel(self.run_id), {"type": "control", **control})
+            await self.channel_layer.send(streams.control_channel(self.run_id), streams.control_message(control))
         except ChannelFull:
             await self.send_frame(events.error(_("too many control messages at once; wait a moment")))
 
@@ -123,7 +122,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
 
     async def frame(self, event):
-        """A frame published by the run (jobs._Recorder) to the group."""
+        """A frame published by the run (playground.recorder) to the group (streams.frame_message)."""
         seq = event.get("seq")
         if seq is not None:
             if seq <= self.last_seq:
@@ -135,7 +134,7 @@ class RunConsumer(AsyncWebsocketConsumer):
         self.outbox.put(event["frame"])
 
     async def stored(self, event):
-        """The run wrote its metrics frames up to event["seq"]: fill a gap from the database."""
+        """The run wrote its metrics frames up to event["seq"] (streams.stored_message): fill a gap from the database."""
         if not self.held:
             return
         frames, self.last_seq = await _metrics_after(self.run_id, self.last_seq)

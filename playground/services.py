@@ -1,11 +1,10 @@
-"""Writes: create a run, record its frames as they come, finish it."""
+"""Writes: create a run and enqueue it, save and share experiments. What the run's task writes while it
+trains lives in playground.records (the task must not import this module, which enqueues it)."""
 
-import io
 import logging
 import secrets
 from datetime import timedelta
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -14,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from playground import controls, jobs, ratelimits, textcheck
-from playground.models import Experiment, Run, RunFrame, RunSnapshot
+from playground.models import Experiment, Run
+# The run's own writes, under the names the pages and tests know (defined in playground.records).
+from playground.records import (  # noqa: F401
+    run_finish, run_record_metrics, run_record_progress, run_record_snapshot, run_record_weights,
+    run_replace_snapshots, run_start, weights_from_npz, weights_to_npz,
+)
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
@@ -128,56 +132,6 @@ def send_again(waiting, max_age_s, enqueue):
     return sent
 
 
-def run_start(run_id):
-    """Mark a queued run running; None if it is gone or no longer queued (e.g. reconciled)."""
-    now = timezone.now()
-    updated = Run.objects.filter(pk=run_id, status=Run.Status.QUEUED).update(
-        status=Run.Status.RUNNING, started=now, heartbeat=now
-    )
-    return Run.objects.select_related("experiment").get(pk=run_id) if updated else None
-
-
-def run_record_metrics(run, frames):
-    """Metrics frames [(seq, frame), ...] in one write (a run streams them at display rate)."""
-    RunFrame.objects.bulk_create([RunFrame(run=run, seq=seq, payload=frame) for seq, frame in frames])
-
-
-def run_record_progress(run, *, status=None, message=None, probes=None):
-    """Heartbeat, plus whatever changed: status (from a status frame) and latest probes."""
-    fields = {"heartbeat": timezone.now()}
-    if status is not None:
-        fields.update(status=status, message=message or "")
-    if probes is not None:
-        fields["probes"] = probes
-    Run.objects.filter(pk=run.pk).update(**fields)
-
-
-def weights_to_npz(weights):
-    buf = io.BytesIO()
-    np.savez(buf, **{name: np.asarray(array) for name, array in weights.items()})
-    return buf.getvalue()
-
-
-def weights_from_npz(blob):
-    with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
-
-
-def run_record_weights(run, iteration, weights):
-    """A live run's checkpoint: what predictions use until the run ends."""
-    Run.objects.filter(pk=run.pk).update(weights=weights_to_npz(weights), weights_iteration=iteration)
-
-
-def run_finish(run, *, status, message="", metrics=None, probes=None, weights=None):
-    now = timezone.now()
-    fields = {"status": status, "message": message or "", "finished": now, "heartbeat": now, "final_metrics": metrics}
-    if probes is not None:
-        fields["probes"] = probes
-    if weights:
-        fields.update(weights=weights_to_npz(weights), weights_iteration=(metrics or {}).get("steps"))
-    Run.objects.filter(pk=run.pk).update(**fields)
-
-
 def runs_fail_lost(max_age_s, message):
     """Running or paused runs whose heartbeat is older than max_age_s: their worker is gone.
     Fail each (the guard leaves alone a run that beat meanwhile); returns their ids."""
@@ -276,16 +230,3 @@ def experiments_claim(session_key, user):
         return 0
     return Experiment.objects.filter(owner__isnull=True, owner_session=session_key).update(owner=user, owner_session="")
 
-
-def run_record_snapshot(run, snapshot):
-    """One probe snapshot {"iteration", "frames"} for the time slider (None: nothing)."""
-    if snapshot and snapshot["frames"]:
-        RunSnapshot.objects.update_or_create(run=run, iteration=snapshot["iteration"], defaults={"frames": snapshot["frames"]})
-
-
-def run_replace_snapshots(run, snapshots):
-    """A replay's snapshots instead of the streamed ones."""
-    rows = [RunSnapshot(run=run, iteration=s["iteration"], frames=s["frames"]) for s in snapshots if s and s["frames"]]
-    with transaction.atomic():
-        RunSnapshot.objects.filter(run=run).delete()
-        RunSnapshot.objects.bulk_create(rows)

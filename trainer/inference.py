@@ -27,6 +27,18 @@ def _forward(layers):
     return jax.jit(lambda params, x: L.apply_stack(layers, params, x)[-1][1])
 
 
+@functools.lru_cache(maxsize=32)
+def _activations(layers):
+    return jax.jit(lambda params, x: [a for _, a in L.apply_stack(layers, params, x)])
+
+
+def activations(spec, params, x):
+    """Every layer's activation for inputs x (a batch: (n, *spec.input_shape), or (n, steps) token
+    ids): a list with one (n, ...) array per layer of spec.layers, the network's output last.
+    It is the `forward(params, x)` that probes.feature_maps / hidden_states take."""
+    return _activations(spec.layers)(params, jnp.asarray(x))
+
+
 def _classes(spec, out):
     info = spec.dataset.info
     model = engine.Model.from_spec(spec)

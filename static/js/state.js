@@ -8,6 +8,9 @@ const str = { parse: (s) => s, format: String };
 const bool = { parse: (s) => s === "true", format: String };
 const nullableNum = { parse: (s) => (s === "" || s === "none" ? null : Number(s)), format: (v) => (v === null ? "none" : String(v)) };
 const list = { parse: (s) => (s ? s.split(",") : []), format: (v) => v.join(",") };
+// Classroom mode (classroom.js): a set of part or setting names, and the embed flag ("1").
+const names = { parse: (s) => [...new Set(s.split(",").filter(Boolean))], format: (v) => v.join(",") };
+const flag = { parse: (s) => s === "1" || s === "true", format: (v) => (v ? "1" : "0") };
 // "k:v,k:v" for the optimizer's own knobs (numbers or booleans).
 const knobs = {
   parse: (s) => Object.fromEntries((s ? s.split(",") : []).map((kv) => {
@@ -82,6 +85,10 @@ export const PROPERTIES = [
   { key: "speed", path: "view.speed", codec: nullableNum },
   { key: "showTest", path: "view.showTest", codec: bool },
   { key: "logScale", path: "view.logScale", codec: bool },
+  // Classroom mode (classroom.js): what the page hides, which settings it locks, the embed view.
+  { key: "hide", path: "classroom.hide", codec: names, omit: (v) => !v.length },
+  { key: "lock", path: "classroom.lock", codec: names, omit: (v) => !v.length },
+  { key: "embed", path: "classroom.embed", codec: flag, omit: (v) => !v },
 ];
 
 const OPTIMIZER_FIXED = new Set(["name", "learning_rate"]);
@@ -120,9 +127,9 @@ const readable = (s) => encodeURIComponent(s).replace(/%2C/g, ",").replace(/%3A/
 export function toHash(state) {
   const flat = flatten(state);
   const parts = [];
-  for (const { key, path, codec } of PROPERTIES) {
+  for (const { key, path, codec, omit } of PROPERTIES) {
     const value = get(flat, path);
-    if (value === undefined) continue;
+    if (value === undefined || (omit && omit(value))) continue;
     if (key === "knobs" && Object.keys(value).length === 0) continue;
     parts.push(`${key}=${readable(codec.format(value))}`);
   }
@@ -133,18 +140,26 @@ export function toHash(state) {
  * Apply a hash onto a copy of `base` ({spec, view}): {state, ignored}. Unknown keys
  * are skipped, so an old link still opens; a value that does not parse, or that
  * check(key, value, raw, state) refuses (url_check.js: the catalog's values), keeps
- * the base's and its key lands in `ignored`.
+ * the base's and its key lands in `ignored`. A check may instead answer {value, dropped}
+ * for a list it kept part of (classroom.js's part names): the value is what it kept, and
+ * when something was dropped the key lands in `ignored` and the dropped items in dropped[key].
  */
 export function readHash(hash, base, check = () => true) {
   const state = structuredClone(base);
   const ignored = [];
+  const dropped = {};
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   for (const { key, path, codec } of PROPERTIES) {
     if (!params.has(key)) continue;
     const raw = params.get(key);
     let value;
     try { value = codec.parse(raw); } catch { ignored.push(key); continue; }
-    if ((typeof value === "number" && Number.isNaN(value)) || !check(key, value, raw, state)) { ignored.push(key); continue; }
+    const verdict = typeof value === "number" && Number.isNaN(value) ? false : check(key, value, raw, state);
+    if (!verdict) { ignored.push(key); continue; }
+    if (typeof verdict === "object") {
+      value = verdict.value;
+      if (verdict.dropped.length) { ignored.push(key); dropped[key] = verdict.dropped; }
+    }
     if (path.startsWith("inits.")) {
       const field = path.slice("inits.".length);
       for (const layer of state.spec.layers || []) layer[field] = value;
@@ -156,7 +171,7 @@ export function readHash(hash, base, check = () => true) {
     }
     set(state, path, value);
   }
-  return { state, ignored };
+  return { state, ignored, dropped };
 }
 
 /** readHash without a check, for what only reads a link back (no catalog at hand). */

@@ -4,6 +4,7 @@
 // default stays, and a note near the top names what was ignored.
 import { el } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
+import { LOCKS, PARTS } from "./classroom.js";
 
 const has = (obj, key) => obj != null && typeof obj === "object" && typeof key === "string" && Object.hasOwn(obj, key);
 const finite = (v) => typeof v === "number" && Number.isFinite(v);
@@ -34,6 +35,12 @@ function layer(l, ctx) {
   return Object.entries(l).every(([k, v]) => k === "type"
     || (k === "kernel_initializer" || k === "bias_initializer" ? initializer(v, ctx) : has(schema, k) && field(v, schema[k])));
 }
+
+/** A list of names from a known set: {value: the known ones, dropped: the others}; an unknown name is never used. */
+const known = (set) => (v) => {
+  if (!Array.isArray(v) || !v.every((n) => typeof n === "string")) return false;
+  return { value: v.filter((n) => has(set, n)), dropped: v.filter((n) => !has(set, n)) };
+};
 
 const menu = (name) => (v, { menus }) => (menus[name] || []).includes(v === null ? "" : String(v));
 
@@ -74,21 +81,40 @@ export const RULES = {
   speed: menu("speed"),
   showTest: (v, { raw }) => raw === "true" || raw === "false",
   logScale: (v, { raw }) => raw === "true" || raw === "false",
+  hide: known(PARTS),
+  lock: known(LOCKS),
+  embed: (v, { raw }) => ["1", "0", "true", "false"].includes(raw),
 };
 
-/** check(key, value, raw, state) for state.js's readHash; a property without a rule fails closed. */
+/**
+ * check(key, value, raw, state) for state.js's readHash; a property without a rule fails closed.
+ * A list rule may answer {value, dropped}: readHash keeps the value and names the key as ignored.
+ */
 export function linkChecker(catalog, menus) {
   return (key, value, raw, state) => {
     const rule = RULES[key];
-    try { return Boolean(rule && rule(value, { catalog, menus, state, raw })); } catch { return false; }
+    try {
+      const verdict = rule && rule(value, { catalog, menus, state, raw });
+      return verdict && typeof verdict === "object" ? verdict : Boolean(verdict);
+    } catch { return false; }
   };
 }
 
 /** The values of a <select>'s options: the menus a link may pick from. */
 export const menuValues = (select) => (select ? [...select.options].map((o) => o.value) : []);
 
-/** The note near the top naming the settings a link carried that this page ignored. */
-export function showIgnored(keys) {
+const SHOWN_NAMES = 5; // of a list's unknown names, the note quotes the first few (each cut short): never as markup
+
+/** "hide (foo, bar)": a key, with the unknown names a list of its carried (dropped[key]). */
+function described(key, dropped) {
+  const names = dropped[key];
+  if (!names || !names.length) return key;
+  const shown = names.slice(0, SHOWN_NAMES).map((n) => (n.length > 30 ? n.slice(0, 30) + "…" : n));
+  return `${key} (${shown.join(", ")}${names.length > SHOWN_NAMES ? ", …" : ""})`;
+}
+
+/** The note near the top naming the settings a link carried that this page ignored (and a list's unknown names). */
+export function showIgnored(keys, dropped = {}) {
   let note = document.getElementById("link-note");
   if (!note && !keys.length) return;
   if (!note) {
@@ -98,5 +124,5 @@ export function showIgnored(keys) {
   note.hidden = keys.length === 0;
   note.dataset.ignored = keys.join(",");
   note.textContent = keys.length ? interpolate(gettext("Ignored from the link (not a value this page offers): %(keys)s. The defaults are used instead."),
-    { keys: keys.join(", ") }) : "";
+    { keys: keys.map((k) => described(k, dropped)).join(", ") }) : "";
 }
