@@ -7,6 +7,7 @@ blocks on the inbox while paused or pacing (without its slot), so control
 messages take effect at the next chunk boundary (a chunk lasts at most about
 one frame interval).
 """
+import functools
 import math
 import os
 import queue
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from trainer import datasets, engine, events, messages, probes
@@ -79,7 +81,7 @@ def _divergence_message(what, iteration, epoch, lr):
 
 
 class _Controls:
-    """Reads the inbox; what the messages ask for, as plain fields."""
+    """Reads the inbox (controls as trainer.controls defines them); what they ask for, as plain fields."""
 
     def __init__(self, inbox, steps_per_second):
         self.inbox = inbox
@@ -108,7 +110,9 @@ class _Controls:
                 return
 
     def _apply(self, msg):
-        action, value = msg.get("action"), msg.get("value")
+        """One control (trainer.controls), already checked where it entered (playground.controls):
+        dispatched as it is. An action the loop does not know is ignored."""
+        action, value = msg["action"], msg.get("value")
         if action == "pause":
             self.paused = True
         elif action == "resume":
@@ -117,11 +121,11 @@ class _Controls:
             self.single_steps += 1
         elif action == "stop":
             self.stop = True
-        elif action == "set_learning_rate" and isinstance(value, (int, float)) and math.isfinite(value) and value > 0:
-            self.learning_rate = float(value)
-        elif action == "set_speed" and (value is None or (isinstance(value, (int, float)) and value > 0)):
+        elif action == "set_learning_rate":
+            self.learning_rate = value
+        elif action == "set_speed":
             self.steps_per_second, self.pace_changed = value, True
-        elif action == "probe_sample" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        elif action == "probe_sample":
             self.sample = value
 
 
@@ -312,9 +316,10 @@ class _Run:
         return message
 
     def evaluated(self):
-        """(metrics as JSON-safe floats, NaN and inf as None; the test set's predictions)."""
-        metrics, test_pred = jax.device_get(self.evaluate(self.state["params"], self.data))
-        return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics), test_pred
+        """(metrics as JSON-safe floats, NaN and inf as None; the test set's predictions;
+        the weights, on the host)."""
+        (metrics, test_pred), flat = jax.device_get(_frame_call(self.evaluate)(self.state["params"], self.data))
+        return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics), test_pred, _unflatten(flat, self.state["params"])
 
     def counters(self):
         step, spe = self.step, self.spe
@@ -324,7 +329,7 @@ class _Run:
     def send_frame(self, evaluated, now, pictures=False):
         """Emit the frames of this moment; returns the seconds emitting took (the web side's
         publishing and storing, which the frame interval's evaluation share leaves out)."""
-        metrics, test_pred = evaluated
+        metrics, test_pred, host_params = evaluated
         losses = np.concatenate(self.pending) if self.pending else np.zeros(0)
         rate = len(losses) / max(now - self.last_frame, 1e-9)
         if self.ctl.steps_per_second:  # the last frame comes before its pacing wait
@@ -332,7 +337,7 @@ class _Run:
         frames = [events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
                                  engine.learning_rate(self.state), round(rate, 1))]
         if self.drawn_by_page:
-            frames.append(events.weights(self.step, probes.dense_weights(self.state["params"])))
+            frames.append(events.weights(self.step, probes.dense_weights(host_params)))
         if pictures or now - self.last_probe >= self.probe_interval:
             self.last_probe = self.last_pictures = now
             frames += probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
@@ -388,6 +393,24 @@ class _Run:
         self.emit(events.status(outcome, message))
         self.emit(events.done(outcome, final, message))
         return RunResult(outcome, message, final, self.weights())
+
+
+@functools.lru_cache(maxsize=64)
+def _frame_call(evaluate):
+    """A frame's device work as one compiled call: the evaluation and every weight flattened into
+    one vector, so the host gets them in one copy (a copy per array cost more than the evaluation)."""
+    @jax.jit
+    def call(params, data):
+        leaves = jax.tree.leaves(params)
+        return evaluate(params, data), jnp.concatenate([leaf.ravel() for leaf in leaves]) if leaves else jnp.zeros(0)
+    return call
+
+
+def _unflatten(flat, like):
+    """The flat vector of _frame_call as numpy arrays shaped like the pytree `like`."""
+    leaves, tree = jax.tree.flatten(like)
+    ends = np.cumsum([leaf.size for leaf in leaves])
+    return jax.tree.unflatten(tree, [part.reshape(leaf.shape) for part, leaf in zip(np.split(flat, ends[:-1]), leaves)])
 
 
 def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, interval, steps_per_second):
