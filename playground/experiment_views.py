@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from playground import exports, figures, messages, selectors, services, snapshots, summaries
+from playground import exports, figures, http, messages, selectors, services, snapshots, summaries
 from playground.models import Experiment
 from playground.uploads import previews as dataset_previews
-from playground.views import BadRequest, _api, _errors, _json_object, _session_key
 from trainer import spec as specs
 
 PAGE_SIZE = 20
@@ -44,7 +43,7 @@ def _visible(request, slug):
 def _owned(request, slug):
     experiment, access = _visible(request, slug)
     if access != "owner":
-        raise BadRequest(_errors(403, _("only the experiment's owner can change it")))
+        raise http.BadRequest(http.errors(403, _("only the experiment's owner can change it")))
     return experiment
 
 
@@ -95,7 +94,7 @@ def detail_context(experiment, access):
         "experiment": experiment, "access": access, "is_owner": access == "owner", "run": run,
         "saved_loss_text": "–" if saved_loss is None else f"{saved_loss:.8g}",
         "reruns": [_rerun_row(r, final.get("test_loss")) for r in runs[1:]],
-        "active_runs": [{"id": r.pk, "ws": f"/ws/runs/{r.pk}/"} for r in runs if r.is_active],
+        "active_runs": [{"id": r.pk, "ws": http.run_socket(r.pk)} for r in runs if r.is_active],
         "snapshots_pending": _snapshots_pending(run, len(taken)),
         "layers": layers, "total_params": total_params, "task": task, "dataset": summaries.dataset_words(experiment.spec),
         "metrics": summaries.metrics_rows(final), "figures": figs, "figures_json": figures_json(figs),
@@ -243,16 +242,16 @@ def experiment_export(request, slug, what):
 
 
 def _json_api(view):
-    """_api's 400s, and a JSON 404 for what this viewer may not see."""
+    """http.api's 400s, and a JSON 404 for what this viewer may not see."""
 
-    inner = _api(view)
+    inner = http.api(view)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return inner(request, *args, **kwargs)
         except Http404 as exc:
-            return _errors(404, str(exc))
+            return http.errors(404, str(exc))
 
     return wrapped
 
@@ -269,13 +268,13 @@ def api_experiments(request):
             "results": [{**selectors.experiment_as_dict(e, "owner" if selectors.experiment_is_owned_by(e, **_viewer(request)) else "viewer", history=False),
                          "test_accuracy": e.test_accuracy, "test_loss": e.test_loss} for e in page],
         })
-    data = _json_object(request, 64 * 1024)
+    data = http.json_object(request, 64 * 1024)
     if extra := sorted(set(data) - {"run", "title", "notes", "visibility"}):
-        raise BadRequest(_errors(400, _("unknown key; send run, title, notes and visibility"), extra[0]))
+        raise http.BadRequest(http.errors(400, _("unknown key; send run, title, notes and visibility"), extra[0]))
     run_id = data.get("run")
     run = selectors.run_get(run_id) if isinstance(run_id, int) and not isinstance(run_id, bool) else None
-    if run is None or selectors.run_access(run, user=request.user, session_key=_session_key(request)) != "owner":
-        return _errors(404, _("no such run (or it is not yours)"), "run")
+    if run is None or selectors.run_access(run, user=request.user, session_key=http.session_key(request)) != "owner":
+        return http.errors(404, _("no such run (or it is not yours)"), "run")
     was_saved = run.experiment.saved is not None
     experiment = services.experiment_save(run, title=data.get("title"), notes=data.get("notes", ""),
                                           visibility=data.get("visibility", "private"))
@@ -292,9 +291,9 @@ def api_experiment(request, slug):
     if request.method == "DELETE":
         services.experiment_delete(experiment)
         return HttpResponse(status=204)
-    data = _json_object(request, 64 * 1024)
+    data = http.json_object(request, 64 * 1024)
     if extra := sorted(set(data) - {"title", "notes", "visibility"}):
-        raise BadRequest(_errors(400, _("unknown key; send title, notes or visibility"), extra[0]))
+        raise http.BadRequest(http.errors(400, _("unknown key; send title, notes or visibility"), extra[0]))
     services.experiment_update(experiment, **data)
     return JsonResponse(selectors.experiment_as_dict(experiment, "owner", history=False))
 
@@ -303,7 +302,7 @@ def api_experiment(request, slug):
 @_json_api
 def api_experiment_rerun(request, slug):
     run = services.experiment_rerun(_owned(request, slug))
-    return JsonResponse({"id": run.pk, "ws": f"/ws/runs/{run.pk}/"}, status=201)
+    return JsonResponse({"id": run.pk, "ws": http.run_socket(run.pk)}, status=201)
 
 
 @require_GET

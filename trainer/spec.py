@@ -205,10 +205,6 @@ class Recurrent:
         return out, {"kernel": (features, g * u), "recurrent_kernel": (u, g * u), "bias": bias}
 
 
-LAYER_TYPES = {"dense": Dense, "conv2d": Conv2D, "maxpool2d": Pool2D, "avgpool2d": Pool2D, "flatten": Flatten, "dropout": Dropout,
-               "embedding": Embedding, "simple_rnn": Recurrent, "lstm": Recurrent, "gru": Recurrent}
-
-
 @dataclass(frozen=True)
 class Optimizer:
     name: str

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from playground.lessons import catalog, content, selectors, services
-from playground.views import _session_key
+from playground.http import session_key
 
 
 def _learner(request):
@@ -25,7 +25,7 @@ def lesson_list(request):
 @require_GET
 def lesson_detail(request, slug):
     _known(slug)
-    services.lesson_open(slug, user=request.user, session_key=_session_key(request))
+    services.lesson_open(slug, user=request.user, session_key=session_key(request))
     previous, following = catalog.neighbours(slug)
     return render(request, "lessons/detail.html", {
         "lesson": content.lesson(slug),
@@ -38,5 +38,5 @@ def lesson_detail(request, slug):
 @require_POST
 def lesson_finish(request, slug):
     _known(slug)
-    services.lesson_finish(slug, user=request.user, session_key=_session_key(request))
+    services.lesson_finish(slug, user=request.user, session_key=session_key(request))
     return redirect("lesson", slug=slug)

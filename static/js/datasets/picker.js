@@ -12,11 +12,6 @@ export function uploadedDataset(dataset) {
   return out;
 }
 
-/** The preview request for a card or the main plot: uploads send only their keys. */
-export function previewBody(info, body) {
-  return info && info.uploaded ? uploadedDataset(body) : body;
-}
-
 /** Badge the uploaded sets' cards; one not ready is greyed and cannot be picked. */
 export function markUploads(root, catalog) {
   for (const d of catalog.datasets.filter((x) => x.uploaded)) {
