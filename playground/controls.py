@@ -1,18 +1,17 @@
-"""Validation of what a browser sends over the run socket. Plain Python, no I/O."""
+"""Validation of what a browser sends over the run socket: the boundary of the control protocol
+(trainer.controls defines its actions and bounds; the run loop trusts what passes here).
+Turns JSON text into a control dict, or a ValueError with a translated message. No I/O."""
 
 import json
 import math
 
 from django.utils.translation import gettext as _
 
-from trainer.spec import LIMITS
+from trainer.controls import (
+    LEARNING_RATE, MAX_PROBE_SAMPLE, MAX_STEPS_PER_SECOND, MIN_STEPS_PER_SECOND, SIMPLE_ACTIONS, VALUE_ACTIONS,
+)
 
-SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
-VALUE_ACTIONS = ("set_learning_rate", "set_speed", "probe_sample")
 MAX_MESSAGE_CHARS = 1024
-# The pace a run accepts, from the API's envelope (services.check_steps_per_second) and the socket's
-# set_speed alike: at least a step a second, so a run never crawls while it holds its place.
-MIN_STEPS_PER_SECOND, MAX_STEPS_PER_SECOND = 1, 1_000_000
 
 
 def _forbid_constant(name):
@@ -78,16 +77,16 @@ def parse_control(text):
     if extra := sorted(set(message) - allowed):
         raise ValueError(_("unexpected key %(key)s for action %(action)s") % {"key": repr(extra[0]), "action": repr(action)})
     if action == "set_learning_rate":
-        low, high = LIMITS["learning_rate"]
+        low, high = LEARNING_RATE
         value = _positive(message.get("value"), high, "value")
         if value < low:
             raise ValueError(_("value must be at least %(low)s") % {"low": f"{low:g}"})
         return {"action": action, "value": value}
     if action == "probe_sample":  # the test sample the live feature maps / hidden states follow
         value = message.get("value")
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < LIMITS["samples"][1]:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PROBE_SAMPLE:
             raise ValueError(_("value must be a test sample's index, a whole number from 0 to %(max)s")
-                             % {"max": LIMITS["samples"][1] - 1})
+                             % {"max": MAX_PROBE_SAMPLE})
         return {"action": action, "value": value}
     if action == "set_speed":
         return {"action": action, "value": steps_per_second(message.get("value"))}

@@ -43,3 +43,15 @@ def test_text_prediction_shows_tokens_and_oov():
     assert good["probabilities"][1] > 0.5 > bad["probabilities"][1]
     odd = inference.predict_text(spec, result.weights, "the zorblax was wonderful")
     assert odd["steps"]["oov"] == ["zorblax"] and odd["classes"] == ["negative", "positive"]
+
+
+def test_activations_are_every_layers_output_the_last_the_prediction(digits_run):
+    spec, result = digits_run
+    params = inference.params_from_weights(spec, result.weights)
+    x = datasets.generate(spec.dataset).x_test[:3]
+    acts = inference.activations(spec, params, x)
+    model = engine.Model.from_spec(spec)
+    assert len(acts) == len(spec.layers) and all(a.shape[0] == 3 for a in acts)
+    _, _, _, forward = engine.compiled(model)  # what the run loop's probes use
+    for mine, loops in zip(acts, forward(params, x)):
+        np.testing.assert_allclose(np.asarray(mine), np.asarray(loops), rtol=1e-5, atol=1e-6)

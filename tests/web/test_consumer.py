@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from playground import jobs, services, taskbackend
+from playground import records, recorder, services, taskbackend
 from playground.asgi import application
 from playground.models import Run, RunFrame
 from tests.web.sockets import next_frame
@@ -301,10 +301,10 @@ async def _joins_before_anything_is_stored(spec, session_key):
 
 def test_metrics_are_written_in_batches_and_a_late_viewer_still_gets_them_all(small_spec, session_key, monkeypatch):
     writes = []
-    record = services.run_record_metrics
-    monkeypatch.setattr(services, "run_record_metrics", lambda run, frames: (writes.append(len(frames)), record(run, frames))[1])
-    monkeypatch.setattr(jobs, "STORE_EVERY_S", 3600.0)  # nothing is written until the run ends
-    monkeypatch.setattr(jobs, "STORE_SOON_FRAMES", 0)
+    record = records.run_record_metrics
+    monkeypatch.setattr(records, "run_record_metrics", lambda run, frames: (writes.append(len(frames)), record(run, frames))[1])
+    monkeypatch.setattr(recorder, "STORE_EVERY_S", 3600.0)  # nothing is written until the run ends
+    monkeypatch.setattr(recorder, "STORE_SOON_FRAMES", 0)
     run, seen = _joins_before_anything_is_stored(paced(small_spec, epochs=20), session_key)
     metrics = [f for f in seen if f["type"] == "metrics"]
     stored = list(RunFrame.objects.filter(run=run).values_list("payload", flat=True))

@@ -225,7 +225,7 @@ def test_a_live_run_predicts_with_its_latest_checkpoint(client):
 @pytest.mark.timeout(90)
 def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sample(session_key, settings):
     settings.TASKS = {"default": {"BACKEND": "playground.taskbackend.InProcessBackend"}}
-    from playground import jobs
+    from playground import compute
 
     async def weights_iteration(run):
         return (await Run.objects.aget(pk=run.pk)).weights_iteration
@@ -243,7 +243,7 @@ def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sampl
         async with asyncio.timeout(60):
             await until(lambda f: f.get("status") == "paused")
             at_start = await weights_iteration(run)
-            prediction = await database_sync_to_async(jobs.run_predict)(await Run.objects.aget(pk=run.pk), pixels=seven())
+            prediction = await database_sync_to_async(compute.run_predict)(await Run.objects.aget(pk=run.pk), pixels=seven())
             await comm.send_json_to({"action": "step"})
             await until(lambda f: f["type"] == "metrics")
             while await weights_iteration(run) != 1:  # stored as the run pauses again

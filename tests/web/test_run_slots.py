@@ -11,7 +11,7 @@ from channels.layers import get_channel_layer
 from django.db.models import Count
 from django.tasks import task
 
-from playground import jobs, services, slots, supervision
+from playground import runguard, services, slots, streams
 from playground.models import Run
 from tests.web.test_consumer import scenario
 
@@ -50,7 +50,7 @@ def statuses(*wanted):
 
 
 async def control(run_id, action):
-    await get_channel_layer().send(jobs.control_channel(run_id), {"type": "control", "action": action})
+    await get_channel_layer().send(streams.control_channel(run_id), streams.control_message({"action": action}))
 
 
 @scenario
@@ -88,7 +88,7 @@ async def _idle(spec, session_key):
 def test_a_run_paused_too_long_with_no_control_is_stopped_and_kept(small_spec, session_key, settings):
     settings.PLAYGROUND_RUN_IDLE_S = 0.5
     run = _idle(small_spec, session_key)
-    assert run.message == supervision.idle_message(0.5) and "paused for 0.5 seconds" in run.message
+    assert run.message == runguard.idle_message(0.5) and "paused for 0.5 seconds" in run.message
     assert run.weights and run.final_metrics["steps"] == 0  # saved as it was
 
 
@@ -103,7 +103,7 @@ async def _too_long(spec, session_key):
 def test_a_run_past_its_wall_clock_limit_is_stopped_and_kept(small_spec, session_key, settings):
     settings.PLAYGROUND_RUN_WALL_CLOCK_S = 1.5
     run = _too_long({**small_spec, "epochs": 1000}, session_key)
-    assert run.message == supervision.wall_clock_message(1.5) and "time limit" in run.message
+    assert run.message == runguard.wall_clock_message(1.5) and "time limit" in run.message
     assert run.weights and 0 < run.final_metrics["steps"] < 10_000 and run.n_frames > 0
 
 
@@ -137,12 +137,12 @@ def test_a_worker_run_waits_for_its_compute_slot_unless_the_worker_shuts_down():
     from playground.celery import run_task
 
     pool = slots.Slots(1)
-    assert supervision.wait_for_slot(slots.RunSlot(pool)) and pool.in_use == 1
-    supervision.SHUTTING_DOWN.set()
+    assert runguard.wait_for_slot(slots.RunSlot(pool)) and pool.in_use == 1
+    runguard.SHUTTING_DOWN.set()
     try:
-        assert supervision.wait_for_slot(slots.RunSlot(pool), poll_s=0.01) is False  # stays queued, sent again
+        assert runguard.wait_for_slot(slots.RunSlot(pool), poll_s=0.01) is False  # stays queued, sent again
     finally:
-        supervision.SHUTTING_DOWN.clear()
+        runguard.SHUTTING_DOWN.clear()
     with pytest.MonkeyPatch.context() as patch:  # the worker hands its task a slot of its own pool
         patch.setattr("django.utils.module_loading.import_string", lambda path: _spy)
         run_task.run("playground.jobs.train_run", [0], {})

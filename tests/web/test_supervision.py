@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
-from playground import jobs, services, supervision
+from playground import jobs, records, runguard, services, streams, supervision
 from playground.models import Run
 
 pytestmark = pytest.mark.django_db
@@ -34,22 +34,22 @@ class Flaky:
 def test_db_retry_waits_out_a_database_outage(settings):
     settings.PLAYGROUND_DB_RETRY_S = 5
     write = Flaky(OperationalError("server closed the connection"), OperationalError("connection refused"))
-    assert supervision.db_retry(write) == "ok" and write.calls == 3
+    assert runguard.db_retry(write) == "ok" and write.calls == 3
 
 
 def test_db_retry_gives_up_after_its_window(settings):
     settings.PLAYGROUND_DB_RETRY_S = 0.5
     write = Flaky(*[OperationalError("connection refused")] * 100)
     with pytest.raises(OperationalError):
-        supervision.db_retry(write)
+        runguard.db_retry(write)
     assert 2 <= write.calls < 10
 
 
 def test_db_retry_takes_a_duplicate_after_a_lost_reply_as_done(settings):
     settings.PLAYGROUND_DB_RETRY_S = 5
-    assert supervision.db_retry(Flaky(OperationalError("lost"), IntegrityError("duplicate"))) is None
+    assert runguard.db_retry(Flaky(OperationalError("lost"), IntegrityError("duplicate"))) is None
     with pytest.raises(IntegrityError):  # a duplicate on the first try is a real error
-        supervision.db_retry(Flaky(IntegrityError("duplicate")))
+        runguard.db_retry(Flaky(IntegrityError("duplicate")))
 
 
 class RecordingLayer:
@@ -65,8 +65,8 @@ def test_reconcile_fails_only_runs_whose_heartbeat_stopped_and_tells_their_viewe
     monkeypatch.setattr(supervision, "get_channel_layer", lambda: layer)
     lost, alive, paused_lost, queued, finished = (make_run(small_spec) for _ in range(5))
     for run in (lost, alive, paused_lost, finished):
-        services.run_start(run.pk)
-    services.run_finish(finished, status="completed")
+        records.run_start(run.pk)
+    records.run_finish(finished, status="completed")
     old = timezone.now() - timedelta(seconds=django_settings.PLAYGROUND_WORKER_LOST_AFTER_S + 5)
     Run.objects.filter(pk__in=[lost.pk, paused_lost.pk, finished.pk]).update(heartbeat=old)
     Run.objects.filter(pk=paused_lost.pk).update(status="paused")
@@ -77,16 +77,16 @@ def test_reconcile_fails_only_runs_whose_heartbeat_stopped_and_tells_their_viewe
                         finished.pk: "completed"}
     message = Run.objects.get(pk=lost.pk).message
     assert message.startswith("Worker lost") and "history" in message
-    told = [frame for group, frame in layer.sent if group == jobs.group_name(lost.pk)]
+    told = [frame for group, frame in layer.sent if group == streams.group_name(lost.pk)]
     assert told == [{"type": "status", "status": "failed", "message": message},
                     {"type": "done", "status": "failed", "metrics": {}, "message": message}]
-    assert {group for group, _ in layer.sent} == {jobs.group_name(lost.pk), jobs.group_name(paused_lost.pk)}
+    assert {group for group, _ in layer.sent} == {streams.group_name(lost.pk), streams.group_name(paused_lost.pk)}
     assert supervision.reconcile_lost() == []  # once
 
 
 def test_reconcile_command_lost_only(make_run, small_spec, capsys):
     fresh = make_run(small_spec)
-    services.run_start(fresh.pk)
+    records.run_start(fresh.pk)
     call_command("reconcile", "--lost")
     assert "0 runs without a heartbeat" in capsys.readouterr().out
     assert Run.objects.get(pk=fresh.pk).status == "running"
@@ -106,11 +106,11 @@ def test_stop_all_asks_each_held_run_to_stop_with_the_reason():
     import queue
 
     first, second = queue.Queue(), queue.Queue()
-    with supervision.hold(1, first) as one, supervision.hold(2, second) as two:
-        assert sorted(supervision.stop_all("going down")) == [1, 2]
+    with runguard.hold(1, first) as one, runguard.hold(2, second) as two:
+        assert sorted(runguard.stop_all("going down")) == [1, 2]
         assert first.get_nowait() == second.get_nowait() == {"action": "stop"}
         assert one["reason"] == two["reason"] == "going down"
-    assert supervision.stop_all() == []
+    assert runguard.stop_all() == []
 
 
 def test_celery_backend_sends_the_run_to_the_training_queue(settings, monkeypatch, make_run, small_spec):
@@ -141,7 +141,7 @@ def test_an_owner_may_have_only_so_many_runs_going(settings, client, small_spec,
     with pytest.raises(services.RunLimitReached):
         make_run(small_spec)
     make_run(small_spec, key="another-session")  # others are not counted
-    services.run_finish(first, status="completed")
+    records.run_finish(first, status="completed")
     make_run(small_spec)  # one finished: room again
     answers = [client.post("/api/runs/", small_spec, content_type="application/json") for _ in range(3)]
     assert [a.status_code for a in answers] == [201, 201, 429]
@@ -161,7 +161,7 @@ def test_reconcile_sends_again_the_tasks_of_runs_queued_too_long(settings, monke
     supervision.reconcile_lost()
     assert sent == []  # just sent: not again
     waiting, fresh, started, legacy = (make_run(small_spec) for _ in range(4))
-    services.run_start(started.pk)
+    records.run_start(started.pk)
     long_ago = timezone.now() - timedelta(seconds=settings.PLAYGROUND_REQUEUE_AFTER_S + 5)
     Run.objects.filter(pk__in=[waiting.pk, started.pk]).update(enqueued=long_ago)
     Run.objects.filter(pk=fresh.pk).update(enqueued=timezone.now())
@@ -171,4 +171,4 @@ def test_reconcile_sends_again_the_tasks_of_runs_queued_too_long(settings, monke
     assert Run.objects.get(pk=waiting.pk).enqueued > long_ago
     supervision.reconcile_lost()
     assert len(sent) == 2  # not again until another PLAYGROUND_REQUEUE_AFTER_S has passed
-    assert services.run_start(waiting.pk) is not None and services.run_start(waiting.pk) is None  # one copy starts it
+    assert records.run_start(waiting.pk) is not None and records.run_start(waiting.pk) is None  # one copy starts it
