@@ -80,8 +80,10 @@ def test_the_page_computes_the_servers_pictures_from_the_weights(page, name):
 
 def test_a_paced_run_is_drawn_frame_by_frame(page):
     """The page draws the pictures of (nearly) every weights frame the server sends: counters on
-    both sides, no clock. 40 epochs of 25 steps at 200 steps/s: about 150 frames in 5 s."""
-    page.goto("/#speed=200&epochs=40")
+    both sides, no clock. At 5 steps/s (the speed menu's) a frame follows every step (an epoch
+    of 25 steps in 5 s), slow enough for a page on a busy machine; faster paces send a frame
+    every 1/30 s and a page that falls behind draws the newest (tests/web/test_outbox.py)."""
+    page.goto("/#speed=5&epochs=1")
     page.wait_for_function("() => !document.getElementById('train').disabled")
     page.click("#train", no_wait_after=True)
     page.wait_for_function("() => document.body.dataset.run === 'completed'", timeout=SOCKET_TIMEOUT * 2)
@@ -89,5 +91,5 @@ def test_a_paced_run_is_drawn_frame_by_frame(page):
     sent = len(page.request.get(f"/api/runs/{run_id}/").json()["metrics"])  # one weights frame with each metrics frame
     drawn = page.evaluate("window.playgroundDrawn.pictures")
     print(f"\n{drawn} of {sent} picture frames drawn")
-    assert sent >= 100
+    assert sent >= 20
     assert drawn >= 0.8 * sent
