@@ -181,7 +181,10 @@ def test_sigkill_fails_the_run_within_a_minute_and_keeps_its_history(live, paced
     assert failed["message"].startswith("Worker lost") and done["status"] == "failed"
     detail, stored = stored_seqs(client, run["id"])
     assert detail["status"] == "failed" and detail["message"] == failed["message"]
-    assert stored == list(range(1, len(stored) + 1)) and set(seqs(viewer.frames)) <= set(stored)
+    # Metrics frames are written once a second: what a killed worker had not written yet (at most
+    # its last second) is lost; what was written is the start of what the viewer saw, with no gap.
+    seen = seqs(viewer.frames)
+    assert len(stored) >= 1 and stored == list(range(1, len(stored) + 1)) and seen[:len(stored)] == stored
 
 
 def test_postgres_unreachable_for_longer_fails_the_run_and_the_worker_goes_on(impatient, paced_spec):
