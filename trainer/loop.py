@@ -271,6 +271,8 @@ class _Run:
                 if wait > 0:
                     self.slot.release()  # sleeping between chunks: another run may compute meanwhile
                     ctl.read(timeout=min(wait, MAX_WAIT_S))
+                elif wait < -self.frame_interval:  # behind (compiling, a busy machine): go on at the pace, no sprint
+                    self.pace_time, self.pace_step = self.clock(), self.step
         return self.finish(outcome, message)
 
     def take_slot(self):
