@@ -2,7 +2,7 @@
 // predicted), from `confusion` frames. update(el, frame) redraws it.
 import { CLASS_COLORS } from "../colors.js";
 import { plain } from "../escape.js";
-import { FONT } from "./font.js";
+import { CONFIG, FONT } from "./font.js";
 import { gettext } from "../i18n.js";
 
 const LAYOUT = {
@@ -12,7 +12,6 @@ const LAYOUT = {
   yaxis: { title: { text: gettext("true"), font: { size: 11 } }, tickfont: { size: 10 }, autorange: "reversed", type: "category" },
   paper_bgcolor: "rgba(0,0,0,0)",
 };
-const CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
 
 export function render(el) {
   el.dataset.updates = "0";

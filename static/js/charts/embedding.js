@@ -3,7 +3,7 @@
 // an axis whose sign flipped since the last frame (PCA's sign is arbitrary)
 // is flipped back, so words drift instead of jumping. The LABELLED most frequent
 // words carry their label; the others show it on hover.
-import { FONT } from "./font.js";
+import { CONFIG, FONT } from "./font.js";
 
 const LAYOUT = {
   font: FONT,
@@ -14,7 +14,6 @@ const LAYOUT = {
 };
 import { plain } from "../escape.js";
 
-const CONFIG = { displayModeBar: false, responsive: true };
 const LABELLED = 40;
 
 export function render(el) {

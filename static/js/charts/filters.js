@@ -3,12 +3,11 @@
 // around zero (orange negative, blue positive) so the filters compare.
 // update(el, {layer, kernel_size, filters: [k x k numbers]}) redraws.
 import { DIVERGING } from "../colors.js";
-import { FONT } from "./font.js";
+import { CONFIG, FONT } from "./font.js";
 import { gettext, interpolate } from "../i18n.js";
 
 const CELL = 46; // px per filter, gap included
 const GAP = 6;
-const CONFIG = { displayModeBar: false, staticPlot: false, responsive: false };
 
 export function render(el) {
   el.dataset.updates = "0";
@@ -37,6 +36,6 @@ export function update(el, { filters }) {
       hovertemplate: `${interpolate(gettext("filter %(n)s, row %{y}, column %{x}: %{z:.3f}"), { n: f + 1 })}<extra></extra>`,
     };
   });
-  window.Plotly.react(el, traces, layout, CONFIG);
+  window.Plotly.react(el, traces, layout, { ...CONFIG, responsive: false });
   el.dataset.updates = String(Number(el.dataset.updates || 0) + 1);
 }

@@ -1,4 +1,5 @@
-// font.js: the font of every Plotly chart (each chart's layout has font: FONT). Plotly
+// font.js: what every Plotly chart shares: its config (CONFIG) and its font (each chart's
+// layout has font: FONT). Plotly
 // draws its text in SVG with its own family ("Open Sans", verdana, arial), where Hangul
 // shows as empty boxes on a machine without a Korean font: "Playground Hangul" (our
 // subset of NanumGothic, static/fonts/, @font-face in playground.css) comes first on a
@@ -9,3 +10,6 @@ export const FONT_FAMILY = '"Playground Hangul"';
 export const FONT = {
   family: document.documentElement.lang === "ko" ? `${FONT_FAMILY}, ${PLOTLY}, sans-serif` : `${PLOTLY}, ${FONT_FAMILY}, sans-serif`,
 };
+
+/** Every Plotly chart's config: no mode bar, sized by its box. */
+export const CONFIG = Object.freeze({ displayModeBar: false, responsive: true });

@@ -3,10 +3,9 @@
 // update(el, {tokens, units, states: steps x units, caption}) redraws.
 import { DIVERGING } from "../colors.js";
 import { plain } from "../escape.js";
-import { FONT } from "./font.js";
+import { CONFIG, FONT } from "./font.js";
 import { gettext } from "../i18n.js";
 
-const CONFIG = { displayModeBar: false, responsive: true };
 
 export function render(el) {
   el.dataset.updates = "0";

@@ -1,9 +1,8 @@
 // lengths.js: how many texts have each token count, with the cut: texts longer
 // than it are truncated, shorter ones padded. update(el, {lengths, length}).
-import { FONT } from "./font.js";
+import { CONFIG, FONT } from "./font.js";
 import { gettext, interpolate } from "../i18n.js";
 
-const CONFIG = { displayModeBar: false, responsive: true };
 
 export function render(el) {
   el.dataset.updates = "0";

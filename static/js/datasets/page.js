@@ -5,11 +5,11 @@ import { CLASS_COLORS, DIVERGING } from "../colors.js";
 import { plain } from "../escape.js";
 import * as levelsChart from "../charts/levels.js";
 import { gettext } from "../i18n.js";
+import { CONFIG } from "../charts/font.js";
 
 const $ = (id) => document.getElementById(id);
 const page = JSON.parse($("dataset-page").textContent);
 const info = JSON.parse($("dataset-info").textContent);
-const CONFIG = { displayModeBar: false, responsive: true };
 const MARGIN = { l: 40, r: 10, t: 10, b: 40 };
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);

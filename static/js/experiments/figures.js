@@ -1,9 +1,8 @@
 // figures.js: the server's Plotly figures (built with the plotly package in
 // playground/figures.py) onto the page. A figure with a time slider carries
 // its animation frames; Plotly's slider steps through them.
-import { FONT } from "../charts/font.js";
+import { CONFIG, FONT } from "../charts/font.js";
 
-const CONFIG = { displayModeBar: false, responsive: true };
 
 /** The figures the server embedded as <script type="application/json" id=...>. */
 export function readFigures(id = "figures") {
