@@ -95,9 +95,12 @@ def test_a_redis_restart_mid_run_loses_nothing(redis_stack, paced_spec):
     after, done = run_async(scenario())
     assert done["status"] == "stopped"
     seen = [f["seq"] for f in after.frames if f["type"] == "metrics"]
-    assert seen == list(range(1, len(seen) + 1))  # replay + live: none lost, none twice
+    expected = list(range(1, len(seen) + 1))
+    assert seen == expected, (f"replay + live: lost {sorted(set(expected) - set(seen))}, "  # none lost, none twice
+                              f"twice {sorted({s for s in seen if seen.count(s) > 1})}, order {seen}")
     stored = [m["seq"] for m in client.run(run["id"])["metrics"]]
-    assert stored == seen and client.run(run["id"])["status"] == "stopped"
+    assert stored == seen, f"stored but not seen {sorted(set(stored) - set(seen))}, seen but not stored {sorted(set(seen) - set(stored))}"
+    assert client.run(run["id"])["status"] == "stopped"
 
     # The worker took up its queue again: a new run runs.
     second = client.create_run(paced_spec, steps_per_second=200)
