@@ -131,10 +131,13 @@ class RunConsumer(AsyncWebsocketConsumer):
                 self.held.append(event["frame"])
                 return
             self.last_seq = seq
+        elif event["frame"].get("type") == "done" and self.held:  # the run stored everything before `done`
+            await self.stored(None)
         self.outbox.put(event["frame"])
 
     async def stored(self, event):
-        """The run wrote its metrics frames up to event["seq"] (streams.stored_message): fill a gap from the database."""
+        """The run wrote its metrics frames up to event["seq"] (streams.stored_message), or ended
+        (event None): fill a gap from the database."""
         if not self.held:
             return
         frames, self.last_seq = await _metrics_after(self.run_id, self.last_seq)
