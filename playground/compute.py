@@ -4,7 +4,8 @@ The one module on the Django side that calls the engine's JAX side (trainer.loop
 trainer.inference). It loads a Run, hands `trainer.loop.run` its side effects (emit: the
 recorder, which persists and publishes a frame; inbox: control messages from the websocket)
 and records the result. The engine is imported inside the functions, so web processes
-that only enqueue runs never load JAX. The task (playground.jobs) calls `run_train`.
+that only enqueue runs and ask for predictions never load JAX. The tasks (playground.jobs)
+call `run_train` and `predict`, where runs train.
 """
 
 import contextlib
@@ -14,7 +15,7 @@ import queue
 from channels.layers import get_channel_layer
 from django.db import connections
 
-from playground import records, runguard, snapshots
+from playground import records, runguard, selectors, snapshots
 from playground.inbox import Inbox, receive_controls
 from playground.loopbridge import LoopBridge
 from playground.recorder import Recorder
@@ -136,6 +137,15 @@ def _backfill_snapshots(run, result, kept):
             records.run_replace_snapshots(run, taken)
     except Exception:  # the run itself is stored (or deleted meanwhile); only its slider stays coarse
         logger.exception("snapshot replay of run %s failed", run.pk)
+
+
+def predict(run_id, *, pixels=None, text=None):
+    """The predict task's work: run_predict on the run `run_id` as stored now; None if it is gone
+    or has no weights (the view checked, but it may have been deleted since)."""
+    run = selectors.run_get(run_id)
+    if run is None or not run.weights:
+        return None
+    return run_predict(run, pixels=pixels, text=text)
 
 
 def run_predict(run, *, pixels=None, text=None):

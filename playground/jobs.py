@@ -1,11 +1,12 @@
-"""The run's task, enqueued through django.tasks (playground.services.run_enqueue). Thin: the
-work is playground.compute's, the one module that knows both Django and the engine."""
+"""The tasks, enqueued through django.tasks: the run's (playground.services.run_enqueue), and
+predict, which the view asks for and waits on (playground.taskbackend.ask). Thin: the work is
+playground.compute's, the one module that knows both Django and the engine."""
 
 from django.tasks import task
 
 from playground import compute, slots
 
-# The views predict with a run's weights as jobs.run_predict; it lives in playground.compute.
+# test_uploads_training predicts with a Run as jobs.run_predict; it lives in playground.compute.
 run_predict = compute.run_predict
 
 
@@ -13,3 +14,9 @@ run_predict = compute.run_predict
 def train_run(run_id):
     # The compute slot the task backend or the Celery worker gives the run (None: unlimited).
     compute.run_train(run_id, slots.current.get())
+
+
+@task
+def predict(run_id, pixels=None, text=None):
+    # Where runs train (a thread of the embedded server, or a worker); JSON in, JSON out.
+    return compute.predict(run_id, pixels=pixels, text=text)

@@ -1,5 +1,6 @@
 """Task backends. InProcessBackend, the embedded default, runs tasks in the web process;
-CeleryBackend (at the end) sends them to Celery workers.
+CeleryBackend (at the end) sends them to Celery workers. Both also answer a quick task while
+the caller waits (ask(): predict), outside the runs' compute slots; see ask() below.
 
 Like django.tasks' ImmediateBackend, but enqueue() returns at once: the task is
 scheduled as a coroutine on the ASGI server's event loop, waits there for a compute
@@ -20,10 +21,12 @@ from concurrent.futures import Executor, Future
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import TaskResult, TaskResultStatus
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.json import normalize_json
 
 from playground import slots
 
@@ -109,7 +112,46 @@ async def _execute(task, args, kwargs):
         slot.release()  # the task returned early (the run was gone) or failed holding it
 
 
+class NoAnswer(Exception):
+    """ask(): no worker answered in time (none is running, or none took the task)."""
+
+
+class TaskFailed(Exception):
+    """ask(): the task raised on the worker; the message names the exception."""
+
+
+def ask(task, *args, timeout, **kwargs):
+    """Run a quick django.tasks task (playground.jobs.predict) where the runs train and wait up to
+    `timeout` seconds for its return value: in a thread of this process (InProcessBackend), or on a
+    Celery worker (CeleryBackend), never in a compute slot or a Celery pool thread, so an answer
+    comes while every slot is busy training. Arguments and the answer are JSON. Raises NoAnswer
+    when none comes in time. Other backends (the tests' DummyBackend, ImmediateBackend) run it
+    here, in the caller's thread."""
+    backend = task.get_backend()
+    args, kwargs = normalize_json(args), normalize_json(kwargs)  # as they travel to a worker
+    if isinstance(backend, (InProcessBackend, CeleryBackend)):
+        backend.validate_task(task)
+        return backend.ask(task, args, kwargs, timeout)
+    return task.call(*args, **kwargs)
+
+
+def _answer(task, args, kwargs):
+    """A quick task in a thread of its own: it serves no request, so it closes its database
+    connections itself."""
+    try:
+        return task.call(*args, **kwargs)
+    finally:
+        connections.close_all()
+
+
 class InProcessBackend(BaseTaskBackend):
+    def ask(self, task, args, kwargs, timeout):
+        future = _threads.submit(_answer, task, args, kwargs)  # not a run slot: a predict never waits for one
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            raise NoAnswer from None
+
     def enqueue(self, task, args, kwargs):
         self.validate_task(task)
         result = TaskResult(
@@ -142,3 +184,15 @@ class CeleryBackend(BaseTaskBackend):
         app.send_task(RUN_TASK, args=[task.module_path, result.args, result.kwargs], task_id=result_id,
                       queue=settings.PLAYGROUND_TASK_QUEUE)
         return result
+
+    def ask(self, task, args, kwargs, timeout):
+        """Through the broker's Redis to a thread of a worker that reads PLAYGROUND_TASK_QUEUE
+        (playground.celery.ask): not through Celery, whose pool threads may all hold runs."""
+        from playground.celery import ask  # noqa: PLC0415
+
+        message = ask(task.module_path, args, kwargs, timeout)
+        if message is None:
+            raise NoAnswer
+        if "error" in message:
+            raise TaskFailed(message["error"])
+        return message["result"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import exports, http, jobs, messages, predict, selectors, services
+from playground import exports, http, jobs, messages, predict, selectors, services, taskbackend
 from playground.uploads import previews as dataset_previews
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
@@ -64,7 +64,18 @@ def api_run_predict(request, run_id):
                               "while it trains, and when it ends"))
     if run.status == "diverged":
         return http.errors(409, _("this run diverged: its weights are not numbers; train it again with a lower learning rate"))
-    return JsonResponse(jobs.run_predict(run, **data))
+    # Computed where runs train (never here: web processes do not load JAX), answered in a few seconds.
+    timeout = settings.PLAYGROUND_PREDICT_TIMEOUT_S
+    try:
+        answer = taskbackend.ask(jobs.predict, run.pk, timeout=timeout, **data)
+    except taskbackend.NoAnswer:
+        response = http.errors(503, _("no worker answered within %(seconds)s s; try again in a moment")
+                               % {"seconds": f"{timeout:g}"})
+        response["Retry-After"] = "5"
+        return response
+    if answer is None:  # deleted meanwhile
+        return http.errors(404, _("no such run (or it is not yours)"))
+    return JsonResponse(answer)
 
 
 @require_POST

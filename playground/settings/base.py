@@ -74,7 +74,7 @@ def _database(url):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     elif db["ENGINE"] == "django.db.backends.postgresql":
-        # Fail fast when the server is away, so the run's writes retry (supervision.db_retry)
+        # Fail fast when the server is away, so the run's writes retry (runguard.db_retry)
         # instead of hanging on a half-open connection.
         db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return db
@@ -116,7 +116,7 @@ def _env_number(name, default, kind=int):
     return kind(os.environ.get(name, default))
 
 
-# --- Limits of a public server (playground/ratelimits.py, supervision.RunLimits, consumers) ---
+# --- Limits of a public server (playground/ratelimits.py, runguard.RunLimits, consumers) ---
 # Every one is on by default; 0 turns one off. Over a limit the API answers 429 with Retry-After
 # and {"error": "..."}. Clients are told apart by owner (user, or anonymous session) and by
 # address: REMOTE_ADDR, or behind the proxy PLAYGROUND_TRUSTED_PROXY (its address; then the
@@ -161,6 +161,11 @@ CELERY_WORKER_POOL = "threads"
 # others paused or pacing (playground/celery.py).
 PLAYGROUND_WORKER_CONCURRENCY = int(os.environ.get("PLAYGROUND_WORKER_CONCURRENCY", "2"))
 CELERY_WORKER_CONCURRENCY = int(os.environ.get("PLAYGROUND_WORKER_RUNS") or 2 * PLAYGROUND_WORKER_CONCURRENCY)
+# Predict (playground.taskbackend.ask) runs where runs train: a thread of the embedded server, or
+# on a worker, in PLAYGROUND_WORKER_PREDICT_THREADS threads of each worker process besides its pool
+# (answered while every compute slot trains). No answer within PLAYGROUND_PREDICT_TIMEOUT_S: 503.
+PLAYGROUND_PREDICT_TIMEOUT_S = _env_number("PLAYGROUND_PREDICT_TIMEOUT_S", 10, float)
+PLAYGROUND_WORKER_PREDICT_THREADS = _env_number("PLAYGROUND_WORKER_PREDICT_THREADS", 2)
 # A worker holds only the runs it is running: late acks keep a running run's message
 # reserved, and a prefetch of one leaves waiting runs on the queue for idle workers.
 CELERY_TASK_ACKS_LATE = True

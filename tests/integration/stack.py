@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -304,6 +305,26 @@ class Client:
 
     def run(self, run_id):
         return json.load(self.opener.open(f"{self.url}/api/runs/{run_id}/", timeout=10))
+
+    def predict(self, run_id, body):
+        """POST /api/runs/<id>/predict/: (status, the JSON answer)."""
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        request = urllib.request.Request(f"{self.url}/api/runs/{run_id}/predict/", data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json", "X-CSRFToken": token,
+                                                  "Referer": self.url + "/"})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.load(exc)
+
+    def wait_until_finished(self, run_id, timeout=120):
+        """The run's detail once it is no longer queued, running or paused."""
+        deadline = time.monotonic() + timeout
+        while (detail := self.run(run_id))["status"] in ("queued", "running", "paused"):
+            assert time.monotonic() < deadline, f"run {run_id} still {detail['status']} after {timeout} s"
+            time.sleep(0.5)
+        return detail
 
     async def watch(self, run_id):
         return await Viewer.open(self.url, f"/ws/runs/{run_id}/", self.cookie)

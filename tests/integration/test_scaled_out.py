@@ -6,14 +6,19 @@ leave a run hanging as `running`; PostgreSQL unreachable for longer fails the ru
 No timings are asserted here: `make load` (scripts/load.py) prints the latency figures."""
 
 import asyncio
+import json
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+import redis
 import websockets
 
-from tests.integration.stack import Client, is_status, is_type, run_async
+from tests.conftest import example_spec
+from tests.integration.stack import REDIS_URL, ROOT, Client, is_status, is_type, run_async
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -73,6 +78,104 @@ def test_a_run_streams_to_its_viewer_and_obeys_controls(live, paced_spec):
     # The training happened in the worker: the web process never even loaded JAX.
     assert "jaxlib" in Path(f"/proc/{live.workers[live.worker_of(run['id'])][0].pid}/maps").read_text()
     assert "jaxlib" not in Path(f"/proc/{live.web[0].pid}/maps").read_text()
+
+
+def a_drawn_seven(size=64):
+    rows = [[0] * size for _ in range(size)]
+    for x in range(12, 52):
+        rows[12][x] = 255
+    for y in range(12, 56):
+        rows[y][50 - (y - 12) // 2] = 255
+    return rows
+
+
+_digits = {}
+
+
+def digits_run(stack):
+    """A small digits CNN trained on a worker, and its owner (one per stack)."""
+    if stack.tag not in _digits:
+        client, spec = Client(stack.url), example_spec("digits_cnn")
+        spec["dataset"]["samples"], spec["epochs"] = 300, 2
+        run = client.create_run(spec)
+        assert client.wait_until_finished(run["id"])["status"] == "completed"
+        _digits[stack.tag] = client, run["id"]
+    return _digits[stack.tag]
+
+
+def heavy_maps(pid):
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return sorted({name for name in ("jaxlib", "xla_extension", "libjax") if name in maps})
+
+
+def test_a_prediction_is_answered_by_a_worker_while_every_worker_trains(live, paced_spec):
+    """Predict runs on a worker, not in daphne, and is answered while each worker's only pool thread
+    (-c 1) holds a training run: a Celery message would wait for one."""
+    client, digits = digits_run(live)
+    busy = [client.create_run(paced_spec, steps_per_second=PACE) for _ in live.workers]
+
+    async def scenario():
+        viewers = [await client.watch(run["id"]) for run in busy]
+        await asyncio.gather(*(v.next(is_type("metrics"), timeout=60) for v in viewers))
+        timed = []
+        for _ in range(3):  # the first one imports the engine's inference and compiles on its worker
+            started = time.monotonic()
+            timed.append((*await asyncio.to_thread(client.predict, digits, {"pixels": a_drawn_seven()}),
+                          time.monotonic() - started))
+        running = [client.run(run["id"])["status"] for run in busy]
+        await asyncio.gather(*(stop(v) for v in viewers))
+        return timed, running
+
+    timed, running = run_async(scenario())
+    print("\npredict round trips, scaled out, every worker training: " + ", ".join(f"{t * 1000:.0f} ms" for *_, t in timed))
+    assert running == ["running", "running"] and {live.worker_of(run["id"]) for run in busy} == set(live.workers)
+    for status, body, _ in timed:
+        assert status == 200, body
+        assert len(body["probabilities"]) == 10 and body["feature_maps"]["layers"] and body["iteration"] > 0
+    assert sum(log.count("answered playground.jobs.predict") for log in map(live.log, live.workers)) >= 3
+    assert heavy_maps(live.web[0].pid) == []  # the web process never loaded JAX
+
+
+PREDICT_IN_A_FRESH_PROCESS = """
+import json, os, sys, time
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+client.cookies["sessionid"] = os.environ["TEST_SESSION"]
+started = time.monotonic()
+response = client.post(os.environ["TEST_URL"], data=os.environ["TEST_BODY"], content_type="application/json")
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("jax", "jaxlib", "optax")
+               or m in ("trainer.inference", "trainer.loop", "trainer.probes"))
+print(json.dumps({"status": response.status_code, "body": response.json(), "took": time.monotonic() - started,
+                  "heavy": heavy}))
+"""
+
+
+def predict_in_a_fresh_process(stack, client, run_id, **env):
+    """The predict view in a new Python process with the stack's settings (Celery backend)."""
+    session = next(c.value for c in client.jar if c.name == "sessionid")
+    out = subprocess.run([sys.executable, "-c", PREDICT_IN_A_FRESH_PROCESS], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, env={**stack.env, "TEST_SESSION": session, "TEST_URL": f"/api/runs/{run_id}/predict/",
+                                          "TEST_BODY": json.dumps({"pixels": a_drawn_seven()}), **env})
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_web_side_of_a_prediction_loads_no_jax_and_answers_503_when_no_worker_does(live):
+    client, digits = digits_run(live)
+    answered = predict_in_a_fresh_process(live, client, digits)
+    assert answered["status"] == 200 and len(answered["body"]["probabilities"]) == 10
+    assert answered["heavy"] == []  # the view asked a worker; it imported nothing of the engine's JAX side
+
+    nobody = f"nobody.{live.tag}"  # a queue no worker reads
+    refused = predict_in_a_fresh_process(live, client, digits, PLAYGROUND_TASK_QUEUE=nobody,
+                                         PLAYGROUND_PREDICT_TIMEOUT_S="1.5")
+    print(f"\npredict in a fresh web process: {answered['took'] * 1000:.0f} ms; no worker: 503 after {refused['took']:.1f} s")
+    assert refused["status"] == 503 and refused["heavy"] == []
+    assert refused["body"]["errors"][0]["message"] == "no worker answered within 1.5 s; try again in a moment"
+    assert 1.5 <= refused["took"] < 5
+    assert redis.Redis.from_url(REDIS_URL).llen(f"playground.ask.{nobody}") == 0  # the request was withdrawn
 
 
 def test_two_runs_on_two_workers_reach_only_their_own_viewers(live, paced_spec):

@@ -2,6 +2,7 @@
 JAX side; trainer/ never imports Django. Checked on the source (ast) and in a live process."""
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,26 @@ def test_the_web_process_does_not_load_jax():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_prediction_asked_of_a_worker_loads_no_jax_in_the_asking_process():
+    """Scaled out, the predict view hands jobs.predict to a worker (taskbackend.ask with the Celery
+    backend): the asking process sends JSON and imports nothing of the engine. The worker's side
+    is stubbed here; tests/integration runs it for real (PostgreSQL, Redis, workers)."""
+    code = (
+        "import django, json, sys; django.setup();"
+        "from django.test.utils import override_settings;"
+        "override_settings(TASKS={'default': {'BACKEND': 'playground.taskbackend.CeleryBackend'}}).enable();"
+        "import playground.celery as c; sent = [];"
+        "c.ask = lambda *a: sent.append(a) or {'result': {'predicted': 7}};"
+        "from playground import jobs, taskbackend, views;"
+        "answer = taskbackend.ask(jobs.predict, 5, pixels=[[0, 255]], timeout=1);"
+        "print(json.dumps([answer, sent, sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib', 'optax')"
+        " or m in ('trainer.inference', 'trainer.loop', 'trainer.probes'))]))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "playground.settings.test", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    answer, sent, heavy = json.loads(out.stdout.strip().splitlines()[-1])
+    assert answer == {"predicted": 7} and heavy == []
+    assert sent == [["playground.jobs.predict", [5], {"pixels": [[0, 255]]}, 1]]

@@ -4,6 +4,8 @@ Step before any run)."""
 
 import asyncio
 import json
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,7 +14,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from playground import predict, services, taskbackend
+from playground import compute, jobs, predict, services, taskbackend
 from playground.asgi import application
 from playground.models import Run
 from tests.conftest import example_spec
@@ -262,3 +264,47 @@ def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sampl
     assert len(prediction["probabilities"]) == 10
     assert [layer["type"] for layer in maps["layers"]] == ["conv2d", "maxpool2d"]
     assert "test sample" in refused["message"]
+
+
+@pytest.mark.django_db(transaction=True)  # the prediction's thread reads the run through its own connection
+def test_the_embedded_server_predicts_in_a_thread_of_its_own_outside_the_run_slots(client, finished_run, settings,
+                                                                                   monkeypatch):
+    run = finished_run(DIGITS)  # enqueued to the DummyBackend: no training thread left running at exit
+    settings.TASKS = {"default": {"BACKEND": "playground.taskbackend.InProcessBackend"}}
+    monkeypatch.setattr(taskbackend, "run_slots", lambda loop=None: pytest.fail("a prediction waits for no run slot"))
+    threads, predict_run = [], compute.run_predict
+
+    def spy(run, **data):
+        threads.append(threading.current_thread().name)
+        return predict_run(run, **data)
+
+    monkeypatch.setattr(compute, "run_predict", spy)
+    response = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
+    assert response.status_code == 200, response.content
+    assert threads == ["playground-run"] and len(response.json()["probabilities"]) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_answer_in_time_is_a_503_that_says_so(client, finished_run, settings, monkeypatch):
+    run = finished_run(DIGITS)
+    settings.TASKS = {"default": {"BACKEND": "playground.taskbackend.InProcessBackend"}}
+    settings.PLAYGROUND_PREDICT_TIMEOUT_S = 0.3
+    monkeypatch.setattr(compute, "run_predict", lambda run, **data: time.sleep(1))
+    started = time.monotonic()
+    response = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
+    assert time.monotonic() - started < 0.9
+    assert response.status_code == 503 and response["Retry-After"]
+    assert response.json()["errors"][0]["message"] == "no worker answered within 0.3 s; try again in a moment"
+
+
+@pytest.mark.django_db
+def test_a_run_deleted_while_its_prediction_waits_is_a_404(client, finished_run, monkeypatch):
+    run = finished_run(DIGITS)
+    monkeypatch.setattr(compute.selectors, "run_get", lambda run_id: None)  # gone by the time the task reads it
+    response = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": seven()})
+    assert response.status_code == 404 and "no such run" in response.json()["errors"][0]["message"]
+
+
+def test_a_prediction_travels_as_json():
+    with pytest.raises(TypeError):  # what a worker could not receive fails here too
+        taskbackend.ask(jobs.predict, 1, pixels=object(), timeout=1)
