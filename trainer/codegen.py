@@ -115,7 +115,9 @@ def _docstring(spec, title, description):
 def _data(spec, arrays_file):
     ds = spec.to_dict()["dataset"]
     info = spec.dataset.info
-    if info.builtin:
+    if info.drawn:
+        lines = _drawn_points(spec)
+    elif info.builtin:
         args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
         lines = [f"# 1. Data: the playground's built-in {_one_line(info.title)} set, split into train and test."]
         if info.kind == "text":
@@ -154,6 +156,23 @@ def _data(spec, arrays_file):
     if spec.task == "binary" and spec.layers[-1].activation == "tanh":
         lines.append("# The output is tanh, so the 0/1 labels train as -1/+1 (as in TensorFlow Playground).")
     return "\n".join(lines)
+
+
+POINTS_PER_LINE = 4
+
+
+def _drawn_points(spec):
+    """The drawn points written out in the script (the spec's own numbers, so the split is the run's)."""
+    ds = spec.dataset
+    what = "value" if spec.task == "regression" else "class"
+    rows = [ds.points[i:i + POINTS_PER_LINE] for i in range(0, len(ds.points), POINTS_PER_LINE)]
+    return [f"# 1. Data: the {len(ds.points)} points drawn on the playground's plane, [x1, x2, {what}] each,",
+            "#    shuffled by the seed and split into train and test as the playground splits them.",
+            "points = [",
+            *("    " + " ".join(f"[{', '.join(map(repr, p))}]," for p in row) for row in rows),
+            "]",
+            (f"split = datasets.generate(DatasetSpec(name={K._code(ds.name)}, points=points, "
+             f"test_fraction={ds.test_fraction!r}, seed={ds.seed}))")]
 
 
 def _fit(spec):

@@ -38,6 +38,7 @@ class DatasetInfo:
     credit: str = ""  # source, licence and authors of a set made by others, shown wherever it is
     language: str | None = None  # a text set's language; None: the generated corpus, chosen per spec
     default_tokens: str = "particles"  # text: the token level when a spec names none (trainer.text.TOKEN_LEVELS)
+    drawn: bool = False  # the points are the spec's own (`dataset.points`), drawn on the plane: DRAWN below
 
 
 BUILTIN = {
@@ -71,6 +72,26 @@ BUILTIN = {
                     4, (28, 28, 1), ("circle", "square", "triangle", "line"), 2000, 6000),
     ]
 }
+
+# Sets whose points are the spec's own (`dataset.points`: [x1, x2, label or value] each), drawn on the
+# boundary chart. Not in BUILTIN: they have no data of their own (no dataset page, no Dataset row).
+# One per task the plane can draw: two classes (0/1), or a value per point.
+DRAWN = {
+    info.name: info
+    for info in [
+        DatasetInfo("custom", gettext_noop("Your own points"), "points", "binary",
+                    gettext_noop("Points you place on the plane yourself, each of class 0 or 1."), 2, default_samples=0, drawn=True),
+        DatasetInfo("custom_regression", gettext_noop("Your own values"), "points", "regression",
+                    gettext_noop("Points you place on the plane yourself, each with a target value."), default_samples=0, drawn=True),
+    ]
+}
+DRAWN_FOR = {"binary": "custom", "regression": "custom_regression"}  # a task -> the drawn set that edits its points
+
+
+def info(name):
+    """The DatasetInfo of a built-in or drawn set, or None."""
+    return BUILTIN.get(name) or DRAWN.get(name)
+
 
 # The input features of TensorFlow Playground, computed from the raw (x1, x2).
 FEATURES = {
@@ -205,12 +226,28 @@ def generate(dataset):
         xy, y = images.shapes(rng, dataset.samples, dataset.noise)
     elif dataset.info.kind == "text":
         return text_split(dataset)[0]
+    elif dataset.info.drawn:
+        return drawn_split(dataset)
     else:
         xy, y = GENERATORS[dataset.name](rng, dataset.samples, dataset.noise)
     order = rng.permutation(len(xy))
     xy, y = xy[order].astype(np.float32), y[order]
     n_train, _ = split_sizes(dataset.samples, dataset.test_fraction)
     return Split(xy[:n_train], y[:n_train], xy[n_train:], y[n_train:])
+
+
+def drawn_points(dataset):
+    """(xy float32 (n, 2), targets) of a drawn set, in the spec's order: int32 classes or float32 values."""
+    points = np.asarray(dataset.points, np.float64).reshape(-1, 3)
+    y = points[:, 2].astype(np.float32 if dataset.info.task == "regression" else np.int32)
+    return points[:, :2].astype(np.float32), y
+
+
+def drawn_split(dataset):
+    """A drawn set's points, split as an uploaded set's rows are: shuffled by the seed, cut by test_fraction.
+    Train and test together are exactly the spec's points."""
+    xy, y = drawn_points(dataset)
+    return split_arrays(xy, y, dataset.test_fraction, dataset.seed)
 
 
 def _texts(dataset):

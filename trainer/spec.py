@@ -34,6 +34,7 @@ LIMITS = {
     "layers": 16, "units": 512, "filters": 128, "kernel_size": 11, "params": 2_000_000, "vocab_size": 5000,
     "sequence_length": 200, "embedding_dim": 128, "epochs": 10_000, "batch_size": 1024,
     "samples": (20, 5000), "steps": 5_000_000, "learning_rate": (1e-7, 1e4), "blob_classes": (3, 5),
+    "drawn_points": (2, 1000), "drawn_value": 100,  # a drawn set (datasets.DRAWN): its number of points, |target value|
 }
 
 
@@ -70,10 +71,18 @@ class DatasetSpec:
     sequence_length: int | None = None  # None: the length covering 95% of texts
     tokens: str | None = None  # word | morpheme | char | particles (trainer.text.TOKEN_LEVELS)
     uploaded: datasets.DatasetInfo | None = None  # set for an uploaded set; never in to_dict
+    # a drawn set only (datasets.DRAWN): its points, ((x1, x2, label or value), ...); `samples` is their count
+    points: tuple | None = None
+
+    def __post_init__(self):
+        if self.points is not None:  # lists (from a script) become tuples: a spec is hashable and frozen
+            points = tuple(tuple(p) for p in self.points)
+            object.__setattr__(self, "points", points)
+            object.__setattr__(self, "samples", len(points))
 
     @property
     def info(self):
-        return self.uploaded or datasets.BUILTIN[self.name]
+        return self.uploaded or datasets.BUILTIN.get(self.name) or datasets.DRAWN[self.name]
 
     @property
     def n_classes(self):
@@ -82,6 +91,8 @@ class DatasetSpec:
     def to_dict(self):
         if self.uploaded:  # an uploaded set is what it is: only the split is chosen
             return {"name": self.name, "test_fraction": self.test_fraction, "seed": self.seed}
+        if self.points is not None:  # a drawn set is its points: no size or noise to choose
+            return {"name": self.name, "points": [list(p) for p in self.points], "test_fraction": self.test_fraction, "seed": self.seed}
         return {k: v for k, v in asdict(self).items() if v is not None and k != "uploaded"}
 
 
@@ -470,8 +481,12 @@ def _parse_dataset(errors, obj, uploads=None):
         info = uploads[name]
         return DatasetSpec(name=name, samples=info.default_samples, test_fraction=r.number("test_fraction", 0.1, 0.9, 0.2),
                            seed=r.integer("seed", 0, 2**31 - 1, 0), uploaded=info)
-    r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes", *TEXT_KEYS})
-    name = r.choice("name", (*datasets.BUILTIN, *uploads))
+    if isinstance(name, str) and name in datasets.DRAWN:
+        return _parse_drawn(errors, obj, datasets.DRAWN[name])
+    r = _Reader(errors, obj, "dataset", {"name", "noise", "samples", "test_fraction", "seed", "classes", "points", *TEXT_KEYS})
+    name = r.choice("name", (*datasets.BUILTIN, *datasets.DRAWN, *uploads))
+    if "points" in r.obj:
+        r.fail("points", gettext_noop("applies to the drawn sets only (%(names)s)"), names=", ".join(datasets.DRAWN))
     info = datasets.BUILTIN.get(name)
     lo, hi = LIMITS["samples"]
     hi = info.max_samples if info and info.max_samples else hi
@@ -507,6 +522,59 @@ def _parse_dataset(errors, obj, uploads=None):
         name=name, noise=r.number("noise", 0, 0.5, 0.0), samples=samples,
         test_fraction=r.number("test_fraction", 0.1, 0.9, 0.5), seed=r.integer("seed", 0, 2**31 - 1, 0), classes=classes, **text,
     )
+
+
+MAX_POINT_ERRORS = 20  # a list of 1,000 bad points names the first few
+
+
+def _parse_drawn(errors, obj, info):
+    """A drawn set: {"name", "points": [[x1, x2, label or value], ...], "test_fraction", "seed"}. Each
+    coordinate lies in datasets.EXTENT; a label is 0 or 1 (binary), a value a number within ±drawn_value."""
+    r = _Reader(errors, obj, "dataset", {"name", "points", "test_fraction", "seed"})
+    test_fraction, seed = r.number("test_fraction", 0.1, 0.9, 0.5), r.integer("seed", 0, 2**31 - 1, 0)
+    lo, hi = LIMITS["drawn_points"]
+    value = r.obj.get("points")
+    regression = info.task == "regression"
+    shape = gettext_noop("must be [x1, x2, value]") if regression else gettext_noop("must be [x1, x2, label]")
+    if "points" not in r.obj:
+        r.fail("points", gettext_noop("is required: a list of [x1, x2, label] points (label 0 or 1), or [x1, x2, value] for values"))
+        value = []
+    elif not isinstance(value, list):
+        r.fail("points", gettext_noop("must be a list of points, each %(shape)s"), shape="[x1, x2, value]" if regression else "[x1, x2, label]")
+        value = []
+    elif len(value) > hi:
+        r.fail("points", gettext_noop("has %(count)s points; at most %(limit)s are allowed"), count=f"{len(value):,}", limit=f"{hi:,}")
+        value = []
+    elif len(value) < lo:
+        r.fail("points", gettext_noop("has %(count)s points; draw at least %(low)s (some to train on, some to test)"),
+               count=len(value), low=lo)
+    (x0, x1, y0, y1), v = datasets.EXTENT, LIMITS["drawn_value"]
+    ranges = ((x0, x1, False), (y0, y1, False), (-v, v, False) if regression else (0, 1, True))
+    points, bad = [], 0
+    for i, p in enumerate(value):
+        before = len(errors)
+        if not isinstance(p, list) or len(p) != 3:
+            r.fail(f"points[{i}]", shape)
+        else:
+            row = []
+            for j, (low, high, integer) in enumerate(ranges):
+                try:
+                    row.append(number(p[j], low, high, integer))
+                except ValueError as exc:
+                    r.fail(f"points[{i}][{j}]", exc.template, **exc.params)
+            points.append(tuple(row))
+        bad += len(errors) > before
+        if bad >= MAX_POINT_ERRORS:
+            break
+    if test_fraction is not None and lo <= len(value) <= hi:
+        n_train, n_test = datasets.split_sizes(len(value), test_fraction)
+        if not n_train or not n_test:
+            if not n_test:
+                r.fail("test_fraction", gettext_noop("leaves no test point of the %(count)s drawn; draw more points or raise it"), count=len(value))
+            else:
+                r.fail("test_fraction", gettext_noop("leaves no training point of the %(count)s drawn; draw more points or lower it"),
+                       count=len(value))
+    return DatasetSpec(name=info.name, test_fraction=test_fraction, seed=seed, points=tuple(points))
 
 
 def _parse_optimizer(errors, obj):
@@ -697,8 +765,9 @@ def catalog():
 
     return {
         "version": VERSION,
-        "datasets": [asdict(info) for info in datasets.BUILTIN.values()],
+        "datasets": [asdict(info) for info in (*datasets.BUILTIN.values(), *datasets.DRAWN.values())],
         "features": list(datasets.FEATURES),
+        "extent": list(datasets.EXTENT),  # the 2-D plane: xmin, xmax, ymin, ymax
         "activations": list(ACTIVATIONS),
         "losses": list(LOSSES),
         "optimizers": {name: {"learning_rate": 0.03 if name in ("sgd", "momentum", "nesterov") else 0.01, **knobs} for name, knobs in OPTIMIZERS.items()},

@@ -59,6 +59,12 @@ export function specTools(catalog) {
 
   function datasetFields(spec, info) {
     const d = spec.dataset;
+    if (info.drawn) { // a drawn set is its points (draw_points.js), split by test_fraction and seed
+      spec.dataset = { name: info.name, points: d.points ?? [], test_fraction: d.test_fraction ?? 0.5, seed: d.seed ?? 0 };
+      spec.features ??= ["x1", "x2"];
+      return;
+    }
+    delete d.points;
     if (info.kind === "text") {
       spec.dataset = { samples: info.default_samples, test_fraction: 0.3, seed: 0, ...TEXT_DEFAULTS, tokens: info.default_tokens, ...d };
       delete spec.dataset.noise;

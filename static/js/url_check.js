@@ -55,6 +55,13 @@ export const RULES = {
   testFraction: (v) => between(v, 0.01, 0.99),
   dataSeed: (v) => int(v, ...SEED),
   classes: (v, ctx) => int(v, ...ctx.catalog.limits.blob_classes),
+  points: (v, ctx) => { // a drawn set's points (state.js's codec): within the plane, as many as the spec parser takes
+    const info = ctx.catalog.datasets.find((d) => d.name === ctx.state.spec.dataset?.name);
+    const [x0, x1, y0, y1] = ctx.catalog.extent, most = ctx.catalog.limits.drawn_value;
+    const target = info?.task === "regression" ? (z) => between(z, -most, most) : (z) => z === 0 || z === 1;
+    return Boolean(info?.drawn) && Array.isArray(v) && v.length <= ctx.catalog.limits.drawn_points[1]
+      && v.every((p) => Array.isArray(p) && p.length === 3 && between(p[0], x0, x1) && between(p[1], y0, y1) && target(p[2]));
+  },
   language: menu("language"),
   representation: menu("representation"),
   vocabSize: (v, ctx) => int(v, 1, ctx.catalog.limits.vocab_size),

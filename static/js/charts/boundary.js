@@ -123,3 +123,27 @@ export function update(el, { boundary, points, showTest, task, zrange }) {
 export function drawnValues(el) {
   return el._boundary ? el._boundary.boundary.values : null;
 }
+
+/**
+ * A pointer position (clientX, clientY) -> [x1, x2] on the plane, or null outside the plot area.
+ * draw_points.js adds and removes points there; the axes are Plotly's (el._fullLayout).
+ */
+export function planeAt(el, clientX, clientY) {
+  const layout = el._fullLayout;
+  const size = layout && layout._size;
+  if (!size || !size.w || !size.h) return null;
+  const box = el.getBoundingClientRect();
+  const px = clientX - box.left - size.l, py = clientY - box.top - size.t;
+  if (px < 0 || py < 0 || px > size.w || py > size.h) return null;
+  const [ax0, ax1] = layout.xaxis.range, [ay0, ay1] = layout.yaxis.range;
+  return [ax0 + (px / size.w) * (ax1 - ax0), ay1 - (py / size.h) * (ay1 - ay0)];
+}
+
+/** How many plane units `pixels` screen pixels span (along x), for "near enough" on any screen. */
+export function planeUnits(el, pixels) {
+  const layout = el._fullLayout;
+  const size = layout && layout._size;
+  if (!size || !size.w) return 0;
+  const [ax0, ax1] = layout.xaxis.range;
+  return (pixels / size.w) * Math.abs(ax1 - ax0);
+}
