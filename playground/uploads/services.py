@@ -30,7 +30,7 @@ def check_name(name):
         raise UploadError(_("use 2-41 lower-case letters, digits, '-' or '_', starting with a letter"))
     if re.search(r"-v\d+$", name):
         raise UploadError(_("names ending in -v<number> are kept for versions; choose another"))
-    if name in datasets.BUILTIN:
+    if datasets.info(name):  # built in, or one of the sets drawn on the plane
         raise UploadError(_("%(name)s is a built-in dataset; choose another name") % {"name": name})
     if Dataset.objects.filter(slug=name).exists() or Dataset.objects.filter(family=name).exists():
         raise UploadError(_("a dataset named %(name)s exists; replace its file on its page to make a new version") % {"name": name})
