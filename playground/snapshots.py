@@ -1,15 +1,19 @@
 """Which probe frames a run keeps for the experiment page's time slider.
 
 A run streams probe frames (boundary, neurons, filters, ...) right after some
-metrics frames. The picker cuts the run's length into SLOTS equal stretches of
-iterations and keeps, per stretch, the probes that follow the first metrics
-frame landing in it: at most SLOTS snapshots, spread over the run. Pure
-Python, no Django: jobs.py feeds it and stores what it returns.
+metrics frames, and gradients frames with those and more often. The picker
+cuts the run's length into SLOTS equal stretches of iterations and keeps, per
+stretch, the probes that follow the first metrics frame landing in it: at most
+SLOTS snapshots, spread over the run. Pure Python, no Django: jobs.py feeds it
+and stores what it returns.
 """
 
 SLOTS = 24  # at least MIN_SNAPSHOTS of them filled once a run has streamed enough
 MIN_SNAPSHOTS = 20
 TYPES = ("boundary", "neurons", "filters", "feature_maps", "embedding", "hidden_states", "confusion")  # what the slider scrubs
+# Kept in a snapshot that the pictures above opened, never opening one: they go out several times
+# between two pictures (trainer.loop.GRADIENT_INTERVAL), and one alone would take a slot from them.
+JOINERS = ("gradients",)
 
 
 def slot_of(iteration, total, slots=SLOTS):
@@ -42,9 +46,9 @@ class Picker:
             if self.total is None:
                 self.total = int(frame.get("total_steps") or 0)
             return finished
-        if kind in TYPES and self.total is not None and self.iteration <= self.total:
+        if kind in TYPES + JOINERS and self.total is not None and self.iteration <= self.total:
             slot = slot_of(self.iteration, self.total, self.slots)
-            if self.pending is None and slot not in self.taken:
+            if self.pending is None and slot not in self.taken and kind in TYPES:
                 self.taken.add(slot)
                 self.pending = {"iteration": self.iteration, "frames": {}}
             if self.pending is not None and self.pending["iteration"] == self.iteration:

@@ -34,8 +34,12 @@ def metrics(points, counters, evaluation, learning_rate, steps_per_second):
 
 # The pictures (payloads built in trainer/probes.py, which documents their fields):
 # boundary and neurons for 2-D points; filters, feature_maps and predictions for
-# images; embedding and hidden_states for text; confusion for every classifier.
-PROBES = ("boundary", "neurons", "filters", "feature_maps", "predictions", "embedding", "hidden_states", "confusion")
+# images; embedding and hidden_states for text; confusion for every classifier;
+# gradients for every network (trainer/gradients.py: per weighted layer, the
+# gradient norms and histograms of weights, biases and weight gradients, with the
+# iteration, so the page draws them over time).
+PROBES = ("boundary", "neurons", "filters", "feature_maps", "predictions", "embedding", "hidden_states", "confusion",
+          "gradients")
 
 
 def probe(kind, payload):

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from trainer import datasets, engine, events, messages, probes
+from trainer import datasets, engine, events, gradients, messages, probes
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
@@ -27,6 +27,11 @@ FRAME_SLACK = 0.75  # a chunk sized to one frame interval may end a little early
 # Where the page draws the pictures from the streamed weights (a dense network on points), the
 # server's own pictures go out this often, for storage and the experiment page; elsewhere with every frame.
 PROBE_INTERVAL = 1.0
+# Gradients and weight histograms (trainer/gradients.py) go out with a metrics frame this often, and with
+# every frame that carries the server's pictures, a single step's, and the last: a time series of about
+# ten points a second, at about a percent of the training time on the default network. None go out
+# before their function has compiled (on a thread, while training starts), but a single step's and the last.
+GRADIENT_INTERVAL = 0.1
 CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a live run predicts with)
 # Frames come at most this often: an evaluation (metrics and the pictures that need the test set)
 # costs at most about this share of the time; the live pictures between them another PICTURE_SHARE.
@@ -168,6 +173,8 @@ class _Run:
         self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
         self.data = engine.to_device(self.model, split or datasets.generate(spec.dataset), spec.features)
         self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
+        self.last_gradients = -math.inf  # when the latest gradients frame went out
+        self.gradients_ready = gradients.warm(self.model, self.state["params"], self.data)  # compiles meanwhile
         self.spe = self.model.steps_per_epoch
         self.total = spec.epochs * self.spe
         self.frame_every = self.spe * -(-spec.epochs // MIN_FRAMES)  # steps, in whole epochs
@@ -340,10 +347,15 @@ class _Run:
                                  engine.learning_rate(self.state), round(rate, 1))]
         if self.drawn_by_page:
             frames.append(events.weights(self.step, probes.dense_weights(host_params)))
-        if pictures or now - self.last_probe >= self.probe_interval:
+        probing = pictures or now - self.last_probe >= self.probe_interval
+        if probing:
             self.last_probe = self.last_pictures = now
             frames += probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
                                    self.vocabulary, self.sample)
+        must = pictures or self.step >= self.total  # a single step's and the last: even if it waits for the compile
+        if (probing or must or now - self.last_gradients >= GRADIENT_INTERVAL) and (must or self.gradients_ready.is_set()):
+            self.last_gradients = now  # after the pictures: a snapshot (playground.snapshots) holds both
+            frames.append(gradient_frame(self.model, self.state["params"], self.data, self.step))
         started = time.perf_counter()
         for frame in frames:
             self.emit(frame)
@@ -453,6 +465,12 @@ def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None,
         yield events.probe("predictions", probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
     if model.task != "regression":
         yield events.probe("confusion", probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
+
+
+def gradient_frame(model, params, data, iteration):
+    """Per weighted layer, the gradient norms and the histograms of weights, biases and
+    weight gradients after `iteration` (trainer/gradients.py documents the payload)."""
+    return events.probe("gradients", {"iteration": iteration, **gradients.payload(model, params, data)})
 
 
 def live_frames(spec, forward, params, data, vocabulary, sample):

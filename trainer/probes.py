@@ -4,6 +4,9 @@ Playground's neuron thumbnails), and the weights between them.
 
 Grids travel quantized to uint8 and base64-encoded: a value is
 lo + (hi - lo) * q / 255 with the (lo, hi) sent beside it.
+
+The `gradients` payload (gradient norms and histograms of weights, biases and
+weight gradients per weighted layer) is built and documented in trainer/gradients.py.
 """
 import base64
 import functools

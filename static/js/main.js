@@ -17,6 +17,7 @@ import * as lossChart from "./charts/loss.js";
 import * as accuracyChart from "./charts/accuracy.js";
 import * as network from "./charts/network.js";
 import * as confusionChart from "./charts/confusion.js";
+import * as gradientsChart from "./charts/gradients.js";
 import { attachStack, applyEdit, renderStack, showStackSummary } from "./stack.js";
 import * as live from "./live.js";
 import { attachPredict } from "./predict.js";
@@ -25,6 +26,8 @@ import { levelName } from "./charts/levels.js";
 import { attachCode } from "./code.js";
 import { gettext, ngettext, interpolate } from "./i18n.js";
 import { bindKeys } from "./keys.js";
+import { applyClassroom, attachClassroom } from "./classroom.js";
+import { attachDrawing } from "./draw_points.js";
 
 const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
@@ -54,6 +57,14 @@ function followSample(index) {
 }
 
 const showCode = attachCode($("code"));
+// Your own points on the plane (draw_points.js): an edit shows at once; the server's split follows.
+const drawing = attachDrawing($("boundary-chart"), $("draw-tools"), { catalog, state: () => app.state, shown: () => app.points, edited: pointsDrawn });
+function pointsDrawn(renamed) {
+  app.points = drawing.preview();
+  if (renamed) onField("spec.dataset.name", app.state.spec.dataset.name);
+  else { specEdited(); refreshPoints(); }
+  drawBoundary();
+}
 
 // --- validation ----------------------------------------------------------------
 
@@ -121,6 +132,7 @@ function syncFields() {
   markCard($("dataset-cards"), spec.dataset.name);
   uploads.markUploads($("dataset-cards"), catalog); // uploaded sets: badged, greyed until ready
   uploads.showDatasetControls(document.body, catalog.datasets.find((d) => d.name === spec.dataset.name));
+  drawing.sync();
 }
 
 function renderNetwork() {
@@ -144,7 +156,7 @@ function drawBoundary() {
   const spec = app.state.spec;
   const out = spec.layers[spec.layers.length - 1].activation;
   boundaryChart.update($("boundary-chart"), {
-    boundary: app.boundary, points: app.points, showTest: app.state.view.showTest, task: taskOf(spec), zrange: OUTPUT_RANGE[out],
+    boundary: app.boundary, points: app.points, showTest: app.state.view.showTest || drawing.active(), task: taskOf(spec), zrange: OUTPUT_RANGE[out],
   });
 }
 
@@ -270,6 +282,7 @@ function clearOutputs() {
   $("accuracy-title").textContent = taskOf(app.state.spec) === "regression" ? gettext("RMSE and R²") : gettext("Accuracy");
   $("confusion-block").hidden = taskOf(app.state.spec) === "regression";
   confusionChart.render($("confusion-chart"));
+  gradientsChart.render($("gradients-chart"));
   predictPanel.setKind(kindOf(app.state.spec));
   predictPanel.setRun(null);
   drawBoundary();
@@ -346,6 +359,7 @@ function frameHandlers(run) {
     boundary: current((f) => { if (!run.drawsPictures) showPictures(decodeBoundary(f), null); }),
     neurons: current((f) => { if (!run.drawsPictures) showPictures(null, decodeNeurons(f)); }),
     confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
+    gradients: current((f) => gradientsChart.update($("gradients-chart"), f)),
     ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names, () => !app.own),
     done: current((f) => {
       run.status = f.status;
@@ -469,7 +483,8 @@ function loadFromUrl() {
   }
   normalize(app.state.spec);
   app.previous = profile(app.state.spec);
-  showIgnored(read.ignored);
+  showIgnored(read.ignored, read.dropped);
+  applyClassroom(app.state.classroom);
 }
 
 function init() {
@@ -480,7 +495,7 @@ function init() {
   for (const option of $("token-level").options) option.title = catalog.token_levels[option.value];
   loadFromUrl();
   renderPresets();
-  renderCards($("dataset-cards"), catalog, (name) => {
+  renderCards($("dataset-cards"), { ...catalog, datasets: catalog.datasets.filter((d) => !d.drawn) }, (name) => {
     if (name !== app.state.spec.dataset.name) delete app.state.spec.dataset.tokens; // each set starts at its own token level
     app.state.spec.dataset.name = name;
     onField("spec.dataset.name", name);
@@ -515,6 +530,7 @@ function init() {
   renderAll();
   panel.buttons(null, false);
   bindKeys();
+  attachClassroom(() => app.state);
   resumeLastRun();
 }
 

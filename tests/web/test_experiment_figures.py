@@ -50,7 +50,7 @@ def test_binary_points_loss_accuracy_boundary_with_slider_neurons_confusion(smal
     run = trained(small_spec, session_key)
     response = page_for(run, session_key)
     figs, history = response.context["figures"], history_of(run)
-    assert list(figs) == ["loss", "accuracy", "boundary", "neurons", "confusion"]
+    assert list(figs) == ["loss", "accuracy", "boundary", "neurons", "confusion", "gradients"]
 
     batch, train, test = figs["loss"].data
     assert list(test.y) == [f["test_loss"] for f in history] and list(test.x) == [f["iteration"] for f in history]
@@ -86,7 +86,7 @@ def test_multiclass_points_paint_one_band_per_class(session_key):
     spec["epochs"] = 5
     run = trained(spec, session_key)
     figs = page_for(run, session_key).context["figures"]
-    assert list(figs) == ["loss", "accuracy", "boundary", "neurons", "confusion"]
+    assert list(figs) == ["loss", "accuracy", "boundary", "neurons", "confusion", "gradients"]
     heat = figs["boundary"].data[0]
     classes = run.probes["boundary"]["classes"]
     assert classes == 4 and heat.zmax == classes * figures.BAND and int(heat.z.max()) < classes * figures.BAND
@@ -102,7 +102,7 @@ def test_regression_draws_rmse_and_no_confusion(session_key):
     run = trained(spec, session_key)
     response = page_for(run, session_key)
     figs = response.context["figures"]
-    assert list(figs) == ["loss", "accuracy", "boundary", "neurons"]
+    assert list(figs) == ["loss", "accuracy", "boundary", "neurons", "gradients"]
     assert figs["accuracy"].layout.yaxis.title.text == "RMSE"
     assert [t.name for t in figs["accuracy"].data] == ["train RMSE", "test RMSE"]
     heat = figs["boundary"].data[0]
