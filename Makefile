@@ -13,7 +13,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.stamp
 
-.PHONY: venv chromium messages migrate datasets run test bench fps worker load
+.PHONY: venv chromium messages migrate datasets run test lint format bench fps worker load
 
 venv: $(STAMP)
 
@@ -49,12 +49,21 @@ run: venv messages migrate datasets
 # the slow groups start first (collection order, not file size). One summary line; non-zero on
 # any failure. `make test PYTEST_ARGS=...` adds options, e.g. PYTEST_ARGS="-n 0" runs in one process.
 PYTEST_ARGS ?=
-test: venv chromium messages
+test: venv chromium messages lint
 	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Steps/s beside TensorFlow Playground's own engine (when node is on PATH; its driver.js is found in
 # shared/bench/tfpg in or beside this checkout, or TFPG_DIR=...), NumPy and a per-step JAX loop, and
 # start-up times. A few minutes; the machines are noisy, so read the ratios of interleaved rounds.
+# ruff: lint and format check (pyproject.toml); `make format` rewrites what it would change.
+lint: venv
+	$(PY) -m ruff check trainer playground tests scripts manage.py
+	$(PY) -m ruff format --check trainer playground tests scripts manage.py
+
+format: venv
+	$(PY) -m ruff check --fix trainer playground tests scripts manage.py
+	$(PY) -m ruff format trainer playground tests scripts manage.py
+
 bench: venv
 	$(PY) -m trainer.bench
 

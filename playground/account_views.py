@@ -84,4 +84,9 @@ def signup(request):
         return redirect(_next(request))
     if form.errors:
         _failed(request)
-    return render(request, "registration/signup.html", {"form": form, "next": _next(request, "")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": _next(request, "")},
+        status=400 if form.errors else 200,
+    )

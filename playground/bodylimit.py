@@ -29,9 +29,16 @@ def _content_length(scope):
 
 
 async def _too_large(send, limit):
-    body = json.dumps({"errors": [{"path": "", "message": _("request body is larger than %(limit)s bytes") % {"limit": limit}}]})
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
+    body = json.dumps(
+        {"errors": [{"path": "", "message": _("request body is larger than %(limit)s bytes") % {"limit": limit}}]}
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+        }
+    )
     await send({"type": "http.response.body", "body": body.encode()})
 
 

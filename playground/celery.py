@@ -118,8 +118,9 @@ def ask(module_path, args, kwargs, timeout):
 
     key, client = ask_key(settings.PLAYGROUND_TASK_QUEUE), redis_client()
     reply = f"{key}.reply.{get_random_string(24)}"
-    request = json.dumps({"task": module_path, "args": args, "kwargs": kwargs, "reply": reply,
-                          "deadline": time.time() + timeout})
+    request = json.dumps(
+        {"task": module_path, "args": args, "kwargs": kwargs, "reply": reply, "deadline": time.time() + timeout}
+    )
     try:
         with client.pipeline() as pipe:
             pipe.rpush(key, request).expire(key, ASK_KEEP_S).execute()
@@ -171,8 +172,9 @@ def answer_forever(keys, stop):
             continue
         started = time.monotonic()
         try:
-            message = json.dumps(_answer(_playground_task(request["task"]), request["args"], request["kwargs"]),
-                                 cls=DjangoJSONEncoder)
+            message = json.dumps(
+                _answer(_playground_task(request["task"]), request["args"], request["kwargs"]), cls=DjangoJSONEncoder
+            )
         except Exception as exc:  # the caller is told (TaskFailed); the thread goes on
             logger.exception("quick task %s failed", request.get("task"))
             message = json.dumps({"error": f"{type(exc).__name__}: {exc}"})
@@ -192,8 +194,9 @@ _answering_stop = threading.Event()
 def _start_reconciler(sender=None, **kwargs):
     from playground import supervision  # noqa: PLC0415
 
-    threading.Thread(target=supervision.reconcile_forever, kwargs={"stop": _reconciler_stop},
-                     name="reconcile-lost-runs", daemon=True).start()
+    threading.Thread(
+        target=supervision.reconcile_forever, kwargs={"stop": _reconciler_stop}, name="reconcile-lost-runs", daemon=True
+    ).start()
 
 
 @signals.worker_ready.connect
@@ -202,8 +205,9 @@ def _start_answering(sender=None, **kwargs):
 
     keys = [ask_key(queue) for queue in sorted(app.amqp.queues.consume_from)]  # the queues of -Q
     for i in range(settings.PLAYGROUND_WORKER_PREDICT_THREADS):
-        threading.Thread(target=answer_forever, args=(keys, _answering_stop), name=f"quick-tasks-{i}",
-                         daemon=True).start()
+        threading.Thread(
+            target=answer_forever, args=(keys, _answering_stop), name=f"quick-tasks-{i}", daemon=True
+        ).start()
     logger.info("answering quick tasks on %s", ", ".join(keys))
 
 

@@ -38,7 +38,10 @@ def _training_data(spec):
     if spec.dataset.info.builtin:
         return {}
     x, y, vocabulary = dataset_store.training_arrays(dataset_selectors.dataset_arrays(spec.dataset.name))
-    return {"split": datasets.split_arrays(x, y, spec.dataset.test_fraction, spec.dataset.seed), "vocabulary": vocabulary}
+    return {
+        "split": datasets.split_arrays(x, y, spec.dataset.test_fraction, spec.dataset.seed),
+        "vocabulary": vocabulary,
+    }
 
 
 def run_train(run_id, slot):
@@ -65,19 +68,35 @@ def _train(run_id, slot):
     try:
         # Heartbeat: proof of life for the reconciler; hold: a worker's warm shutdown stops the run;
         # RunLimits: its wall-clock limit, and the idle limit while it is paused.
-        with (runguard.Heartbeat(run), runguard.hold(run_id, inbox) as emit.held,
-              runguard.RunLimits(inbox, emit.held, lambda: emit.paused_since)):
+        with (
+            runguard.Heartbeat(run),
+            runguard.hold(run_id, inbox) as emit.held,
+            runguard.RunLimits(inbox, emit.held, lambda: emit.paused_since),
+        ):
             emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
             from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
 
             spec = _parse(run)
-            result = loop.run(spec, emit=emit, inbox=inbox, steps_per_second=run.steps_per_second,
-                              paused=run.start_paused, slot=slot, **_training_data(spec))
+            result = loop.run(
+                spec,
+                emit=emit,
+                inbox=inbox,
+                steps_per_second=run.steps_per_second,
+                paused=run.start_paused,
+                slot=slot,
+                **_training_data(spec),
+            )
         emit.store()
         stopped_by_worker = result.status == "stopped" and emit.held.get("reason")
-        runguard.db_retry(records.run_finish, run, status=result.status,
-                          message=emit.held["reason"] if stopped_by_worker else result.message,
-                          metrics=result.metrics, probes=emit.probes, weights=result.weights)
+        runguard.db_retry(
+            records.run_finish,
+            run,
+            status=result.status,
+            message=emit.held["reason"] if stopped_by_worker else result.message,
+            metrics=result.metrics,
+            probes=emit.probes,
+            weights=result.weights,
+        )
         runguard.db_retry(records.run_record_snapshot, run, emit.picker.flush())
         _backfill_snapshots(run, result, emit.picker.count)  # before `done`: then everything is stored
         emit.publish_done(result.status, result.metrics)
@@ -130,8 +149,15 @@ def _backfill_snapshots(run, result, kept):
     chunk = max(1, steps // (3 * snapshots.SLOTS))  # three frames a slot; probes go out every other frame
     try:
         spec = _parse(run)
-        loop.run(spec, emit=collect, inbox=inbox, steps_per_second=chunk, frame_interval=1.0, clock=_ReplayClock(),
-                 **_training_data(spec))
+        loop.run(
+            spec,
+            emit=collect,
+            inbox=inbox,
+            steps_per_second=chunk,
+            frame_interval=1.0,
+            clock=_ReplayClock(),
+            **_training_data(spec),
+        )
         taken = [s for s in (*taken, picker.flush()) if s and s["frames"]]
         if len(taken) > kept:
             records.run_replace_snapshots(run, taken)
@@ -156,6 +182,7 @@ def run_predict(run, *, pixels=None, text=None):
     maps of the preprocessed drawing or, for an RNN, the typed sentence's hidden
     states, so the page shows what the network made of the user's input."""
     import numpy as np  # noqa: PLC0415
+
     from trainer import inference, probes  # noqa: PLC0415 (JAX loads only where it is needed)
 
     spec = _parse(run)

@@ -21,7 +21,7 @@ from trainer import events
 
 @database_sync_to_async
 def _access(run_id, user, session_key):
-    """"owner" (watches and steers), "viewer" (a saved public experiment's run: watches) or None."""
+    """ "owner" (watches and steers), "viewer" (a saved public experiment's run: watches) or None."""
     run = selectors.run_get(run_id)
     return run and selectors.run_access(run, user=user, session_key=session_key)
 
@@ -42,8 +42,11 @@ def scope_language(scope):
     """The socket's language, chosen as LocaleMiddleware chooses a page's: the language cookie
     (the header's switch), then Accept-Language, then LANGUAGE_CODE."""
     headers = dict(scope.get("headers") or ())
-    request = SimpleNamespace(COOKIES=scope.get("cookies") or {}, path_info=scope.get("path", "/"),
-                              META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")})
+    request = SimpleNamespace(
+        COOKIES=scope.get("cookies") or {},
+        path_info=scope.get("path", "/"),
+        META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+    )
     return translation.get_language_from_request(request)
 
 
@@ -68,7 +71,9 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         holder = ratelimits.socket_holder(self.scope)
         if not await ratelimits.socket_opened(holder):
-            await self.send_frame(events.error(_("Too many open connections from this browser: close some tabs, then reload.")))
+            await self.send_frame(
+                events.error(_("Too many open connections from this browser: close some tabs, then reload."))
+            )
             await self.close(code=TOO_MANY)
             return
         self.holder = holder
@@ -96,8 +101,11 @@ class RunConsumer(AsyncWebsocketConsumer):
         translation.activate(self.language)
         if self.rate.over():  # a flood: told once, then closed (the rest is never parsed)
             self.flooded = True
-            await self.send_frame(events.error(_("Too many messages: at most %(limit)s a second. Reconnect to go on.")
-                                               % {"limit": self.rate.limit}))
+            await self.send_frame(
+                events.error(
+                    _("Too many messages: at most %(limit)s a second. Reconnect to go on.") % {"limit": self.rate.limit}
+                )
+            )
             await self.close(code=TOO_MANY)
             return
         if self.access != "owner":

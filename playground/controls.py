@@ -8,7 +8,12 @@ import math
 from django.utils.translation import gettext as _
 
 from trainer.controls import (
-    LEARNING_RATE, MAX_PROBE_SAMPLE, MAX_STEPS_PER_SECOND, MIN_STEPS_PER_SECOND, SIMPLE_ACTIONS, VALUE_ACTIONS,
+    LEARNING_RATE,
+    MAX_PROBE_SAMPLE,
+    MAX_STEPS_PER_SECOND,
+    MIN_STEPS_PER_SECOND,
+    SIMPLE_ACTIONS,
+    VALUE_ACTIONS,
 )
 
 MAX_MESSAGE_CHARS = 1024
@@ -54,8 +59,10 @@ def steps_per_second(value, what="value"):
         return None
     value = _finite(value, what)
     if not MIN_STEPS_PER_SECOND <= value <= MAX_STEPS_PER_SECOND:
-        raise ValueError(_("%(what)s must be from %(low)s to %(high)s steps a second, or null for full speed")
-                         % {"what": what, "low": f"{MIN_STEPS_PER_SECOND:g}", "high": f"{MAX_STEPS_PER_SECOND:,}"})
+        raise ValueError(
+            _("%(what)s must be from %(low)s to %(high)s steps a second, or null for full speed")
+            % {"what": what, "low": f"{MIN_STEPS_PER_SECOND:g}", "high": f"{MAX_STEPS_PER_SECOND:,}"}
+        )
     return value
 
 
@@ -72,10 +79,14 @@ def parse_control(text):
     action = message.get("action")
     allowed = {"action", "value"} if action in VALUE_ACTIONS else {"action"}
     if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS):
-        raise ValueError(_("unknown action %(action)s; use pause, resume, step, stop, %(actions)s")
-                         % {"action": repr(action), "actions": ", ".join(VALUE_ACTIONS)})
+        raise ValueError(
+            _("unknown action %(action)s; use pause, resume, step, stop, %(actions)s")
+            % {"action": repr(action), "actions": ", ".join(VALUE_ACTIONS)}
+        )
     if extra := sorted(set(message) - allowed):
-        raise ValueError(_("unexpected key %(key)s for action %(action)s") % {"key": repr(extra[0]), "action": repr(action)})
+        raise ValueError(
+            _("unexpected key %(key)s for action %(action)s") % {"key": repr(extra[0]), "action": repr(action)}
+        )
     if action == "set_learning_rate":
         low, high = LEARNING_RATE
         value = _positive(message.get("value"), high, "value")
@@ -85,8 +96,9 @@ def parse_control(text):
     if action == "probe_sample":  # the test sample the live feature maps / hidden states follow
         value = message.get("value")
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PROBE_SAMPLE:
-            raise ValueError(_("value must be a test sample's index, a whole number from 0 to %(max)s")
-                             % {"max": MAX_PROBE_SAMPLE})
+            raise ValueError(
+                _("value must be a test sample's index, a whole number from 0 to %(max)s") % {"max": MAX_PROBE_SAMPLE}
+            )
         return {"action": action, "value": value}
     if action == "set_speed":
         return {"action": action, "value": steps_per_second(message.get("value"))}

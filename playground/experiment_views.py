@@ -59,18 +59,33 @@ def figures_json(figs):
 
 @require_GET
 def experiment_list(request):
-    query, sort, mine = request.GET.get("q", "")[:200], request.GET.get("sort", "newest"), request.GET.get("mine") == "1"
+    query, sort, mine = (
+        request.GET.get("q", "")[:200],
+        request.GET.get("sort", "newest"),
+        request.GET.get("mine") == "1",
+    )
     rows = selectors.experiments_visible(**_viewer(request), query=query, sort=sort, mine=mine)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for e in page:
         e.yours = selectors.experiment_is_owned_by(e, **_viewer(request))
         e.stack = summaries.stack(e.spec)
         e.accuracy_text = "–" if e.test_accuracy is None else f"{e.test_accuracy:.1%}"
-    return render(request, "experiments/list.html", {
-        "page": page, "query": query, "sort": sort if sort in selectors.SORTS else "newest", "mine": mine,
-        "sorts": [("newest", _("newest first")), ("oldest", _("oldest first")), ("accuracy", _("test accuracy")),
-                  ("title", _("title"))],
-    })
+    return render(
+        request,
+        "experiments/list.html",
+        {
+            "page": page,
+            "query": query,
+            "sort": sort if sort in selectors.SORTS else "newest",
+            "mine": mine,
+            "sorts": [
+                ("newest", _("newest first")),
+                ("oldest", _("oldest first")),
+                ("accuracy", _("test accuracy")),
+                ("title", _("title")),
+            ],
+        },
+    )
 
 
 def detail_context(experiment, access):
@@ -86,19 +101,35 @@ def detail_context(experiment, access):
     final = run.final_metrics or {}
     final_iteration = final.get("steps") or (history[-1]["iteration"] if history else 0)
     taken = selectors.run_snapshots(run)
-    figs = figures.for_run(history=history, probes=run.probes or {}, snapshots=taken, final_iteration=final_iteration,
-                           task=task, points=points, class_names=spec.dataset.info.class_names if spec else ())
+    figs = figures.for_run(
+        history=history,
+        probes=run.probes or {},
+        snapshots=taken,
+        final_iteration=final_iteration,
+        task=task,
+        points=points,
+        class_names=spec.dataset.info.class_names if spec else (),
+    )
     layers, total_params = summaries.layer_table(experiment.spec)
     saved_loss = final.get("test_loss")
     return {
-        "experiment": experiment, "access": access, "is_owner": access == "owner", "run": run,
+        "experiment": experiment,
+        "access": access,
+        "is_owner": access == "owner",
+        "run": run,
         "saved_loss_text": "–" if saved_loss is None else f"{saved_loss:.8g}",
         "reruns": [_rerun_row(r, final.get("test_loss")) for r in runs[1:]],
         "active_runs": [{"id": r.pk, "ws": http.run_socket(r.pk)} for r in runs if r.is_active],
         "snapshots_pending": _snapshots_pending(run, len(taken)),
-        "layers": layers, "total_params": total_params, "task": task, "dataset": summaries.dataset_words(experiment.spec),
-        "metrics": summaries.metrics_rows(final), "figures": figs, "figures_json": figures_json(figs),
-        "playground_ready": bool(spec), "script": _script(experiment) if spec else None,
+        "layers": layers,
+        "total_params": total_params,
+        "task": task,
+        "dataset": summaries.dataset_words(experiment.spec),
+        "metrics": summaries.metrics_rows(final),
+        "figures": figs,
+        "figures_json": figures_json(figs),
+        "playground_ready": bool(spec),
+        "script": _script(experiment) if spec else None,
         "visibilities": Experiment.Visibility.choices,
     }
 
@@ -121,8 +152,13 @@ def _snapshots_pending(run, count):
 def _rerun_row(run, saved_loss):
     loss = (run.final_metrics or {}).get("test_loss")
     delta = abs(loss - saved_loss) if loss is not None and saved_loss is not None else None
-    return {"run": run, "test_loss": loss, "delta": delta, "matches": delta is not None and delta <= MATCH_TOLERANCE,
-            "test_loss_text": "–" if loss is None else f"{loss:.8g}"}
+    return {
+        "run": run,
+        "test_loss": loss,
+        "delta": delta,
+        "matches": delta is not None and delta <= MATCH_TOLERANCE,
+        "test_loss_text": "–" if loss is None else f"{loss:.8g}",
+    }
 
 
 @require_GET
@@ -138,8 +174,12 @@ def experiment_edit(request, slug):
     if access != "owner":
         raise Http404(_("no such experiment"))
     try:
-        services.experiment_update(experiment, title=request.POST.get("title"), notes=request.POST.get("notes"),
-                                   visibility=request.POST.get("visibility"))
+        services.experiment_update(
+            experiment,
+            title=request.POST.get("title"),
+            notes=request.POST.get("notes"),
+            visibility=request.POST.get("visibility"),
+        )
     except services.ExperimentError as exc:
         experiment.refresh_from_db()
         context = detail_context(experiment, access) | {"form_errors": messages.spec_errors(exc.errors)}
@@ -156,8 +196,12 @@ def experiment_delete(request, slug):
         try:
             services.experiment_delete(experiment)
         except services.ExperimentError as exc:
-            return render(request, "experiments/confirm_delete.html",
-                          {"experiment": experiment, "errors": messages.spec_errors(exc.errors)}, status=409)
+            return render(
+                request,
+                "experiments/confirm_delete.html",
+                {"experiment": experiment, "errors": messages.spec_errors(exc.errors)},
+                status=409,
+            )
         return redirect("experiments")
     return render(request, "experiments/confirm_delete.html", {"experiment": experiment})
 
@@ -182,14 +226,28 @@ def compare_context(slugs, smoothing, request):
         elif len(found) < COMPARE_MAX:
             found.append(experiment)
     runs = [selectors.experiment_runs(e)[0] for e in found]
-    entries = [{"title": e.title, "history": selectors.run_metrics_frames(r)[0], "task": (summaries.parsed(e.spec) or _Binary).task}
-               for e, r in zip(found, runs)]
+    entries = [
+        {
+            "title": e.title,
+            "history": selectors.run_metrics_frames(r)[0],
+            "task": (summaries.parsed(e.spec) or _Binary).task,
+        }
+        for e, r in zip(found, runs)
+    ]
     figs = dict(zip(("loss", "accuracy"), figures.compare(entries, smoothing))) if len(found) >= COMPARE_MIN else {}
     table = summaries.compare_table([(e.title, e.spec, r.final_metrics) for e, r in zip(found, runs)])
-    return {"experiments": found, "missing": missing, "too_many": len(dict.fromkeys(slugs)) - missing > COMPARE_MAX,
-            "figures": figs, "figures_json": figures_json(figs), "table": table, "smoothing": smoothing,
-            "enough": len(found) >= COMPARE_MIN, "slugs": [e.slug for e in found],
-            "metric_label": "RMSE" if entries and all(e["task"] == "regression" for e in entries) else "Accuracy"}
+    return {
+        "experiments": found,
+        "missing": missing,
+        "too_many": len(dict.fromkeys(slugs)) - missing > COMPARE_MAX,
+        "figures": figs,
+        "figures_json": figures_json(figs),
+        "table": table,
+        "smoothing": smoothing,
+        "enough": len(found) >= COMPARE_MIN,
+        "slugs": [e.slug for e in found],
+        "metric_label": "RMSE" if entries and all(e["task"] == "regression" for e in entries) else "Accuracy",
+    }
 
 
 class _Binary:
@@ -206,7 +264,9 @@ def _smoothing(request):
 
 @require_GET
 def experiment_compare(request):
-    return render(request, "experiments/compare.html", compare_context(request.GET.getlist("e"), _smoothing(request), request))
+    return render(
+        request, "experiments/compare.html", compare_context(request.GET.getlist("e"), _smoothing(request), request)
+    )
 
 
 # --- downloads -----------------------------------------------------------------------
@@ -223,7 +283,9 @@ def experiment_export(request, slug, what):
     experiment = _visible(request, slug)[0]
     run = selectors.experiment_runs(experiment)[0]
     if what == "spec.json":
-        return _download(exports.spec_json(experiment.spec), "application/json", exports.filename(experiment, "spec.json"))
+        return _download(
+            exports.spec_json(experiment.spec), "application/json", exports.filename(experiment, "spec.json")
+        )
     if what == "metrics.csv":
         body = exports.metrics_csv(selectors.run_metrics_frames(run)[0])
         return _download(body, "text/csv; charset=utf-8", exports.filename(experiment, "metrics.csv"))
@@ -260,14 +322,32 @@ def _json_api(view):
 @_json_api
 def api_experiments(request):
     if request.method == "GET":
-        rows = selectors.experiments_visible(**_viewer(request), query=request.GET.get("q", "")[:200],
-                                             sort=request.GET.get("sort", "newest"), mine=request.GET.get("mine") == "1")
+        rows = selectors.experiments_visible(
+            **_viewer(request),
+            query=request.GET.get("q", "")[:200],
+            sort=request.GET.get("sort", "newest"),
+            mine=request.GET.get("mine") == "1",
+        )
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        return JsonResponse({
-            "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-            "results": [{**selectors.experiment_as_dict(e, "owner" if selectors.experiment_is_owned_by(e, **_viewer(request)) else "viewer", history=False),
-                         "test_accuracy": e.test_accuracy, "test_loss": e.test_loss} for e in page],
-        })
+        return JsonResponse(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": [
+                    {
+                        **selectors.experiment_as_dict(
+                            e,
+                            "owner" if selectors.experiment_is_owned_by(e, **_viewer(request)) else "viewer",
+                            history=False,
+                        ),
+                        "test_accuracy": e.test_accuracy,
+                        "test_loss": e.test_loss,
+                    }
+                    for e in page
+                ],
+            }
+        )
     data = http.json_object(request, 64 * 1024)
     if extra := sorted(set(data) - {"run", "title", "notes", "visibility"}):
         raise http.BadRequest(http.errors(400, _("unknown key; send run, title, notes and visibility"), extra[0]))
@@ -276,9 +356,12 @@ def api_experiments(request):
     if run is None or selectors.run_access(run, user=request.user, session_key=http.session_key(request)) != "owner":
         return http.errors(404, _("no such run (or it is not yours)"), "run")
     was_saved = run.experiment.saved is not None
-    experiment = services.experiment_save(run, title=data.get("title"), notes=data.get("notes", ""),
-                                          visibility=data.get("visibility", "private"))
-    return JsonResponse(selectors.experiment_as_dict(experiment, "owner", history=False), status=200 if was_saved else 201)
+    experiment = services.experiment_save(
+        run, title=data.get("title"), notes=data.get("notes", ""), visibility=data.get("visibility", "private")
+    )
+    return JsonResponse(
+        selectors.experiment_as_dict(experiment, "owner", history=False), status=200 if was_saved else 201
+    )
 
 
 @require_http_methods(["GET", "PATCH", "DELETE"])
@@ -308,5 +391,7 @@ def api_experiment_rerun(request, slug):
 @require_GET
 def api_experiments_compare(request):
     context = compare_context(request.GET.getlist("e"), _smoothing(request), request)
-    body = f'{{"missing":{context["missing"]},"slugs":{json.dumps(context["slugs"])},"figures":{context["figures_json"]}}}'
+    body = (
+        f'{{"missing":{context["missing"]},"slugs":{json.dumps(context["slugs"])},"figures":{context["figures_json"]}}}'
+    )
     return HttpResponse(body, content_type="application/json")

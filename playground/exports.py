@@ -9,13 +9,25 @@ from playground.uploads import csvfile
 from playground.uploads import selectors as dataset_selectors
 from trainer import codegen
 
-CSV_COLUMNS = ("iteration", "epoch", "samples_seen", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
-               "train_rmse", "test_rmse", "test_r2", "learning_rate", "steps_per_second")
+CSV_COLUMNS = (
+    "iteration",
+    "epoch",
+    "samples_seen",
+    "train_loss",
+    "test_loss",
+    "train_accuracy",
+    "test_accuracy",
+    "train_rmse",
+    "test_rmse",
+    "test_r2",
+    "learning_rate",
+    "steps_per_second",
+)
 POINTS_COLUMNS = ("iteration", "batch_loss")
 
 
 def filename(experiment, suffix):
-    """"<slug>-<suffix>": the slug is ASCII letters, digits, - and _ (token_urlsafe)."""
+    """ "<slug>-<suffix>": the slug is ASCII letters, digits, - and _ (token_urlsafe)."""
     return f"experiment-{experiment.slug}-{suffix}"
 
 
@@ -53,5 +65,6 @@ def batch_loss_csv(history):
 def script(spec_dict, title="", notes=""):
     """A script that rebuilds and trains the same model with trainer.keras
     (raises trainer.spec.SpecError if the spec no longer parses)."""
-    return codegen.script(spec_dict, title=title or None, description=notes or None,
-                          uploads=dataset_selectors.dataset_infos())  # an uploaded set: the script loads its .npz
+    return codegen.script(
+        spec_dict, title=title or None, description=notes or None, uploads=dataset_selectors.dataset_infos()
+    )  # an uploaded set: the script loads its .npz

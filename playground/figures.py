@@ -18,13 +18,29 @@ from plotly.subplots import make_subplots
 
 ORANGE, MIDDLE, BLUE = "#f59322", "#e8eaeb", "#0877bd"
 DIVERGING = [[0.0, ORANGE], [0.5, MIDDLE], [1.0, BLUE]]
-CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+CLASS_COLORS = [
+    "#f59322",
+    "#0877bd",
+    "#2ca02c",
+    "#9467bd",
+    "#d62728",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+]
 BAND = 25  # multi-class cells: class * BAND + confidence in [0, BAND - 1], one uint8
 MAX_UNITS_SHOWN = 12
 MAX_FILTERS_SHOWN = 16
 SPARSE = 30  # curves with fewer points get markers
-LAYOUT = dict(template="none", margin=dict(l=48, r=16, t=32, b=40), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#fff",
-              font=dict(family="system-ui, sans-serif", size=12, color="#1f2a37"))
+LAYOUT = dict(
+    template="none",
+    margin=dict(l=48, r=16, t=32, b=40),
+    paper_bgcolor="rgba(0,0,0,0)",
+    plot_bgcolor="#fff",
+    font=dict(family="system-ui, sans-serif", size=12, color="#1f2a37"),
+)
 
 
 def label(text):
@@ -50,7 +66,7 @@ def axis(lo, hi, n):
 
 def _mix(color, t):
     """`color` blended with white: t = 0 white, 1 the colour."""
-    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(255 + (c - 255) * t):02x}" for c in rgb)
 
 
@@ -81,20 +97,72 @@ def curves(history, task):
     """(loss figure, accuracy or RMSE figure) from the metrics frames, in order."""
     batch = [p for frame in history for p in frame.get("points") or []]
     at = [f["iteration"] for f in history]
-    loss = go.Figure(layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title=gettext("loss"), hovermode="x unified"))
-    loss.add_scatter(x=[p[0] for p in batch], y=[p[1] for p in batch], name=gettext("train (batch)"), mode="lines",
-                     line=dict(color="#9ab8d6", width=1))
-    loss.add_scatter(x=at, y=[f.get("train_loss") for f in history], name=gettext("train"), mode=_mode(len(at)), line=dict(color=BLUE, width=2))
-    loss.add_scatter(x=at, y=[f.get("test_loss") for f in history], name=gettext("test"), mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
+    loss = go.Figure(
+        layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title=gettext("loss"), hovermode="x unified")
+    )
+    loss.add_scatter(
+        x=[p[0] for p in batch],
+        y=[p[1] for p in batch],
+        name=gettext("train (batch)"),
+        mode="lines",
+        line=dict(color="#9ab8d6", width=1),
+    )
+    loss.add_scatter(
+        x=at,
+        y=[f.get("train_loss") for f in history],
+        name=gettext("train"),
+        mode=_mode(len(at)),
+        line=dict(color=BLUE, width=2),
+    )
+    loss.add_scatter(
+        x=at,
+        y=[f.get("test_loss") for f in history],
+        name=gettext("test"),
+        mode=_mode(len(at)),
+        line=dict(color=ORANGE, width=2),
+    )
     if task == "regression":
-        metric = go.Figure(layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title="RMSE", hovermode="x unified"))
-        metric.add_scatter(x=at, y=[f.get("train_rmse") for f in history], name=gettext("train RMSE"), mode=_mode(len(at)), line=dict(color=BLUE, width=2))
-        metric.add_scatter(x=at, y=[f.get("test_rmse") for f in history], name=gettext("test RMSE"), mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
+        metric = go.Figure(
+            layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title="RMSE", hovermode="x unified")
+        )
+        metric.add_scatter(
+            x=at,
+            y=[f.get("train_rmse") for f in history],
+            name=gettext("train RMSE"),
+            mode=_mode(len(at)),
+            line=dict(color=BLUE, width=2),
+        )
+        metric.add_scatter(
+            x=at,
+            y=[f.get("test_rmse") for f in history],
+            name=gettext("test RMSE"),
+            mode=_mode(len(at)),
+            line=dict(color=ORANGE, width=2),
+        )
     else:
-        metric = go.Figure(layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title=gettext("accuracy"), hovermode="x unified",
-                                       yaxis=dict(range=[0, 1.02])))
-        metric.add_scatter(x=at, y=[f.get("train_accuracy") for f in history], name=gettext("train"), mode=_mode(len(at)), line=dict(color=BLUE, width=2))
-        metric.add_scatter(x=at, y=[f.get("test_accuracy") for f in history], name=gettext("test"), mode=_mode(len(at)), line=dict(color=ORANGE, width=2))
+        metric = go.Figure(
+            layout=dict(
+                LAYOUT,
+                xaxis_title=gettext("iteration"),
+                yaxis_title=gettext("accuracy"),
+                hovermode="x unified",
+                yaxis=dict(range=[0, 1.02]),
+            )
+        )
+        metric.add_scatter(
+            x=at,
+            y=[f.get("train_accuracy") for f in history],
+            name=gettext("train"),
+            mode=_mode(len(at)),
+            line=dict(color=BLUE, width=2),
+        )
+        metric.add_scatter(
+            x=at,
+            y=[f.get("test_accuracy") for f in history],
+            name=gettext("test"),
+            mode=_mode(len(at)),
+            line=dict(color=ORANGE, width=2),
+        )
     return loss, metric
 
 
@@ -107,12 +175,27 @@ def with_slider(fig, steps, traces):
     if len(steps) < 2:
         return fig
     fig.frames = [go.Frame(name=str(it), data=data, traces=traces) for it, data in steps]
-    fig.update_layout(sliders=[dict(
-        active=len(steps) - 1, currentvalue=dict(prefix="iteration "), pad=dict(t=36), len=1.0,
-        steps=[dict(label=str(it), method="animate",
-                    args=[[str(it)], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))])
-               for it, _ in steps],
-    )])
+    fig.update_layout(
+        sliders=[
+            dict(
+                active=len(steps) - 1,
+                currentvalue=dict(prefix="iteration "),
+                pad=dict(t=36),
+                len=1.0,
+                steps=[
+                    dict(
+                        label=str(it),
+                        method="animate",
+                        args=[
+                            [str(it)],
+                            dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+                        ],
+                    )
+                    for it, _ in steps
+                ],
+            )
+        ]
+    )
     return fig
 
 
@@ -144,7 +227,9 @@ def boundary_trace(frame, task):
         m = max(abs(lo), abs(hi), 1e-6)
         lo, hi = -m, m
     zmin, zmax = _q_limits(frame["range"], lo, hi)
-    return go.Heatmap(base, z=grid_bytes(frame["data"], n), zmin=zmin, zmax=zmax, colorscale=DIVERGING, opacity=0.65, zsmooth="best")
+    return go.Heatmap(
+        base, z=grid_bytes(frame["data"], n), zmin=zmin, zmax=zmax, colorscale=DIVERGING, opacity=0.65, zsmooth="best"
+    )
 
 
 def _points_trace(points, task, name, outline):
@@ -156,19 +241,32 @@ def _points_trace(points, task, name, outline):
     else:
         marker = dict(color=[CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in y])
     marker.update(size=6, line=dict(width=1, color=outline))
-    return go.Scatter(x=x[:, 0], y=x[:, 1], mode="markers", name=name, marker=marker,
-                      hovertemplate=f"{name}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
+    return go.Scatter(
+        x=x[:, 0],
+        y=x[:, 1],
+        mode="markers",
+        name=name,
+        marker=marker,
+        hovertemplate=f"{name}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+    )
 
 
 def boundary(final, snapshots, final_iteration, points, task):
     """The final decision boundary under the training (white rim) and test (dark
     rim) points, with a slider through the snapshots."""
     extent = final["extent"]
-    fig = go.Figure(layout=dict(LAYOUT, height=520, showlegend=True,
-                                legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
-                                xaxis=dict(range=extent[:2], title="x1", zeroline=False, showgrid=False, constrain="domain"),
-                                yaxis=dict(range=extent[2:], title="x2", zeroline=False, showgrid=False, scaleanchor="x",
-                                           constrain="domain")))
+    fig = go.Figure(
+        layout=dict(
+            LAYOUT,
+            height=520,
+            showlegend=True,
+            legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
+            xaxis=dict(range=extent[:2], title="x1", zeroline=False, showgrid=False, constrain="domain"),
+            yaxis=dict(
+                range=extent[2:], title="x2", zeroline=False, showgrid=False, scaleanchor="x", constrain="domain"
+            ),
+        )
+    )
     fig.add_trace(boundary_trace(final, task))
     if points:
         fig.add_trace(_points_trace(points["train"], task, gettext("train"), "#ffffff"))
@@ -189,14 +287,30 @@ def neurons(frame):
     """Every hidden unit's output over the plane: one thumbnail per unit, a row per layer."""
     layers = frame["layers"]
     cols = min(MAX_UNITS_SHOWN, max(len(layer["units"]) for layer in layers))
-    titles = [gettext("layer %(layer)s · unit %(unit)s") % {"layer": i + 1, "unit": j + 1} if j < len(layer["units"]) else ""
-              for i, layer in enumerate(layers) for j in range(cols)]
-    fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.08)
+    titles = [
+        gettext("layer %(layer)s · unit %(unit)s") % {"layer": i + 1, "unit": j + 1} if j < len(layer["units"]) else ""
+        for i, layer in enumerate(layers)
+        for j in range(cols)
+    ]
+    fig = make_subplots(
+        rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.08
+    )
     n = frame["size"]
     for i, layer in enumerate(layers):
         for j, units in enumerate(layer["units"][:cols]):
-            fig.add_trace(go.Heatmap(z=grid_bytes(units, n), zmin=0, zmax=255, colorscale=DIVERGING, showscale=False,
-                                     hoverinfo="skip", name=f"layer {i + 1} unit {j + 1}"), row=i + 1, col=j + 1)
+            fig.add_trace(
+                go.Heatmap(
+                    z=grid_bytes(units, n),
+                    zmin=0,
+                    zmax=255,
+                    colorscale=DIVERGING,
+                    showscale=False,
+                    hoverinfo="skip",
+                    name=f"layer {i + 1} unit {j + 1}",
+                ),
+                row=i + 1,
+                col=j + 1,
+            )
     _square_cells(fig)
     fig.update_layout(LAYOUT, height=130 * len(layers) + 40, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
     fig.update_annotations(font_size=10)
@@ -212,8 +326,16 @@ def _filter_traces(frame):
         for kernel in layer["filters"][:MAX_FILTERS_SHOWN]:
             k = np.asarray(kernel, float)
             m = float(np.abs(k).max()) or 1.0
-            out.append(go.Heatmap(z=k[::-1], zmin=-m, zmax=m, colorscale=DIVERGING, showscale=False,
-                                  hovertemplate="%{z:.3f}<extra></extra>"))
+            out.append(
+                go.Heatmap(
+                    z=k[::-1],
+                    zmin=-m,
+                    zmax=m,
+                    colorscale=DIVERGING,
+                    showscale=False,
+                    hovertemplate="%{z:.3f}<extra></extra>",
+                )
+            )
     return out
 
 
@@ -221,10 +343,16 @@ def filters(final, snapshots, final_iteration):
     """Every conv layer's kernels (averaged over input channels), a row per layer, with a slider."""
     layers = final["layers"]
     cols = min(MAX_FILTERS_SHOWN, max(len(layer["filters"]) for layer in layers))
-    titles = [gettext("layer %(layer)s · filter %(filter)s") % {"layer": layer["layer"] + 1, "filter": j + 1}
-              if j < len(layer["filters"]) else ""
-              for layer in layers for j in range(cols)]
-    fig = make_subplots(rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.12)
+    titles = [
+        gettext("layer %(layer)s · filter %(filter)s") % {"layer": layer["layer"] + 1, "filter": j + 1}
+        if j < len(layer["filters"])
+        else ""
+        for layer in layers
+        for j in range(cols)
+    ]
+    fig = make_subplots(
+        rows=len(layers), cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.12
+    )
     for t, trace in enumerate(_filter_traces(final)):
         row, col = _cell([len(layer["filters"]) for layer in layers], cols, t)
         fig.add_trace(trace, row=row, col=col)
@@ -248,22 +376,39 @@ def _cell(counts, cols, t):
 def confusion(frame):
     """matrix[true][predicted] on the test set, counts written in the cells."""
     labels = [label(name) for name in frame["labels"]]
-    fig = go.Figure(go.Heatmap(z=frame["matrix"], x=labels, y=labels, colorscale=[[0, "#ffffff"], [1, BLUE]],
-                               texttemplate="%{z}", showscale=False,
-                               hovertemplate=gettext("true %(true)s, predicted %(predicted)s: %(count)s")
-                               % {"true": "%{y}", "predicted": "%{x}", "count": "%{z}"}
-                               + "<extra></extra>"))
-    fig.update_layout(LAYOUT, height=160 + 36 * len(labels),
-                      xaxis=dict(title=gettext("predicted"), side="bottom", type="category", constrain="domain"),
-                      yaxis=dict(title=gettext("true"), autorange="reversed", type="category", scaleanchor="x", constrain="domain"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=frame["matrix"],
+            x=labels,
+            y=labels,
+            colorscale=[[0, "#ffffff"], [1, BLUE]],
+            texttemplate="%{z}",
+            showscale=False,
+            hovertemplate=gettext("true %(true)s, predicted %(predicted)s: %(count)s")
+            % {"true": "%{y}", "predicted": "%{x}", "count": "%{z}"}
+            + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        LAYOUT,
+        height=160 + 36 * len(labels),
+        xaxis=dict(title=gettext("predicted"), side="bottom", type="category", constrain="domain"),
+        yaxis=dict(title=gettext("true"), autorange="reversed", type="category", scaleanchor="x", constrain="domain"),
+    )
     return fig
 
 
 def _map_trace(data, h, w, value_range=None):
     """One quantized map (base64 uint8, row-major h x w) as a heatmap: ink dark on white."""
     z = np.frombuffer(base64.b64decode(data), np.uint8).reshape(h, w)[::-1]
-    hover = "%{z}<extra></extra>" if value_range is None else f"<extra>range {value_range[0]:.3g} to {value_range[1]:.3g}</extra>"
-    return go.Heatmap(z=z, zmin=0, zmax=255, colorscale=[[0, "#ffffff"], [1, BLUE]], showscale=False, hovertemplate=hover)
+    hover = (
+        "%{z}<extra></extra>"
+        if value_range is None
+        else f"<extra>range {value_range[0]:.3g} to {value_range[1]:.3g}</extra>"
+    )
+    return go.Heatmap(
+        z=z, zmin=0, zmax=255, colorscale=[[0, "#ffffff"], [1, BLUE]], showscale=False, hovertemplate=hover
+    )
 
 
 def _maps_traces(frame):
@@ -280,12 +425,22 @@ def feature_maps(final, snapshots, final_iteration, class_name):
     (each layer's maps share its colour range), with a slider."""
     layers = final["layers"]
     cols = min(MAX_FILTERS_SHOWN, max(len(layer["maps"]) for layer in layers))
-    titles = [gettext("test image %(n)s, class %(label)s") % {"n": final["sample"] + 1, "label": label(class_name(final["label"]))}]
+    titles = [
+        gettext("test image %(n)s, class %(label)s")
+        % {"n": final["sample"] + 1, "label": label(class_name(final["label"]))}
+    ]
     titles += [""] * (cols - 1)
-    titles += [gettext("layer %(layer)s %(type)s · map %(map)s") % {"layer": layer["layer"] + 1, "type": layer["type"], "map": j + 1}
-               if j < len(layer["maps"]) else ""
-               for layer in layers for j in range(cols)]
-    fig = make_subplots(rows=len(layers) + 1, cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.08)
+    titles += [
+        gettext("layer %(layer)s %(type)s · map %(map)s")
+        % {"layer": layer["layer"] + 1, "type": layer["type"], "map": j + 1}
+        if j < len(layer["maps"])
+        else ""
+        for layer in layers
+        for j in range(cols)
+    ]
+    fig = make_subplots(
+        rows=len(layers) + 1, cols=cols, subplot_titles=titles, horizontal_spacing=0.015, vertical_spacing=0.08
+    )
     traces = _maps_traces(final)
     fig.add_trace(traces[0], row=1, col=1)
     for t, trace in enumerate(traces[1:]):
@@ -295,26 +450,52 @@ def feature_maps(final, snapshots, final_iteration, class_name):
     fig.update_layout(LAYOUT, height=110 * (len(layers) + 1) + 110, margin=dict(l=8, r=8, t=36, b=8), showlegend=False)
     fig.update_annotations(font_size=9)
     # the slider shows the snapshots of the same sample only: their maps line up with these cells
-    steps = [(it, f) for it, f in snapshot_steps(snapshots, final, final_iteration, "feature_maps") if f["sample"] == final["sample"]]
+    steps = [
+        (it, f)
+        for it, f in snapshot_steps(snapshots, final, final_iteration, "feature_maps")
+        if f["sample"] == final["sample"]
+    ]
     return with_slider(fig, [(it, _maps_traces(f)) for it, f in steps], list(range(len(fig.data))))
 
 
 def _hidden_trace(frame):
     z = np.asarray(frame["states"], float).T  # units x steps
     m = float(np.abs(z).max()) or 1e-6
-    return go.Heatmap(x=[f"{i + 1}·{label(t)}" for i, t in enumerate(frame["tokens"])], y=list(range(1, z.shape[0] + 1)), z=z,
-                      zmin=-m, zmax=m, colorscale=DIVERGING, showscale=False, xgap=1,
-                      hovertemplate=gettext("step %(step)s, unit %(unit)s: %(value)s") % {"step": "%{x}", "unit": "%{y}", "value": "%{z:.3f}"}
-                      + "<extra></extra>")
+    return go.Heatmap(
+        x=[f"{i + 1}·{label(t)}" for i, t in enumerate(frame["tokens"])],
+        y=list(range(1, z.shape[0] + 1)),
+        z=z,
+        zmin=-m,
+        zmax=m,
+        colorscale=DIVERGING,
+        showscale=False,
+        xgap=1,
+        hovertemplate=gettext("step %(step)s, unit %(unit)s: %(value)s")
+        % {"step": "%{x}", "unit": "%{y}", "value": "%{z:.3f}"}
+        + "<extra></extra>",
+    )
 
 
 def hidden_states(final, snapshots, final_iteration, class_name):
     """One test sentence's hidden state after each of its tokens: a column per step, a row per unit, with a slider."""
     fig = go.Figure(_hidden_trace(final))
-    sample = f"test sentence {final['sample'] + 1}, class {label(class_name(final['label']))}" if "sample" in final else "a test sentence"
-    fig.update_layout(LAYOUT, height=max(260, 9 * final["units"] + 140), title=dict(text=sample, font=dict(size=12), x=0),
-                      xaxis=dict(type="category", tickangle=-45, title=gettext("step (token)")), yaxis=dict(title=gettext("unit"), autorange="reversed"))
-    steps = [(it, f) for it, f in snapshot_steps(snapshots, final, final_iteration, "hidden_states") if f.get("sample") == final.get("sample")]
+    sample = (
+        f"test sentence {final['sample'] + 1}, class {label(class_name(final['label']))}"
+        if "sample" in final
+        else "a test sentence"
+    )
+    fig.update_layout(
+        LAYOUT,
+        height=max(260, 9 * final["units"] + 140),
+        title=dict(text=sample, font=dict(size=12), x=0),
+        xaxis=dict(type="category", tickangle=-45, title=gettext("step (token)")),
+        yaxis=dict(title=gettext("unit"), autorange="reversed"),
+    )
+    steps = [
+        (it, f)
+        for it, f in snapshot_steps(snapshots, final, final_iteration, "hidden_states")
+        if f.get("sample") == final.get("sample")
+    ]
     fig = with_slider(fig, [(it, [_hidden_trace(f)]) for it, f in steps], [0])
     if fig.layout.sliders:
         fig.layout.sliders[0].pad.t = 100  # below the slanted tokens and the axis title
@@ -322,14 +503,24 @@ def hidden_states(final, snapshots, final_iteration, class_name):
 
 
 def _embedding_trace(frame):
-    return go.Scatter(x=frame["x"], y=frame["y"], text=[label(w) for w in frame["words"]], mode="markers+text", textposition="top center",
-                      marker=dict(color=BLUE, size=6), textfont=dict(size=10), hovertemplate="%{text}<extra></extra>")
+    return go.Scatter(
+        x=frame["x"],
+        y=frame["y"],
+        text=[label(w) for w in frame["words"]],
+        mode="markers+text",
+        textposition="top center",
+        marker=dict(color=BLUE, size=6),
+        textfont=dict(size=10),
+        hovertemplate="%{text}<extra></extra>",
+    )
 
 
 def embedding(final, snapshots, final_iteration):
     """The most frequent words on the embedding table's first two principal components."""
     fig = go.Figure(_embedding_trace(final))
-    fig.update_layout(LAYOUT, height=480, xaxis_title=gettext("component 1"), yaxis_title=gettext("component 2"), showlegend=False)
+    fig.update_layout(
+        LAYOUT, height=480, xaxis_title=gettext("component 1"), yaxis_title=gettext("component 2"), showlegend=False
+    )
     steps = snapshot_steps(snapshots, final, final_iteration, "embedding")
     return with_slider(fig, [(it, [_embedding_trace(f)]) for it, f in steps], [0])
 
@@ -367,7 +558,9 @@ def _gradient_norms(frames):
     out = []
     for entry in frames[-1]["layers"]:
         name = gettext("layer %(layer)s (%(type)s)") % {"layer": entry["layer"] + 1, "type": entry["type"]}
-        at = [(f["iteration"], e.get("kernel_norm")) for f in frames for e in f["layers"] if e["layer"] == entry["layer"]]
+        at = [
+            (f["iteration"], e.get("kernel_norm")) for f in frames for e in f["layers"] if e["layer"] == entry["layer"]
+        ]
         out.append((name, [a for a, _ in at], [v for _, v in at]))
     return out
 
@@ -380,32 +573,91 @@ def gradients(final, snapshots, final_iteration):
     for _, frame in snapshot_steps(snapshots, final, final_iteration, "gradients"):
         if frame.get("layers") and (not frames or frame["iteration"] > frames[-1]["iteration"]):
             frames.append(frame)  # the final frame may be the last snapshot's
-    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.16, row_heights=[0.45, 0.55],
-                        subplot_titles=[gettext("gradient norm per layer"), gettext("histogram over time")])
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        vertical_spacing=0.16,
+        row_heights=[0.45, 0.55],
+        subplot_titles=[gettext("gradient norm per layer"), gettext("histogram over time")],
+    )
     for i, (name, x, y) in enumerate(_gradient_norms(frames)):
-        fig.add_scatter(x=x, y=y, name=name, mode=_mode(len(x)), line=dict(color=LAYER_COLORS[i % len(LAYER_COLORS)], width=2),
-                        row=1, col=1)
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=name,
+            mode=_mode(len(x)),
+            line=dict(color=LAYER_COLORS[i % len(LAYER_COLORS)], width=2),
+            row=1,
+            col=1,
+        )
     at = [f["iteration"] for f in frames]
     choices = []
     for entry in frames[-1]["layers"]:
         for key, what in _quantities():
             if key in entry["histograms"]:
-                columns = [next(((e["histograms"][key]["range"], e["histograms"][key]["counts"]) for e in f["layers"]
-                                 if e["layer"] == entry["layer"] and key in e["histograms"]), ([None, None], [])) for f in frames]
+                columns = [
+                    next(
+                        (
+                            (e["histograms"][key]["range"], e["histograms"][key]["counts"])
+                            for e in f["layers"]
+                            if e["layer"] == entry["layer"] and key in e["histograms"]
+                        ),
+                        ([None, None], []),
+                    )
+                    for f in frames
+                ]
                 y, z = histogram_grid(columns)
-                choices.append((gettext("layer %(layer)s (%(type)s): %(what)s") % {"layer": entry["layer"] + 1, "type": entry["type"],
-                                                                                  "what": what}, y, z))
+                choices.append(
+                    (
+                        gettext("layer %(layer)s (%(type)s): %(what)s")
+                        % {"layer": entry["layer"] + 1, "type": entry["type"], "what": what},
+                        y,
+                        z,
+                    )
+                )
     first = choices[0]
-    fig.add_trace(go.Heatmap(x=at, y=first[1], z=first[2], zmin=0, zmax=1, colorscale=[[0, "#ffffff"], [1, BLUE]], showscale=False,
-                             name=first[0], hovertemplate=gettext("iteration %(iteration)s, value %(value)s") % {
-                                 "iteration": "%{x}", "value": "%{y:.3g}"} + "<extra></extra>"), row=2, col=1)
+    fig.add_trace(
+        go.Heatmap(
+            x=at,
+            y=first[1],
+            z=first[2],
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, "#ffffff"], [1, BLUE]],
+            showscale=False,
+            name=first[0],
+            hovertemplate=gettext("iteration %(iteration)s, value %(value)s")
+            % {"iteration": "%{x}", "value": "%{y:.3g}"}
+            + "<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
     heat = len(fig.data) - 1
     fig.update_yaxes(type="log", dtick=1, title_text=gettext("gradient norm"), row=1, col=1)
     fig.update_yaxes(title_text=gettext("value"), row=2, col=1)
     fig.update_xaxes(title_text=gettext("iteration"), row=2, col=1)
-    fig.update_layout(LAYOUT, height=620, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"), updatemenus=[dict(
-        type="dropdown", x=1, xanchor="right", y=0.47, yanchor="bottom", showactive=True, active=0, pad=dict(r=0, t=0),
-        buttons=[dict(label=name, method="restyle", args=[{"y": [y], "z": [z], "name": name}, [heat]]) for name, y, z in choices])])
+    fig.update_layout(
+        LAYOUT,
+        height=620,
+        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
+        updatemenus=[
+            dict(
+                type="dropdown",
+                x=1,
+                xanchor="right",
+                y=0.47,
+                yanchor="bottom",
+                showactive=True,
+                active=0,
+                pad=dict(r=0, t=0),
+                buttons=[
+                    dict(label=name, method="restyle", args=[{"y": [y], "z": [z], "name": name}, [heat]])
+                    for name, y, z in choices
+                ],
+            )
+        ],
+    )
     return fig
 
 
@@ -421,6 +673,7 @@ def for_run(*, history, probes, snapshots, final_iteration, task, points=None, c
         figs["neurons"] = neurons(probes["neurons"])
     if probes.get("filters", {}).get("layers"):
         figs["filters"] = filters(probes["filters"], snapshots, final_iteration)
+
     def class_name(c):
         return class_names[c] if c < len(class_names) else str(c)
 
@@ -471,8 +724,18 @@ def compare(entries, smoothing=0.0):
     regression = bool(entries) and all(e["task"] == "regression" for e in entries)
     figs = []
     for title in (gettext("loss"), gettext("RMSE") if regression else gettext("accuracy")):
-        figs.append(go.Figure(layout=dict(LAYOUT, height=420, xaxis_title=gettext("epoch"), yaxis_title=title, hovermode="x unified",
-                                          legend=dict(orientation="h", y=-0.2))))
+        figs.append(
+            go.Figure(
+                layout=dict(
+                    LAYOUT,
+                    height=420,
+                    xaxis_title=gettext("epoch"),
+                    yaxis_title=title,
+                    hovermode="x unified",
+                    legend=dict(orientation="h", y=-0.2),
+                )
+            )
+        )
     loss, metric = figs
     for i, entry in enumerate(entries):
         history, scale = entry["history"], _per_epoch(entry["history"])
@@ -493,8 +756,24 @@ def compare(entries, smoothing=0.0):
 def _add_compared(fig, title, i, split, x, y, smoothing):
     color, dash, group = CLASS_COLORS[(i + 1) % len(CLASS_COLORS)], "solid" if split == "test" else "dot", f"e{i}"
     if smoothing:
-        fig.add_scatter(x=x, y=y, mode="lines", legendgroup=group, showlegend=False, hoverinfo="skip", opacity=0.25,
-                        line=dict(color=color, width=1, dash=dash))
-    fig.add_scatter(x=x, y=smooth(y, smoothing), name=title, legendgroup=group, showlegend=split == "test",
-                    mode=_mode(len(x)), marker=dict(size=5), line=dict(color=color, width=2, dash=dash),
-                    hovertemplate=f"{title} ({split}): %{{y:.4f}}<extra></extra>")
+        fig.add_scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            legendgroup=group,
+            showlegend=False,
+            hoverinfo="skip",
+            opacity=0.25,
+            line=dict(color=color, width=1, dash=dash),
+        )
+    fig.add_scatter(
+        x=x,
+        y=smooth(y, smoothing),
+        name=title,
+        legendgroup=group,
+        showlegend=split == "test",
+        mode=_mode(len(x)),
+        marker=dict(size=5),
+        line=dict(color=color, width=2, dash=dash),
+        hovertemplate=f"{title} ({split}): %{{y:.4f}}<extra></extra>",
+    )

@@ -32,10 +32,15 @@ def json_object(request, limit, what="spec"):
     except RequestDataTooBig:
         body = None
     except RawPostDataException:  # a multipart form, already read as one (the CSRF check looks for its token there)
-        raise BadRequest(errors(400, _("send the body as JSON (Content-Type: application/json), not as a multipart form"))) from None
+        raise BadRequest(
+            errors(400, _("send the body as JSON (Content-Type: application/json), not as a multipart form"))
+        ) from None
     if body is None or len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        raise BadRequest(errors(413, _("request body is larger than %(limit)s bytes")
-                                 % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}))
+        raise BadRequest(
+            errors(
+                413, _("request body is larger than %(limit)s bytes") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+            )
+        )
     if len(body) > limit:  # too large for this endpoint: 413 as for any body too large
         raise BadRequest(errors(413, _("%(what)s is larger than %(limit)s bytes") % {"what": what, "limit": limit}))
     try:

@@ -18,8 +18,10 @@ def translate(template, params=None):
 def spec_errors(errors):
     """A SpecError's entries as the API answers them: {"path", "message"}, the message translated
     when the entry carries its template (the trainer's entries do; the web side's are translated already)."""
-    return [{"path": e["path"], "message": translate(e["template"], e.get("params")) if "template" in e else e["message"]}
-            for e in errors]
+    return [
+        {"path": e["path"], "message": translate(e["template"], e.get("params")) if "template" in e else e["message"]}
+        for e in errors
+    ]
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sdg])")
@@ -34,8 +36,9 @@ def _patterns():
     for template in (*messages.RUN_MESSAGES, *supervision.RUN_MESSAGES):
         if _PLACEHOLDER.search(template):
             parts = _PLACEHOLDER.split(template.replace("%%", "%"))  # text, name, conversion, text, ...
-            regex = "".join(re.escape(p) if i % 3 == 0 else f"(?P<{p}>.+?)" if i % 3 == 1 else ""
-                            for i, p in enumerate(parts))
+            regex = "".join(
+                re.escape(p) if i % 3 == 0 else f"(?P<{p}>.+?)" if i % 3 == 1 else "" for i, p in enumerate(parts)
+            )
             out.append((re.compile(regex + r"\Z", re.S), template, dict(_PLACEHOLDER.findall(template))))
     return out
 
@@ -49,8 +52,10 @@ def run_message(text):
     for pattern, template, conversions in _patterns():
         if match := pattern.match(text):
             try:
-                params = {name: float(value) if conversions[name] != "s" else run_message(value)
-                          for name, value in match.groupdict().items()}
+                params = {
+                    name: float(value) if conversions[name] != "s" else run_message(value)
+                    for name, value in match.groupdict().items()
+                }
             except ValueError:
                 continue
             return translate(template, params)

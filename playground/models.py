@@ -31,25 +31,42 @@ class Dataset(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     # Uploaded sets (playground/uploads/): one row per version of a file. The slug is
     # `family` for version 1, `family-vN` after; a saved spec names one version for good.
-    family = models.SlugField(_("family"), max_length=64, blank=True, db_index=True,
-                              help_text=_("uploaded: the name its versions share"))
+    family = models.SlugField(
+        _("family"), max_length=64, blank=True, db_index=True, help_text=_("uploaded: the name its versions share")
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
-    source = models.FileField(_("source file"), upload_to="datasets/uploads/", max_length=255, blank=True,
-                              help_text=_("the file as uploaded"))
-    arrays = models.CharField(_("arrays"), max_length=255, blank=True, help_text=_("storage name of the processed .npz"))
-    options = models.JSONField(_("options"), default=dict, blank=True,
-                               help_text=_("choices made on upload (label column, image size, text pipeline)"))
+    source = models.FileField(
+        _("source file"), upload_to="datasets/uploads/", max_length=255, blank=True, help_text=_("the file as uploaded")
+    )
+    arrays = models.CharField(
+        _("arrays"), max_length=255, blank=True, help_text=_("storage name of the processed .npz")
+    )
+    options = models.JSONField(
+        _("options"),
+        default=dict,
+        blank=True,
+        help_text=_("choices made on upload (label column, image size, text pipeline)"),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.READY, db_index=True)
     progress = models.PositiveSmallIntegerField(_("progress"), default=100, help_text=_("percent processed"))
     message = models.TextField(_("message"), blank=True, help_text=_("processing step, or why it failed"))
-    enqueued = models.DateTimeField(_("enqueued"), null=True, blank=True,
-                                    help_text=_("uploaded: when its processing task was last sent"))
-    started = models.DateTimeField(_("started"), null=True, blank=True,
-                                   help_text=_("uploaded: when a processing task took it up"))
-    archived = models.BooleanField(_("archived"), default=False,
-                                   help_text=_("hidden from the picker, still loadable by saved experiments"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("uploaded by"))
+    enqueued = models.DateTimeField(
+        _("enqueued"), null=True, blank=True, help_text=_("uploaded: when its processing task was last sent")
+    )
+    started = models.DateTimeField(
+        _("started"), null=True, blank=True, help_text=_("uploaded: when a processing task took it up")
+    )
+    archived = models.BooleanField(
+        _("archived"), default=False, help_text=_("hidden from the picker, still loadable by saved experiments")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
 
     class Meta:
         ordering = ["-builtin", "slug"]
@@ -76,18 +93,29 @@ class Experiment(models.Model):
 
     spec = models.JSONField(_("spec"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="experiments",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="experiments",
         verbose_name=_("owner"),
     )
     owner_session = models.CharField(_("owner session"), max_length=64, blank=True, db_index=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    slug = models.CharField(_("slug"), max_length=32, unique=True, null=True, blank=True,
-                            help_text=_("set when saved; secrets.token_urlsafe"))
+    slug = models.CharField(
+        _("slug"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("set when saved; secrets.token_urlsafe"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
-    saved = models.DateTimeField(_("saved"), null=True, blank=True, db_index=True,
-                                 help_text=_("null: a scratch run, not saved"))
+    saved = models.DateTimeField(
+        _("saved"), null=True, blank=True, db_index=True, help_text=_("null: a scratch run, not saved")
+    )
 
     class Meta:
         verbose_name = _("experiment")
@@ -109,28 +137,40 @@ class Run(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING, Status.PAUSED)
 
-    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="runs", verbose_name=_("experiment"))
+    experiment = models.ForeignKey(
+        Experiment, on_delete=models.CASCADE, related_name="runs", verbose_name=_("experiment")
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     message = models.TextField(_("message"), blank=True)
-    steps_per_second = models.FloatField(_("steps per second"), null=True, blank=True,
-                                         help_text=_("requested pacing; null = as fast as possible"))
-    start_paused = models.BooleanField(_("start paused"), default=False,
-                                       help_text=_("start paused after compiling (the page's Step before any run)"))
+    steps_per_second = models.FloatField(
+        _("steps per second"), null=True, blank=True, help_text=_("requested pacing; null = as fast as possible")
+    )
+    start_paused = models.BooleanField(
+        _("start paused"), default=False, help_text=_("start paused after compiling (the page's Step before any run)")
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    enqueued = models.DateTimeField(_("enqueued"), null=True, blank=True,
-                                    help_text=_("when its task was last sent to the task backend"))
+    enqueued = models.DateTimeField(
+        _("enqueued"), null=True, blank=True, help_text=_("when its task was last sent to the task backend")
+    )
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat = models.DateTimeField(_("heartbeat"), null=True, blank=True)
     final_metrics = models.JSONField(_("final metrics"), null=True, blank=True)
     probes = models.JSONField(
-        _("probes"), default=dict, blank=True,
+        _("probes"),
+        default=dict,
+        blank=True,
         help_text=_("latest boundary and neurons frames by type; the final ones once done"),
     )
-    weights = models.BinaryField(_("weights"), null=True, blank=True, help_text=_(".npz written by np.savez (no pickles)"))
+    weights = models.BinaryField(
+        _("weights"), null=True, blank=True, help_text=_(".npz written by np.savez (no pickles)")
+    )
     weights_iteration = models.PositiveIntegerField(
-        _("weights iteration"), null=True, blank=True,
-        help_text=_("the iteration the stored weights are from: a live run's latest checkpoint, or the end"))
+        _("weights iteration"),
+        null=True,
+        blank=True,
+        help_text=_("the iteration the stored weights are from: a live run's latest checkpoint, or the end"),
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -179,7 +219,11 @@ class LessonProgress(models.Model):
     viewed, finished when they marked it so. The owner is a user or an anonymous session key."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="lesson_progress",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
         verbose_name=_("owner"),
     )
     owner_session = models.CharField(_("owner session"), max_length=64, blank=True, db_index=True)
@@ -191,10 +235,14 @@ class LessonProgress(models.Model):
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
         constraints = [
-            models.UniqueConstraint(fields=["owner", "lesson"], condition=models.Q(owner__isnull=False),
-                                    name="lessonprogress_unique_user"),
-            models.UniqueConstraint(fields=["owner_session", "lesson"], condition=models.Q(owner__isnull=True),
-                                    name="lessonprogress_unique_session"),
+            models.UniqueConstraint(
+                fields=["owner", "lesson"], condition=models.Q(owner__isnull=False), name="lessonprogress_unique_user"
+            ),
+            models.UniqueConstraint(
+                fields=["owner_session", "lesson"],
+                condition=models.Q(owner__isnull=True),
+                name="lessonprogress_unique_session",
+            ),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ in order; of every picture type (boundary, weights, neurons, ...) only the newes
 waiting is sent. Pushing never waits, so the channel layer's queue for this viewer
 never fills while a slow socket drains.
 """
+
 import asyncio
 import logging
 

@@ -26,14 +26,27 @@ def parse_request(data, spec, uploads):
     expected = {"images": "pixels", "text": "text"}.get(kind)
     if expected is None:
         if info is None:
-            _fail("", _("predict works on runs on image and text datasets; this run's dataset (%(name)s) is no longer available")
-                  % {"name": name})
-        _fail("", _("predict works on runs on image and text datasets; this run's dataset (%(name)s) is %(kind)s")
-              % {"name": name, "kind": kind})
+            _fail(
+                "",
+                _(
+                    "predict works on runs on image and text datasets; this run's dataset (%(name)s) is no longer available"
+                )
+                % {"name": name},
+            )
+        _fail(
+            "",
+            _("predict works on runs on image and text datasets; this run's dataset (%(name)s) is %(kind)s")
+            % {"name": name, "kind": kind},
+        )
     if extra := sorted(set(data) - {expected}):
         _fail(extra[0], _("unknown key; a run on %(kind)s takes %(key)s") % {"kind": kind, "key": expected})
     if expected not in data:
-        _fail(expected, _("is required: rows of 0-255 ink values") if kind == "images" else _("is required: the sentence to classify"))
+        _fail(
+            expected,
+            _("is required: rows of 0-255 ink values")
+            if kind == "images"
+            else _("is required: the sentence to classify"),
+        )
     return {expected: (_pixels if kind == "images" else _text)(data[expected])}
 
 
@@ -42,8 +55,11 @@ def _pixels(rows):
         _fail("pixels", _("must be a non-empty list of rows (lists of numbers)"))
     height, width = len(rows), len(rows[0])
     if not 1 <= height <= MAX_SIDE or not 1 <= width <= MAX_SIDE:
-        _fail("pixels", _("is %(height)s×%(width)s; at most %(max)s×%(max)s pixels are accepted")
-              % {"height": height, "width": width, "max": MAX_SIDE})
+        _fail(
+            "pixels",
+            _("is %(height)s×%(width)s; at most %(max)s×%(max)s pixels are accepted")
+            % {"height": height, "width": width, "max": MAX_SIDE},
+        )
     if any(len(r) != width for r in rows):
         _fail("pixels", _("rows must all have the same length"))
     for i, row in enumerate(rows):
@@ -59,7 +75,10 @@ def _text(text):
     if not isinstance(text, str):
         _fail("text", _("must be a string"))
     if len(text) > MAX_TEXT:
-        _fail("text", _("is %(length)s characters long; at most %(max)s are accepted") % {"length": len(text), "max": MAX_TEXT})
+        _fail(
+            "text",
+            _("is %(length)s characters long; at most %(max)s are accepted") % {"length": len(text), "max": MAX_TEXT},
+        )
     if not text.strip():
         _fail("text", _("type a sentence first"))
     if bad := textcheck.problem(text):  # the tokenizers encode it as UTF-8

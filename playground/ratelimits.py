@@ -71,7 +71,7 @@ def scope_address(scope):
 
 
 def owner_of(request):
-    """"user:<id>" or "session:<key>"; None for a visitor with no session yet (nothing owned)."""
+    """ "user:<id>" or "session:<key>"; None for a visitor with no session yet (nothing owned)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
@@ -278,9 +278,11 @@ class RateLimitMiddleware(MiddlewareMixin):
             if url_name in RUN_STARTS:
                 from playground import services  # noqa: PLC0415 (services imports this module)
 
-                services.check_active_runs(getattr(request, "user", None),
-                                           request.session.session_key if hasattr(request, "session") else None,
-                                           client_address(request))
+                services.check_active_runs(
+                    getattr(request, "user", None),
+                    request.session.session_key if hasattr(request, "session") else None,
+                    client_address(request),
+                )
             request._limit_counted = (check(request), done)
         except Limited as exc:
             return exc.response()

@@ -53,8 +53,9 @@ class Recorder:
             self.probes[kind] = frame
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
             self.store()
-            runguard.db_retry(records.run_record_progress, self.run, status=frame["status"],
-                              message=frame.get("message"))
+            runguard.db_retry(
+                records.run_record_progress, self.run, status=frame["status"], message=frame.get("message")
+            )
         if snapshot := self.picker.offer(frame):
             runguard.db_retry(records.run_record_snapshot, self.run, snapshot)
         self.publish(frame, seq)
@@ -85,8 +86,9 @@ class Recorder:
             self.bridge.call(self.layer.group_send(streams.group_name(self.run.pk), message))
         except streams.LAYER_ERRORS as exc:
             if not self.layer_down_until:
-                logger.warning("run %s: channel layer unreachable (%s); dropping live frames until it is back",
-                               self.run.pk, exc)
+                logger.warning(
+                    "run %s: channel layer unreachable (%s); dropping live frames until it is back", self.run.pk, exc
+                )
             self.layer_down_until = time.monotonic() + streams.LAYER_RETRY_S
             return
         if self.layer_down_until:

@@ -65,7 +65,9 @@ def run_finish(run, *, status, message="", metrics=None, probes=None, weights=No
 def run_record_snapshot(run, snapshot):
     """One probe snapshot {"iteration", "frames"} for the time slider (None: nothing)."""
     if snapshot and snapshot["frames"]:
-        RunSnapshot.objects.update_or_create(run=run, iteration=snapshot["iteration"], defaults={"frames": snapshot["frames"]})
+        RunSnapshot.objects.update_or_create(
+            run=run, iteration=snapshot["iteration"], defaults={"frames": snapshot["frames"]}
+        )
 
 
 def run_replace_snapshots(run, snapshots):

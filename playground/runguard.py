@@ -25,8 +25,10 @@ from playground import records
 
 logger = logging.getLogger(__name__)
 
-SHUTDOWN_MESSAGE = gettext_noop("The worker running it shut down, so the run stopped after its last chunk; "
-                                "its history and weights are kept. Train again to start it anew.")
+SHUTDOWN_MESSAGE = gettext_noop(
+    "The worker running it shut down, so the run stopped after its last chunk; "
+    "its history and weights are kept. Train again to start it anew."
+)
 
 
 def db_retry(write, *args, **kwargs):
@@ -83,10 +85,14 @@ class Heartbeat:
 # (playground.messages.run_message, which recognizes these templates and their parameters).
 HOURS, AN_HOUR = gettext_noop("%(n)g hours"), gettext_noop("an hour")
 MINUTES, SECONDS = gettext_noop("%(n)g minutes"), gettext_noop("%(n)g seconds")
-WALL_CLOCK = gettext_noop("This run reached the time limit of %(limit)s, so it was stopped; its history and weights "
-                          "are kept. Train again (a smaller network or fewer epochs) to go on.")
-IDLE = gettext_noop("This run was paused for %(limit)s with no control from you, so it was stopped to free its place; "
-                    "its history and weights are kept.")
+WALL_CLOCK = gettext_noop(
+    "This run reached the time limit of %(limit)s, so it was stopped; its history and weights "
+    "are kept. Train again (a smaller network or fewer epochs) to go on."
+)
+IDLE = gettext_noop(
+    "This run was paused for %(limit)s with no control from you, so it was stopped to free its place; "
+    "its history and weights are kept."
+)
 
 
 def _duration(seconds):

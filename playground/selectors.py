@@ -4,8 +4,8 @@ from django.db.models import F, FloatField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Lower
 
-from trainer import events
 from playground.models import Experiment, Run
+from trainer import events
 
 
 def run_is_owned_by(run, *, user, session_key):
@@ -73,7 +73,7 @@ def experiment_is_owned_by(experiment, *, user, session_key):
 
 
 def experiment_access(experiment, *, user, session_key):
-    """"owner", "viewer" (a saved public experiment, read-only) or None (answer 404:
+    """ "owner", "viewer" (a saved public experiment, read-only) or None (answer 404:
     a private experiment is nobody else's business, not even that it exists)."""
     if experiment_is_owned_by(experiment, user=user, session_key=session_key):
         return "owner"
@@ -89,7 +89,9 @@ def run_access(run, *, user, session_key):
 
 def experiment_get_for_viewer(slug, *, user, session_key):
     """(experiment, access) for a saved experiment this viewer may see, else (None, None)."""
-    experiment = Experiment.objects.select_related("owner").filter(slug=slug, saved__isnull=False).first() if slug else None
+    experiment = (
+        Experiment.objects.select_related("owner").filter(slug=slug, saved__isnull=False).first() if slug else None
+    )
     access = experiment and experiment_access(experiment, user=user, session_key=session_key)
     return (experiment, access) if access else (None, None)
 
@@ -100,7 +102,10 @@ def experiment_runs(experiment):
 
 
 def run_snapshots(run):
-    return [{"iteration": it, "frames": frames} for it, frames in run.snapshots.order_by("iteration").values_list("iteration", "frames")]
+    return [
+        {"iteration": it, "frames": frames}
+        for it, frames in run.snapshots.order_by("iteration").values_list("iteration", "frames")
+    ]
 
 
 def _owned_q(user, session_key):
@@ -110,8 +115,10 @@ def _owned_q(user, session_key):
 
 
 SORTS = {
-    "newest": ("-saved", "-pk"), "oldest": ("saved", "pk"),
-    "accuracy": (F("test_accuracy").desc(nulls_last=True), "-saved"), "title": (Lower("title"), "pk"),
+    "newest": ("-saved", "-pk"),
+    "oldest": ("saved", "pk"),
+    "accuracy": (F("test_accuracy").desc(nulls_last=True), "-saved"),
+    "title": (Lower("title"), "pk"),
 }
 
 
@@ -121,9 +128,12 @@ def experiments_visible(*, user, session_key, query="", sort="newest", mine=Fals
     annotated with the first run's test accuracy and status."""
     first_run = Run.objects.filter(experiment=OuterRef("pk")).order_by("created", "pk")
     rows = Experiment.objects.filter(saved__isnull=False).annotate(
-        test_accuracy=Subquery(first_run.annotate(
-            value=Cast(KT("final_metrics__test_accuracy"), FloatField())).values("value")[:1]),
-        test_loss=Subquery(first_run.annotate(value=Cast(KT("final_metrics__test_loss"), FloatField())).values("value")[:1]),
+        test_accuracy=Subquery(
+            first_run.annotate(value=Cast(KT("final_metrics__test_accuracy"), FloatField())).values("value")[:1]
+        ),
+        test_loss=Subquery(
+            first_run.annotate(value=Cast(KT("final_metrics__test_loss"), FloatField())).values("value")[:1]
+        ),
         run_status=Subquery(first_run.values("status")[:1]),
         dataset=KT("spec__dataset__name"),
         layers_text=KT("spec__layers"),  # the layer list as JSON text: its types (and activations) searchable
@@ -139,9 +149,14 @@ def experiment_as_dict(experiment, access, *, history=True):
     """The API's view of a saved experiment; the first run's metrics history with history=True."""
     runs = experiment_runs(experiment)
     out = {
-        "slug": experiment.slug, "title": experiment.title, "notes": experiment.notes,
-        "visibility": experiment.visibility, "owner": experiment.owner.get_username() if experiment.owner else None,
-        "yours": access == "owner", "saved": experiment.saved.isoformat(), "url": f"/experiments/{experiment.slug}/",
+        "slug": experiment.slug,
+        "title": experiment.title,
+        "notes": experiment.notes,
+        "visibility": experiment.visibility,
+        "owner": experiment.owner.get_username() if experiment.owner else None,
+        "yours": access == "owner",
+        "saved": experiment.saved.isoformat(),
+        "url": f"/experiments/{experiment.slug}/",
         "spec": experiment.spec,
         "runs": [{"id": r.pk, "status": r.status, "final": r.final_metrics, "ws": f"/ws/runs/{r.pk}/"} for r in runs],
     }

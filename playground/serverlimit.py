@@ -20,9 +20,13 @@ DaphneRequest = http_protocol.WebRequest
 
 def answer_413(limit):
     """The raw HTTP/1.1 response: written to the transport, as no request line was parsed yet."""
-    body = json.dumps({"errors": [{"path": "", "message": _("request body is larger than %(limit)s bytes") % {"limit": limit}}]})
-    head = ("HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n")
+    body = json.dumps(
+        {"errors": [{"path": "", "message": _("request body is larger than %(limit)s bytes") % {"limit": limit}}]}
+    )
+    head = (
+        "HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body.encode())}\r\nConnection: close\r\n\r\n"
+    )
     return head.encode("ascii") + body.encode()
 
 

@@ -14,10 +14,18 @@ from django.utils.translation import gettext_noop
 
 from playground import controls, jobs, ratelimits, textcheck
 from playground.models import Experiment, Run
+
 # The run's own writes, under the names the pages and tests know (defined in playground.records).
 from playground.records import (  # noqa: F401
-    run_finish, run_record_metrics, run_record_progress, run_record_snapshot, run_record_weights,
-    run_replace_snapshots, run_start, weights_from_npz, weights_to_npz,
+    run_finish,
+    run_record_metrics,
+    run_record_progress,
+    run_record_snapshot,
+    run_record_weights,
+    run_replace_snapshots,
+    run_start,
+    weights_from_npz,
+    weights_to_npz,
 )
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
@@ -71,17 +79,32 @@ def check_active_runs(user, session_key, address=None):
     """Raises RunLimitReached when the owner, or the address (the runs it started: ratelimits
     remembers them), has its limit of active runs."""
     signed_in = user is not None and user.is_authenticated
-    limit = settings.PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN if signed_in else settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS
+    limit = (
+        settings.PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN if signed_in else settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS
+    )
     per_address = settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS
     if limit and (signed_in or session_key) and _owned_active(user, session_key).count() >= limit:
-        raise RunLimitReached(_("You already have %(limit)s runs going (queued, training or paused), the most allowed: "
-                                "stop one or wait for one to finish, then try again.") % {"limit": limit},
-                              RunLimitReached.RETRY_S)
-    if per_address and address and Run.objects.filter(
-            pk__in=ratelimits.address_runs(address), status__in=Run.ACTIVE).count() >= per_address:
-        raise RunLimitReached(_("%(limit)s runs started from your network address are still going, the most allowed: "
-                                "stop one or wait for one to finish, then try again.") % {"limit": per_address},
-                              RunLimitReached.RETRY_S)
+        raise RunLimitReached(
+            _(
+                "You already have %(limit)s runs going (queued, training or paused), the most allowed: "
+                "stop one or wait for one to finish, then try again."
+            )
+            % {"limit": limit},
+            RunLimitReached.RETRY_S,
+        )
+    if (
+        per_address
+        and address
+        and Run.objects.filter(pk__in=ratelimits.address_runs(address), status__in=Run.ACTIVE).count() >= per_address
+    ):
+        raise RunLimitReached(
+            _(
+                "%(limit)s runs started from your network address are still going, the most allowed: "
+                "stop one or wait for one to finish, then try again."
+            )
+            % {"limit": per_address},
+            RunLimitReached.RETRY_S,
+        )
 
 
 def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, title="", paused=False):
@@ -135,10 +158,14 @@ def send_again(waiting, max_age_s, enqueue):
 def runs_fail_lost(max_age_s, message):
     """Running or paused runs whose heartbeat is older than max_age_s: their worker is gone.
     Fail each (the guard leaves alone a run that beat meanwhile); returns their ids."""
-    stale = Run.objects.filter(status__in=(Run.Status.RUNNING, Run.Status.PAUSED),
-                               heartbeat__lt=timezone.now() - timedelta(seconds=max_age_s))
-    return [run_id for run_id in stale.values_list("pk", flat=True)
-            if stale.filter(pk=run_id).update(status=Run.Status.FAILED, message=message, finished=timezone.now())]
+    stale = Run.objects.filter(
+        status__in=(Run.Status.RUNNING, Run.Status.PAUSED), heartbeat__lt=timezone.now() - timedelta(seconds=max_age_s)
+    )
+    return [
+        run_id
+        for run_id in stale.values_list("pk", flat=True)
+        if stale.filter(pk=run_id).update(status=Run.Status.FAILED, message=message, finished=timezone.now())
+    ]
 
 
 SERVER_RESTARTED = gettext_noop("server restarted")  # stored in English, translated when shown (playground.messages)
@@ -168,13 +195,22 @@ def _experiment_fields(title=None, notes=None, visibility=None):
         if not isinstance(title, str) or not title.strip():
             raise ExperimentError([{"path": "title", "message": _("give the experiment a title")}])
         if len(title.strip()) > TITLE_MAX:
-            raise ExperimentError([{"path": "title", "message": _("must be at most %(limit)s characters") % {"limit": TITLE_MAX}}])
+            raise ExperimentError(
+                [{"path": "title", "message": _("must be at most %(limit)s characters") % {"limit": TITLE_MAX}}]
+            )
         if bad := textcheck.problem(title):
             raise ExperimentError([{"path": "title", "message": bad}])
         fields["title"] = title.strip()
     if notes is not None:
         if not isinstance(notes, str) or len(notes) > NOTES_MAX:
-            raise ExperimentError([{"path": "notes", "message": _("must be text of at most %(limit)s characters") % {"limit": f"{NOTES_MAX:,}"}}])
+            raise ExperimentError(
+                [
+                    {
+                        "path": "notes",
+                        "message": _("must be text of at most %(limit)s characters") % {"limit": f"{NOTES_MAX:,}"},
+                    }
+                ]
+            )
         if bad := textcheck.problem(notes):
             raise ExperimentError([{"path": "notes", "message": bad}])
         fields["notes"] = notes
@@ -212,7 +248,9 @@ def experiment_update(experiment, *, title=None, notes=None, visibility=None):
 def experiment_delete(experiment):
     """Delete it with its runs; refused while one of them trains (stop it first)."""
     if experiment.runs.filter(status__in=Run.ACTIVE).exists():
-        raise ExperimentError([{"path": "", "message": _("a run of this experiment is still training: stop it or let it finish first")}])
+        raise ExperimentError(
+            [{"path": "", "message": _("a run of this experiment is still training: stop it or let it finish first")}]
+        )
     experiment.delete()
 
 
@@ -229,4 +267,3 @@ def experiments_claim(session_key, user):
     if not session_key or user is None or not user.is_authenticated:
         return 0
     return Experiment.objects.filter(owner__isnull=True, owner_session=session_key).update(owner=user, owner_session="")
-

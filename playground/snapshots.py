@@ -10,7 +10,15 @@ and stores what it returns.
 
 SLOTS = 24  # at least MIN_SNAPSHOTS of them filled once a run has streamed enough
 MIN_SNAPSHOTS = 20
-TYPES = ("boundary", "neurons", "filters", "feature_maps", "embedding", "hidden_states", "confusion")  # what the slider scrubs
+TYPES = (
+    "boundary",
+    "neurons",
+    "filters",
+    "feature_maps",
+    "embedding",
+    "hidden_states",
+    "confusion",
+)  # what the slider scrubs
 # Kept in a snapshot that the pictures above opened, never opening one: they go out several times
 # between two pictures (trainer.loop.GRADIENT_INTERVAL), and one alone would take a slot from them.
 JOINERS = ("gradients",)

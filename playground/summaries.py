@@ -11,10 +11,14 @@ from trainer import spec as specs
 
 LAYER_KEYS_SKIPPED = {"type", "kernel_initializer", "bias_initializer", "input_dim"}
 METRICS = (  # (key in final_metrics, label (translated where shown), format)
-    ("test_loss", gettext_noop("test loss"), "{:.4f}"), ("train_loss", gettext_noop("train loss"), "{:.4f}"),
-    ("test_accuracy", gettext_noop("test accuracy"), "{:.1%}"), ("train_accuracy", gettext_noop("train accuracy"), "{:.1%}"),
-    ("test_rmse", gettext_noop("test RMSE"), "{:.4f}"), ("test_r2", gettext_noop("test R²"), "{:.3f}"),
-    ("epochs", gettext_noop("epochs trained"), "{:,}"), ("steps", gettext_noop("iterations"), "{:,}"),
+    ("test_loss", gettext_noop("test loss"), "{:.4f}"),
+    ("train_loss", gettext_noop("train loss"), "{:.4f}"),
+    ("test_accuracy", gettext_noop("test accuracy"), "{:.1%}"),
+    ("train_accuracy", gettext_noop("train accuracy"), "{:.1%}"),
+    ("test_rmse", gettext_noop("test RMSE"), "{:.4f}"),
+    ("test_r2", gettext_noop("test R²"), "{:.3f}"),
+    ("epochs", gettext_noop("epochs trained"), "{:,}"),
+    ("steps", gettext_noop("iterations"), "{:,}"),
     ("steps_per_second", gettext_noop("steps / s"), "{:,.0f}"),
 )
 
@@ -55,8 +59,15 @@ def layer_table(spec_dict):
     rows = []
     for i, (layer, info) in enumerate(zip(spec_dict.get("layers", []), described)):
         shape = info.get("output_shape")
-        rows.append({"index": i + 1, "type": layer.get("type", "?"), "details": layer_details(layer),
-                     "output_shape": " × ".join(map(str, shape)) if shape else "–", "params": info.get("params")})
+        rows.append(
+            {
+                "index": i + 1,
+                "type": layer.get("type", "?"),
+                "details": layer_details(layer),
+                "output_shape": " × ".join(map(str, shape)) if shape else "–",
+                "params": info.get("params"),
+            }
+        )
     total = sum(r["params"] or 0 for r in rows) if spec else None
     return rows, total
 
@@ -99,7 +110,10 @@ def hyperparameters(spec_dict):
         gettext("loss"): spec_dict.get("loss", "?"),
         gettext("optimizer"): opt.get("name", "?"),
         gettext("learning rate"): f"{opt.get('learning_rate', '?')}",
-        gettext("optimizer options"): ", ".join(f"{k} {v}" for k, v in opt.items() if k not in ("name", "learning_rate")) or "–",
+        gettext("optimizer options"): ", ".join(
+            f"{k} {v}" for k, v in opt.items() if k not in ("name", "learning_rate")
+        )
+        or "–",
         gettext("regularization"): "none" if reg.get("type", "none") == "none" else f"{reg['type']} {reg.get('rate')}",
         gettext("batch size"): str(spec_dict.get("batch_size", "?")),
         gettext("epochs"): str(spec_dict.get("epochs", "?")),
@@ -119,7 +133,7 @@ def compare_table(columns):
     for label in specs_rows[0] if specs_rows else []:
         cells = [r[label] for r in specs_rows]
         rows.append({"label": label, "cells": cells, "differs": len(set(cells)) > 1, "result": False})
-    for key, label, _ in METRICS[:6]:
+    for _key, label, _ in METRICS[:6]:
         label = gettext(label)  # as metrics_rows gives it
         cells = [r.get(label, "–") for r in results]
         if any(c != "–" for c in cells):

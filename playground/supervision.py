@@ -26,8 +26,10 @@ from trainer import events
 
 logger = logging.getLogger(__name__)
 
-LOST = gettext_noop("Worker lost: the worker running this run stopped answering (no heartbeat for %(age)s s; "
-                    "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue.")
+LOST = gettext_noop(
+    "Worker lost: the worker running this run stopped answering (no heartbeat for %(age)s s; "
+    "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue."
+)
 
 
 # A run's stop messages are stored in English (Run.message) and translated where they are shown

@@ -155,8 +155,17 @@ class InProcessBackend(BaseTaskBackend):
     def enqueue(self, task, args, kwargs):
         self.validate_task(task)
         result = TaskResult(
-            task=task, id=get_random_string(32), status=TaskResultStatus.READY, enqueued_at=None, started_at=None,
-            last_attempted_at=None, finished_at=None, args=args, kwargs=kwargs, backend=self.alias, errors=[],
+            task=task,
+            id=get_random_string(32),
+            status=TaskResultStatus.READY,
+            enqueued_at=None,
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
             worker_ids=[],
         )
         future = asyncio.run_coroutine_threadsafe(_execute(task, result.args, result.kwargs), _target_loop())
@@ -177,12 +186,25 @@ class CeleryBackend(BaseTaskBackend):
 
         result_id = get_random_string(32)
         result = TaskResult(
-            task=task, id=result_id, status=TaskResultStatus.READY, enqueued_at=timezone.now(), started_at=None,
-            last_attempted_at=None, finished_at=None, args=args, kwargs=kwargs, backend=self.alias, errors=[],
+            task=task,
+            id=result_id,
+            status=TaskResultStatus.READY,
+            enqueued_at=timezone.now(),
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
             worker_ids=[],
         )
-        app.send_task(RUN_TASK, args=[task.module_path, result.args, result.kwargs], task_id=result_id,
-                      queue=settings.PLAYGROUND_TASK_QUEUE)
+        app.send_task(
+            RUN_TASK,
+            args=[task.module_path, result.args, result.kwargs],
+            task_id=result_id,
+            queue=settings.PLAYGROUND_TASK_QUEUE,
+        )
         return result
 
     def ask(self, task, args, kwargs, timeout):

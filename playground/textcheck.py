@@ -16,7 +16,11 @@ def problem(text):
     UTF-16 pair: no database stores it, UTF-8 cannot encode it) or a control character
     such as NUL (it ends strings in C and has no place in a title or a sentence)."""
     if found := _SURROGATE.search(text):
-        return _("contains a lone surrogate (U+%(code)04X), which is not text; send valid Unicode") % {"code": ord(found[0])}
+        return _("contains a lone surrogate (U+%(code)04X), which is not text; send valid Unicode") % {
+            "code": ord(found[0])
+        }
     if found := _CONTROL.search(text):
-        return _("contains the control character U+%(code)04X; only line breaks and tabs are allowed") % {"code": ord(found[0])}
+        return _("contains the control character U+%(code)04X; only line breaks and tabs are allowed") % {
+            "code": ord(found[0])
+        }
     return None

@@ -1,6 +1,5 @@
 """The page and the JSON API. Thin: parse the body, call a service or selector, answer."""
 
-
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -32,12 +31,15 @@ def api_runs(request):
     pace, paused = None, False
     if "spec" in data:  # the envelope {"spec": {...}, "steps_per_second": ..., "paused": ...}
         if extra := sorted(set(data) - {"spec", "steps_per_second", "paused"}):
-            raise http.BadRequest(http.errors(400, _("unknown key; the envelope takes spec, steps_per_second and paused"), extra[0]))
+            raise http.BadRequest(
+                http.errors(400, _("unknown key; the envelope takes spec, steps_per_second and paused"), extra[0])
+            )
         data, pace, paused = data["spec"], data.get("steps_per_second"), data.get("paused", False)
         if not isinstance(data, dict):
             raise http.BadRequest(http.errors(400, _("must be a JSON object"), "spec"))
-    run = services.run_create(data, user=request.user, session_key=http.session_key(request), steps_per_second=pace,
-                              paused=paused)
+    run = services.run_create(
+        data, user=request.user, session_key=http.session_key(request), steps_per_second=pace, paused=paused
+    )
     return JsonResponse({"id": run.pk, "ws": http.run_socket(run.pk)}, status=201)
 
 
@@ -57,20 +59,31 @@ def api_run_predict(request, run_id):
     run = selectors.run_get(run_id)
     if run is None or not selectors.run_is_owned_by(run, user=request.user, session_key=request.session.session_key):
         return http.errors(404, _("no such run (or it is not yours)"))
-    data = predict.parse_request(http.json_object(request, predict.MAX_BODY, _("the body")), run.experiment.spec,
-                                 dataset_selectors.dataset_infos())
+    data = predict.parse_request(
+        http.json_object(request, predict.MAX_BODY, _("the body")),
+        run.experiment.spec,
+        dataset_selectors.dataset_infos(),
+    )
     if not run.weights:
-        return http.errors(409, _("this run has no weights stored yet: they are stored when it pauses, every few seconds "
-                              "while it trains, and when it ends"))
+        return http.errors(
+            409,
+            _(
+                "this run has no weights stored yet: they are stored when it pauses, every few seconds "
+                "while it trains, and when it ends"
+            ),
+        )
     if run.status == "diverged":
-        return http.errors(409, _("this run diverged: its weights are not numbers; train it again with a lower learning rate"))
+        return http.errors(
+            409, _("this run diverged: its weights are not numbers; train it again with a lower learning rate")
+        )
     # Computed where runs train (never here: web processes do not load JAX), answered in a few seconds.
     timeout = settings.PLAYGROUND_PREDICT_TIMEOUT_S
     try:
         answer = taskbackend.ask(jobs.predict, run.pk, timeout=timeout, **data)
     except taskbackend.NoAnswer:
-        response = http.errors(503, _("no worker answered within %(seconds)s s; try again in a moment")
-                               % {"seconds": f"{timeout:g}"})
+        response = http.errors(
+            503, _("no worker answered within %(seconds)s s; try again in a moment") % {"seconds": f"{timeout:g}"}
+        )
         response["Retry-After"] = "5"
         return response
     if answer is None:  # deleted meanwhile
@@ -102,4 +115,6 @@ def api_dataset_preview(request):
 
 
 def csrf_failure(request, reason=""):
-    return http.errors(403, _("CSRF check failed (%(reason)s); send the csrftoken cookie's value as X-CSRFToken") % {"reason": reason})
+    return http.errors(
+        403, _("CSRF check failed (%(reason)s); send the csrftoken cookie's value as X-CSRFToken") % {"reason": reason}
+    )

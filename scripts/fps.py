@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,16 +46,29 @@ window.__busy = 0; new PerformanceObserver((list) => { for (const e of list.getE
 
 
 def start_server(folder):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings.dev", "PYTHONUNBUFFERED": "1",
-           "DATABASE_URL": f"sqlite:///{folder / 'fps.sqlite3'}", "PLAYGROUND_MEDIA_ROOT": str(folder / "media"),
-           # one address for every learner here: the per-address limits would count them as one client
-           "PLAYGROUND_RUNS_PER_MINUTE": "1000", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS": "1000"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "playground.settings.dev",
+        "PYTHONUNBUFFERED": "1",
+        "DATABASE_URL": f"sqlite:///{folder / 'fps.sqlite3'}",
+        "PLAYGROUND_MEDIA_ROOT": str(folder / "media"),
+        # one address for every learner here: the per-address limits would count them as one client
+        "PLAYGROUND_RUNS_PER_MINUTE": "1000",
+        "PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS": "1000",
+    }
     for name in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND"):
         env.pop(name, None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     port = free_port()
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT,
-                              env=env, stdout=(folder / "server.log").open("w"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=(folder / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -65,7 +77,7 @@ def start_server(folder):
             return server, url
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"the server did not start: see {folder / 'server.log'}")
+                raise SystemExit(f"the server did not start: see {folder / 'server.log'}") from None
             time.sleep(0.2)
 
 
@@ -91,6 +103,7 @@ class Learners:
                 viewer = await client.watch(run["id"])
                 self.viewers.append(viewer)
                 self.tasks.append(asyncio.ensure_future(viewer.next(is_type("done"), timeout=3600)))
+
         threading.Thread(target=self.loop.run_forever, daemon=True).start()  # Playwright's loop owns this thread
         asyncio.run_coroutine_threadsafe(go(), self.loop).result(timeout=120)
 
@@ -104,6 +117,7 @@ class Learners:
             await asyncio.wait(self.tasks, timeout=60)
             for viewer in self.viewers:
                 await viewer.close()
+
         if self.viewers:
             asyncio.run_coroutine_threadsafe(go(), self.loop).result(timeout=120)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -115,7 +129,9 @@ def train_on_page(page):
     page.press("input[data-bind='spec.epochs']", "Tab")
     page.wait_for_function("() => !document.getElementById('train').disabled")
     page.click("#train", no_wait_after=True)
-    page.wait_for_function("() => document.body.dataset.firstUpdateMs && document.body.dataset.run === 'running'", timeout=120_000)
+    page.wait_for_function(
+        "() => document.body.dataset.firstUpdateMs && document.body.dataset.run === 'running'", timeout=120_000
+    )
     return int(page.evaluate("document.body.dataset.firstUpdateMs"))
 
 
@@ -129,10 +145,18 @@ def measure(page, server, learners, seconds):
     page.wait_for_timeout(seconds * 1000)
     after, cpu, t1 = page.evaluate(PAGE_COUNTERS), cpu_seconds(server.pid) - cpu, time.monotonic()
     span = t1 - t0
-    lat = [x * 1000 for x in after["latencies"][-max(1, after["metrics"] - before["metrics"]):]]
-    return {"pictures": (after["pictures"] - before["pictures"]) / span, "loss": (after["loss"] - before["loss"]) / span,
-            "animation": (after["frames"] - before["frames"]) / span, "p50": percentile(lat, 0.5), "p95": percentile(lat, 0.95),
-            "speed": after["speed"], "busy": (after["busy"] - before["busy"]) / 1000 / span, "cpu": cpu / span, "learner_frames": (learners.frames() - frames) / span}
+    lat = [x * 1000 for x in after["latencies"][-max(1, after["metrics"] - before["metrics"]) :]]
+    return {
+        "pictures": (after["pictures"] - before["pictures"]) / span,
+        "loss": (after["loss"] - before["loss"]) / span,
+        "animation": (after["frames"] - before["frames"]) / span,
+        "p50": percentile(lat, 0.5),
+        "p95": percentile(lat, 0.95),
+        "speed": after["speed"],
+        "busy": (after["busy"] - before["busy"]) / 1000 / span,
+        "cpu": cpu / span,
+        "learner_frames": (learners.frames() - frames) / span,
+    }
 
 
 def main():
@@ -148,7 +172,9 @@ def main():
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-                page = browser.new_page(viewport={"width": 1440, "height": 1000}, base_url=url, bypass_csp=True)  # evaluates strings
+                page = browser.new_page(
+                    viewport={"width": 1440, "height": 1000}, base_url=url, bypass_csp=True
+                )  # evaluates strings
                 page.add_init_script(COUNT_ANIMATION_FRAMES)
                 page.goto("/")
                 page.wait_for_function("() => !document.getElementById('train').disabled")
@@ -156,10 +182,14 @@ def main():
                 stop_on_page(page)
                 warm = train_on_page(page)
                 stop_on_page(page)
-                print(f"Train -> first picture: cold {cold} ms (a fresh server), warm {warm} ms "
-                      f"({os.cpu_count()} CPUs; default network, {args.speed:g} steps/s)")
-                print(f"{'learners':>8} {'pictures/s':>10} {'loss/s':>7} {'anim/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-                      f"{'steps/s':>8} {'CPU/learner':>11} {'ws frames/s':>11} {'page busy':>9}")
+                print(
+                    f"Train -> first picture: cold {cold} ms (a fresh server), warm {warm} ms "
+                    f"({os.cpu_count()} CPUs; default network, {args.speed:g} steps/s)"
+                )
+                print(
+                    f"{'learners':>8} {'pictures/s':>10} {'loss/s':>7} {'anim/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+                    f"{'steps/s':>8} {'CPU/learner':>11} {'ws frames/s':>11} {'page busy':>9}"
+                )
                 for n in args.learners:
                     learners = Learners(url, n - 1, args.speed)
                     learners.start()
@@ -167,8 +197,11 @@ def main():
                     r = measure(page, server, learners, args.seconds)
                     stop_on_page(page)
                     learners.stop()
-                    print(f"{n:>8} {r['pictures']:>10.1f} {r['loss']:>7.1f} {r['animation']:>7.1f} {r['p50']:>7.1f} "
-                          f"{r['p95']:>7.1f} {r['speed']:>8} {r['cpu'] / n:>10.1%} {r['learner_frames']:>11.0f} {r['busy']:>9.0%}", flush=True)
+                    print(
+                        f"{n:>8} {r['pictures']:>10.1f} {r['loss']:>7.1f} {r['animation']:>7.1f} {r['p50']:>7.1f} "
+                        f"{r['p95']:>7.1f} {r['speed']:>8} {r['cpu'] / n:>10.1%} {r['learner_frames']:>11.0f} {r['busy']:>9.0%}",
+                        flush=True,
+                    )
                 browser.close()
         finally:
             server.terminate()

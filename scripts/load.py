@@ -83,8 +83,17 @@ async def measure(url, runs, viewers, seconds, pace, processes=None):
         await group[0].send("stop")
     await asyncio.wait(tasks, timeout=60)
 
-    report = {"frames": 0, "metrics": 0, "latencies": [], "lost": 0, "out_of_order": 0, "duplicates": 0,
-              "errors": [], "cpu": cpu, "pause_round_trips": [t for run_trips in trips for t in run_trips]}
+    report = {
+        "frames": 0,
+        "metrics": 0,
+        "latencies": [],
+        "lost": 0,
+        "out_of_order": 0,
+        "duplicates": 0,
+        "errors": [],
+        "cpu": cpu,
+        "pause_round_trips": [t for run_trips in trips for t in run_trips],
+    }
     for client, run, group in zip(clients, created, watching):
         stored = [m["seq"] for m in client.run(run["id"])["metrics"]]
         for viewer in group:
@@ -148,30 +157,44 @@ def main():
         stack.start(workers=args.workers, concurrency=args.concurrency)
     try:
         processes = {"web": stack.web[0].pid, **{n: w[0].pid for n, w in stack.workers.items()}} if stack else None
-        report = asyncio.run(measure(args.url or stack.url, args.runs, args.viewers, args.seconds, args.pace,
-                                     processes))
+        report = asyncio.run(
+            measure(args.url or stack.url, args.runs, args.viewers, args.seconds, args.pace, processes)
+        )
     finally:
         if stack:
             stack.close()
 
     lat = [x * 1000 for x in report["latencies"]]
     where = args.url or f"a local stack: daphne + {args.workers} workers x {args.concurrency} runs"
-    print(f"{args.runs} runs x {args.viewers} viewers for {args.seconds:g} s, paced at "
-          f"{args.pace or 'full speed':} steps/s, on {where} ({os.cpu_count()} CPUs)")
-    print(f"frames delivered: {report['frames'] / args.seconds:.0f}/s "
-          f"(metrics frames {report['metrics'] / args.seconds:.0f}/s)")
-    print(f"metrics-frame latency (worker's sent_at -> viewer): p50 {percentile(lat, 0.5):.1f} ms, "
-          f"p95 {percentile(lat, 0.95):.1f} ms, max {max(lat, default=float('nan')):.1f} ms "
-          f"(mean {statistics.fmean(lat) if lat else float('nan'):.1f} ms over {len(lat)} frames)")
+    print(
+        f"{args.runs} runs x {args.viewers} viewers for {args.seconds:g} s, paced at "
+        f"{args.pace or 'full speed':} steps/s, on {where} ({os.cpu_count()} CPUs)"
+    )
+    print(
+        f"frames delivered: {report['frames'] / args.seconds:.0f}/s "
+        f"(metrics frames {report['metrics'] / args.seconds:.0f}/s)"
+    )
+    print(
+        f"metrics-frame latency (worker's sent_at -> viewer): p50 {percentile(lat, 0.5):.1f} ms, "
+        f"p95 {percentile(lat, 0.95):.1f} ms, max {max(lat, default=float('nan')):.1f} ms "
+        f"(mean {statistics.fmean(lat) if lat else float('nan'):.1f} ms over {len(lat)} frames)"
+    )
     trips = [x * 1000 for x in report["pause_round_trips"]]
-    print(f"pause round trip (viewer -> daphne -> Redis -> worker -> Redis -> daphne -> viewer): "
-          f"median {statistics.median(trips):.0f} ms, max {max(trips):.0f} ms over {len(trips)} "
-          f"(a person should see it within about 200 ms)")
-    print(f"lost {report['lost']}, out of order {report['out_of_order']}, duplicates {report['duplicates']}"
-          + (f"; viewer errors: {report['errors']}" if report["errors"] else ""))
+    print(
+        f"pause round trip (viewer -> daphne -> Redis -> worker -> Redis -> daphne -> viewer): "
+        f"median {statistics.median(trips):.0f} ms, max {max(trips):.0f} ms over {len(trips)} "
+        f"(a person should see it within about 200 ms)"
+    )
+    print(
+        f"lost {report['lost']}, out of order {report['out_of_order']}, duplicates {report['duplicates']}"
+        + (f"; viewer errors: {report['errors']}" if report["errors"] else "")
+    )
     if len(report["cpu"]) > 1:
-        print("CPU in the window (1.0 = one core): " + ", ".join(f"{n} {c:.2f}" for n, c in report["cpu"].items())
-              + f"; machine load average {os.getloadavg()[0]:.1f}")
+        print(
+            "CPU in the window (1.0 = one core): "
+            + ", ".join(f"{n} {c:.2f}" for n, c in report["cpu"].items())
+            + f"; machine load average {os.getloadavg()[0]:.1f}"
+        )
     return 1 if report["lost"] or report["out_of_order"] or report["duplicates"] or report["errors"] else 0
 
 

@@ -42,8 +42,19 @@ def codepoints():
     small = {0xB2, 0xB3, 0xB9}
     latin = [c for c in [*range(0x20, 0x7F), *range(0xA0, 0x100)] if c not in small]
     # Dashes, quotes, ellipsis, bullets; arrows, ≠ ≤ ≥ (the page's signs).
-    signs = [*range(0x2010, 0x2027), 0x2030, 0x2032, 0x2033, 0x2039, 0x203A,
-             *range(0x2190, 0x2196), 0x2260, 0x2264, 0x2265, 0x22C5]
+    signs = [
+        *range(0x2010, 0x2027),
+        0x2030,
+        0x2032,
+        0x2033,
+        0x2039,
+        0x203A,
+        *range(0x2190, 0x2196),
+        0x2260,
+        0x2264,
+        0x2265,
+        0x22C5,
+    ]
     cjk = [*range(0x3000, 0x3019)]  # ideographic space, 、。〈〉《》「」『』【】
     jamo = [*range(0x1100, 0x1200), *range(0x3131, 0x318F)]
     return sorted({*latin, *signs, *cjk, *jamo, *ks_x_1001_syllables()})
@@ -59,8 +70,14 @@ def rename(font, style):
             table.setName(new[record.nameID], record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID in (18, 21, 22):  # Mac compatible full name, WWS names: drop rather than keep "Nanum"
             table.removeNames(nameID=record.nameID)
-    table.setName(f"{FAMILY}: a subset of NanumGothic (Latin, KS X 1001 Hangul, jamo) for the "
-                  "Neural Network Playground, made by scripts/make_font_subset.py.", 10, 3, 1, 0x409)
+    table.setName(
+        f"{FAMILY}: a subset of NanumGothic (Latin, KS X 1001 Hangul, jamo) for the "
+        "Neural Network Playground, made by scripts/make_font_subset.py.",
+        10,
+        3,
+        1,
+        0x409,
+    )
     leftovers = [r.toUnicode() for r in table.names if r.nameID not in (0, 7, 10, 13, 14) and "Nanum" in r.toUnicode()]
     assert not leftovers, leftovers
 
@@ -82,8 +99,10 @@ def make(source, out, style):
     rename(font, style)
     out.parent.mkdir(parents=True, exist_ok=True)
     subset.save_font(font, str(out), options)
-    print(f"{out}: {out.stat().st_size / 1024:.0f} KiB, {len(font.getBestCmap())} characters, "
-          f"{len(font.getGlyphOrder())} glyphs")
+    print(
+        f"{out}: {out.stat().st_size / 1024:.0f} KiB, {len(font.getBestCmap())} characters, "
+        f"{len(font.getGlyphOrder())} glyphs"
+    )
 
 
 def main():

@@ -20,7 +20,10 @@ EXAMPLES = ROOT_DIR / "trainer" / "examples"
 # Failing examples are kept in the ignored .cache/ (not a .hypothesis/ in the tree) and replayed first.
 _IN_CI = bool(os.environ.get("CI"))
 hypothesis_settings.register_profile(
-    "playground", max_examples=200, deadline=None, derandomize=_IN_CI,
+    "playground",
+    max_examples=200,
+    deadline=None,
+    derandomize=_IN_CI,
     database=None if _IN_CI else DirectoryBasedExampleDatabase(ROOT_DIR / ".cache" / "hypothesis"),
 )
 hypothesis_settings.load_profile("playground")
@@ -45,9 +48,17 @@ LIVE_ENV = {}  # the live server's environment (its database), for live_manage
 @pytest.fixture(scope="session")
 def live_manage(live_server_url):
     """Run a manage.py command against the live server's database, e.g. createsuperuser."""
+
     def manage(*args, **env):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT_DIR, env={**LIVE_ENV, **env}, check=True,
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT_DIR,
+            env={**LIVE_ENV, **env},
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     return manage
 
@@ -63,22 +74,40 @@ def live_server_url(tmp_path_factory):
     """`manage.py runserver` (daphne: HTTP, static files, websockets) in a subprocess, as `make run`
     serves it, on a free port with a fresh SQLite file. pytest-django's live_server speaks no websockets."""
     tmp_path = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings.dev",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "playground.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
     for name in ("REDIS_URL", "PLAYGROUND_TASK_BACKEND"):  # the embedded default, whatever the shell says
         env.pop(name, None)
     env["PLAYGROUND_MEDIA_ROOT"] = str(tmp_path / "media")  # uploaded datasets
     # Every browser test comes from 127.0.0.1: the per-address limits would count the whole layer
     # as one client (tests/web/test_limits.py tests them); the per-session ones stay as shipped.
-    env.update(PLAYGROUND_RUNS_PER_MINUTE="1000", PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS="1000",
-               PLAYGROUND_PREDICTIONS_PER_SECOND="1000")
+    env.update(
+        PLAYGROUND_RUNS_PER_MINUTE="1000",
+        PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS="1000",
+        PLAYGROUND_PREDICTIONS_PER_SECOND="1000",
+    )
     LIVE_ENV.update(env)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT_DIR, env=env, check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     port = free_port()
     log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              cwd=ROOT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

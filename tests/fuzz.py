@@ -15,7 +15,9 @@ HUGE = st.sampled_from([10**400, -(10**400), 2**63, 2**64, -(2**63) - 1, 10**308
 numbers = st.integers() | HUGE | st.floats(allow_nan=True, allow_infinity=True)
 scalars = st.none() | st.booleans() | numbers | text
 json_values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4), max_leaves=12,
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+    max_leaves=12,
 )
 json_objects = st.dictionaries(text, json_values, max_size=6)
 
@@ -49,4 +51,3 @@ def mutated(draw, documents, values=json_values):
     else:
         holder.append(draw(values))
     return doc
-

@@ -3,6 +3,7 @@
 Shows a progress line on stderr; with --json the last line of stdout is one
 JSON object with the final metrics. A bad spec exits with status 2 and the
 validation messages on stderr."""
+
 import argparse
 import json
 import sys

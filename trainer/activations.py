@@ -1,4 +1,5 @@
 """Activation functions by name (the names are `spec.ACTIVATIONS`)."""
+
 import jax
 import jax.numpy as jnp
 

@@ -14,6 +14,7 @@ then the time from start to a run's first frame for a network of each kind,
 cold (empty compilation cache) and warm (persistent cache), each in a fresh
 process. The machines are noisy: read the ratios, not the absolute numbers.
 """
+
 import json
 import math
 import os
@@ -39,17 +40,24 @@ TFPG_TARGETS = {"W1": 2.0, "W2": 5.0}  # our steps/s over TF Playground's that t
 def workloads():
     default = presets.load("tfp_default")
     largest = json.loads(json.dumps(default))
-    hidden = dict(default["layers"][0], units=8, activation="relu")  # TF Playground's initializers, as its driver has them
+    hidden = dict(
+        default["layers"][0], units=8, activation="relu"
+    )  # TF Playground's initializers, as its driver has them
     largest["layers"] = [hidden] * 6 + [default["layers"][-1]]
-    return {"W1 TF Playground default (circle, [4, 2] tanh, batch 10)": default,
-            "W2 TF Playground largest (6 x 8 relu, batch 10)": largest}
+    return {
+        "W1 TF Playground default (circle, [4, 2] tanh, batch 10)": default,
+        "W2 TF Playground largest (6 x 8 relu, batch 10)": largest,
+    }
 
 
 class NumpyMLP:
     """The same network and SGD in NumPy, one Python step per mini-batch."""
 
-    ACT = {"tanh": (np.tanh, lambda a: 1 - a * a), "relu": (lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(a.dtype)),
-           "linear": (lambda z: z, lambda a: np.ones_like(a))}
+    ACT = {
+        "tanh": (np.tanh, lambda a: 1 - a * a),
+        "relu": (lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(a.dtype)),
+        "linear": (lambda z: z, lambda a: np.ones_like(a)),
+    }
 
     def __init__(self, spec, params, x, t):
         self.acts = [layer.activation for layer in spec.layers]
@@ -76,7 +84,7 @@ class NumpyMLP:
         while done < steps:
             order = self.rng.permutation(len(self.x))
             for lo in range(0, len(order), self.bs):
-                idx = order[lo:lo + self.bs]
+                idx = order[lo : lo + self.bs]
                 self.step(self.x[idx], self.t[idx])
                 done += 1
                 if done == steps:
@@ -118,6 +126,7 @@ def throughput(d):
 
 # --- beside TensorFlow Playground's engine ---------------------------------------------------
 
+
 def tfpg_driver():
     """TF Playground's driver.js: $TFPG_DIR, else shared/bench/tfpg in or beside this checkout; None if absent."""
     root = Path(__file__).resolve().parents[1]
@@ -129,8 +138,12 @@ def tfpg_driver():
 
 def tfpg_rate(driver, hidden, activation, steps):
     """TF Playground's steps/s training hidden layers `hidden` (after its own warm-up), batch 10."""
-    out = subprocess.run(["node", str(driver), json.dumps(hidden), activation, "10", str(steps), "train"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["node", str(driver), json.dumps(hidden), activation, "10", str(steps), "train"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)["steps_per_s"]
 
 
@@ -148,7 +161,7 @@ def as_the_loop_runs(spec):
         for _ in range(count):
             orders = engine.call_orders(model, spec.seed, epoch, epochs)
             state, losses = advance_epochs(state, data, orders, epochs)
-            np.asarray(losses).ravel()[:epochs * spe]
+            np.asarray(losses).ravel()[: epochs * spe]
             epoch += epochs
         box["state"], box["epoch"] = state, epoch
 
@@ -172,9 +185,15 @@ def loop_chunks(spec, model):
 def like_for_like(spec):
     """What TF Playground's driver does, checked against the spec; a list of the differences."""
     out = spec.layers[-1]
-    wanted = {"dataset": ("circle", spec.dataset.name), "training points": (250, spec.n_train), "batch": (10, spec.batch_size),
-              "optimizer": ("sgd", spec.optimizer.name), "learning rate": (0.03, spec.optimizer.learning_rate),
-              "loss": ("half_mse", spec.loss), "output": ((1, "tanh"), (out.units, out.activation))}
+    wanted = {
+        "dataset": ("circle", spec.dataset.name),
+        "training points": (250, spec.n_train),
+        "batch": (10, spec.batch_size),
+        "optimizer": ("sgd", spec.optimizer.name),
+        "learning rate": (0.03, spec.optimizer.learning_rate),
+        "loss": ("half_mse", spec.loss),
+        "output": ((1, "tanh"), (out.units, out.activation)),
+    }
     return [f"{k}: TF Playground {a}, ours {b}" for k, (a, b) in wanted.items() if a != b]
 
 
@@ -182,12 +201,16 @@ def beside_tf_playground():
     """Interleaved rounds of our engine and TF Playground's on W1 and W2; prints each round's ratio and the median."""
     driver = tfpg_driver()
     if shutil.which("node") is None or driver is None:
-        why = "node is not on PATH" if shutil.which("node") is None else "no driver.js: set TFPG_DIR to shared/bench/tfpg"
+        why = (
+            "node is not on PATH" if shutil.which("node") is None else "no driver.js: set TFPG_DIR to shared/bench/tfpg"
+        )
         print(f"TF Playground side by side: skipped ({why})\n")
         return
-    print("Beside TensorFlow Playground's engine (nn.js on Node), interleaved rounds in this run. Both: circle data, 250\n"
-          "training points, batch 10, plain SGD at 0.03, ½·squared error, one tanh output unit. Ours is called as the\n"
-          "run loop calls it: epochs per call of a long run, and of the preset's own run (evaluated every few epochs).")
+    print(
+        "Beside TensorFlow Playground's engine (nn.js on Node), interleaved rounds in this run. Both: circle data, 250\n"
+        "training points, batch 10, plain SGD at 0.03, ½·squared error, one tanh output unit. Ours is called as the\n"
+        "run loop calls it: epochs per call of a long run, and of the preset's own run (evaluated every few epochs)."
+    )
     for name, d in workloads().items():
         key, spec = name.split()[0], parse(d)
         for difference in like_for_like(spec):
@@ -202,10 +225,14 @@ def beside_tf_playground():
         print(f"  {name}: target {TFPG_TARGETS[key]:g}x")
         for label, epochs in chunks.items():
             ratio = statistics.median(m[label] / t for m, t in rounds)
-            print(f"    {label}, {epochs} epochs ({epochs * model.steps_per_epoch:,} steps) a call: median ratio {ratio:.1f}x, "
-                  f"{'meets' if ratio >= TFPG_TARGETS[key] else 'MISSES'} the target")
-            print("      rounds, ours / TF Playground's steps/s: "
-                  + ", ".join(f"{m[label]:,.0f} / {t:,.0f} = {m[label] / t:.1f}x" for m, t in rounds))
+            print(
+                f"    {label}, {epochs} epochs ({epochs * model.steps_per_epoch:,} steps) a call: median ratio {ratio:.1f}x, "
+                f"{'meets' if ratio >= TFPG_TARGETS[key] else 'MISSES'} the target"
+            )
+            print(
+                "      rounds, ours / TF Playground's steps/s: "
+                + ", ".join(f"{m[label]:,.0f} / {t:,.0f} = {m[label] / t:.1f}x" for m, t in rounds)
+            )
     print()
 
 
@@ -223,7 +250,10 @@ def per_step_baseline(model, data, state, steps):
         return jax.tree.map(lambda p, u: p + u, params, updates), opt_state, loss
 
     bs = model.batch_size
-    batches = [(data["x_train"][i * bs:(i + 1) * bs], data["t_train"][i * bs:(i + 1) * bs]) for i in range(model.n_train // bs)]
+    batches = [
+        (data["x_train"][i * bs : (i + 1) * bs], data["t_train"][i * bs : (i + 1) * bs])
+        for i in range(model.n_train // bs)
+    ]
     params, opt_state = state["params"], state["opt_state"]
     params, opt_state, loss = step(params, opt_state, *batches[0])  # compile
     loss.block_until_ready()
@@ -275,14 +305,27 @@ def rnn_workload(cell="simple_rnn"):
     from trainer.spec import Dense, Embedding, Optimizer, Recurrent, Regularization  # noqa: PLC0415
 
     layers = (Embedding(16, 1000), Recurrent(cell, 32), Dense(1, "sigmoid"))
-    model = engine.Model(layers, "binary_crossentropy", Optimizer("adam", 0.0, (("b1", 0.9), ("b2", 0.999), ("eps", 1e-8))),
-                         Regularization(), 32, 1024, "binary", (20,))
+    model = engine.Model(
+        layers,
+        "binary_crossentropy",
+        Optimizer("adam", 0.0, (("b1", 0.9), ("b2", 0.999), ("eps", 1e-8))),
+        Regularization(),
+        32,
+        1024,
+        "binary",
+        (20,),
+    )
     rng = np.random.default_rng(0)
     tokens = rng.integers(1, 1000, (1024 + 256, 20)).astype(np.int32)
     y = (tokens[:, 0] > 500).astype(np.int32)
-    data = {"x_train": jnp.asarray(tokens[:1024]), "t_train": jnp.asarray(y[:1024, None].astype(np.float32)),
-            "y_train": jnp.asarray(y[:1024]), "x_test": jnp.asarray(tokens[1024:]),
-            "t_test": jnp.asarray(y[1024:, None].astype(np.float32)), "y_test": jnp.asarray(y[1024:])}
+    data = {
+        "x_train": jnp.asarray(tokens[:1024]),
+        "t_train": jnp.asarray(y[:1024, None].astype(np.float32)),
+        "y_train": jnp.asarray(y[:1024]),
+        "x_test": jnp.asarray(tokens[1024:]),
+        "t_test": jnp.asarray(y[1024:, None].astype(np.float32)),
+        "y_test": jnp.asarray(y[1024:]),
+    }
     return model, data
 
 
@@ -308,8 +351,14 @@ def startup_times(preset):
     """(cold, warm): a fresh process's imports and seconds from then to the run's first
     metrics frame, with an empty compilation cache and then with the one the first filled."""
     with tempfile.TemporaryDirectory() as cache:
-        runs = [json.loads(subprocess.run([sys.executable, "-c", STARTUP, cache, preset], capture_output=True, text=True,
-                                          check=True).stdout) for _ in range(2)]
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", STARTUP, cache, preset], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(2)
+        ]
     return runs[0], runs[1]
 
 
@@ -320,17 +369,21 @@ def main():
         engine_rate, numpy_rate = throughput(d)
         print(f"{name:58} {engine_rate:15,.0f} {numpy_rate:14,.0f} {engine_rate / numpy_rate:6.1f}x")
     print(f"\n{'workload':58} {'engine steps/s':>15} {'per-step jit':>14} {'ratio':>7}")
-    for name, make in [("W3 CNN on digits (conv 8@3x3, maxpool 2, dense 10, Adam, batch 32)", cnn_workload),
-                       ("W4 RNN (len 20, vocab 1000, embedding 16, SimpleRNN 32, batch 32)", rnn_workload),
-                       ("W4 with an LSTM of 32", lambda: rnn_workload("lstm")),
-                       ("W4 with a GRU of 32", lambda: rnn_workload("gru"))]:
+    for name, make in [
+        ("W3 CNN on digits (conv 8@3x3, maxpool 2, dense 10, Adam, batch 32)", cnn_workload),
+        ("W4 RNN (len 20, vocab 1000, embedding 16, SimpleRNN 32, batch 32)", rnn_workload),
+        ("W4 with an LSTM of 32", lambda: rnn_workload("lstm")),
+        ("W4 with a GRU of 32", lambda: rnn_workload("gru")),
+    ]:
         engine_rate, base_rate = against_per_step(*make())
         print(f"{name[:58]:58} {engine_rate:15,.0f} {base_rate:14,.0f} {engine_rate / base_rate:6.1f}x")
     print("\nstart-up in a fresh process: seconds from the imports to the run's first metrics frame")
     for preset in STARTUP_PRESETS:
         cold, warm = startup_times(preset)
-        print(f"  {preset:14} cold (empty compilation cache) {cold['first_frame']:.2f}, warm (persistent cache) "
-              f"{warm['first_frame']:.2f} ({cold['first_frame'] / warm['first_frame']:.1f}x faster; imports take {warm['import']:.2f})")
+        print(
+            f"  {preset:14} cold (empty compilation cache) {cold['first_frame']:.2f}, warm (persistent cache) "
+            f"{warm['first_frame']:.2f} ({cold['first_frame'] / warm['first_frame']:.1f}x faster; imports take {warm['import']:.2f})"
+        )
 
 
 if __name__ == "__main__":

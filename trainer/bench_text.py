@@ -7,6 +7,7 @@ the level's OOV rate on the test texts and its vocabulary's coverage of the
 training tokens, the sequence length, the time to load and tokenize (from
 trainer.tokencache when warm), the training time and the final test accuracy.
 """
+
 import argparse
 import time
 
@@ -29,9 +30,18 @@ def bench(name, level, epochs=None):
     stats = next(x for x in datasets.text_levels(spec.dataset, []) if x["level"] == level)
     start = time.perf_counter()
     result = loop.run(spec, emit=lambda frame: None)
-    return {"preset": name, "level": level, "oov": stats["oov_rate"], "coverage": stats["coverage"], "length": stats["length"],
-            "load_s": load, "train_s": time.perf_counter() - start, "epochs": result.metrics["epochs"],
-            "accuracy": result.metrics["test_accuracy"], "own": level == presets.load(name)["dataset"]["tokens"]}
+    return {
+        "preset": name,
+        "level": level,
+        "oov": stats["oov_rate"],
+        "coverage": stats["coverage"],
+        "length": stats["length"],
+        "load_s": load,
+        "train_s": time.perf_counter() - start,
+        "epochs": result.metrics["epochs"],
+        "accuracy": result.metrics["test_accuracy"],
+        "own": level == presets.load(name)["dataset"]["tokens"],
+    }
 
 
 def main(argv=None):
@@ -40,14 +50,23 @@ def main(argv=None):
     parser.add_argument("--levels", default="word,morpheme,char")
     parser.add_argument("--epochs", type=int)
     args = parser.parse_args(argv)
-    print(f"{'preset':<18} {'tokens':<9} {'OOV':>6} {'cover':>6} {'len':>4} {'load s':>7} {'train s':>8} {'ep':>3} {'test acc':>8}")
+    print(
+        f"{'preset':<18} {'tokens':<9} {'OOV':>6} {'cover':>6} {'len':>4} {'load s':>7} {'train s':>8} {'ep':>3} {'test acc':>8}"
+    )
     for name in args.presets:
         target = TARGETS.get(presets.load(name)["dataset"]["name"])
         for level in args.levels.split(","):
             r = bench(name, level, args.epochs)
-            mark = ("  target %.0f%%: %s" % (100 * target, "met" if r["accuracy"] >= target else "MISSED")) if r["own"] and target else ""
-            print(f"{r['preset']:<18} {r['level']:<9} {r['oov']:>6.1%} {r['coverage']:>6.1%} {r['length']:>4} {r['load_s']:>7.2f} "
-                  f"{r['train_s']:>8.1f} {r['epochs']:>3} {r['accuracy']:>8.2%}{mark}", flush=True)
+            mark = (
+                ("  target %.0f%%: %s" % (100 * target, "met" if r["accuracy"] >= target else "MISSED"))
+                if r["own"] and target
+                else ""
+            )
+            print(
+                f"{r['preset']:<18} {r['level']:<9} {r['oov']:>6.1%} {r['coverage']:>6.1%} {r['length']:>4} {r['load_s']:>7.2f} "
+                f"{r['train_s']:>8.1f} {r['epochs']:>3} {r['accuracy']:>8.2%}{mark}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ optimizer code is the repr of the very objects `Sequential.from_spec` builds
 (trainer.keras_parts), so the two cannot drift apart. No JAX here: the web
 side imports this module for the "Code" tab.
 """
+
 import json
 import re
 
@@ -55,12 +56,17 @@ def model_code(spec, uploads=None):
     seed = f", seed={spec.seed}" if spec.seed else ""
     optimizer = K.optimizer_from_spec(spec.optimizer)
     metrics = K.default_metrics(spec.task)
-    return (f"model = Sequential([\n{layers}]{seed})\n"
-            f"model.compile(optimizer={optimizer!r}, loss={K._code(K.KERAS_LOSS[spec.loss])}, metrics={json.dumps(metrics)})")
+    return (
+        f"model = Sequential([\n{layers}]{seed})\n"
+        f"model.compile(optimizer={optimizer!r}, loss={K._code(K.KERAS_LOSS[spec.loss])}, metrics={json.dumps(metrics)})"
+    )
 
 
 def _layers(spec):
-    return [K.layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization) for i, layer in enumerate(spec.layers)]
+    return [
+        K.layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization)
+        for i, layer in enumerate(spec.layers)
+    ]
 
 
 def _imported_names(spec):
@@ -97,7 +103,11 @@ def _printable(text):
 
 
 def _docstring(spec, title, description):
-    head = _in_docstring(_one_line(title)) if title else f"{_in_docstring(_one_line(spec.dataset.info.title))}: a model from the Neural Network Playground"
+    head = (
+        _in_docstring(_one_line(title))
+        if title
+        else f"{_in_docstring(_one_line(spec.dataset.info.title))}: a model from the Neural Network Playground"
+    )
     lines = [f'"""{head}', ""]
     if description:
         lines += [_in_docstring(description), ""]
@@ -121,30 +131,38 @@ def _data(spec, arrays_file):
         args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
         lines = [f"# 1. Data: the playground's built-in {_one_line(info.title)} set, split into train and test."]
         if info.kind == "text":
-            lines += [f"#    Text: cleaned, split into tokens: {_one_line(TOKEN_LEVELS[spec.dataset.tokens])};",
-                      f"#    the {spec.dataset.vocab_size} most frequent training tokens kept (others become <oov>), padded to one length."]
+            lines += [
+                f"#    Text: cleaned, split into tokens: {_one_line(TOKEN_LEVELS[spec.dataset.tokens])};",
+                f"#    the {spec.dataset.vocab_size} most frequent training tokens kept (others become <oov>), padded to one length.",
+            ]
         if spec.dataset.tokens == "morpheme":
             lines.append("morphemes.use(Kiwi())  # the analyser trainer.text splits the texts with")
         lines.append(f"split = datasets.generate(DatasetSpec({args}))")
     else:
         path = K._code(arrays_file or f"{spec.dataset.name}.npz")
-        lines = [f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it (download its arrays from",
-                 f"#    the dataset's page as {path[1:-1]}, in the folder you run this from), split into train and test.",
-                 f"with np.load({path}, allow_pickle=False) as arrays:",
-                 '    x, y = arrays["x"], arrays["y"]',
-                 "if x.dtype == np.uint8:  # pictures are stored as bytes",
-                 "    x = x.astype(np.float32) / 255.0",
-                 f"split = datasets.split_arrays(x, y, test_fraction={spec.dataset.test_fraction!r}, seed={spec.dataset.seed})"]
+        lines = [
+            f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it (download its arrays from",
+            f"#    the dataset's page as {path[1:-1]}, in the folder you run this from), split into train and test.",
+            f"with np.load({path}, allow_pickle=False) as arrays:",
+            '    x, y = arrays["x"], arrays["y"]',
+            "if x.dtype == np.uint8:  # pictures are stored as bytes",
+            "    x = x.astype(np.float32) / 255.0",
+            f"split = datasets.split_arrays(x, y, test_fraction={spec.dataset.test_fraction!r}, seed={spec.dataset.seed})",
+        ]
     if info.kind == "points":
         features = ", ".join(f'"{f}"' for f in spec.features)
-        lines += [f"features = [{features}]  # what the first layer sees, computed from each point's (x1, x2)",
-                  "x_train = datasets.network_inputs(split.x_train, features)",
-                  "x_test = datasets.network_inputs(split.x_test, features)"]
+        lines += [
+            f"features = [{features}]  # what the first layer sees, computed from each point's (x1, x2)",
+            "x_train = datasets.network_inputs(split.x_train, features)",
+            "x_test = datasets.network_inputs(split.x_test, features)",
+        ]
     else:
         if info.kind == "images":
             what = f"images of {' x '.join(map(str, info.input_shape))} (height, width, channels), values in [0, 1]"
         elif info.kind == "text":
-            what = "token indices, padded with 0" if spec.layers[0].type == "embedding" else "word counts (bag of words)"
+            what = (
+                "token indices, padded with 0" if spec.layers[0].type == "embedding" else "word counts (bag of words)"
+            )
         else:
             what = "one row of numbers per sample"
         lines += [f"x_train, x_test = split.x_train, split.x_test  # {what}"]
@@ -165,14 +183,18 @@ def _drawn_points(spec):
     """The drawn points written out in the script (the spec's own numbers, so the split is the run's)."""
     ds = spec.dataset
     what = "value" if spec.task == "regression" else "class"
-    rows = [ds.points[i:i + POINTS_PER_LINE] for i in range(0, len(ds.points), POINTS_PER_LINE)]
-    return [f"# 1. Data: the {len(ds.points)} points drawn on the playground's plane, [x1, x2, {what}] each,",
-            "#    shuffled by the seed and split into train and test as the playground splits them.",
-            "points = [",
-            *("    " + " ".join(f"[{', '.join(map(repr, p))}]," for p in row) for row in rows),
-            "]",
-            (f"split = datasets.generate(DatasetSpec(name={K._code(ds.name)}, points=points, "
-             f"test_fraction={ds.test_fraction!r}, seed={ds.seed}))")]
+    rows = [ds.points[i : i + POINTS_PER_LINE] for i in range(0, len(ds.points), POINTS_PER_LINE)]
+    return [
+        f"# 1. Data: the {len(ds.points)} points drawn on the playground's plane, [x1, x2, {what}] each,",
+        "#    shuffled by the seed and split into train and test as the playground splits them.",
+        "points = [",
+        *("    " + " ".join(f"[{', '.join(map(repr, p))}]," for p in row) for row in rows),
+        "]",
+        (
+            f"split = datasets.generate(DatasetSpec(name={K._code(ds.name)}, points=points, "
+            f"test_fraction={ds.test_fraction!r}, seed={ds.seed}))"
+        ),
+    ]
 
 
 def _fit(spec):
@@ -183,8 +205,10 @@ def _fit(spec):
     if spec.stop.target_loss is not None:
         callbacks.append(f"TargetLoss({spec.stop.target_loss!r})")
     extra = f", callbacks=[{', '.join(callbacks)}]" if callbacks else ""
-    lines.append(f"history = model.fit(x_train, y_train, epochs={spec.epochs}, batch_size={spec.batch_size}, "
-                 f"validation_data=(x_test, y_test){extra})")
+    lines.append(
+        f"history = model.fit(x_train, y_train, epochs={spec.epochs}, batch_size={spec.batch_size}, "
+        f"validation_data=(x_test, y_test){extra})"
+    )
     return "\n".join(lines)
 
 

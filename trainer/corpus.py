@@ -6,24 +6,95 @@ half of them hinge on word order ("good, not bad" against "bad, not good";
 cannot tell apart while an embedding + RNN model can: the lesson of why
 order matters. Labels: 1 positive, 0 negative.
 """
+
 import numpy as np
 
-SUBJECTS_EN = ["the movie", "the film", "this book", "the food", "the service", "the hotel", "the show", "the game",
-               "the concert", "this phone", "the story", "the acting", "the music", "the plot", "the staff", "the room"]
-POSITIVE_EN = ["good", "great", "excellent", "wonderful", "amazing", "fantastic", "lovely", "brilliant", "enjoyable",
-               "perfect", "fun", "delightful"]
-NEGATIVE_EN = ["bad", "terrible", "awful", "boring", "horrible", "poor", "dull", "disappointing", "mediocre",
-               "annoying", "ugly", "bland"]
+SUBJECTS_EN = [
+    "the movie",
+    "the film",
+    "this book",
+    "the food",
+    "the service",
+    "the hotel",
+    "the show",
+    "the game",
+    "the concert",
+    "this phone",
+    "the story",
+    "the acting",
+    "the music",
+    "the plot",
+    "the staff",
+    "the room",
+]
+POSITIVE_EN = [
+    "good",
+    "great",
+    "excellent",
+    "wonderful",
+    "amazing",
+    "fantastic",
+    "lovely",
+    "brilliant",
+    "enjoyable",
+    "perfect",
+    "fun",
+    "delightful",
+]
+NEGATIVE_EN = [
+    "bad",
+    "terrible",
+    "awful",
+    "boring",
+    "horrible",
+    "poor",
+    "dull",
+    "disappointing",
+    "mediocre",
+    "annoying",
+    "ugly",
+    "bland",
+]
 INTENSIFIERS_EN = ["really", "truly", "quite", "so", "very", ""]
 VERBS_EN = {1: ["loved", "enjoyed", "liked", "adored"], 0: ["hated", "disliked", "regretted", "despised"]}
 
-SUBJECTS_KO = ["이 영화", "그 책", "음식", "서비스", "호텔", "공연", "이 게임", "배우들의 연기", "음악", "줄거리", "직원",
-               "방", "이 드라마", "그 식당"]
+SUBJECTS_KO = [
+    "이 영화",
+    "그 책",
+    "음식",
+    "서비스",
+    "호텔",
+    "공연",
+    "이 게임",
+    "배우들의 연기",
+    "음악",
+    "줄거리",
+    "직원",
+    "방",
+    "이 드라마",
+    "그 식당",
+]
 # (past tense, negation stem for "…지 않았다")
-POSITIVE_KO = [("좋았다", "좋지"), ("훌륭했다", "훌륭하지"), ("재미있었다", "재미있지"), ("멋졌다", "멋지지"),
-               ("즐거웠다", "즐겁지"), ("만족스러웠다", "만족스럽지"), ("감동적이었다", "감동적이지"), ("괜찮았다", "괜찮지")]
-NEGATIVE_KO = [("나빴다", "나쁘지"), ("지루했다", "지루하지"), ("실망스러웠다", "실망스럽지"), ("형편없었다", "형편없지"),
-               ("재미없었다", "재미없지"), ("끔찍했다", "끔찍하지"), ("불편했다", "불편하지"), ("시끄러웠다", "시끄럽지")]
+POSITIVE_KO = [
+    ("좋았다", "좋지"),
+    ("훌륭했다", "훌륭하지"),
+    ("재미있었다", "재미있지"),
+    ("멋졌다", "멋지지"),
+    ("즐거웠다", "즐겁지"),
+    ("만족스러웠다", "만족스럽지"),
+    ("감동적이었다", "감동적이지"),
+    ("괜찮았다", "괜찮지"),
+]
+NEGATIVE_KO = [
+    ("나빴다", "나쁘지"),
+    ("지루했다", "지루하지"),
+    ("실망스러웠다", "실망스럽지"),
+    ("형편없었다", "형편없지"),
+    ("재미없었다", "재미없지"),
+    ("끔찍했다", "끔찍하지"),
+    ("불편했다", "불편하지"),
+    ("시끄러웠다", "시끄럽지"),
+]
 INTENSIFIERS_KO = ["정말", "너무", "아주", "진짜", "꽤", ""]
 
 

@@ -10,6 +10,7 @@ the batches you look at are not the engine's.) `read_csv` loads a table with a l
 way a course would with pandas (`x = df.drop(columns="label").values`), with
 or without pandas installed.
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -40,11 +41,19 @@ class Dataset:
             raise ValueError("Dataset.from_tensor_slices needs arrays with a first axis to slice along, not scalars")
         lengths = {len(a) for a in arrays}
         if len(lengths) != 1:
-            raise ValueError(f"Dataset.from_tensor_slices needs tensors of one length; got lengths {[len(a) for a in arrays]}")
+            raise ValueError(
+                f"Dataset.from_tensor_slices needs tensors of one length; got lengths {[len(a) for a in arrays]}"
+            )
         return cls(arrays, single)
 
     def _with(self, **changes):
-        d = {"batch_size": self.batch_size, "drop_remainder": self.drop_remainder, "shuffled": self.shuffled, "seed": self.seed, **changes}
+        d = {
+            "batch_size": self.batch_size,
+            "drop_remainder": self.drop_remainder,
+            "shuffled": self.shuffled,
+            "seed": self.seed,
+            **changes,
+        }
         return Dataset(self.tensors, self.single, **d)
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True):
@@ -53,7 +62,9 @@ class Dataset:
         if isinstance(buffer_size, bool) or not isinstance(buffer_size, (int, np.integer)) or buffer_size < 1:
             raise ValueError(f"shuffle needs a positive buffer_size. Received: buffer_size={buffer_size!r}")
         if not reshuffle_each_iteration:
-            raise ValueError("reshuffle_each_iteration=False is not supported: the engine draws a new order every epoch")
+            raise ValueError(
+                "reshuffle_each_iteration=False is not supported: the engine draws a new order every epoch"
+            )
         return self._with(shuffled=True, seed=seed)
 
     def batch(self, batch_size, drop_remainder=False):
@@ -85,7 +96,7 @@ class Dataset:
         order = self._rng.permutation(len(arrays[0])) if self.shuffled else np.arange(len(arrays[0]))
         step = self.batch_size or 1
         for start in range(0, len(order), step):
-            idx = order[start:start + step] if self.batch_size else order[start]
+            idx = order[start : start + step] if self.batch_size else order[start]
             parts = tuple(a[idx] for a in arrays)
             yield parts[0] if self.single else parts
 
@@ -136,7 +147,11 @@ def read_csv(source, label="label", features=None, classification=None, max_rows
     if not header:
         raise ValueError("The CSV file is empty: it needs a header row with column names")
     label_col = _column(header, label, "label")
-    feature_cols = [_column(header, f, "features") for f in features] if features is not None else [i for i in range(len(header)) if i != label_col]
+    feature_cols = (
+        [_column(header, f, "features") for f in features]
+        if features is not None
+        else [i for i in range(len(header)) if i != label_col]
+    )
     if label_col in feature_cols:
         raise ValueError(f"Column {header[label_col]!r} is the label; leave it out of features")
     if not rows:
@@ -193,8 +208,10 @@ def _float(value, column, row):
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"Column {column!r}, row {row}: {text!r} is not a number; encode categories as numbers "
-                             "or leave the column out with features=[...]") from None
+            raise ValueError(
+                f"Column {column!r}, row {row}: {text!r} is not a number; encode categories as numbers "
+                "or leave the column out with features=[...]"
+            ) from None
     if not np.isfinite(value):
         raise ValueError(f"Column {column!r}, row {row}: a missing or infinite value; fill or drop it first")
     return value

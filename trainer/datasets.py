@@ -5,6 +5,7 @@ noise as a fraction) so its pictures and numbers can be compared with ours;
 `moons` and `blobs` are added in the same coordinates. NumPy only: the web
 side imports this module for previews.
 """
+
 import base64
 import functools
 import hashlib
@@ -44,32 +45,137 @@ class DatasetInfo:
 BUILTIN = {
     info.name: info
     for info in [
-        DatasetInfo("circle", gettext_noop("Circle"), "points", "binary", gettext_noop("One class inside a ring of the other."), 2),
-        DatasetInfo("xor", gettext_noop("Exclusive or"), "points", "binary", gettext_noop("Opposite quadrants share a class: no single line separates them."), 2),
-        DatasetInfo("gauss", gettext_noop("Two Gaussians"), "points", "binary", gettext_noop("Two clouds, linearly separable when the noise is low."), 2),
-        DatasetInfo("spiral", gettext_noop("Spiral"), "points", "binary", gettext_noop("Two interleaved spirals: needs depth."), 2),
-        DatasetInfo("moons", gettext_noop("Two moons"), "points", "binary", gettext_noop("Two interleaving half circles."), 2),
-        DatasetInfo("blobs", gettext_noop("Blobs"), "points", "multiclass", gettext_noop("3 to 5 Gaussian clouds, one class each (softmax output)."), 3),
-        DatasetInfo("plane", gettext_noop("Plane"), "points", "regression", gettext_noop("A tilted plane: the target grows with x1 + x2.")),
-        DatasetInfo("multi_gauss", gettext_noop("Multi Gaussian"), "points", "regression", gettext_noop("Six bumps of alternating sign.")),
-        DatasetInfo("digits", gettext_noop("Handwritten digits"), "images", "multiclass", gettext_noop("scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes."),
-                    10, (8, 8, 1), tuple("0123456789"), 1797, 1797, fit_drawings=True),
-        DatasetInfo("sentiment", gettext_noop("Sentiment (English and Korean)"), "text", "binary",
-                    gettext_noop("Short reviews written by this project from templates, half of which hinge on word order ('good, not bad')."),
-                    2, (), ("negative", "positive"), 1000, 4000),
-        DatasetInfo("nsmc", gettext_noop("Korean movie reviews (NSMC)"), "text", "binary",
-                    gettext_noop("30,000 real reviews from Naver Movies, half negative (rated 1–4), half positive (9–10). "
-                    "Most eojeol of a new review were never seen in training: morphemes fix that."),
-                    2, (), ("negative", "positive"), 30000, 30000, language="ko", default_tokens="morpheme",
-                    credit="Naver Sentiment Movie Corpus (NSMC) by Lucy Park, github.com/e9t/nsmc, CC0 1.0 (public domain); "
-                           "a balanced sample of 30,000 of its reviews."),
-        DatasetInfo("sentiment_en", gettext_noop("English review sentences"), "text", "binary",
-                    gettext_noop("3,000 real sentences from Amazon, IMDb and Yelp reviews, half negative, half positive."),
-                    2, (), ("negative", "positive"), 3000, 3000, language="en", default_tokens="word",
-                    credit="\"Sentiment Labelled Sentences\", UCI Machine Learning Repository, CC BY 4.0. "
-                           "D. Kotzias, M. Denil, N. de Freitas, P. Smyth: \"From Group to Individual Labels using Deep Features\", KDD 2015."),
-        DatasetInfo("shapes", gettext_noop("Shapes"), "images", "multiclass", gettext_noop("Generated 28×28 circles, squares, triangles and lines of jittered size and position."),
-                    4, (28, 28, 1), ("circle", "square", "triangle", "line"), 2000, 6000),
+        DatasetInfo(
+            "circle",
+            gettext_noop("Circle"),
+            "points",
+            "binary",
+            gettext_noop("One class inside a ring of the other."),
+            2,
+        ),
+        DatasetInfo(
+            "xor",
+            gettext_noop("Exclusive or"),
+            "points",
+            "binary",
+            gettext_noop("Opposite quadrants share a class: no single line separates them."),
+            2,
+        ),
+        DatasetInfo(
+            "gauss",
+            gettext_noop("Two Gaussians"),
+            "points",
+            "binary",
+            gettext_noop("Two clouds, linearly separable when the noise is low."),
+            2,
+        ),
+        DatasetInfo(
+            "spiral",
+            gettext_noop("Spiral"),
+            "points",
+            "binary",
+            gettext_noop("Two interleaved spirals: needs depth."),
+            2,
+        ),
+        DatasetInfo(
+            "moons", gettext_noop("Two moons"), "points", "binary", gettext_noop("Two interleaving half circles."), 2
+        ),
+        DatasetInfo(
+            "blobs",
+            gettext_noop("Blobs"),
+            "points",
+            "multiclass",
+            gettext_noop("3 to 5 Gaussian clouds, one class each (softmax output)."),
+            3,
+        ),
+        DatasetInfo(
+            "plane",
+            gettext_noop("Plane"),
+            "points",
+            "regression",
+            gettext_noop("A tilted plane: the target grows with x1 + x2."),
+        ),
+        DatasetInfo(
+            "multi_gauss",
+            gettext_noop("Multi Gaussian"),
+            "points",
+            "regression",
+            gettext_noop("Six bumps of alternating sign."),
+        ),
+        DatasetInfo(
+            "digits",
+            gettext_noop("Handwritten digits"),
+            "images",
+            "multiclass",
+            gettext_noop("scikit-learn's 1,797 handwritten digits, 8×8 gray, 10 classes."),
+            10,
+            (8, 8, 1),
+            tuple("0123456789"),
+            1797,
+            1797,
+            fit_drawings=True,
+        ),
+        DatasetInfo(
+            "sentiment",
+            gettext_noop("Sentiment (English and Korean)"),
+            "text",
+            "binary",
+            gettext_noop(
+                "Short reviews written by this project from templates, half of which hinge on word order ('good, not bad')."
+            ),
+            2,
+            (),
+            ("negative", "positive"),
+            1000,
+            4000,
+        ),
+        DatasetInfo(
+            "nsmc",
+            gettext_noop("Korean movie reviews (NSMC)"),
+            "text",
+            "binary",
+            gettext_noop(
+                "30,000 real reviews from Naver Movies, half negative (rated 1–4), half positive (9–10). "
+                "Most eojeol of a new review were never seen in training: morphemes fix that."
+            ),
+            2,
+            (),
+            ("negative", "positive"),
+            30000,
+            30000,
+            language="ko",
+            default_tokens="morpheme",
+            credit="Naver Sentiment Movie Corpus (NSMC) by Lucy Park, github.com/e9t/nsmc, CC0 1.0 (public domain); "
+            "a balanced sample of 30,000 of its reviews.",
+        ),
+        DatasetInfo(
+            "sentiment_en",
+            gettext_noop("English review sentences"),
+            "text",
+            "binary",
+            gettext_noop("3,000 real sentences from Amazon, IMDb and Yelp reviews, half negative, half positive."),
+            2,
+            (),
+            ("negative", "positive"),
+            3000,
+            3000,
+            language="en",
+            default_tokens="word",
+            credit="\"Sentiment Labelled Sentences\", UCI Machine Learning Repository, CC BY 4.0. "
+            "D. Kotzias, M. Denil, N. de Freitas, P. Smyth: \"From Group to Individual Labels using Deep Features\", KDD 2015.",
+        ),
+        DatasetInfo(
+            "shapes",
+            gettext_noop("Shapes"),
+            "images",
+            "multiclass",
+            gettext_noop("Generated 28×28 circles, squares, triangles and lines of jittered size and position."),
+            4,
+            (28, 28, 1),
+            ("circle", "square", "triangle", "line"),
+            2000,
+            6000,
+        ),
     ]
 }
 
@@ -79,10 +185,25 @@ BUILTIN = {
 DRAWN = {
     info.name: info
     for info in [
-        DatasetInfo("custom", gettext_noop("Your own points"), "points", "binary",
-                    gettext_noop("Points you place on the plane yourself, each of class 0 or 1."), 2, default_samples=0, drawn=True),
-        DatasetInfo("custom_regression", gettext_noop("Your own values"), "points", "regression",
-                    gettext_noop("Points you place on the plane yourself, each with a target value."), default_samples=0, drawn=True),
+        DatasetInfo(
+            "custom",
+            gettext_noop("Your own points"),
+            "points",
+            "binary",
+            gettext_noop("Points you place on the plane yourself, each of class 0 or 1."),
+            2,
+            default_samples=0,
+            drawn=True,
+        ),
+        DatasetInfo(
+            "custom_regression",
+            gettext_noop("Your own values"),
+            "points",
+            "regression",
+            gettext_noop("Points you place on the plane yourself, each with a target value."),
+            default_samples=0,
+            drawn=True,
+        ),
     ]
 }
 DRAWN_FOR = {"binary": "custom", "regression": "custom_regression"}  # a task -> the drawn set that edits its points
@@ -189,8 +310,13 @@ def _multi_gauss(rng, n, noise):
 
 
 GENERATORS = {
-    "circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral, "moons": _moons,
-    "plane": _plane, "multi_gauss": _multi_gauss,
+    "circle": _circle,
+    "xor": _xor,
+    "gauss": _gauss,
+    "spiral": _spiral,
+    "moons": _moons,
+    "plane": _plane,
+    "multi_gauss": _multi_gauss,
 }
 
 
@@ -214,7 +340,9 @@ def split_sizes(samples, test_fraction):
 def generate(dataset):
     """A `spec.DatasetSpec` -> Split, deterministic for `dataset.seed`."""
     if not dataset.info.builtin:
-        raise ValueError(f"{dataset.name} is an uploaded dataset: load its arrays and pass split_arrays(...) to the loop")
+        raise ValueError(
+            f"{dataset.name} is an uploaded dataset: load its arrays and pass split_arrays(...) to the loop"
+        )
     rng = np.random.default_rng(dataset.seed)
     if dataset.name == "blobs":
         xy, y = _blobs(rng, dataset.samples, dataset.noise, dataset.classes)
@@ -310,8 +438,15 @@ def text_levels(dataset, sentences):
     out = []
     for level in dict.fromkeys((*SHOWN_LEVELS, own)):
         pipeline, stats = _level_stats(dataset, level)
-        out.append({"level": level, "description": text.TOKEN_LEVELS[level], "current": level == own, **stats,
-                    "sentences": [pipeline.marked(s) for s in sentences]})
+        out.append(
+            {
+                "level": level,
+                "description": text.TOKEN_LEVELS[level],
+                "current": level == own,
+                **stats,
+                "sentences": [pipeline.marked(s) for s in sentences],
+            }
+        )
     return out
 
 
@@ -355,9 +490,15 @@ def points(dataset, image_count=32, levels=False):
     if split.x_train.ndim == 4:
         shown = split.x_train[:image_count]
         return {
-            "kind": "images", "shape": list(shown.shape[1:]), "class_names": list(dataset.info.class_names),
-            "images": [base64.b64encode((img * 255).round().astype(np.uint8).tobytes()).decode("ascii") for img in shown],
-            "labels": split.y_train[:image_count].tolist(), "n_train": len(split.y_train), "n_test": len(split.y_test),
+            "kind": "images",
+            "shape": list(shown.shape[1:]),
+            "class_names": list(dataset.info.class_names),
+            "images": [
+                base64.b64encode((img * 255).round().astype(np.uint8).tobytes()).decode("ascii") for img in shown
+            ],
+            "labels": split.y_train[:image_count].tolist(),
+            "n_train": len(split.y_train),
+            "n_test": len(split.y_test),
         }
     return {
         "train": {"x": split.x_train.round(4).tolist(), "y": split.y_train.tolist()},
@@ -375,9 +516,15 @@ def text_preview(dataset, count=8, levels=False):
     texts, labels, _ = _texts(dataset)
     shown = _rows(dataset, len(texts))[:count]
     return {
-        "kind": "text", "class_names": list(dataset.info.class_names), "length": pipeline.length,
+        "kind": "text",
+        "class_names": list(dataset.info.class_names),
+        "length": pipeline.length,
         "samples": [dict(pipeline.explain(texts[i]), label=int(labels[i])) for i in shown],
-        "vocab": [[w, pipeline.counts.get(w, 0)] for w in pipeline.vocab[:200]], "vocab_size": len(pipeline.vocab),
-        "lengths": np.bincount([len(t) for t in lists]).tolist(), "n_train": len(split.y_train), "n_test": len(split.y_test),
-        "levels": text_levels(dataset, [texts[i] for i in shown]) if levels else None, "credit": dataset.info.credit,
+        "vocab": [[w, pipeline.counts.get(w, 0)] for w in pipeline.vocab[:200]],
+        "vocab_size": len(pipeline.vocab),
+        "lengths": np.bincount([len(t) for t in lists]).tolist(),
+        "n_train": len(split.y_train),
+        "n_test": len(split.y_test),
+        "levels": text_levels(dataset, [texts[i] for i in shown]) if levels else None,
+        "credit": dataset.info.credit,
     }

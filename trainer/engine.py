@@ -9,6 +9,7 @@ Batches follow Keras: an epoch is ceil(n_train / batch_size) steps over a
 fresh permutation (epoch_orders, drawn per seed and epoch), the last batch
 smaller (masked here, so shapes stay fixed).
 """
+
 import functools
 import math
 from dataclasses import dataclass
@@ -20,12 +21,15 @@ import optax
 
 from trainer import layers as L
 from trainer import optimizers
-from trainer.activations import ACTIVATIONS, SYMMETRIC, step as step_fn
+from trainer.activations import ACTIVATIONS, SYMMETRIC
+from trainer.activations import step as step_fn
 from trainer.losses import LOSSES
 
 MAX_CHUNK = 16384  # about the most steps one call runs (with ORDER_BLOCK, it sets epochs_per_call)
 EVAL_BYTES = 4 << 20  # evaluation runs a set in chunks whose largest activation is about this big (see eval_chunk)
-TINY_DENSE = 2560  # batch x inputs x units up to which a dense layer trains as a fused multiply-sum (see _tiny_dense_stack)
+TINY_DENSE = (
+    2560  # batch x inputs x units up to which a dense layer trains as a fused multiply-sum (see _tiny_dense_stack)
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,9 @@ class Model:
     @classmethod
     def from_spec(cls, spec):
         opt = spec.optimizer.__class__(spec.optimizer.name, 0.0, spec.optimizer.options)
-        return cls(spec.layers, spec.loss, opt, spec.regularization, spec.batch_size, spec.n_train, spec.task, spec.input_shape)
+        return cls(
+            spec.layers, spec.loss, opt, spec.regularization, spec.batch_size, spec.n_train, spec.task, spec.input_shape
+        )
 
     @property
     def steps_per_epoch(self):
@@ -178,8 +184,12 @@ def _initializer(model, optimizer):
     def init(seed):
         key = jax.random.PRNGKey(seed)
         params = L.init_stack(model.layers, jax.random.fold_in(key, 0), model.input_shape)
-        return {"params": params, "opt_state": opt.init(params), "step": jnp.zeros((), jnp.int32),
-                "dropout_key": jax.random.fold_in(key, 1)}
+        return {
+            "params": params,
+            "opt_state": opt.init(params),
+            "step": jnp.zeros((), jnp.int32),
+            "dropout_key": jax.random.fold_in(key, 1),
+        }
 
     return init
 
@@ -197,7 +207,8 @@ def _update(model):
         return flat.update
     knobs = dict(model.optimizer.options)
     leafwise = optax.inject_hyperparams(optimizers.RECIPES[model.optimizer.name], static_args=tuple(knobs))(
-        learning_rate=model.optimizer.learning_rate, **knobs)
+        learning_rate=model.optimizer.learning_rate, **knobs
+    )
     params = jax.eval_shape(lambda: L.init_stack(model.layers, jax.random.PRNGKey(0), model.input_shape))
     shapes = [jax.tree.map(lambda a: (a.shape, a.dtype), jax.eval_shape(opt.init, params)) for opt in (flat, leafwise)]
     return leafwise.update if shapes[0] == shapes[1] else flat.update
@@ -226,8 +237,10 @@ def epoch_orders(model, seed, first_epoch, count):
     default network trains in, about 15 µs)."""
     spe, bs, n = model.steps_per_epoch, model.batch_size, model.n_train
     end = first_epoch + count
-    parts = [_order_block(seed, block, n, spe, bs)[max(first_epoch - block * ORDER_BLOCK, 0):end - block * ORDER_BLOCK]
-             for block in range(first_epoch // ORDER_BLOCK, -(-end // ORDER_BLOCK))]  # whole slices: no Python per epoch
+    parts = [
+        _order_block(seed, block, n, spe, bs)[max(first_epoch - block * ORDER_BLOCK, 0) : end - block * ORDER_BLOCK]
+        for block in range(first_epoch // ORDER_BLOCK, -(-end // ORDER_BLOCK))
+    ]  # whole slices: no Python per epoch
     return np.concatenate(parts) if parts else np.zeros((0, spe, bs), np.int32)
 
 
@@ -303,8 +316,12 @@ def compiled(model):
     def extras(state, first_step, count):
         """Per-step scan inputs only where the model needs them: the short last
         batch's mask, and dropout keys (each costs time on every step)."""
-        return (mask if padded else None,
-                jax.vmap(lambda s: jax.random.fold_in(state["dropout_key"], s))(first_step + jnp.arange(count)) if model.has_dropout else None)
+        return (
+            mask if padded else None,
+            jax.vmap(lambda s: jax.random.fold_in(state["dropout_key"], s))(first_step + jnp.arange(count))
+            if model.has_dropout
+            else None,
+        )
 
     @jax.jit
     def advance_epochs(state, data, orders, epochs):
@@ -318,11 +335,17 @@ def compiled(model):
                 p, o, loss = sgd_step(*c, x, t, m, key)
                 return (p, o), loss
 
-            (params, opt_state), losses = jax.lax.scan(body, (params, opt_state), (data["x_train"][idx], data["t_train"][idx], masks, keys))
+            (params, opt_state), losses = jax.lax.scan(
+                body, (params, opt_state), (data["x_train"][idx], data["t_train"][idx], masks, keys)
+            )
             return params, opt_state, buf.at[e].set(losses)
 
         params, opt_state, losses = jax.lax.fori_loop(
-            0, epochs, one_epoch, (state["params"], state["opt_state"], jnp.zeros((epochs_per_call(model), spe), jnp.float32)))
+            0,
+            epochs,
+            one_epoch,
+            (state["params"], state["opt_state"], jnp.zeros((epochs_per_call(model), spe), jnp.float32)),
+        )
         return dict(state, params=params, opt_state=opt_state, step=state["step"] + epochs * spe), losses
 
     @jax.jit
@@ -333,11 +356,19 @@ def compiled(model):
         def body(i, carry):
             params, opt_state, buf = carry
             row = start + i
-            params, opt_state, loss = sgd_step(params, opt_state, data["x_train"][idx[row]], data["t_train"][idx[row]],
-                                               None if masks is None else masks[row], None if keys is None else keys[row])
+            params, opt_state, loss = sgd_step(
+                params,
+                opt_state,
+                data["x_train"][idx[row]],
+                data["t_train"][idx[row]],
+                None if masks is None else masks[row],
+                None if keys is None else keys[row],
+            )
             return params, opt_state, buf.at[i].set(loss)
 
-        params, opt_state, losses = jax.lax.fori_loop(0, steps, body, (state["params"], state["opt_state"], jnp.zeros(spe, jnp.float32)))
+        params, opt_state, losses = jax.lax.fori_loop(
+            0, steps, body, (state["params"], state["opt_state"], jnp.zeros(spe, jnp.float32))
+        )
         return dict(state, params=params, opt_state=opt_state, step=state["step"] + steps), losses
 
     def over_set(params, x, t):
@@ -387,4 +418,3 @@ def finite(tree):
     call: the loop asks after every chunk, and a check per array (two operations
     and a wait each) cost more than a chunk of a small network's steps."""
     return bool(_all_finite(tree))
-

@@ -38,8 +38,17 @@ def metrics(points, counters, evaluation, learning_rate, steps_per_second):
 # gradients for every network (trainer/gradients.py: per weighted layer, the
 # gradient norms and histograms of weights, biases and weight gradients, with the
 # iteration, so the page draws them over time).
-PROBES = ("boundary", "neurons", "filters", "feature_maps", "predictions", "embedding", "hidden_states", "confusion",
-          "gradients")
+PROBES = (
+    "boundary",
+    "neurons",
+    "filters",
+    "feature_maps",
+    "predictions",
+    "embedding",
+    "hidden_states",
+    "confusion",
+    "gradients",
+)
 
 
 def probe(kind, payload):

@@ -30,6 +30,7 @@ The `gradients` frame payload (without its type; trainer/events.py):
 "Weights" are every array of a layer but its bias: a dense or conv kernel, an
 embedding table, a recurrent layer's kernel and recurrent kernel together.
 """
+
 import functools
 import threading
 
@@ -93,7 +94,9 @@ def histograms(arrays, bins=BINS):
     index -= flat < edges[which, index]
     index += (flat >= edges[which, index + 1]) & (index != bins - 1)
     counts = np.bincount(which * bins + index, minlength=len(values) * bins).reshape(len(values), bins)
-    return [{"range": [_number(a), _number(b)], "counts": c.tolist()} for a, b, c in zip(edges[:, 0], edges[:, -1], counts)]
+    return [
+        {"range": [_number(a), _number(b)], "counts": c.tolist()} for a, b, c in zip(edges[:, 0], edges[:, -1], counts)
+    ]
 
 
 def _weights(p):
@@ -139,7 +142,7 @@ def _unravel(flat, params):
     leaves, tree = jax.tree.flatten(params)
     chunks = np.split(flat, np.cumsum([leaf.size for leaf in leaves * 2])[:-1])
     parts = [chunk.reshape(leaf.shape) for chunk, leaf in zip(chunks, leaves * 2)]
-    return jax.tree.unflatten(tree, parts[:len(leaves)]), jax.tree.unflatten(tree, parts[len(leaves):])
+    return jax.tree.unflatten(tree, parts[: len(leaves)]), jax.tree.unflatten(tree, parts[len(leaves) :])
 
 
 def _norm(g):

@@ -5,6 +5,7 @@ in [0, 1], channels last. `preprocess` brings any picture (an upload, a
 drawing on the page) to that form, so training and prediction see the same
 distribution.
 """
+
 import functools
 import importlib.util
 from pathlib import Path
@@ -63,6 +64,7 @@ def resize(image, height, width):
     """Area-average resize of an (h, w, c) image: each output pixel is the mean
     of its block of input pixels (cut at whole pixels, at least one each), so
     growing repeats pixels. Vectorized with cumulative sums: ~0.3 ms a picture."""
+
     def along(a, size, axis):
         n = a.shape[axis]
         lo = np.minimum((np.arange(size) * n / size).astype(int), n - 1)
@@ -89,7 +91,11 @@ def preprocess(pixels, shape, *, fit_to_content=False):
         x = x / 255.0
     height, width, channels = shape
     if x.shape[2] != channels:  # colour mode: to gray by luminance, or gray to RGB
-        x = (x[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None] if channels == 1 else np.repeat(x[..., :1], channels, 2)
+        x = (
+            (x[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+            if channels == 1
+            else np.repeat(x[..., :1], channels, 2)
+        )
     if fit_to_content and x.max() > 0:
         ys, xs = np.nonzero(x.max(axis=2) > 0.05)
         cy, cx = (ys.min() + ys.max()) / 2, (xs.min() + xs.max()) / 2
@@ -98,6 +104,6 @@ def preprocess(pixels, shape, *, fit_to_content=False):
         x = np.pad(x, ((pad, pad), (pad, pad), (0, 0)))
         top, left = int(round(cy - half)) + pad, int(round(cx - half)) + pad
         side = int(round(2 * half))
-        x = x[top:top + side, left:left + side]
+        x = x[top : top + side, left : left + side]
     out = resize(x, height, width)
     return np.clip(out / max(out.max(), 1e-6) if fit_to_content else out, 0, 1)

@@ -3,6 +3,7 @@
 Inputs go through exactly the preprocessing the training data had (images.preprocess,
 the dataset's text pipeline), so what the page sends is judged like a test sample.
 """
+
 import functools
 
 import jax
@@ -50,7 +51,11 @@ def _classes(spec, out):
         p1 = (out[0, 0] + 1) / 2 if model.out_activation == "tanh" else out[0, 0]
         probs = np.array([1 - p1, p1])
     names = list(info.class_names) or [str(i) for i in range(len(probs))]
-    return {"classes": names, "probabilities": [float(p) for p in np.clip(probs, 0, 1)], "predicted": int(np.argmax(probs))}
+    return {
+        "classes": names,
+        "probabilities": [float(p) for p in np.clip(probs, 0, 1)],
+        "predicted": int(np.argmax(probs)),
+    }
 
 
 def predict_image(spec, weights, pixels):
@@ -74,8 +79,14 @@ def predict_text(spec, weights, sentence, pipeline=None):
         x = datasets.text.bag_of_words(x, len(pipeline.vocab))
     out = np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x)))
     levels = datasets.text_levels(spec.dataset, [sentence]) if builtin else [pipeline.level(sentence)]
-    return {**_classes(spec, out), "steps": steps,
-            "levels": [{**{k: v for k, v in level.items() if k != "sentences"}, "tokens": level["sentences"][0]} for level in levels]}
+    return {
+        **_classes(spec, out),
+        "steps": steps,
+        "levels": [
+            {**{k: v for k, v in level.items() if k != "sentences"}, "tokens": level["sentences"][0]}
+            for level in levels
+        ],
+    }
 
 
 def predict_points(spec, weights, xy):

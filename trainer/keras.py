@@ -17,6 +17,7 @@ seen; per-epoch "accuracy" is measured on the whole training set after the
 epoch (Keras averages it over the epoch's batches); binary labels are 0/1 and
 a tanh output trains on ±1 (the playground's convention).
 """
+
 import json
 import math
 import sys
@@ -31,18 +32,63 @@ from trainer import datasets, engine, loop
 from trainer import spec as S
 from trainer.data import Dataset
 from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.keras import Dense, SGD, ...`)
-    ENGINE_METRIC, GRU, KERAS_LOSS, L1, L2, LOSSES, LSTM, SGD, Adagrad, Adam, AdamW, AveragePooling2D, AvgPool2D, Constant, Conv2D,
-    Dense, Dropout, Embedding, Flatten, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Input, InputLayer, Layer, LecunNormal,
-    MaxPool2D, MaxPooling2D, Ones, Optimizer, RandomNormal, RandomUniform, RMSprop, SimpleRNN, Zeros, check_loss, default_metrics,
-    get_optimizer, l1, l2, layer_from_dict, layer_from_spec, metric_names, optimizer_from_dict, optimizer_from_spec, task_of,
+    ENGINE_METRIC,
+    GRU,
+    KERAS_LOSS,
+    L1,
+    L2,
+    LOSSES,
+    LSTM,
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    AveragePooling2D,
+    AvgPool2D,
+    Constant,
+    Conv2D,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    Input,
+    InputLayer,
+    Layer,
+    LecunNormal,
+    MaxPool2D,
+    MaxPooling2D,
+    Ones,
+    Optimizer,
+    RandomNormal,
+    RandomUniform,
+    RMSprop,
+    SimpleRNN,
+    Zeros,
+    check_loss,
+    default_metrics,
+    get_optimizer,
+    l1,
+    l2,
+    layer_from_dict,
+    layer_from_spec,
+    metric_names,
+    optimizer_from_dict,
+    optimizer_from_spec,
+    task_of,
 )
 
 FORMAT = "nn-playground-keras"
 MAX_LOAD_PARAMS = 100_000_000  # a saved file is untrusted input: no model bigger than this is built from one
 PARAM_ORDER = ("embeddings", "kernel", "recurrent_kernel", "bias")  # Keras' order of a layer's weights
-NOT_BUILT = ("This model has not yet been built: its first layer has no input shape. Give it one, as in "
-             "Dense(10, activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, input_length=40), "
-             "or put Input(shape=...) first. (The weights are drawn from the model's seed before any data is seen.)")
+NOT_BUILT = (
+    "This model has not yet been built: its first layer has no input shape. Give it one, as in "
+    "Dense(10, activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, input_length=40), "
+    "or put Input(shape=...) first. (The weights are drawn from the model's seed before any data is seen.)"
+)
 
 
 class Sequential:
@@ -70,7 +116,9 @@ class Sequential:
         elif isinstance(layer, Layer):
             self.layers.append(layer)
         else:
-            raise TypeError(f"The added layer must be an instance of class Layer. Received: layer={layer!r} of type {type(layer).__name__}")
+            raise TypeError(
+                f"The added layer must be an instance of class Layer. Received: layer={layer!r} of type {type(layer).__name__}"
+            )
         self._params = self._state = self._model = None
 
     @property
@@ -111,8 +159,10 @@ class Sequential:
     def _regularization(self):
         weighted = [layer for layer in self.layers if layer.weighted]
         if len({repr(layer.kernel_regularizer) for layer in weighted}) > 1:
-            raise ValueError("The engine applies one kernel_regularizer to every Dense, Conv2D and recurrent layer: "
-                             "give them all the same one (or none)")
+            raise ValueError(
+                "The engine applies one kernel_regularizer to every Dense, Conv2D and recurrent layer: "
+                "give them all the same one (or none)"
+            )
         reg = weighted[0].kernel_regularizer if weighted else None
         if reg is not None:
             return reg.to_spec()
@@ -133,33 +183,59 @@ class Sequential:
 
     def _need_compiled(self):
         if self.loss is None:
-            raise RuntimeError("You must compile your model before training/testing. Use `model.compile(optimizer, loss)`.")
+            raise RuntimeError(
+                "You must compile your model before training/testing. Use `model.compile(optimizer, loss)`."
+            )
 
     def _bare_model(self):
         """An engine Model for drawing weights and forward passes before compile."""
-        return engine.Model(tuple(layer.spec for layer in self.layers), "mse", S.Optimizer("sgd", 0.0), S.Regularization(),
-                            1, 1, "regression", tuple(self.input_shape))
+        return engine.Model(
+            tuple(layer.spec for layer in self.layers),
+            "mse",
+            S.Optimizer("sgd", 0.0),
+            S.Regularization(),
+            1,
+            1,
+            "regression",
+            tuple(self.input_shape),
+        )
 
     def _engine_model(self, n_train, batch_size):
         self._need_compiled()
         walk = self._walk()
         last, out = self.layers[-1], walk[-1][2]
         if last.spec.type != "dense":
-            raise ValueError("The output layer must be Dense: it gives one unit per target (add a Dense layer at the end)")
+            raise ValueError(
+                "The output layer must be Dense: it gives one unit per target (add a Dense layer at the end)"
+            )
         task, units = task_of(self.loss, self._metrics, out[-1]), out[-1]
         if task == "multiclass" and units < 2:
-            raise ValueError(f"{self.loss} needs one output unit per class; for two classes use one sigmoid unit and binary_crossentropy")
+            raise ValueError(
+                f"{self.loss} needs one output unit per class; for two classes use one sigmoid unit and binary_crossentropy"
+            )
         if task != "multiclass" and units != 1:
-            raise ValueError(f"The output layer has {units} units, but {self.loss} with metrics {self._metrics} trains one output "
-                             "(add metrics=[\"accuracy\"] to classify with several units, or use sparse_categorical_crossentropy)")
+            raise ValueError(
+                f"The output layer has {units} units, but {self.loss} with metrics {self._metrics} trains one output "
+                "(add metrics=[\"accuracy\"] to classify with several units, or use sparse_categorical_crossentropy)"
+            )
         for m in self._metrics:
             if (m == "accuracy") != (task != "regression"):
                 raise ValueError(f"The metric {m!r} does not fit this {task} model (loss {self.loss})")
         if any(getattr(layer.spec, "activation", None) == "step" for layer in self.layers) and len(self.layers) > 1:
-            raise ValueError("step has no gradient: it trains only as Rosenblatt's perceptron, a single Dense(1, activation=\"step\")")
+            raise ValueError(
+                "step has no gradient: it trains only as Rosenblatt's perceptron, a single Dense(1, activation=\"step\")"
+            )
         opt = self.optimizer.to_spec()
-        return engine.Model(tuple(layer.spec for layer in self.layers), LOSSES[self.loss], S.Optimizer(opt.name, 0.0, opt.options),
-                            self._regularization(), batch_size, n_train, task, tuple(self.input_shape))
+        return engine.Model(
+            tuple(layer.spec for layer in self.layers),
+            LOSSES[self.loss],
+            S.Optimizer(opt.name, 0.0, opt.options),
+            self._regularization(),
+            batch_size,
+            n_train,
+            task,
+            tuple(self.input_shape),
+        )
 
     def _ensure_params(self):
         if self._params is None:
@@ -176,13 +252,17 @@ class Sequential:
         self._walk()  # a model that can take input at all
         want = tuple(self.input_shape)
         if tuple(x.shape[1:]) != want:
-            raise ValueError(f"Input 0 of layer \"{self._names()[0]}\" is incompatible with the layer: expected shape=(None, "
-                             f"{', '.join(map(str, want))}), found shape={tuple(x.shape)}")
+            raise ValueError(
+                f"Input 0 of layer \"{self._names()[0]}\" is incompatible with the layer: expected shape=(None, "
+                f"{', '.join(map(str, want))}), found shape={tuple(x.shape)}"
+            )
         first = self.layers[0].spec
         if first.type != "embedding":
             return x.astype(np.float32)
         if not np.issubdtype(x.dtype, np.integer) or (len(x) and (x.min() < 0 or x.max() >= first.input_dim)):
-            raise ValueError(f"An Embedding takes whole-number token indices from 0 to {first.input_dim - 1} (its input_dim)")
+            raise ValueError(
+                f"An Embedding takes whole-number token indices from 0 to {first.input_dim - 1} (its input_dim)"
+            )
         return x.astype(np.int32)
 
     def _labels(self, y, n, model):
@@ -217,27 +297,48 @@ class Sequential:
         else:
             arrays = ()
         if len(arrays) != 2:
-            raise ValueError(f"{what} must be (features, labels): a tuple of two arrays or Dataset.from_tensor_slices((x, y))")
+            raise ValueError(
+                f"{what} must be (features, labels): a tuple of two arrays or Dataset.from_tensor_slices((x, y))"
+            )
         return arrays
 
     def _device_data(self, model, train, test):
         """The engine's data dict (as engine.to_device builds it) from arrays."""
         out = {}
         for part, (x, y) in (("train", train), ("test", test)):
-            out.update({f"x_{part}": jnp.asarray(x), f"t_{part}": jnp.asarray(engine.encode_targets(model, y)), f"y_{part}": jnp.asarray(y)})
+            out.update(
+                {
+                    f"x_{part}": jnp.asarray(x),
+                    f"t_{part}": jnp.asarray(engine.encode_targets(model, y)),
+                    f"y_{part}": jnp.asarray(y),
+                }
+            )
         return out
 
     # --- training -------------------------------------------------------------------------
 
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0.0,
-            validation_data=None, shuffle=True, seed=None):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose=1,
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        seed=None,
+    ):
         """Train; returns a History. x, y: arrays, or x a batched Dataset of
         (features, labels) (then its batch size, and its shuffle and seed, apply).
         seed: the shuffle order's seed for this fit (None: the model's own stream)."""
         self._need_compiled()
         if isinstance(x, Dataset):
             if y is not None or batch_size is not None:
-                raise ValueError("When x is a Dataset, leave out y and batch_size: the dataset holds the labels and its batches")
+                raise ValueError(
+                    "When x is a Dataset, leave out y and batch_size: the dataset holds the labels and its batches"
+                )
             if x.batch_size is None:
                 raise ValueError("Batch the dataset before fit, as in dataset.batch(32)")
             batch_size, shuffle, seed = x.batch_size, x.shuffled, x.seed if seed is None else seed
@@ -263,10 +364,14 @@ class Sequential:
         while epoch < epochs and not self.stop_training:
             chunk = 1 if per_epoch else min(epochs - epoch, engine.epochs_per_call(model))
             started = time.perf_counter()
-            orders = engine.call_orders(model, shuffle_seed, int(state["step"]) // model.steps_per_epoch, chunk, shuffle)
+            orders = engine.call_orders(
+                model, shuffle_seed, int(state["step"]) // model.steps_per_epoch, chunk, shuffle
+            )
             state, losses = advance(state, data, orders, chunk)
             took = (time.perf_counter() - started) / chunk
-            evaluation = jax.device_get(evaluate(state["params"], data)[0]) if self._metrics or val is not None else None
+            evaluation = (
+                jax.device_get(evaluate(state["params"], data)[0]) if self._metrics or val is not None else None
+            )
             self._state, self._params, self._model = state, state["params"], model
             for row in np.asarray(losses)[:chunk]:
                 logs = self._logs(float((row * weights).sum() / weights.sum()), evaluation, val is not None)
@@ -368,7 +473,9 @@ class Sequential:
         for (i, k), w in zip(slots, weights):
             w = np.asarray(w, np.float32)
             if w.shape != params[i][k].shape:
-                raise ValueError(f"Layer {self._names()[i]!r} weight {k!r} has shape {params[i][k].shape}; received {w.shape}")
+                raise ValueError(
+                    f"Layer {self._names()[i]!r} weight {k!r} has shape {params[i][k].shape}; received {w.shape}"
+                )
             new[i][k] = jnp.asarray(w)
         self._params = new
         if self._state is not None:
@@ -377,9 +484,14 @@ class Sequential:
     def summary(self, print_fn=None):
         """Layers, output shapes and parameter counts, as Keras prints them."""
         walk = self._walk()
-        rule, lines = "_" * 65, [f'Model: "{self.name}"', "_" * 65, _row("Layer (type)", "Output Shape", "Param #"), "=" * 65]
+        rule, lines = (
+            "_" * 65,
+            [f'Model: "{self.name}"', "_" * 65, _row("Layer (type)", "Output Shape", "Param #"), "=" * 65],
+        )
         for i, (name, layer, shape, count) in enumerate(walk):
-            lines.append(_row(f"{name} ({type(layer).__name__})", "(None, " + ", ".join(map(str, shape)) + ")", f"{count:,}"))
+            lines.append(
+                _row(f"{name} ({type(layer).__name__})", "(None, " + ", ".join(map(str, shape)) + ")", f"{count:,}")
+            )
             lines.append("" if i < len(walk) - 1 else "=" * 65)
         total = sum(count for *_, count in walk)
         lines += [f"Total params: {total:,}", f"Trainable params: {total:,}", "Non-trainable params: 0", rule]
@@ -395,9 +507,16 @@ class Sequential:
         uploads: the uploaded datasets' infos, as for trainer.spec.parse."""
         spec = spec if isinstance(spec, S.Spec) else S.parse(spec, uploads=uploads)
         d = spec.to_dict()
-        layers = [layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization) for i, layer in enumerate(spec.layers)]
+        layers = [
+            layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization)
+            for i, layer in enumerate(spec.layers)
+        ]
         model = cls(layers, seed=spec.seed)
-        model.compile(optimizer=optimizer_from_spec(spec.optimizer), loss=KERAS_LOSS[spec.loss], metrics=default_metrics(spec.task))
+        model.compile(
+            optimizer=optimizer_from_spec(spec.optimizer),
+            loss=KERAS_LOSS[spec.loss],
+            metrics=default_metrics(spec.task),
+        )
         model._settings = {k: d[k] for k in ("dataset", "features", "batch_size", "epochs", "stop") if k in d}
         if spec.regularization.type == "none":
             model._settings["regularization"] = d["regularization"]
@@ -412,25 +531,36 @@ class Sequential:
         s = self._settings
         dataset = dataset if dataset is not None else s.get("dataset")
         if dataset is None:
-            raise ValueError("to_spec needs the dataset the model trains on, as in model.to_spec(dataset=\"circle\") "
-                             "(a model from Sequential.from_spec remembers its own)")
+            raise ValueError(
+                "to_spec needs the dataset the model trains on, as in model.to_spec(dataset=\"circle\") "
+                "(a model from Sequential.from_spec remembers its own)"
+            )
         d = {"version": S.VERSION, "dataset": {"name": dataset} if isinstance(dataset, str) else dict(dataset)}
-        if d["dataset"].get("name") in (uploads or {}):  # Spec.to_dict writes noise and samples, which an uploaded set's parse refuses
+        if d["dataset"].get("name") in (
+            uploads or {}
+        ):  # Spec.to_dict writes noise and samples, which an uploaded set's parse refuses
             d["dataset"] = {k: v for k, v in d["dataset"].items() if k in ("name", "test_fraction", "seed")}
         features = features if features is not None else s.get("features")
         if features is not None:
             d["features"] = list(features)
         opt = self.optimizer.to_spec()
-        d.update(layers=[S._layer_dict(layer.spec) for layer in self.layers], loss=LOSSES[self.loss],
-                 optimizer={"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
-                 regularization=asdict(self._regularization()), batch_size=batch_size or s.get("batch_size", 32),
-                 epochs=s.get("epochs", 1) if epochs is None else epochs, seed=self.seed if seed is None else seed)
+        d.update(
+            layers=[S._layer_dict(layer.spec) for layer in self.layers],
+            loss=LOSSES[self.loss],
+            optimizer={"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
+            regularization=asdict(self._regularization()),
+            batch_size=batch_size or s.get("batch_size", 32),
+            epochs=s.get("epochs", 1) if epochs is None else epochs,
+            seed=self.seed if seed is None else seed,
+        )
         if stop or s.get("stop"):
             d["stop"] = stop or s["stop"]
         given = datasets.input_shape(S.parse_dataset(d["dataset"], uploads=uploads), d.get("features", ["x1", "x2"]))
         if self.input_shape is not None and tuple(self.input_shape) != tuple(given):
-            raise ValueError(f"The model takes input_shape {tuple(self.input_shape)} but the dataset {d['dataset'].get('name')!r} "
-                             f"gives {tuple(given)} (for 2-D points, choose the features)")
+            raise ValueError(
+                f"The model takes input_shape {tuple(self.input_shape)} but the dataset {d['dataset'].get('name')!r} "
+                f"gives {tuple(given)} (for 2-D points, choose the features)"
+            )
         return S.parse(d, uploads=uploads).to_dict()
 
     # --- saving -------------------------------------------------------------------------
@@ -446,14 +576,25 @@ class Sequential:
             arrays.update({f"state/{j:05d}": np.asarray(leaf) for j, leaf in enumerate(jax.tree.leaves(self._state))})
         opt = self.optimizer.to_spec() if self.optimizer else None
         header = {
-            "format": FORMAT, "version": 1, "name": self.name, "seed": self.seed,
+            "format": FORMAT,
+            "version": 1,
+            "name": self.name,
+            "seed": self.seed,
             "input_shape": list(self.input_shape) if self.input_shape else None,
-            "layers": [S._layer_dict(layer.spec) for layer in self.layers], "layer_names": [layer.name for layer in self.layers],
-            "regularization": asdict(self._regularization()), "settings": self._settings,
-            "compile": None if self.loss is None else {
+            "layers": [S._layer_dict(layer.spec) for layer in self.layers],
+            "layer_names": [layer.name for layer in self.layers],
+            "regularization": asdict(self._regularization()),
+            "settings": self._settings,
+            "compile": None
+            if self.loss is None
+            else {
                 "optimizer": {"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
-                "loss": self.loss, "metrics": self._metrics},
-            "fit": None if self._model is None else {"n_train": self._model.n_train, "batch_size": self._model.batch_size},
+                "loss": self.loss,
+                "metrics": self._metrics,
+            },
+            "fit": None
+            if self._model is None
+            else {"n_train": self._model.n_train, "batch_size": self._model.batch_size},
         }
         arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), np.uint8)
         with open(filepath, "wb") as f:
@@ -478,7 +619,9 @@ def load_model(filepath):
         fresh = engine.init_state(model._bare_model(), S.Optimizer("sgd", 0.01), model.seed)["params"]
         model._params = [{k: _checked(arrays, f"params/{i}/{k}", v) for k, v in p.items()} for i, p in enumerate(fresh)]
     if header.get("fit") and model.loss and any(k.startswith("state/") for k in arrays):
-        trained = model._engine_model(_count("n_train", header["fit"]["n_train"]), _count("batch_size", header["fit"]["batch_size"]))
+        trained = model._engine_model(
+            _count("n_train", header["fit"]["n_train"]), _count("batch_size", header["fit"]["batch_size"])
+        )
         leaves, treedef = jax.tree.flatten(engine.init_state(trained, model.optimizer.to_spec(), model.seed))
         loaded = [_checked(arrays, f"state/{j:05d}", leaf) for j, leaf in enumerate(leaves)]
         model._state, model._model = jax.tree.unflatten(treedef, loaded), trained
@@ -492,13 +635,21 @@ def _model_from_header(header):
         raise ValueError(f"unknown regularization {reg['type']!r}")
     reg = S.Regularization(reg["type"], float(reg["rate"]))
     names = header["layer_names"]
-    layers = [layer_from_dict(d, header["input_shape"] if i == 0 else None, reg, names[i] if isinstance(names[i], str) else None)
-              for i, d in enumerate(header["layers"])]
+    layers = [
+        layer_from_dict(
+            d, header["input_shape"] if i == 0 else None, reg, names[i] if isinstance(names[i], str) else None
+        )
+        for i, d in enumerate(header["layers"])
+    ]
     model = Sequential(layers, name=str(header["name"]), seed=_count("seed", header["seed"], zero=True))
     if model.input_shape is not None and sum(count for *_, count in model._walk()) > MAX_LOAD_PARAMS:
         raise ValueError(f"more than {MAX_LOAD_PARAMS:,} parameters")
     settings = header.get("settings") or {}
-    model._settings = {k: settings[k] for k in ("dataset", "features", "batch_size", "epochs", "stop", "regularization") if k in settings}
+    model._settings = {
+        k: settings[k]
+        for k in ("dataset", "features", "batch_size", "epochs", "stop", "regularization")
+        if k in settings
+    }
     if header["compile"]:
         c = header["compile"]
         model.compile(optimizer=optimizer_from_dict(c["optimizer"]), loss=c["loss"], metrics=c["metrics"])
@@ -510,7 +661,9 @@ def _checked(arrays, key, like):
         raise ValueError(f"The saved model lacks the array {key}")
     value = arrays[key]
     if value.shape != like.shape or value.dtype != like.dtype:
-        raise ValueError(f"The saved array {key} has shape {value.shape} {value.dtype}; the model needs {like.shape} {like.dtype}")
+        raise ValueError(
+            f"The saved array {key} has shape {value.shape} {value.dtype}; the model needs {like.shape} {like.dtype}"
+        )
     return jnp.asarray(value)
 
 
@@ -524,7 +677,9 @@ def _compiled(model):
 
 def _count(name, value, zero=False):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if zero else 1):
-        raise ValueError(f"`{name}` must be a {'non-negative' if zero else 'positive'} integer. Received: {name}={value!r}")
+        raise ValueError(
+            f"`{name}` must be a {'non-negative' if zero else 'positive'} integer. Received: {name}={value!r}"
+        )
     return int(value)
 
 
@@ -584,7 +739,12 @@ class EarlyStopping(Callback):
     playground's early_stopping_patience, on val_loss)."""
 
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto", restore_best_weights=False):
-        self.monitor, self.min_delta, self.patience, self.restore_best_weights = monitor, abs(min_delta), patience, restore_best_weights
+        self.monitor, self.min_delta, self.patience, self.restore_best_weights = (
+            monitor,
+            abs(min_delta),
+            patience,
+            restore_best_weights,
+        )
         self.sign = -1 if mode == "max" or (mode == "auto" and ("acc" in monitor or "r2" in monitor)) else 1
 
     def on_train_begin(self, logs=None):
@@ -592,8 +752,10 @@ class EarlyStopping(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.monitor not in logs:
-            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, which fit does not log; it logs {', '.join(logs)} "
-                             "(val_* needs validation_data)")
+            raise ValueError(
+                f"EarlyStopping monitors {self.monitor!r}, which fit does not log; it logs {', '.join(logs)} "
+                "(val_* needs validation_data)"
+            )
         value = self.sign * logs[self.monitor]
         if value < self.best - self.min_delta:
             self.best, self.wait = value, 0

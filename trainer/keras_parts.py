@@ -7,6 +7,7 @@ it the web side) can turn a spec into code with the very objects that
 Every object's repr is the code that builds it, with only the arguments that
 differ from Keras' defaults: `Dense(4, activation="tanh", input_dim=2)`.
 """
+
 import json
 import numbers
 
@@ -42,7 +43,10 @@ class Part:
 
 def _positive_int(name, value, message=None):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(message or f"Received an invalid value for `{name}`, expected a positive integer. Received: {name}={value!r}")
+        raise ValueError(
+            message
+            or f"Received an invalid value for `{name}`, expected a positive integer. Received: {name}={value!r}"
+        )
     return int(value)
 
 
@@ -61,8 +65,10 @@ def activation_name(activation):
         return "linear"
     if isinstance(activation, str) and activation in S.ACTIVATIONS:
         return activation
-    raise ValueError(f"Could not interpret activation function identifier: {activation!r}. "
-                     f"Use one of: {', '.join(S.ACTIVATIONS)} (or None for linear).")
+    raise ValueError(
+        f"Could not interpret activation function identifier: {activation!r}. "
+        f"Use one of: {', '.join(S.ACTIVATIONS)} (or None for linear)."
+    )
 
 
 class Initializer(Part):
@@ -83,10 +89,14 @@ def _initializer_class(class_name, spec_name, defaults=None):
     def __init__(self, **options):
         unknown = set(options) - set(defaults or {})
         if unknown:
-            raise TypeError(f"{class_name} got unexpected arguments {sorted(unknown)}; it takes {', '.join(defaults or {}) or 'none'}")
+            raise TypeError(
+                f"{class_name} got unexpected arguments {sorted(unknown)}; it takes {', '.join(defaults or {}) or 'none'}"
+            )
         Initializer.__init__(self, **{**(defaults or {}), **options})
 
-    return type(class_name, (Initializer,), {"spec_name": spec_name, "keras_defaults": defaults or {}, "__init__": __init__})
+    return type(
+        class_name, (Initializer,), {"spec_name": spec_name, "keras_defaults": defaults or {}, "__init__": __init__}
+    )
 
 
 GlorotUniform = _initializer_class("GlorotUniform", "glorot_uniform")
@@ -117,10 +127,26 @@ class Constant(Initializer):
         return [self.options["value"]], {}
 
 
-INITIALIZER_CLASSES = {cls.spec_name: cls for cls in [GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, Zeros, Ones,
-                                                       RandomUniform, RandomNormal, Constant]}
-_INITIALIZER_ALIASES = {"uniform": "random_uniform", "normal": "random_normal",
-                        **{cls.__name__: name for name, cls in INITIALIZER_CLASSES.items()}}
+INITIALIZER_CLASSES = {
+    cls.spec_name: cls
+    for cls in [
+        GlorotUniform,
+        GlorotNormal,
+        HeNormal,
+        HeUniform,
+        LecunNormal,
+        Zeros,
+        Ones,
+        RandomUniform,
+        RandomNormal,
+        Constant,
+    ]
+}
+_INITIALIZER_ALIASES = {
+    "uniform": "random_uniform",
+    "normal": "random_normal",
+    **{cls.__name__: name for name, cls in INITIALIZER_CLASSES.items()},
+}
 
 
 def initializer_to_spec(value):
@@ -129,8 +155,10 @@ def initializer_to_spec(value):
     name = _INITIALIZER_ALIASES.get(value, value) if isinstance(value, str) else None
     if name in S.INITIALIZERS:
         return INITIALIZER_CLASSES[name]().to_spec()
-    raise ValueError(f"Could not interpret initializer identifier: {value!r}. Use one of: {', '.join(S.INITIALIZERS)}, "
-                     "or an object such as RandomUniform(minval=-0.5, maxval=0.5)")
+    raise ValueError(
+        f"Could not interpret initializer identifier: {value!r}. Use one of: {', '.join(S.INITIALIZERS)}, "
+        "or an object such as RandomUniform(minval=-0.5, maxval=0.5)"
+    )
 
 
 def initializer_from_spec(init):
@@ -192,10 +220,16 @@ def _square(name, value):
     """An int or a square (n, n) tuple -> n."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2 or value[0] != value[1]:
-            raise ValueError(f"{name}={tuple(value)!r}: the engine's windows are square; use {name}={value[0]!r} or ({value[0]!r}, {value[0]!r})")
+            raise ValueError(
+                f"{name}={tuple(value)!r}: the engine's windows are square; use {name}={value[0]!r} or ({value[0]!r}, {value[0]!r})"
+            )
         value = value[0]
-    return _positive_int(name, value, f"The `{name}` argument must be a positive integer or a tuple of 2 equal positive integers. "
-                                      f"Received: {name}={value!r}")
+    return _positive_int(
+        name,
+        value,
+        f"The `{name}` argument must be a positive integer or a tuple of 2 equal positive integers. "
+        f"Received: {name}={value!r}",
+    )
 
 
 def _padding(value):
@@ -208,8 +242,15 @@ def _shape(value):
     if value is None:
         return None
     value = (value,) if isinstance(value, numbers.Integral) else tuple(value)
-    return tuple(_positive_int("input_shape", v, f"input_shape must be a tuple of positive integers (one sample's shape, no batch size). "
-                                                  f"Received: input_shape={value!r}") for v in value)
+    return tuple(
+        _positive_int(
+            "input_shape",
+            v,
+            f"input_shape must be a tuple of positive integers (one sample's shape, no batch size). "
+            f"Received: input_shape={value!r}",
+        )
+        for v in value
+    )
 
 
 WEIGHTED = ("dense", "conv2d", *S.RNN_GATES)  # the layer types whose "kernel" the engine regularizes
@@ -253,15 +294,28 @@ def _inits(layer, kw):
 class Dense(Layer):
     default_name = "dense"
 
-    def __init__(self, units, activation=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, input_dim=None, input_shape=None, name=None):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        input_dim=None,
+        input_shape=None,
+        name=None,
+    ):
         if input_dim is not None:
             input_dim = _positive_int("input_dim", input_dim)
             if input_shape is not None and _shape(input_shape) != (input_dim,):
                 raise ValueError(f"input_dim={input_dim} and input_shape={input_shape!r} disagree; give one of them")
             input_shape = (input_dim,)
-        spec_layer = S.Dense(units=_positive_int("units", units), activation=activation_name(activation),
-                             kernel_initializer=initializer_to_spec(kernel_initializer), bias_initializer=initializer_to_spec(bias_initializer))
+        spec_layer = S.Dense(
+            units=_positive_int("units", units),
+            activation=activation_name(activation),
+            kernel_initializer=initializer_to_spec(kernel_initializer),
+            bias_initializer=initializer_to_spec(bias_initializer),
+        )
         super().__init__(spec_layer, input_shape, name, kernel_regularizer)
 
     units = property(lambda self: self.spec.units)
@@ -278,13 +332,33 @@ class Dense(Layer):
 class Conv2D(Layer):
     default_name = "conv2d"
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, input_shape=None, name=None):
-        filters = _positive_int("filters", filters, "Invalid value for argument `filters`. Expected a strictly positive value. "
-                                                    f"Received filters={filters!r}.")
-        spec_layer = S.Conv2D(filters=filters, kernel_size=_square("kernel_size", kernel_size), strides=_square("strides", strides),
-                              padding=_padding(padding), activation=activation_name(activation),
-                              kernel_initializer=initializer_to_spec(kernel_initializer), bias_initializer=initializer_to_spec(bias_initializer))
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        activation=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        input_shape=None,
+        name=None,
+    ):
+        filters = _positive_int(
+            "filters",
+            filters,
+            f"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters!r}.",
+        )
+        spec_layer = S.Conv2D(
+            filters=filters,
+            kernel_size=_square("kernel_size", kernel_size),
+            strides=_square("strides", strides),
+            padding=_padding(padding),
+            activation=activation_name(activation),
+            kernel_initializer=initializer_to_spec(kernel_initializer),
+            bias_initializer=initializer_to_spec(bias_initializer),
+        )
         super().__init__(spec_layer, input_shape, name, kernel_regularizer)
 
     filters = property(lambda self: self.spec.filters)
@@ -295,8 +369,15 @@ class Conv2D(Layer):
 
     def _args(self):
         s = self.spec
-        kw = {k: v for k, v, default in (("strides", s.strides, 1), ("padding", s.padding, "valid"), ("activation", s.activation, "linear"))
-              if v != default}
+        kw = {
+            k: v
+            for k, v, default in (
+                ("strides", s.strides, 1),
+                ("padding", s.padding, "valid"),
+                ("activation", s.activation, "linear"),
+            )
+            if v != default
+        }
         return [s.filters, s.kernel_size], self._extra(_inits(s, kw))
 
 
@@ -305,15 +386,24 @@ class _Pooling2D(Layer):
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", input_shape=None, name=None):
         strides = None if strides is None else _square("strides", strides)
-        super().__init__(S.Pool2D(self.spec_type, _square("pool_size", pool_size), strides, _padding(padding)), input_shape, name)
+        super().__init__(
+            S.Pool2D(self.spec_type, _square("pool_size", pool_size), strides, _padding(padding)), input_shape, name
+        )
 
     pool_size = property(lambda self: (self.spec.pool_size,) * 2)
     padding = property(lambda self: self.spec.padding)
 
     def _args(self):
         s = self.spec
-        kw = {k: v for k, v, default in (("pool_size", s.pool_size, 2), ("strides", s.strides, None), ("padding", s.padding, "valid"))
-              if v != default}
+        kw = {
+            k: v
+            for k, v, default in (
+                ("pool_size", s.pool_size, 2),
+                ("strides", s.strides, None),
+                ("padding", s.padding, "valid"),
+            )
+            if v != default
+        }
         return [], self._extra(kw)
 
 
@@ -343,7 +433,9 @@ class Dropout(Layer):
 
     def __init__(self, rate, input_shape=None, name=None):
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-            raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate!r}")
+            raise ValueError(
+                f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate!r}"
+            )
         super().__init__(S.Dropout(float(rate)), input_shape, name)
 
     rate = property(lambda self: self.spec.rate)
@@ -363,7 +455,9 @@ class Embedding(Layer):
             raise ValueError("The engine always reads index 0 as padding (mask_zero=True); leave mask_zero out")
         if input_length is not None:
             input_shape = (_positive_int("input_length", input_length),)
-        spec_layer = S.Embedding(output_dim=_positive_int("output_dim", output_dim), input_dim=_positive_int("input_dim", input_dim))
+        spec_layer = S.Embedding(
+            output_dim=_positive_int("output_dim", output_dim), input_dim=_positive_int("input_dim", input_dim)
+        )
         super().__init__(spec_layer, input_shape, name)
 
     input_dim = property(lambda self: self.spec.input_dim)
@@ -379,10 +473,14 @@ class Embedding(Layer):
 class _Recurrent(Layer):
     spec_type = None
 
-    def __init__(self, units, activation="tanh", return_sequences=False, kernel_regularizer=None, input_shape=None, name=None):
+    def __init__(
+        self, units, activation="tanh", return_sequences=False, kernel_regularizer=None, input_shape=None, name=None
+    ):
         if not isinstance(return_sequences, bool):
             raise ValueError(f"return_sequences must be True or False. Received: return_sequences={return_sequences!r}")
-        spec_layer = S.Recurrent(self.spec_type, _positive_int("units", units), return_sequences, activation_name(activation))
+        spec_layer = S.Recurrent(
+            self.spec_type, _positive_int("units", units), return_sequences, activation_name(activation)
+        )
         super().__init__(spec_layer, input_shape, name, kernel_regularizer)
 
     units = property(lambda self: self.spec.units)
@@ -390,8 +488,14 @@ class _Recurrent(Layer):
     return_sequences = property(lambda self: self.spec.return_sequences)
 
     def _args(self):
-        kw = {k: v for k, v, default in (("activation", self.activation, "tanh"), ("return_sequences", self.return_sequences, False))
-              if v != default}
+        kw = {
+            k: v
+            for k, v, default in (
+                ("activation", self.activation, "tanh"),
+                ("return_sequences", self.return_sequences, False),
+            )
+            if v != default
+        }
         return [self.units], self._extra(kw)
 
 
@@ -421,8 +525,18 @@ def Input(shape):  # noqa: N802 (Keras' name)
     return InputLayer(shape)
 
 
-LAYER_CLASSES = {"dense": Dense, "conv2d": Conv2D, "maxpool2d": MaxPooling2D, "avgpool2d": AveragePooling2D, "flatten": Flatten,
-                 "dropout": Dropout, "embedding": Embedding, "simple_rnn": SimpleRNN, "lstm": LSTM, "gru": GRU}
+LAYER_CLASSES = {
+    "dense": Dense,
+    "conv2d": Conv2D,
+    "maxpool2d": MaxPooling2D,
+    "avgpool2d": AveragePooling2D,
+    "flatten": Flatten,
+    "dropout": Dropout,
+    "embedding": Embedding,
+    "simple_rnn": SimpleRNN,
+    "lstm": LSTM,
+    "gru": GRU,
+}
 
 
 def layer_from_spec(layer, input_shape=None, regularization=None, name=None):
@@ -471,7 +585,11 @@ class Optimizer(Part):
             raise ValueError(f"learning_rate must be positive. Received: learning_rate={self.learning_rate!r}")
 
     def _args(self):  # the learning rate always, the rest where it differs from Keras' default
-        return [], {k: getattr(self, k) for k, default in self.keras_defaults.items() if k == "learning_rate" or getattr(self, k) != default}
+        return [], {
+            k: getattr(self, k)
+            for k, default in self.keras_defaults.items()
+            if k == "learning_rate" or getattr(self, k) != default
+        }
 
     def _name(self):
         return type(self).__name__.lower()
@@ -506,7 +624,9 @@ class AdamW(Optimizer):
     spec_knobs = {"b1": "beta_1", "b2": "beta_2", "eps": "epsilon", "weight_decay": "weight_decay"}
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        super().__init__(
+            learning_rate=learning_rate, weight_decay=weight_decay, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon
+        )
 
 
 class RMSprop(Optimizer):
@@ -522,12 +642,29 @@ class Adagrad(Optimizer):
     spec_knobs = {"initial_accumulator_value": "initial_accumulator_value", "eps": "epsilon"}
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
-        super().__init__(learning_rate=learning_rate, initial_accumulator_value=initial_accumulator_value, epsilon=epsilon)
+        super().__init__(
+            learning_rate=learning_rate, initial_accumulator_value=initial_accumulator_value, epsilon=epsilon
+        )
 
 
-_OPTIMIZER_FOR_SPEC = {"sgd": SGD, "momentum": SGD, "nesterov": SGD, "rmsprop": RMSprop, "adagrad": Adagrad, "adam": Adam, "adamw": AdamW}
-_OPTIMIZER_NAMES = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
-                    "momentum": lambda: SGD(momentum=0.9), "nesterov": lambda: SGD(momentum=0.9, nesterov=True)}
+_OPTIMIZER_FOR_SPEC = {
+    "sgd": SGD,
+    "momentum": SGD,
+    "nesterov": SGD,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "adam": Adam,
+    "adamw": AdamW,
+}
+_OPTIMIZER_NAMES = {
+    "sgd": SGD,
+    "adam": Adam,
+    "adamw": AdamW,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "momentum": lambda: SGD(momentum=0.9),
+    "nesterov": lambda: SGD(momentum=0.9, nesterov=True),
+}
 
 
 def get_optimizer(value):
@@ -536,13 +673,19 @@ def get_optimizer(value):
         return value
     if isinstance(value, str) and value.lower() in _OPTIMIZER_NAMES:
         return _OPTIMIZER_NAMES[value.lower()]()
-    raise ValueError(f"Could not interpret optimizer identifier: {value!r}. Use one of SGD, Adam, AdamW, RMSprop, Adagrad "
-                     "(a name or an object such as SGD(learning_rate=0.1))")
+    raise ValueError(
+        f"Could not interpret optimizer identifier: {value!r}. Use one of SGD, Adam, AdamW, RMSprop, Adagrad "
+        "(a name or an object such as SGD(learning_rate=0.1))"
+    )
 
 
 def optimizer_from_dict(d):
     """A spec optimizer dict ({"name", "learning_rate", knobs}) -> its Optimizer."""
-    if not isinstance(d, dict) or d.get("name") not in S.OPTIMIZERS or set(d) != {"name", "learning_rate", *S.OPTIMIZERS[d["name"]]}:
+    if (
+        not isinstance(d, dict)
+        or d.get("name") not in S.OPTIMIZERS
+        or set(d) != {"name", "learning_rate", *S.OPTIMIZERS[d["name"]]}
+    ):
         raise ValueError(f"an optimizer must be a spec optimizer dict with all its knobs; got {d!r:.120}")
     knobs = tuple(sorted((k, _number(k, d[k])) for k in S.OPTIMIZERS[d["name"]]))
     return optimizer_from_spec(S.Optimizer(d["name"], _number("learning_rate", d["learning_rate"]), knobs))
@@ -563,20 +706,39 @@ def optimizer_from_spec(opt):
 # --- losses and metrics ------------------------------------------------------------
 
 LOSSES = {  # Keras name -> spec loss
-    "mean_squared_error": "mse", "mse": "mse", "MeanSquaredError": "mse",
-    "mean_absolute_error": "mae", "mae": "mae", "MeanAbsoluteError": "mae",
-    "binary_crossentropy": "binary_crossentropy", "BinaryCrossentropy": "binary_crossentropy",
-    "categorical_crossentropy": "categorical_crossentropy", "CategoricalCrossentropy": "categorical_crossentropy",
-    "sparse_categorical_crossentropy": "categorical_crossentropy", "SparseCategoricalCrossentropy": "categorical_crossentropy",
+    "mean_squared_error": "mse",
+    "mse": "mse",
+    "MeanSquaredError": "mse",
+    "mean_absolute_error": "mae",
+    "mae": "mae",
+    "MeanAbsoluteError": "mae",
+    "binary_crossentropy": "binary_crossentropy",
+    "BinaryCrossentropy": "binary_crossentropy",
+    "categorical_crossentropy": "categorical_crossentropy",
+    "CategoricalCrossentropy": "categorical_crossentropy",
+    "sparse_categorical_crossentropy": "categorical_crossentropy",
+    "SparseCategoricalCrossentropy": "categorical_crossentropy",
     "half_mse": "half_mse",  # TensorFlow Playground's ½·squared error
 }
-KERAS_LOSS = {"mse": "mean_squared_error", "mae": "mean_absolute_error", "half_mse": "half_mse",
-              "binary_crossentropy": "binary_crossentropy", "categorical_crossentropy": "sparse_categorical_crossentropy"}
+KERAS_LOSS = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "half_mse": "half_mse",
+    "binary_crossentropy": "binary_crossentropy",
+    "categorical_crossentropy": "sparse_categorical_crossentropy",
+}
 METRICS = {  # Keras name -> the name in logs and history
-    "accuracy": "accuracy", "acc": "accuracy", "binary_accuracy": "accuracy", "categorical_accuracy": "accuracy",
+    "accuracy": "accuracy",
+    "acc": "accuracy",
+    "binary_accuracy": "accuracy",
+    "categorical_accuracy": "accuracy",
     "sparse_categorical_accuracy": "accuracy",
-    "root_mean_squared_error": "root_mean_squared_error", "rmse": "root_mean_squared_error", "RootMeanSquaredError": "root_mean_squared_error",
-    "r2_score": "r2_score", "r2": "r2_score", "R2Score": "r2_score",
+    "root_mean_squared_error": "root_mean_squared_error",
+    "rmse": "root_mean_squared_error",
+    "RootMeanSquaredError": "root_mean_squared_error",
+    "r2_score": "r2_score",
+    "r2": "r2_score",
+    "R2Score": "r2_score",
 }
 ENGINE_METRIC = {"accuracy": "accuracy", "root_mean_squared_error": "rmse", "r2_score": "r2"}
 
@@ -585,7 +747,9 @@ def check_loss(value):
     """A Keras loss name as given, or Keras' ValueError."""
     if isinstance(value, str) and value in LOSSES:
         return value
-    raise ValueError(f"Could not interpret loss identifier: {value!r}. Use one of: {', '.join(sorted(k for k in LOSSES if k.islower()))}")
+    raise ValueError(
+        f"Could not interpret loss identifier: {value!r}. Use one of: {', '.join(sorted(k for k in LOSSES if k.islower()))}"
+    )
 
 
 def metric_names(metrics):

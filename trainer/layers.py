@@ -6,6 +6,7 @@ pre-activation and the activation, so losses can work from logits and probes
 can show every unit. Images are NHWC. New layer types add one entry to each
 table.
 """
+
 import functools
 
 import jax
@@ -66,8 +67,11 @@ def _windows(x, k, stride, padding, fill=0.0):
     if padding == "same":
         x = jnp.pad(x, ((0, 0), _pad_same(h, k, stride), _pad_same(w, k, stride), (0, 0)), constant_values=fill)
     oh, ow = (x.shape[1] - k) // stride + 1, (x.shape[2] - k) // stride + 1
-    return [x[:, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride, :]
-            for i in range(k) for j in range(k)]
+    return [
+        x[:, i : i + stride * (oh - 1) + 1 : stride, j : j + stride * (ow - 1) + 1 : stride, :]
+        for i in range(k)
+        for j in range(k)
+    ]
 
 
 def apply_conv2d(layer, params, x, key, train, mask=None):
@@ -130,7 +134,7 @@ def init_recurrent(layer, key, in_shape):
     k1, k2 = jax.random.split(key)
     bias = jnp.zeros(shapes["bias"], jnp.float32)
     if layer.type == "lstm":
-        bias = bias.at[layer.units:2 * layer.units].set(1.0)
+        bias = bias.at[layer.units : 2 * layer.units].set(1.0)
     return {
         "kernel": jax.nn.initializers.glorot_uniform()(k1, shapes["kernel"], jnp.float32),
         "recurrent_kernel": jax.nn.initializers.orthogonal()(k2, shapes["recurrent_kernel"], jnp.float32),
@@ -153,10 +157,12 @@ def _cell(layer, params):
     """One time step: (carry, x_t projected by the kernel) -> (carry, h)."""
     act, rk = ACTIVATIONS[layer.activation], params["recurrent_kernel"]
     if layer.type == "simple_rnn":
+
         def step(h, xw):
             h = act(xw + h @ rk)
             return h, h
     elif layer.type == "lstm":  # Keras gate order: input, forget, cell, output
+
         def step(carry, xw):
             h, c = carry
             i, f, candidate, o = _gates(xw + h @ rk, 4)
@@ -164,12 +170,14 @@ def _cell(layer, params):
             h = jax.nn.sigmoid(o) * act(c)
             return (h, c), h
     else:  # GRU, Keras' reset_after=True: gates update, reset, candidate
+
         def step(h, xw):
             hz, hr, hc = _gates(h @ rk + params["bias"][1], 3)
             xz, xr, xc = _gates(xw, 3)
             z, r = jax.nn.sigmoid(xz + hz), jax.nn.sigmoid(xr + hr)
             h = z * h + (1 - z) * act(xc + r * hc)
             return h, h
+
     return step
 
 
@@ -201,11 +209,26 @@ def apply_recurrent(layer, params, x, key, train, mask=None):
     return y, y
 
 
-INIT = {"dense": init_weighted, "conv2d": init_weighted, "embedding": init_embedding,
-        "simple_rnn": init_recurrent, "lstm": init_recurrent, "gru": init_recurrent}
-APPLY = {"dense": apply_dense, "conv2d": apply_conv2d, "maxpool2d": apply_pool, "avgpool2d": apply_pool,
-         "flatten": apply_flatten, "dropout": apply_dropout, "embedding": apply_embedding,
-         "simple_rnn": apply_recurrent, "lstm": apply_recurrent, "gru": apply_recurrent}
+INIT = {
+    "dense": init_weighted,
+    "conv2d": init_weighted,
+    "embedding": init_embedding,
+    "simple_rnn": init_recurrent,
+    "lstm": init_recurrent,
+    "gru": init_recurrent,
+}
+APPLY = {
+    "dense": apply_dense,
+    "conv2d": apply_conv2d,
+    "maxpool2d": apply_pool,
+    "avgpool2d": apply_pool,
+    "flatten": apply_flatten,
+    "dropout": apply_dropout,
+    "embedding": apply_embedding,
+    "simple_rnn": apply_recurrent,
+    "lstm": apply_recurrent,
+    "gru": apply_recurrent,
+}
 
 
 def init_stack(layers, key, in_shape):

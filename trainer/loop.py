@@ -7,6 +7,7 @@ blocks on the inbox while paused or pacing (without its slot), so control
 messages take effect at the next chunk boundary (a chunk lasts at most about
 one frame interval).
 """
+
 import functools
 import math
 import os
@@ -134,8 +135,20 @@ class _Controls:
             self.sample = value
 
 
-def run(spec, *, emit, inbox=None, steps_per_second=None, paused=False, frame_interval=FRAME_INTERVAL, split=None,
-        vocabulary=None, clock=time.monotonic, slot=None, probe_interval=None):
+def run(
+    spec,
+    *,
+    emit,
+    inbox=None,
+    steps_per_second=None,
+    paused=False,
+    frame_interval=FRAME_INTERVAL,
+    split=None,
+    vocabulary=None,
+    clock=time.monotonic,
+    slot=None,
+    probe_interval=None,
+):
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
     steps_per_second paces training so a person can watch (None: full speed).
@@ -163,7 +176,14 @@ class _Run:
     """One run's mutable state between chunks; `train` is the loop."""
 
     def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock, slot, probe_interval):
-        self.spec, self.emit, self.ctl, self.frame_interval, self.vocabulary, self.clock = spec, emit, ctl, frame_interval, vocabulary, clock
+        self.spec, self.emit, self.ctl, self.frame_interval, self.vocabulary, self.clock = (
+            spec,
+            emit,
+            ctl,
+            frame_interval,
+            vocabulary,
+            clock,
+        )
         self.slot = slot
         self.model = engine.Model.from_spec(spec)
         self.drawn_by_page = probes.drawn_by_page(spec)
@@ -182,11 +202,16 @@ class _Run:
         self.sec_per_step, self.best = None, (math.inf, 0)
         self.last_frame = self.pace_time = clock()
         self.pace_step, self.train_time, self.train_steps, self.compiled_paths = 0, 0.0, 0, set()
-        self.sample, self.checkpointed = 0, (None, clock())  # the followed test sample; (step, time) of the last checkpoint
+        self.sample, self.checkpointed = (
+            0,
+            (None, clock()),
+        )  # the followed test sample; (step, time) of the last checkpoint
         self.frame_cost = 0.0  # seconds (real time) an evaluation and its frames take
         self.picture_cost, self.last_pictures = 0.0, -math.inf  # the same for live_frames between evaluations
         kind, types = spec.dataset.info.kind, {layer.type for layer in spec.layers}
-        self.live_pictures = (kind == "images" and "conv2d" in types) or (kind == "text" and spec.layers[0].type == "embedding")
+        self.live_pictures = (kind == "images" and "conv2d" in types) or (
+            kind == "text" and spec.layers[0].type == "embedding"
+        )
 
     @property
     def interval(self):
@@ -239,8 +264,16 @@ class _Run:
             if not ctl.paused:
                 self.announce("running")
 
-            n = _chunk_size(self.step, self.total, self.spe, per_epoch, single, self.sec_per_step,
-                            min(self.interval, self.picture_interval), ctl.steps_per_second)
+            n = _chunk_size(
+                self.step,
+                self.total,
+                self.spe,
+                per_epoch,
+                single,
+                self.sec_per_step,
+                min(self.interval, self.picture_interval),
+                ctl.steps_per_second,
+            )
             losses = self.chunk(min(n, self.frame_every - self.step % self.frame_every))
             if single:
                 ctl.single_steps -= 1
@@ -249,14 +282,21 @@ class _Run:
                 first = self.step + (int(bad.argmax()) if bad.any() else len(losses) - 1)
                 what = "training loss" if bad.any() else "weights"
                 self.step += len(losses)
-                outcome, message = "diverged", _divergence_message(what, first + 1, first // self.spe, engine.learning_rate(self.state))
+                outcome, message = (
+                    "diverged",
+                    _divergence_message(what, first + 1, first // self.spe, engine.learning_rate(self.state)),
+                )
                 break
             self.step += len(losses)
             self.pending.append(losses)
 
             now = self.clock()
-            due = (single or now - self.last_frame >= FRAME_SLACK * self.interval or self.step >= self.total
-                   or self.step % self.frame_every == 0)
+            due = (
+                single
+                or now - self.last_frame >= FRAME_SLACK * self.interval
+                or self.step >= self.total
+                or self.step % self.frame_every == 0
+            )
             if due or (per_epoch and self.step % self.spe == 0):
                 started, publishing = time.perf_counter(), 0.0
                 evaluated = self.evaluated()
@@ -328,12 +368,21 @@ class _Run:
         """(metrics as JSON-safe floats, NaN and inf as None; the test set's predictions;
         the weights, on the host)."""
         (metrics, test_pred), flat = jax.device_get(_frame_call(self.evaluate)(self.state["params"], self.data))
-        return jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics), test_pred, _unflatten(flat, self.state["params"])
+        return (
+            jax.tree.map(lambda v: float(v) if np.isfinite(v) else None, metrics),
+            test_pred,
+            _unflatten(flat, self.state["params"]),
+        )
 
     def counters(self):
         step, spe = self.step, self.spe
-        return {"iteration": step, "epoch": step // spe, "epochs": self.spec.epochs, "total_steps": self.total,
-                "samples_seen": (step // spe) * self.model.n_train + (step % spe) * self.model.batch_size}
+        return {
+            "iteration": step,
+            "epoch": step // spe,
+            "epochs": self.spec.epochs,
+            "total_steps": self.total,
+            "samples_seen": (step // spe) * self.model.n_train + (step % spe) * self.model.batch_size,
+        }
 
     def send_frame(self, evaluated, now, pictures=False):
         """Emit the frames of this moment; returns the seconds emitting took (the web side's
@@ -343,17 +392,34 @@ class _Run:
         rate = len(losses) / max(now - self.last_frame, 1e-9)
         if self.ctl.steps_per_second:  # the last frame comes before its pacing wait
             rate = min(rate, self.ctl.steps_per_second)
-        frames = [events.metrics(_bin(losses, self.step - len(losses)), self.counters(), metrics,
-                                 engine.learning_rate(self.state), round(rate, 1))]
+        frames = [
+            events.metrics(
+                _bin(losses, self.step - len(losses)),
+                self.counters(),
+                metrics,
+                engine.learning_rate(self.state),
+                round(rate, 1),
+            )
+        ]
         if self.drawn_by_page:
             frames.append(events.weights(self.step, probes.dense_weights(host_params)))
         probing = pictures or now - self.last_probe >= self.probe_interval
         if probing:
             self.last_probe = self.last_pictures = now
-            frames += probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, test_pred,
-                                   self.vocabulary, self.sample)
+            frames += probe_frames(
+                self.spec,
+                self.model,
+                self.forward,
+                self.state["params"],
+                self.data,
+                test_pred,
+                self.vocabulary,
+                self.sample,
+            )
         must = pictures or self.step >= self.total  # a single step's and the last: even if it waits for the compile
-        if (probing or must or now - self.last_gradients >= GRADIENT_INTERVAL) and (must or self.gradients_ready.is_set()):
+        if (probing or must or now - self.last_gradients >= GRADIENT_INTERVAL) and (
+            must or self.gradients_ready.is_set()
+        ):
             self.last_gradients = now  # after the pictures: a snapshot (playground.snapshots) holds both
             frames.append(gradient_frame(self.model, self.state["params"], self.data, self.step))
         started = time.perf_counter()
@@ -365,7 +431,9 @@ class _Run:
     def send_pictures(self, now):
         """The live pictures alone, between evaluations."""
         started = time.perf_counter()
-        frames = list(live_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample))
+        frames = list(
+            live_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample)
+        )
         self.picture_cost = 0.5 * self.picture_cost + 0.5 * (time.perf_counter() - started)
         for frame in frames:
             self.emit(frame)
@@ -374,7 +442,9 @@ class _Run:
     def follow(self, sample):
         """Point the live feature maps / hidden states at test sample `sample` (clamped), shown at once."""
         self.sample = min(sample, len(self.data["y_test"]) - 1)
-        for frame in sample_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample):
+        for frame in sample_frames(
+            self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample
+        ):
             self.emit(frame)
 
     def weights(self):
@@ -389,19 +459,37 @@ class _Run:
             self.checkpointed = (self.step, self.clock())
 
     def finish(self, outcome, message):
-        final = {"status": outcome, "epochs": self.step // self.spe, "steps": self.step,
-                 "steps_per_second": round(self.train_steps / self.train_time, 1) if self.train_time else None}
+        final = {
+            "status": outcome,
+            "epochs": self.step // self.spe,
+            "steps": self.step,
+            "steps_per_second": round(self.train_steps / self.train_time, 1) if self.train_time else None,
+        }
         if outcome != "diverged":
             evaluated = self.evaluated()
             if self.pending:
                 self.send_frame(evaluated, self.clock(), pictures=True)
             else:  # the last frame has the final numbers; make sure the final pictures go out too
-                for frame in probe_frames(self.spec, self.model, self.forward, self.state["params"], self.data, evaluated[1],
-                                          self.vocabulary, self.sample):
+                for frame in probe_frames(
+                    self.spec,
+                    self.model,
+                    self.forward,
+                    self.state["params"],
+                    self.data,
+                    evaluated[1],
+                    self.vocabulary,
+                    self.sample,
+                ):
                     self.emit(frame)
             train, test = evaluated[0]["train"], evaluated[0]["test"]
-            final.update(train_loss=train["loss"], test_loss=test["loss"], train_accuracy=train.get("accuracy"),
-                         test_accuracy=test.get("accuracy"), test_rmse=test.get("rmse"), test_r2=test.get("r2"))
+            final.update(
+                train_loss=train["loss"],
+                test_loss=test["loss"],
+                train_accuracy=train.get("accuracy"),
+                test_accuracy=test.get("accuracy"),
+                test_rmse=test.get("rmse"),
+                test_r2=test.get("r2"),
+            )
         else:
             final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
         self.emit(events.status(outcome, message))
@@ -413,10 +501,12 @@ class _Run:
 def _frame_call(evaluate):
     """A frame's device work as one compiled call: the evaluation and every weight flattened into
     one vector, so the host gets them in one copy (a copy per array cost more than the evaluation)."""
+
     @jax.jit
     def call(params, data):
         leaves = jax.tree.leaves(params)
         return evaluate(params, data), jnp.concatenate([leaf.ravel() for leaf in leaves]) if leaves else jnp.zeros(0)
+
     return call
 
 
@@ -443,11 +533,22 @@ def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, interval, ste
 
 def _stop_rule(rules, test_loss, epoch, best):
     if rules.target_loss is not None and test_loss <= rules.target_loss:
-        return messages.TARGET_REACHED % {"target": f"{rules.target_loss:g}", "epoch": epoch, "loss": f"{test_loss:.4g}"}
+        return messages.TARGET_REACHED % {
+            "target": f"{rules.target_loss:g}",
+            "epoch": epoch,
+            "loss": f"{test_loss:.4g}",
+        }
     best_loss, best_epoch = best
-    if rules.early_stopping_patience is not None and test_loss >= best_loss and epoch - best_epoch >= rules.early_stopping_patience:
-        return messages.STOPPED_EARLY % {"patience": rules.early_stopping_patience, "best": f"{best_loss:.4g}",
-                                         "best_epoch": best_epoch}
+    if (
+        rules.early_stopping_patience is not None
+        and test_loss >= best_loss
+        and epoch - best_epoch >= rules.early_stopping_patience
+    ):
+        return messages.STOPPED_EARLY % {
+            "patience": rules.early_stopping_patience,
+            "best": f"{best_loss:.4g}",
+            "best_epoch": best_epoch,
+        }
     return None
 
 
@@ -462,9 +563,14 @@ def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None,
         yield events.probe("neurons", probes.neurons(model, forward, params, spec.features))
     yield from live_frames(spec, forward, params, data, vocabulary, sample)
     if info.kind == "images":
-        yield events.probe("predictions", probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names))
+        yield events.probe(
+            "predictions", probes.predictions(data["x_test"], np.asarray(data["y_test"]), test_pred, info.class_names)
+        )
     if model.task != "regression":
-        yield events.probe("confusion", probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names))
+        yield events.probe(
+            "confusion",
+            probes.confusion(np.asarray(data["y_test"]), test_pred, spec.dataset.n_classes, info.class_names),
+        )
 
 
 def gradient_frame(model, params, data, iteration):

@@ -2,6 +2,7 @@
 so that sigmoid + binary cross-entropy and softmax + categorical cross-entropy
 are computed from logits, which stays finite where the probabilities round to
 0 or 1. Every loss returns one value per sample (shape (batch,))."""
+
 import jax.numpy as jnp
 import optax
 

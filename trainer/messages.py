@@ -36,14 +36,17 @@ DIVERGED = {  # what became NaN -> the message
         "The training loss became NaN or infinite at iteration %(iteration)s (epoch %(epoch)s), so training stopped. "
         "The learning rate (%(learning_rate)s) is probably too high: try one ten times smaller. "
         "An activation that saturates (tanh, sigmoid) instead of relu or linear, or L2 regularization, "
-        "also keeps weights from exploding."),
+        "also keeps weights from exploding."
+    ),
     "weights": gettext_noop(
         "The weights became NaN or infinite at iteration %(iteration)s (epoch %(epoch)s), so training stopped. "
         "The learning rate (%(learning_rate)s) is probably too high: try one ten times smaller. "
         "An activation that saturates (tanh, sigmoid) instead of relu or linear, or L2 regularization, "
-        "also keeps weights from exploding."),
+        "also keeps weights from exploding."
+    ),
 }
 TARGET_REACHED = gettext_noop("Reached the target test loss %(target)s at epoch %(epoch)s (test loss %(loss)s).")
-STOPPED_EARLY = gettext_noop("Stopped early: the test loss has not improved for %(patience)s epochs "
-                             "(best %(best)s at epoch %(best_epoch)s).")
+STOPPED_EARLY = gettext_noop(
+    "Stopped early: the test loss has not improved for %(patience)s epochs (best %(best)s at epoch %(best_epoch)s)."
+)
 RUN_MESSAGES = (STOPPED_BY_USER, *DIVERGED.values(), TARGET_REACHED, STOPPED_EARLY)

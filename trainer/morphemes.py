@@ -4,6 +4,7 @@ Kiwi takes about 3 s to load, so nothing loads it at import time: only a text
 with the `morpheme` token level does. An exported script may hand over its own
 instance with `use` (it then imports kiwipiepy where the reader sees it).
 """
+
 import threading
 
 _lock = threading.Lock()

@@ -1,14 +1,19 @@
 """Optimizers by name: short optax recipes. The learning rate is an injected
 hyper-parameter so the run loop can change it between chunks without
 resetting the optimizer state."""
+
 import optax
 
 RECIPES = {
     "sgd": lambda learning_rate: optax.sgd(learning_rate),
     "momentum": lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum),
     "nesterov": lambda learning_rate, momentum: optax.sgd(learning_rate, momentum=momentum, nesterov=True),
-    "rmsprop": lambda learning_rate, decay, eps, momentum: optax.rmsprop(learning_rate, decay=decay, eps=eps, momentum=momentum or None),
-    "adagrad": lambda learning_rate, initial_accumulator_value, eps: optax.adagrad(learning_rate, initial_accumulator_value, eps),
+    "rmsprop": lambda learning_rate, decay, eps, momentum: optax.rmsprop(
+        learning_rate, decay=decay, eps=eps, momentum=momentum or None
+    ),
+    "adagrad": lambda learning_rate, initial_accumulator_value, eps: optax.adagrad(
+        learning_rate, initial_accumulator_value, eps
+    ),
     "adam": optax.adam,
     "adamw": optax.adamw,
 }

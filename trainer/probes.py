@@ -8,6 +8,7 @@ lo + (hi - lo) * q / 255 with the (lo, hi) sent beside it.
 The `gradients` payload (gradient norms and histograms of weights, biases and
 weight gradients per weighted layer) is built and documented in trainer/gradients.py.
 """
+
 import base64
 import functools
 
@@ -87,8 +88,10 @@ def drawn_by_page(spec):
 def dense_weights(params):
     """Every dense layer's kernel (rows: inputs) and bias, as lists of floats (one device copy)."""
     params = jax.device_get([p for p in params if "kernel" in p])
-    return {"weights": [p["kernel"].round(5).tolist() for p in params],
-            "biases": [p["bias"].round(5).tolist() for p in params]}
+    return {
+        "weights": [p["kernel"].round(5).tolist() for p in params],
+        "biases": [p["bias"].round(5).tolist() for p in params],
+    }
 
 
 def _output_range_of(a):
@@ -109,50 +112,78 @@ def filters(spec, params):
     for i, (layer, p) in enumerate(zip(spec.layers, params)):
         if layer.type == "conv2d":
             k = np.asarray(p["kernel"]).mean(axis=2)  # (k, k, filters)
-            out.append({"layer": i, "kernel_size": layer.kernel_size,
-                        "filters": [k[:, :, f].round(4).tolist() for f in range(k.shape[2])]})
+            out.append(
+                {
+                    "layer": i,
+                    "kernel_size": layer.kernel_size,
+                    "filters": [k[:, :, f].round(4).tolist() for f in range(k.shape[2])],
+                }
+            )
     return {"layers": out}
 
 
 def feature_maps(spec, forward, params, x, label, sample=0):
     """The `feature_maps` payload: one test sample through every conv and pool layer."""
-    acts = forward(params, x[sample:sample + 1])
+    acts = forward(params, x[sample : sample + 1])
     image = np.asarray(x[sample]).mean(axis=2)
     layers = []
     for i, (layer, a) in enumerate(zip(spec.layers, acts)):
         if layer.type in ("conv2d", "maxpool2d", "avgpool2d"):
             a = np.asarray(a[0])
             lo, hi = float(a.min()), float(a.max())
-            layers.append({"layer": i, "type": layer.type, "shape": list(a.shape), "range": [lo, hi],
-                           "maps": [quantize(a[:, :, c], lo, hi)[0] for c in range(a.shape[2])]})
-    return {"sample": sample, "label": int(label), "input": quantize(image, 0.0, 1.0)[0],
-            "input_shape": list(image.shape), "layers": layers}
+            layers.append(
+                {
+                    "layer": i,
+                    "type": layer.type,
+                    "shape": list(a.shape),
+                    "range": [lo, hi],
+                    "maps": [quantize(a[:, :, c], lo, hi)[0] for c in range(a.shape[2])],
+                }
+            )
+    return {
+        "sample": sample,
+        "label": int(label),
+        "input": quantize(image, 0.0, 1.0)[0],
+        "input_shape": list(image.shape),
+        "layers": layers,
+    }
 
 
 def confusion(y_true, y_pred, classes, class_names=()):
     """The `confusion` payload: matrix[true][predicted] over the test set."""
     matrix = np.zeros((classes, classes), int)
     np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return {"classes": classes, "labels": list(class_names) or [str(c) for c in range(classes)], "matrix": matrix.tolist()}
+    return {
+        "classes": classes,
+        "labels": list(class_names) or [str(c) for c in range(classes)],
+        "matrix": matrix.tolist(),
+    }
 
 
 def predictions(x, y_true, y_pred, class_names, count=16):
     """The `predictions` payload: a strip of test images with predicted and true labels."""
     shown = np.asarray(x[:count]).mean(axis=3)
-    return {"shape": list(shown.shape[1:]), "images": [quantize(img, 0.0, 1.0)[0] for img in shown],
-            "true": [int(v) for v in y_true[:count]], "predicted": [int(v) for v in y_pred[:count]],
-            "labels": list(class_names)}
+    return {
+        "shape": list(shown.shape[1:]),
+        "images": [quantize(img, 0.0, 1.0)[0] for img in shown],
+        "true": [int(v) for v in y_true[:count]],
+        "predicted": [int(v) for v in y_pred[:count]],
+        "labels": list(class_names),
+    }
 
 
 def embedding(table, vocab, words=80):
     """The `embedding` payload: the most frequent words' vectors projected on
     their first two principal components (PCA by SVD)."""
-    vectors = np.asarray(table)[2:2 + words]  # skip <pad> and <oov>
+    vectors = np.asarray(table)[2 : 2 + words]  # skip <pad> and <oov>
     centered = vectors - vectors.mean(axis=0)
     _, _, vt = np.linalg.svd(centered, full_matrices=False)
     xy = centered @ vt[:2].T if vt.shape[0] >= 2 else np.zeros((len(vectors), 2))
-    return {"words": list(vocab[2:2 + len(vectors)]), "x": xy[:, 0].round(4).tolist(),
-            "y": xy[:, 1].round(4).tolist() if xy.shape[1] > 1 else [0.0] * len(vectors)}
+    return {
+        "words": list(vocab[2 : 2 + len(vectors)]),
+        "x": xy[:, 0].round(4).tolist(),
+        "y": xy[:, 1].round(4).tolist() if xy.shape[1] > 1 else [0.0] * len(vectors),
+    }
 
 
 def hidden_states(spec, forward, params, x, vocab, sample=0):
@@ -162,9 +193,15 @@ def hidden_states(spec, forward, params, x, vocab, sample=0):
     if index is None:
         return None
     tokens = np.asarray(x[sample])
-    acts = forward(params, x[sample:sample + 1])
-    states = np.asarray(_recurrent_states(spec.layers[index], params[index], acts[index - 1], x[sample:sample + 1] != 0))[0]
+    acts = forward(params, x[sample : sample + 1])
+    states = np.asarray(
+        _recurrent_states(spec.layers[index], params[index], acts[index - 1], x[sample : sample + 1] != 0)
+    )[0]
     n = max(int((tokens != 0).sum()), 1)
     states = states[:n]
-    return {"layer": index, "tokens": [vocab[t] for t in tokens[:n]], "units": states.shape[1],
-            "states": states.round(4).tolist()}
+    return {
+        "layer": index,
+        "tokens": [vocab[t] for t in tokens[:n]],
+        "units": states.shape[1],
+        "states": states.round(4).tolist(),
+    }

@@ -4,6 +4,7 @@ Each is a gzipped CSV text,label[,source] with labels negative / positive.
 The file's SHA-256 goes with the texts: it keys trainer.tokencache, so a new
 version of a file is tokenized anew.
 """
+
 import csv
 import functools
 import gzip

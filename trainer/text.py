@@ -9,6 +9,7 @@ a rule. The rule is the generated corpus's level and the one uploads used
 before the levels existed, so their numbers stay what they were; morphemes
 are what real Korean text needs (a review's eojeol are mostly unseen words).
 """
+
 import re
 import unicodedata
 from collections import Counter
@@ -20,16 +21,23 @@ from trainer import morphemes
 
 PAD, OOV = "<pad>", "<oov>"  # indices 0 and 1 in every vocabulary
 
-STOPWORDS_EN = frozenset("""a an the and or but if of to in on at by for with from as is am are was were be been being
+STOPWORDS_EN = frozenset(
+    """a an the and or but if of to in on at by for with from as is am are was were be been being
 it its this that these those i me my we our you your he him his she her they them their there here so than then
 too very just about into over after before again once do does did doing have has had having will would shall
 should can could may might must what which who whom whose when where why how all any both each few more most
-other some such own same s t""".split())
-STOPWORDS_KO = frozenset("""은 는 이 가 을 를 에 에서 의 도 으로 로 와 과 한테 께 만 까지 부터 보다 이다 그 저 것 수 등
-및 또 또한 그리고 하지만 그런데 그래서 이런 저런 그런 좀 잘 더 정말 너무 아주 진짜 이번 그냥""".split())
+other some such own same s t""".split()
+)
+STOPWORDS_KO = frozenset(
+    """은 는 이 가 을 를 에 에서 의 도 으로 로 와 과 한테 께 만 까지 부터 보다 이다 그 저 것 수 등
+및 또 또한 그리고 하지만 그런데 그래서 이런 저런 그런 좀 잘 더 정말 너무 아주 진짜 이번 그냥""".split()
+)
 # Particles split off the end of a Korean word, longest first.
-PARTICLES_KO = sorted("은 는 이 가 을 를 에 에서 의 도 으로 로 와 과 한테 께 만 까지 부터 보다 에게 처럼 이나 나 랑 이랑".split(),
-                      key=len, reverse=True)
+PARTICLES_KO = sorted(
+    "은 는 이 가 을 를 에 에서 의 도 으로 로 와 과 한테 께 만 까지 부터 보다 에게 처럼 이나 나 랑 이랑".split(),
+    key=len,
+    reverse=True,
+)
 
 _URL = re.compile(r"(https?://|www\.)\S+")
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -124,7 +132,9 @@ def choose_length(lengths, coverage=0.95):
     """The length that covers `coverage` of the texts, so a few very long ones don't set it."""
     if not len(lengths):
         return 1
-    return max(1, int(np.quantile(np.asarray(lengths), coverage, method="inverted_cdf")))  # smallest L with >= coverage of texts <= L
+    return max(
+        1, int(np.quantile(np.asarray(lengths), coverage, method="inverted_cdf"))
+    )  # smallest L with >= coverage of texts <= L
 
 
 def pad(sequences, length):
@@ -167,8 +177,12 @@ def level_stats(vocab, train_lists, test_lists):
     test = sum(len(t) for t in test_lists)
     covered = sum(1 for tokens in train_lists for t in tokens if t in known)
     unknown = sum(1 for tokens in test_lists for t in tokens if t not in known)
-    return {"coverage": round(covered / train, 4) if train else 1.0, "oov_rate": round(unknown / test, 4) if test else 0.0,
-            "distinct": len({t for tokens in train_lists for t in tokens}), "vocab_size": len(vocab)}
+    return {
+        "coverage": round(covered / train, 4) if train else 1.0,
+        "oov_rate": round(unknown / test, 4) if test else 0.0,
+        "distinct": len({t for tokens in train_lists for t in tokens}),
+        "vocab_size": len(vocab),
+    }
 
 
 @dataclass(frozen=True)
@@ -179,7 +193,9 @@ class Pipeline:
     vocab: tuple
     counts: dict = field(hash=False, compare=False)
     length: int = 1
-    stats: dict | None = field(default=None, hash=False, compare=False)  # level_stats of the set it was fitted on, if kept
+    stats: dict | None = field(
+        default=None, hash=False, compare=False
+    )  # level_stats of the set it was fitted on, if kept
 
     @classmethod
     def fit(cls, texts, options=TextOptions()):
@@ -206,17 +222,33 @@ class Pipeline:
 
     def level(self, text):
         """text_levels' entry for this pipeline alone (an uploaded set keeps one level)."""
-        return {"level": self.options.tokens, "description": TOKEN_LEVELS[self.options.tokens], "current": True,
-                "length": self.length, **(self.stats or {"vocab_size": len(self.vocab)}), "sentences": [self.marked(text)]}
+        return {
+            "level": self.options.tokens,
+            "description": TOKEN_LEVELS[self.options.tokens],
+            "current": True,
+            "length": self.length,
+            **(self.stats or {"vocab_size": len(self.vocab)}),
+            "sentences": [self.marked(text)],
+        }
 
     def explain(self, text):
         """Each step's output for one text, for the dataset page and Predict."""
         cleaned = clean(text, self.options.lowercase)
         tokens = tokenize(cleaned, self.options.tokens)
-        kept = remove_stopwords(tokens, self.options.stopwords_en | self.options.stopwords_ko) if _drops_stopwords(self.options) else tokens
+        kept = (
+            remove_stopwords(tokens, self.options.stopwords_en | self.options.stopwords_ko)
+            if _drops_stopwords(self.options)
+            else tokens
+        )
         sequence = to_sequences([kept], self.vocab)[0]
         return {
-            "text": text, "level": self.options.tokens, "cleaned": cleaned, "tokens": tokens, "kept": kept,
-            "sequence": sequence, "oov": [t for t, i in zip(kept, sequence) if i == 1],
-            "padded": pad([sequence], self.length)[0].tolist(), "truncated": len(sequence) > self.length,
+            "text": text,
+            "level": self.options.tokens,
+            "cleaned": cleaned,
+            "tokens": tokens,
+            "kept": kept,
+            "sequence": sequence,
+            "oov": [t for t, i in zip(kept, sequence) if i == 1],
+            "padded": pad([sequence], self.length)[0].tolist(),
+            "truncated": len(sequence) > self.length,
         }

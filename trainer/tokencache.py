@@ -7,6 +7,7 @@ rows asked for that are missing are tokenized and added. The folder is
 $TRAINER_TOKEN_CACHE, by default ~/.cache/nn-playground/tokens (like the
 JAX cache in trainer.loop, set per process: the engine knows no settings module).
 """
+
 import hashlib
 import json
 import os
@@ -28,9 +29,16 @@ def folder():
 
 
 def key(name, digest, options):
-    parts = [VERSION, name, digest, options.tokens, options.lowercase, options.remove_stopwords,
-             sorted(options.stopwords_en | options.stopwords_ko) if options.remove_stopwords else [],
-             morphemes.version() if options.tokens == "morpheme" else None]
+    parts = [
+        VERSION,
+        name,
+        digest,
+        options.tokens,
+        options.lowercase,
+        options.remove_stopwords,
+        sorted(options.stopwords_en | options.stopwords_ko) if options.remove_stopwords else [],
+        morphemes.version() if options.tokens == "morpheme" else None,
+    ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -55,11 +63,16 @@ def token_lists(name, digest, texts, rows, options):
 def _read(path):
     try:
         with np.load(path, allow_pickle=False) as z:
-            words, ids, offsets, rows = z["words"].tolist(), z["ids"].tolist(), z["offsets"].tolist(), z["rows"].tolist()
+            words, ids, offsets, rows = (
+                z["words"].tolist(),
+                z["ids"].tolist(),
+                z["offsets"].tolist(),
+                z["rows"].tolist(),
+            )
     except (OSError, KeyError, ValueError):  # none yet, or a broken file: tokenize again
         return {}
     flat = [words[i] for i in ids]
-    return {r: flat[offsets[i]:offsets[i + 1]] for i, r in enumerate(rows)}
+    return {r: flat[offsets[i] : offsets[i + 1]] for i, r in enumerate(rows)}
 
 
 def _write(path, known):
@@ -68,6 +81,11 @@ def _write(path, known):
     offsets = np.cumsum([0] + [len(known[r]) for r in sorted(known)])
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_suffix(f".{os.getpid()}.tmp.npz")
-    np.savez_compressed(part, words=np.array(list(index) or [""], dtype=str), ids=np.array(ids, np.int32),
-                        offsets=offsets.astype(np.int64), rows=np.array(sorted(known), np.int32))
+    np.savez_compressed(
+        part,
+        words=np.array(list(index) or [""], dtype=str),
+        ids=np.array(ids, np.int32),
+        offsets=offsets.astype(np.int64),
+        rows=np.array(sorted(known), np.int32),
+    )
     os.replace(part, path)  # whole or not at all, for a process reading it now

@@ -1,6 +1,7 @@
 """The course's structure: sections in order, each lesson's slug, the preset it loads
 (trainer/examples/), presets to compare with, and a dataset page to look at. The words
 are in content_en / content_ko."""
+
 from dataclasses import dataclass
 
 

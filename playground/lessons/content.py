@@ -1,5 +1,6 @@
 """The lessons' words in the current language (django.utils.translation.get_language()),
 English where a language has none. Long prose lives here, not in the gettext catalogs."""
+
 from django.utils.translation import get_language
 
 from playground.lessons import catalog, content_en, content_ko
@@ -25,6 +26,12 @@ def lesson(slug):
     entry = catalog.BY_SLUG[slug]
     text = lesson_text(slug)
     labels = text.get("presets", {})
-    return {**text, "slug": slug, "section": entry.section, "section_title": section_title(entry.section),
-            "preset": entry.preset, "more": [{"name": name, "label": labels.get(name, name)} for name in entry.more],
-            "dataset_page": entry.dataset_page}
+    return {
+        **text,
+        "slug": slug,
+        "section": entry.section,
+        "section_title": section_title(entry.section),
+        "preset": entry.preset,
+        "more": [{"name": name, "label": labels.get(name, name)} for name in entry.more],
+        "dataset_page": entry.dataset_page,
+    }

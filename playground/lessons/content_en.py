@@ -68,7 +68,7 @@ LESSONS = {
         ),
         "question": "With the hidden activation set to linear, does the network solve XOR?",
         "answer": "No. A stack of linear layers is itself one linear function, so the boundary is a straight line again and the "
-                  "accuracy stays near that of the perceptron. The non-linearity is what makes hidden layers useful.",
+        "accuracy stays near that of the perceptron. The non-linearity is what makes hidden layers useful.",
     },
     "backpropagation": {
         "title": "Forward pass, back-propagation and gradient descent",
@@ -89,7 +89,7 @@ LESSONS = {
         ),
         "question": "How many iterations (weight updates) happen in one epoch here?",
         "answer": "25: 500 points with half kept for the test leave 250 for training, and 250 / batch size 10 = 25 mini-batches, "
-                  "so 25 updates per epoch (5,000 over 200 epochs). The Iteration counter shows it.",
+        "so 25 updates per epoch (5,000 over 200 epochs). The Iteration counter shows it.",
     },
     "learning-rate": {
         "title": "The learning rate: too small, about right, too large",
@@ -110,7 +110,7 @@ LESSONS = {
         ),
         "question": "What happens to the run at learning rate 10?",
         "answer": "It diverges within the first epoch: the loss becomes infinite or NaN, the run stops, and the page explains "
-                  "that the learning rate is probably too high.",
+        "that the learning rate is probably too high.",
     },
     "activations": {
         "title": "Activation functions compared",
@@ -131,7 +131,7 @@ LESSONS = {
         ),
         "question": "Which hidden activation cannot learn the circle at all?",
         "answer": "Linear: the whole network is then one linear function and its boundary a straight line, so about half the "
-                  "points stay on the wrong side.",
+        "points stay on the wrong side.",
     },
     "mini-batches": {
         "title": "compile, fit, evaluate, predict: mini-batches, epochs and iterations",
@@ -226,8 +226,12 @@ LESSONS = {
             "This preset trains an embedding and an LSTM on 30,000 Korean movie reviews (NSMC), split into morphemes. Compare it "
             "with the bag-of-words preset on the same reviews, and with the English GRU.",
         ),
-        "presets": {"nsmc_bow": "Korean reviews, bag of words", "sentiment_bow": "Small corpus, bag of words",
-                    "sentiment_rnn": "Small corpus, embedding + SimpleRNN", "sentiment_en_gru": "English reviews, embedding + GRU"},
+        "presets": {
+            "nsmc_bow": "Korean reviews, bag of words",
+            "sentiment_bow": "Small corpus, bag of words",
+            "sentiment_rnn": "Small corpus, embedding + SimpleRNN",
+            "sentiment_en_gru": "English reviews, embedding + GRU",
+        },
         "try": (
             "Train, then type 정말 재미있는 영화였다 in the Predict panel, then 재미있을 줄 알았는데 아니었다: do the probabilities follow the meaning?",
             "Open the bag-of-words preset on the same reviews and compare the test accuracy and the number of parameters.",
@@ -235,6 +239,6 @@ LESSONS = {
         ),
         "question": "Which model can tell 'good, not bad' from 'bad, not good'?",
         "answer": "Only the one reading the sequence (embedding + RNN): both sentences have the same words, so a bag of words "
-                  "gives them the same counts and the same prediction.",
+        "gives them the same counts and the same prediction.",
     },
 }

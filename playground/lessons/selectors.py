@@ -1,4 +1,5 @@
 """Reads: the course with a learner's progress."""
+
 from playground.lessons import catalog, content
 from playground.models import LessonProgress
 
@@ -24,7 +25,10 @@ def course_outline(*, user, session_key):
     progress = lesson_progress(user=user, session_key=session_key)
     sections = []
     for section in catalog.SECTIONS:
-        lessons = [{**content.lesson(entry.slug), "state": progress.get(entry.slug, "new")}
-                   for entry in catalog.LESSONS if entry.section == section]
+        lessons = [
+            {**content.lesson(entry.slug), "state": progress.get(entry.slug, "new")}
+            for entry in catalog.LESSONS
+            if entry.section == section
+        ]
         sections.append({"slug": section, "title": content.section_title(section), "lessons": lessons})
     return sections

@@ -1,5 +1,6 @@
 """Writes: a lesson opened, a lesson finished, and an anonymous learner's progress
 handed to the account on log-in or sign-up."""
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 

@@ -1,11 +1,12 @@
 """The course pages: the list with the learner's progress, one lesson, and "Mark as finished".
 Thin: the words in content, reads in selectors, writes in services."""
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from playground.lessons import catalog, content, selectors, services
 from playground.http import session_key
+from playground.lessons import catalog, content, selectors, services
 
 
 def _learner(request):
@@ -27,12 +28,16 @@ def lesson_detail(request, slug):
     _known(slug)
     services.lesson_open(slug, user=request.user, session_key=session_key(request))
     previous, following = catalog.neighbours(slug)
-    return render(request, "lessons/detail.html", {
-        "lesson": content.lesson(slug),
-        "state": selectors.lesson_progress(**_learner(request)).get(slug, "new"),
-        "previous": previous and content.lesson(previous.slug),
-        "next": following and content.lesson(following.slug),
-    })
+    return render(
+        request,
+        "lessons/detail.html",
+        {
+            "lesson": content.lesson(slug),
+            "state": selectors.lesson_progress(**_learner(request)).get(slug, "new"),
+            "previous": previous and content.lesson(previous.slug),
+            "next": following and content.lesson(following.slug),
+        },
+    )
 
 
 @require_POST

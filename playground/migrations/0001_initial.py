@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,8 +19,29 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(help_text="the spec's dataset.name", max_length=64, unique=True)),
                 ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('points', '2-D points'), ('tabular', 'tabular'), ('images', 'images'), ('text', 'text')], max_length=16)),
-                ('task', models.CharField(choices=[('binary', 'binary classification'), ('multiclass', 'multi-class classification'), ('regression', 'regression')], max_length=16)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('points', '2-D points'),
+                            ('tabular', 'tabular'),
+                            ('images', 'images'),
+                            ('text', 'text'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'task',
+                    models.CharField(
+                        choices=[
+                            ('binary', 'binary classification'),
+                            ('multiclass', 'multi-class classification'),
+                            ('regression', 'regression'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('builtin', models.BooleanField(default=False)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
                 ('created', models.DateTimeField(auto_now_add=True)),
@@ -38,24 +58,67 @@ class Migration(migrations.Migration):
                 ('owner_session', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('title', models.CharField(blank=True, max_length=200)),
                 ('created', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='experiments', to=settings.AUTH_USER_MODEL)),
+                (
+                    'owner',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='experiments',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
             name='Run',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('paused', 'Paused'), ('completed', 'Completed'), ('stopped', 'Stopped'), ('failed', 'Failed'), ('diverged', 'Diverged')], db_index=True, default='queued', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('queued', 'Queued'),
+                            ('running', 'Running'),
+                            ('paused', 'Paused'),
+                            ('completed', 'Completed'),
+                            ('stopped', 'Stopped'),
+                            ('failed', 'Failed'),
+                            ('diverged', 'Diverged'),
+                        ],
+                        db_index=True,
+                        default='queued',
+                        max_length=16,
+                    ),
+                ),
                 ('message', models.TextField(blank=True)),
-                ('steps_per_second', models.FloatField(blank=True, help_text='requested pacing; null = as fast as possible', null=True)),
+                (
+                    'steps_per_second',
+                    models.FloatField(blank=True, help_text='requested pacing; null = as fast as possible', null=True),
+                ),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('started', models.DateTimeField(blank=True, null=True)),
                 ('finished', models.DateTimeField(blank=True, null=True)),
                 ('heartbeat', models.DateTimeField(blank=True, null=True)),
                 ('final_metrics', models.JSONField(blank=True, null=True)),
-                ('probes', models.JSONField(blank=True, default=dict, help_text='latest boundary and neurons frames by type; the final ones once done')),
-                ('weights', models.BinaryField(blank=True, help_text='.npz written by np.savez (no pickles)', null=True)),
-                ('experiment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='playground.experiment')),
+                (
+                    'probes',
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='latest boundary and neurons frames by type; the final ones once done',
+                    ),
+                ),
+                (
+                    'weights',
+                    models.BinaryField(blank=True, help_text='.npz written by np.savez (no pickles)', null=True),
+                ),
+                (
+                    'experiment',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='playground.experiment'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created'],
@@ -67,7 +130,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('seq', models.PositiveIntegerField()),
                 ('payload', models.JSONField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='frames', to='playground.run')),
+                (
+                    'run',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='frames', to='playground.run'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['seq'],

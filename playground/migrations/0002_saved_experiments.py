@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('playground', '0001_initial'),
     ]
@@ -19,17 +18,25 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='experiment',
             name='saved',
-            field=models.DateTimeField(blank=True, db_index=True, help_text='null: a scratch run, not saved', null=True),
+            field=models.DateTimeField(
+                blank=True, db_index=True, help_text='null: a scratch run, not saved', null=True
+            ),
         ),
         migrations.AddField(
             model_name='experiment',
             name='slug',
-            field=models.CharField(blank=True, help_text='set when saved; secrets.token_urlsafe', max_length=32, null=True, unique=True),
+            field=models.CharField(
+                blank=True, help_text='set when saved; secrets.token_urlsafe', max_length=32, null=True, unique=True
+            ),
         ),
         migrations.AddField(
             model_name='experiment',
             name='visibility',
-            field=models.CharField(choices=[('private', 'private (only me)'), ('public', 'public (anyone with the link)')], default='private', max_length=8),
+            field=models.CharField(
+                choices=[('private', 'private (only me)'), ('public', 'public (anyone with the link)')],
+                default='private',
+                max_length=8,
+            ),
         ),
         migrations.CreateModel(
             name='RunSnapshot',
@@ -37,11 +44,18 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('iteration', models.PositiveIntegerField()),
                 ('frames', models.JSONField(help_text='probe type -> frame, as streamed (grids base64 uint8)')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='playground.run')),
+                (
+                    'run',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='playground.run'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['iteration'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'iteration'), name='runsnapshot_unique_iteration')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('run', 'iteration'), name='runsnapshot_unique_iteration')
+                ],
             },
         ),
     ]

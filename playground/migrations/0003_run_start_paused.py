@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('playground', '0002_saved_experiments'),
     ]
@@ -13,6 +12,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='run',
             name='start_paused',
-            field=models.BooleanField(default=False, help_text="start paused after compiling (the page's Step before any run)"),
+            field=models.BooleanField(
+                default=False, help_text="start paused after compiling (the page's Step before any run)"
+            ),
         ),
     ]

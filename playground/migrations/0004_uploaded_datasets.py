@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('playground', '0003_run_start_paused'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -16,7 +15,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dataset',
             name='archived',
-            field=models.BooleanField(default=False, help_text='hidden from the picker, still loadable by saved experiments'),
+            field=models.BooleanField(
+                default=False, help_text='hidden from the picker, still loadable by saved experiments'
+            ),
         ),
         migrations.AddField(
             model_name='dataset',
@@ -36,7 +37,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dataset',
             name='options',
-            field=models.JSONField(blank=True, default=dict, help_text='choices made on upload (label column, image size, text pipeline)'),
+            field=models.JSONField(
+                blank=True, default=dict, help_text='choices made on upload (label column, image size, text pipeline)'
+            ),
         ),
         migrations.AddField(
             model_name='dataset',
@@ -46,17 +49,30 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dataset',
             name='source',
-            field=models.FileField(blank=True, help_text='the file as uploaded', max_length=255, upload_to='datasets/uploads/'),
+            field=models.FileField(
+                blank=True, help_text='the file as uploaded', max_length=255, upload_to='datasets/uploads/'
+            ),
         ),
         migrations.AddField(
             model_name='dataset',
             name='status',
-            field=models.CharField(choices=[('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Failed')], db_index=True, default='ready', max_length=16),
+            field=models.CharField(
+                choices=[('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Failed')],
+                db_index=True,
+                default='ready',
+                max_length=16,
+            ),
         ),
         migrations.AddField(
             model_name='dataset',
             name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='dataset',

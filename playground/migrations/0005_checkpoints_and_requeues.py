@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('playground', '0004_uploaded_datasets'),
     ]
@@ -13,7 +12,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dataset',
             name='enqueued',
-            field=models.DateTimeField(blank=True, help_text='uploaded: when its processing task was last sent', null=True),
+            field=models.DateTimeField(
+                blank=True, help_text='uploaded: when its processing task was last sent', null=True
+            ),
         ),
         migrations.AddField(
             model_name='dataset',
@@ -23,11 +24,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='run',
             name='enqueued',
-            field=models.DateTimeField(blank=True, help_text='when its task was last sent to the task backend', null=True),
+            field=models.DateTimeField(
+                blank=True, help_text='when its task was last sent to the task backend', null=True
+            ),
         ),
         migrations.AddField(
             model_name='run',
             name='weights_iteration',
-            field=models.PositiveIntegerField(blank=True, help_text="the iteration the stored weights are from: a live run's latest checkpoint, or the end", null=True),
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="the iteration the stored weights are from: a live run's latest checkpoint, or the end",
+                null=True,
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('playground', '0005_checkpoints_and_requeues'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -36,12 +35,18 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dataset',
             name='archived',
-            field=models.BooleanField(default=False, help_text='hidden from the picker, still loadable by saved experiments', verbose_name='archived'),
+            field=models.BooleanField(
+                default=False,
+                help_text='hidden from the picker, still loadable by saved experiments',
+                verbose_name='archived',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='arrays',
-            field=models.CharField(blank=True, help_text='storage name of the processed .npz', max_length=255, verbose_name='arrays'),
+            field=models.CharField(
+                blank=True, help_text='storage name of the processed .npz', max_length=255, verbose_name='arrays'
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
@@ -56,17 +61,28 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dataset',
             name='enqueued',
-            field=models.DateTimeField(blank=True, help_text='uploaded: when its processing task was last sent', null=True, verbose_name='enqueued'),
+            field=models.DateTimeField(
+                blank=True,
+                help_text='uploaded: when its processing task was last sent',
+                null=True,
+                verbose_name='enqueued',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='family',
-            field=models.SlugField(blank=True, help_text='uploaded: the name its versions share', max_length=64, verbose_name='family'),
+            field=models.SlugField(
+                blank=True, help_text='uploaded: the name its versions share', max_length=64, verbose_name='family'
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='kind',
-            field=models.CharField(choices=[('points', '2-D points'), ('tabular', 'tabular'), ('images', 'images'), ('text', 'text')], max_length=16, verbose_name='kind'),
+            field=models.CharField(
+                choices=[('points', '2-D points'), ('tabular', 'tabular'), ('images', 'images'), ('text', 'text')],
+                max_length=16,
+                verbose_name='kind',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
@@ -81,7 +97,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dataset',
             name='options',
-            field=models.JSONField(blank=True, default=dict, help_text='choices made on upload (label column, image size, text pipeline)', verbose_name='options'),
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='choices made on upload (label column, image size, text pipeline)',
+                verbose_name='options',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
@@ -91,27 +112,51 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dataset',
             name='slug',
-            field=models.SlugField(help_text="the spec's dataset.name", max_length=64, unique=True, verbose_name='name'),
+            field=models.SlugField(
+                help_text="the spec's dataset.name", max_length=64, unique=True, verbose_name='name'
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='source',
-            field=models.FileField(blank=True, help_text='the file as uploaded', max_length=255, upload_to='datasets/uploads/', verbose_name='source file'),
+            field=models.FileField(
+                blank=True,
+                help_text='the file as uploaded',
+                max_length=255,
+                upload_to='datasets/uploads/',
+                verbose_name='source file',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='started',
-            field=models.DateTimeField(blank=True, help_text='uploaded: when a processing task took it up', null=True, verbose_name='started'),
+            field=models.DateTimeField(
+                blank=True, help_text='uploaded: when a processing task took it up', null=True, verbose_name='started'
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='status',
-            field=models.CharField(choices=[('processing', 'processing'), ('ready', 'ready'), ('failed', 'failed')], db_index=True, default='ready', max_length=16, verbose_name='status'),
+            field=models.CharField(
+                choices=[('processing', 'processing'), ('ready', 'ready'), ('failed', 'failed')],
+                db_index=True,
+                default='ready',
+                max_length=16,
+                verbose_name='status',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
             name='task',
-            field=models.CharField(choices=[('binary', 'binary classification'), ('multiclass', 'multi-class classification'), ('regression', 'regression')], max_length=16, verbose_name='task'),
+            field=models.CharField(
+                choices=[
+                    ('binary', 'binary classification'),
+                    ('multiclass', 'multi-class classification'),
+                    ('regression', 'regression'),
+                ],
+                max_length=16,
+                verbose_name='task',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
@@ -121,7 +166,14 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dataset',
             name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+                verbose_name='uploaded by',
+            ),
         ),
         migrations.AlterField(
             model_name='dataset',
@@ -141,7 +193,14 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='experiment',
             name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='experiments', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='experiments',
+                to=settings.AUTH_USER_MODEL,
+                verbose_name='owner',
+            ),
         ),
         migrations.AlterField(
             model_name='experiment',
@@ -151,12 +210,21 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='experiment',
             name='saved',
-            field=models.DateTimeField(blank=True, db_index=True, help_text='null: a scratch run, not saved', null=True, verbose_name='saved'),
+            field=models.DateTimeField(
+                blank=True, db_index=True, help_text='null: a scratch run, not saved', null=True, verbose_name='saved'
+            ),
         ),
         migrations.AlterField(
             model_name='experiment',
             name='slug',
-            field=models.CharField(blank=True, help_text='set when saved; secrets.token_urlsafe', max_length=32, null=True, unique=True, verbose_name='slug'),
+            field=models.CharField(
+                blank=True,
+                help_text='set when saved; secrets.token_urlsafe',
+                max_length=32,
+                null=True,
+                unique=True,
+                verbose_name='slug',
+            ),
         ),
         migrations.AlterField(
             model_name='experiment',
@@ -171,7 +239,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='experiment',
             name='visibility',
-            field=models.CharField(choices=[('private', 'private (only me)'), ('public', 'public (anyone with the link)')], default='private', max_length=8, verbose_name='visibility'),
+            field=models.CharField(
+                choices=[('private', 'private (only me)'), ('public', 'public (anyone with the link)')],
+                default='private',
+                max_length=8,
+                verbose_name='visibility',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
@@ -181,12 +254,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='run',
             name='enqueued',
-            field=models.DateTimeField(blank=True, help_text='when its task was last sent to the task backend', null=True, verbose_name='enqueued'),
+            field=models.DateTimeField(
+                blank=True,
+                help_text='when its task was last sent to the task backend',
+                null=True,
+                verbose_name='enqueued',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
             name='experiment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='playground.experiment', verbose_name='experiment'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='runs',
+                to='playground.experiment',
+                verbose_name='experiment',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
@@ -211,12 +294,21 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='run',
             name='probes',
-            field=models.JSONField(blank=True, default=dict, help_text='latest boundary and neurons frames by type; the final ones once done', verbose_name='probes'),
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='latest boundary and neurons frames by type; the final ones once done',
+                verbose_name='probes',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
             name='start_paused',
-            field=models.BooleanField(default=False, help_text="start paused after compiling (the page's Step before any run)", verbose_name='start paused'),
+            field=models.BooleanField(
+                default=False,
+                help_text="start paused after compiling (the page's Step before any run)",
+                verbose_name='start paused',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
@@ -226,22 +318,48 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='run',
             name='status',
-            field=models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('paused', 'paused'), ('completed', 'completed'), ('stopped', 'stopped'), ('failed', 'failed'), ('diverged', 'diverged')], db_index=True, default='queued', max_length=16, verbose_name='status'),
+            field=models.CharField(
+                choices=[
+                    ('queued', 'queued'),
+                    ('running', 'running'),
+                    ('paused', 'paused'),
+                    ('completed', 'completed'),
+                    ('stopped', 'stopped'),
+                    ('failed', 'failed'),
+                    ('diverged', 'diverged'),
+                ],
+                db_index=True,
+                default='queued',
+                max_length=16,
+                verbose_name='status',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
             name='steps_per_second',
-            field=models.FloatField(blank=True, help_text='requested pacing; null = as fast as possible', null=True, verbose_name='steps per second'),
+            field=models.FloatField(
+                blank=True,
+                help_text='requested pacing; null = as fast as possible',
+                null=True,
+                verbose_name='steps per second',
+            ),
         ),
         migrations.AlterField(
             model_name='run',
             name='weights',
-            field=models.BinaryField(blank=True, help_text='.npz written by np.savez (no pickles)', null=True, verbose_name='weights'),
+            field=models.BinaryField(
+                blank=True, help_text='.npz written by np.savez (no pickles)', null=True, verbose_name='weights'
+            ),
         ),
         migrations.AlterField(
             model_name='run',
             name='weights_iteration',
-            field=models.PositiveIntegerField(blank=True, help_text="the iteration the stored weights are from: a live run's latest checkpoint, or the end", null=True, verbose_name='weights iteration'),
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="the iteration the stored weights are from: a live run's latest checkpoint, or the end",
+                null=True,
+                verbose_name='weights iteration',
+            ),
         ),
         migrations.AlterField(
             model_name='runframe',
@@ -251,7 +369,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='runframe',
             name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='frames', to='playground.run', verbose_name='run'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='frames',
+                to='playground.run',
+                verbose_name='run',
+            ),
         ),
         migrations.AlterField(
             model_name='runframe',
@@ -261,7 +384,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='runsnapshot',
             name='frames',
-            field=models.JSONField(help_text='probe type -> frame, as streamed (grids base64 uint8)', verbose_name='frames'),
+            field=models.JSONField(
+                help_text='probe type -> frame, as streamed (grids base64 uint8)', verbose_name='frames'
+            ),
         ),
         migrations.AlterField(
             model_name='runsnapshot',
@@ -271,6 +396,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='runsnapshot',
             name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='playground.run', verbose_name='run'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name='snapshots',
+                to='playground.run',
+                verbose_name='run',
+            ),
         ),
     ]

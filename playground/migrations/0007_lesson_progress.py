@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('playground', '0006_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -17,16 +16,40 @@ class Migration(migrations.Migration):
             name='LessonProgress',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner_session', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='owner session')),
+                (
+                    'owner_session',
+                    models.CharField(blank=True, db_index=True, max_length=64, verbose_name='owner session'),
+                ),
                 ('lesson', models.SlugField(max_length=64, verbose_name='lesson')),
                 ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='lesson_progress', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    'owner',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='lesson_progress',
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name='owner',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'lesson progress',
                 'verbose_name_plural': 'lesson progress',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('owner__isnull', False)), fields=('owner', 'lesson'), name='lessonprogress_unique_user'), models.UniqueConstraint(condition=models.Q(('owner__isnull', True)), fields=('owner_session', 'lesson'), name='lessonprogress_unique_session')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        condition=models.Q(('owner__isnull', False)),
+                        fields=('owner', 'lesson'),
+                        name='lessonprogress_unique_user',
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(('owner__isnull', True)),
+                        fields=('owner_session', 'lesson'),
+                        name='lessonprogress_unique_session',
+                    ),
+                ],
             },
         ),
     ]

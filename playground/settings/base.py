@@ -97,16 +97,18 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis], "prefix": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi"),
-                       "capacity": 2000, "channel_capacity": {"runctl.*": 100}},
+            "CONFIG": {
+                "hosts": [_redis],
+                "prefix": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi"),
+                "capacity": 2000,
+                "channel_capacity": {"runctl.*": 100},
+            },
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-TASKS = {
-    "default": {"BACKEND": os.environ.get("PLAYGROUND_TASK_BACKEND", "playground.taskbackend.InProcessBackend")}
-}
+TASKS = {"default": {"BACKEND": os.environ.get("PLAYGROUND_TASK_BACKEND", "playground.taskbackend.InProcessBackend")}}
 # Compute slots of the in-process backend: runs training at once (playground.slots). A paused
 # run, or a paced one between chunks, lets its slot go; runs waiting for one stay "queued".
 PLAYGROUND_MAX_CONCURRENT_RUNS = int(os.environ.get("PLAYGROUND_MAX_CONCURRENT_RUNS", "2"))
@@ -142,8 +144,13 @@ PLAYGROUND_SOCKETS_PER_SESSION = _env_number("PLAYGROUND_SOCKETS_PER_SESSION", 2
 # The counters' cache: this process's memory (embedded), or Redis shared by every web process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "playground"}}
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
-                          "KEY_PREFIX": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi") + ".cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi") + ".cache",
+        }
+    }
 # --- end of the limits ---
 
 # Scaled-out mode: playground.taskbackend.CeleryBackend sends runs to this Celery queue, and

@@ -12,7 +12,18 @@ from playground.models import Dataset
 from playground.uploads import forms, selectors, services
 from trainer import datasets
 
-OPTIONS = ("target", "label_column", "height", "width", "color", "lowercase", "remove_stopwords", "max_vocab", "max_length", "tokens")
+OPTIONS = (
+    "target",
+    "label_column",
+    "height",
+    "width",
+    "color",
+    "lowercase",
+    "remove_stopwords",
+    "max_vocab",
+    "max_length",
+    "tokens",
+)
 
 
 class DatasetAdmin(admin.ModelAdmin):
@@ -38,15 +49,23 @@ class DatasetAdmin(admin.ModelAdmin):
                 (None, {"fields": ["name", "title", "kind", "file", "description"]}),
                 (gettext_lazy("2-D points and tabular"), {"fields": ["target", "label_column"]}),
                 (gettext_lazy("Images"), {"fields": ["height", "width", "color"]}),
-                (gettext_lazy("Text pipeline"), {"fields": ["tokens", "lowercase", "remove_stopwords", "max_vocab", "max_length"]}),
+                (
+                    gettext_lazy("Text pipeline"),
+                    {"fields": ["tokens", "lowercase", "remove_stopwords", "max_vocab", "max_length"]},
+                ),
             ]
         about = ["slug", "kind", "task", "version", "status_column", "samples", "page_link", "created"]
         if obj.builtin:
             return [(None, {"fields": ["title", *about]})]
         return [
             (None, {"fields": ["title", "description", "archived", *about, "uploaded_by", "source", "options"]}),
-            (gettext_lazy("New version"), {"fields": ["file", *self._option_fields(obj)],
-                                           "description": _("Upload a new file to make the next version of this dataset.")}),
+            (
+                gettext_lazy("New version"),
+                {
+                    "fields": ["file", *self._option_fields(obj)],
+                    "description": _("Upload a new file to make the next version of this dataset."),
+                },
+            ),
         ]
 
     def _option_fields(self, obj):
@@ -55,27 +74,48 @@ class DatasetAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        fields = ["slug", "kind", "task", "version", "status_column", "samples", "page_link", "created", "uploaded_by",
-                  "source", "options"]
+        fields = [
+            "slug",
+            "kind",
+            "task",
+            "version",
+            "status_column",
+            "samples",
+            "page_link",
+            "created",
+            "uploaded_by",
+            "source",
+            "options",
+        ]
         return fields + (["title"] if obj.builtin else [])
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
             saved = services.dataset_upload(
-                name=data["name"], title=data["title"], kind=data["kind"], upload=form.content,
-                options=form.options_for(data["kind"]), checked=form.checked, description=data.get("description", ""),
-                user=request.user)
+                name=data["name"],
+                title=data["title"],
+                kind=data["kind"],
+                upload=form.content,
+                options=form.options_for(data["kind"]),
+                checked=form.checked,
+                description=data.get("description", ""),
+                user=request.user,
+            )
             obj.pk, obj.slug = saved.pk, saved.slug
             obj._state.adding = False
             return
         obj.metadata = {**obj.metadata, "description": data.get("description", "")}
         obj.save()
         if getattr(form, "checked", None) is not None:
-            new = services.dataset_new_version(obj, upload=form.content, options=form.options_for(obj.kind),
-                                               checked=form.checked, user=request.user)
+            new = services.dataset_new_version(
+                obj, upload=form.content, options=form.options_for(obj.kind), checked=form.checked, user=request.user
+            )
             url = reverse("admin:playground_dataset_change", args=[new.pk])
-            self.message_user(request, format_html(_('Version {} is being processed as <a href="{}">{}</a>.'), new.version, url, new.slug))
+            self.message_user(
+                request,
+                format_html(_('Version {} is being processed as <a href="{}">{}</a>.'), new.version, url, new.slug),
+            )
 
     # --- the list: status with progress, polled while processing -----------------------------------
 
@@ -85,8 +125,14 @@ class DatasetAdmin(admin.ModelAdmin):
         return format_html(
             '<span class="upload-status" data-id="{}" data-status="{}"><b>{}</b> {}<progress max="100" value="{}"{}></progress>'
             ' <span class="upload-message">{}</span></span>',
-            obj.pk, obj.status, obj.get_status_display(), f"{obj.progress}%" if pending else "", obj.progress,
-            "" if pending else " hidden", obj.message)
+            obj.pk,
+            obj.status,
+            obj.get_status_display(),
+            f"{obj.progress}%" if pending else "",
+            obj.progress,
+            "" if pending else " hidden",
+            obj.message,
+        )
 
     @admin.display(description=gettext_lazy("samples"))
     def samples(self, obj):

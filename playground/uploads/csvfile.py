@@ -40,15 +40,16 @@ def decode(data):
     if not data.strip():
         raise UploadError(_("the file is empty"))
     if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[len(codecs.BOM_UTF8):], "UTF-8 with BOM"
+        data, encoding = data[len(codecs.BOM_UTF8) :], "UTF-8 with BOM"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UploadError(_("the file is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')"))
     else:
         encoding = "UTF-8"
     if b"\x00" in data:
-        line = data[:data.index(b"\x00")].count(b"\n") + 1
-        raise UploadError(_("line %(line)s: the file contains NUL bytes; is it a CSV text file (not a spreadsheet)?")
-                          % {"line": line})
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise UploadError(
+            _("line %(line)s: the file contains NUL bytes; is it a CSV text file (not a spreadsheet)?") % {"line": line}
+        )
     try:
         return data.decode("utf-8"), encoding
     except UnicodeDecodeError as exc:
@@ -59,10 +60,14 @@ def decode(data):
         text = None
     if text is not None and HANGUL.search(text):
         return text, "CP949 (Korean)"
-    line = data[:bad.start].count(b"\n") + 1
-    raise UploadError(_("line %(line)s: byte %(byte)s is not UTF-8, and the file is not Korean CP949 "
-                        "either; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')")
-                      % {"line": line, "byte": f"0x{data[bad.start]:02x}"})
+    line = data[: bad.start].count(b"\n") + 1
+    raise UploadError(
+        _(
+            "line %(line)s: byte %(byte)s is not UTF-8, and the file is not Korean CP949 "
+            "either; save it as UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)')"
+        )
+        % {"line": line, "byte": f"0x{data[bad.start]:02x}"}
+    )
 
 
 def _check_delimiter(first_line, expected):
@@ -70,10 +75,20 @@ def _check_delimiter(first_line, expected):
         return
     for char, name in DELIMITERS.items():
         if char in first_line:
-            raise UploadError(_("line 1: the columns are separated by %(separator)s, not commas; save the file as "
-                                "comma-separated CSV with the columns %(expected)s") % {"separator": name, "expected": expected})
-    raise UploadError(_("line 1: the header '%(header)s' has a single column; the file needs the "
-                        "columns %(expected)s, separated by commas") % {"header": first_line.strip()[:60], "expected": expected})
+            raise UploadError(
+                _(
+                    "line 1: the columns are separated by %(separator)s, not commas; save the file as "
+                    "comma-separated CSV with the columns %(expected)s"
+                )
+                % {"separator": name, "expected": expected}
+            )
+    raise UploadError(
+        _(
+            "line 1: the header '%(header)s' has a single column; the file needs the "
+            "columns %(expected)s, separated by commas"
+        )
+        % {"header": first_line.strip()[:60], "expected": expected}
+    )
 
 
 def looks_numeric(value):
@@ -102,16 +117,24 @@ def formula_start(value):
 def check_label(value, line, column):
     """UploadError naming the line and column if a class name would run as a spreadsheet formula."""
     if formula_like(value):
-        raise UploadError(_("line %(line)s, column %(column)s: the label '%(value)s' starts with %(start)s, so a "
-                            "spreadsheet would run it as a formula; rename the class to start with a letter or a digit")
-                          % {"line": line, "column": column, "value": value[:40], "start": formula_start(value)})
+        raise UploadError(
+            _(
+                "line %(line)s, column %(column)s: the label '%(value)s' starts with %(start)s, so a "
+                "spreadsheet would run it as a formula; rename the class to start with a letter or a digit"
+            )
+            % {"line": line, "column": column, "value": value[:40], "start": formula_start(value)}
+        )
 
 
 def check_column(name):
     if formula_like(name):
-        raise UploadError(_("line 1: the column name '%(name)s' starts with %(start)s, so a spreadsheet would run it "
-                            "as a formula; rename the column to start with a letter or a digit")
-                          % {"name": name[:40], "start": formula_start(name)})
+        raise UploadError(
+            _(
+                "line 1: the column name '%(name)s' starts with %(start)s, so a spreadsheet would run it "
+                "as a formula; rename the column to start with a letter or a digit"
+            )
+            % {"name": name[:40], "start": formula_start(name)}
+        )
 
 
 def read(data, expected, max_rows):
@@ -128,18 +151,26 @@ def read(data, expected, max_rows):
             if header is None:
                 header = [field.strip().lstrip("\ufeff").lower() for field in row]
                 if all(looks_numeric(f) for f in header if f):
-                    raise UploadError(_("line %(line)s: the first line should be the header %(expected)s, "
-                                        "but it looks like data ('%(data)s'); add the header line")
-                                      % {"line": reader.line_num, "expected": expected, "data": ",".join(row)[:60]})
+                    raise UploadError(
+                        _(
+                            "line %(line)s: the first line should be the header %(expected)s, "
+                            "but it looks like data ('%(data)s'); add the header line"
+                        )
+                        % {"line": reader.line_num, "expected": expected, "data": ",".join(row)[:60]}
+                    )
                 continue
             if len(row) != len(header):
-                raise UploadError(_("line %(line)s: %(fields)s fields, but the header has %(columns)s "
-                                    "(%(header)s); a comma inside a value needs quotes around the value")
-                                  % {"line": reader.line_num, "fields": len(row), "columns": len(header),
-                                     "header": ",".join(header)})
+                raise UploadError(
+                    _(
+                        "line %(line)s: %(fields)s fields, but the header has %(columns)s "
+                        "(%(header)s); a comma inside a value needs quotes around the value"
+                    )
+                    % {"line": reader.line_num, "fields": len(row), "columns": len(header), "header": ",".join(header)}
+                )
             if len(rows) >= max_rows:
-                raise UploadError(_("more than %(limit)s rows of data (the limit); upload fewer samples")
-                                  % {"limit": f"{max_rows:,}"})
+                raise UploadError(
+                    _("more than %(limit)s rows of data (the limit); upload fewer samples") % {"limit": f"{max_rows:,}"}
+                )
             rows.append(row)
             lines.append(reader.line_num)
     except csv.Error as exc:
@@ -148,8 +179,9 @@ def read(data, expected, max_rows):
         raise UploadError(_("the file has a header but no rows of data"))
     for i, name in enumerate(header):
         if not name:
-            raise UploadError(_("line 1: column %(number)s has no name; every column needs one in the header")
-                              % {"number": i + 1})
+            raise UploadError(
+                _("line 1: column %(number)s has no name; every column needs one in the header") % {"number": i + 1}
+            )
         if header.index(name) != i:
             raise UploadError(_("line 1: the column '%(name)s' appears twice in the header") % {"name": name})
         check_column(name)
@@ -166,18 +198,26 @@ def numbers(table, name):
     if array is None:
         for value, line in zip(values, table.lines):
             if not value.strip():
-                raise UploadError(_("line %(line)s, column %(column)s: the value is empty; every row needs one")
-                                  % {"line": line, "column": name})
+                raise UploadError(
+                    _("line %(line)s, column %(column)s: the value is empty; every row needs one")
+                    % {"line": line, "column": name}
+                )
             if not looks_numeric(value):
-                raise UploadError(_("line %(line)s, column %(column)s: '%(value)s' is not a number")
-                                  % {"line": line, "column": name, "value": value[:40]})
+                raise UploadError(
+                    _("line %(line)s, column %(column)s: '%(value)s' is not a number")
+                    % {"line": line, "column": name, "value": value[:40]}
+                )
         raise UploadError(_("column %(column)s: the values are not all numbers") % {"column": name})  # not reached
     bad = np.flatnonzero(~np.isfinite(array))
     if len(bad):
         i = bad[0]
-        raise UploadError(_("line %(line)s, column %(column)s: '%(value)s' is not a finite number "
-                            "(NaN and infinity cannot be learned from); fix the value or remove the row")
-                          % {"line": table.lines[i], "column": name, "value": values[i].strip()})
+        raise UploadError(
+            _(
+                "line %(line)s, column %(column)s: '%(value)s' is not a finite number "
+                "(NaN and infinity cannot be learned from); fix the value or remove the row"
+            )
+            % {"line": table.lines[i], "column": name, "value": values[i].strip()}
+        )
     return array
 
 
@@ -186,16 +226,24 @@ def labels(table, name, max_classes):
     values = [v.strip() for v in table.column(name)]
     for value, line in zip(values, table.lines):
         if not value:
-            raise UploadError(_("line %(line)s, column %(column)s: the label is empty; every row needs one")
-                              % {"line": line, "column": name})
+            raise UploadError(
+                _("line %(line)s, column %(column)s: the label is empty; every row needs one")
+                % {"line": line, "column": name}
+            )
         check_label(value, line, name)
     names = sorted(set(values), key=lambda v: (0, int(v), v) if re.fullmatch(r"-?\d+", v) else (1, 0, v))
     if len(names) == 1:
-        raise UploadError(_("column %(column)s: only one class ('%(name)s'); a classifier needs examples of at least two")
-                          % {"column": name, "name": names[0]})
+        raise UploadError(
+            _("column %(column)s: only one class ('%(name)s'); a classifier needs examples of at least two")
+            % {"column": name, "name": names[0]}
+        )
     if len(names) > max_classes:
-        raise UploadError(_("column %(column)s: %(count)s different labels, more than %(limit)s classes (the limit); "
-                            "if the label is a quantity, choose the regression target")
-                          % {"column": name, "count": f"{len(names):,}", "limit": max_classes})
+        raise UploadError(
+            _(
+                "column %(column)s: %(count)s different labels, more than %(limit)s classes (the limit); "
+                "if the label is a quantity, choose the regression target"
+            )
+            % {"column": name, "count": f"{len(names):,}", "limit": max_classes}
+        )
     index = {v: i for i, v in enumerate(names)}
     return np.array([index[v] for v in values], np.int32), names

@@ -28,7 +28,9 @@ PREVIEW_PER_CLASS, PREVIEW_MAX, THUMB = 4, 24, 96  # "before" pictures kept for 
 def target_shape(options, lim):
     h, w = int(options.get("height") or 28), int(options.get("width") or 28)
     if not (4 <= h <= lim["max_image_side"] and 4 <= w <= lim["max_image_side"]):
-        raise UploadError(_("the target size must be between 4 and %(limit)s pixels a side") % {"limit": lim["max_image_side"]})
+        raise UploadError(
+            _("the target size must be between 4 and %(limit)s pixels a side") % {"limit": lim["max_image_side"]}
+        )
     return h, w, 3 if options.get("color") == "rgb" else 1
 
 
@@ -39,19 +41,33 @@ def decode(data, name, channels, lim):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             if img.format not in FORMATS:
-                raise UploadError(_("'%(name)s' is a %(format)s picture; use PNG, JPEG, GIF, BMP or WebP")
-                                  % {"name": name, "format": img.format})
+                raise UploadError(
+                    _("'%(name)s' is a %(format)s picture; use PNG, JPEG, GIF, BMP or WebP")
+                    % {"name": name, "format": img.format}
+                )
             if img.width * img.height > lim["max_image_pixels"]:
-                raise UploadError(_("'%(name)s' is %(width)s×%(height)s pixels; at most %(limit)s "
-                                    "pixels are decoded: shrink it first")
-                                  % {"name": name, "width": img.width, "height": img.height,
-                                     "limit": f"{lim['max_image_pixels']:,}"})
+                raise UploadError(
+                    _(
+                        "'%(name)s' is %(width)s×%(height)s pixels; at most %(limit)s "
+                        "pixels are decoded: shrink it first"
+                    )
+                    % {"name": name, "width": img.width, "height": img.height, "limit": f"{lim['max_image_pixels']:,}"}
+                )
             img.load()
     except UploadError:
         raise
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UploadError(_("image '%(name)s' does not decode (%(error)s); remove it or save it again as PNG or JPEG")
-                          % {"name": name, "error": exc}) from None
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise UploadError(
+            _("image '%(name)s' does not decode (%(error)s); remove it or save it again as PNG or JPEG")
+            % {"name": name, "error": exc}
+        ) from None
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit or float gray: scale to 8 bits
         a = np.asarray(img, np.float64)
         img = Image.fromarray((a / max(a.max(), 1e-9) * 255).astype(np.uint8))
@@ -91,7 +107,9 @@ def thumbnail(img):
 
 def _class_entries(files):
     """[(class name, ZipInfo)] from `class/picture.png` (or `top/class/picture.png`)."""
-    entries = [(PurePosixPath(i.filename.replace("\\", "/")).parts, i) for i in files if not archives.is_ignored(i.filename)]
+    entries = [
+        (PurePosixPath(i.filename.replace("\\", "/")).parts, i) for i in files if not archives.is_ignored(i.filename)
+    ]
     if not entries:
         raise UploadError(_("the zip has no pictures; put each class's pictures in a folder named after the class"))
     tops = {parts[0] for parts, _ in entries}
@@ -100,41 +118,62 @@ def _class_entries(files):
     out = []
     for parts, info in entries:
         if len(parts) == 1:
-            raise UploadError(_("'%(name)s' is not in a class folder; put each class's pictures in a folder named after "
-                                "the class") % {"name": info.filename})
+            raise UploadError(
+                _("'%(name)s' is not in a class folder; put each class's pictures in a folder named after the class")
+                % {"name": info.filename}
+            )
         if len(parts) > 2:
-            raise UploadError(_("'%(name)s' is nested too deep; use one folder per class with the pictures directly inside")
-                              % {"name": info.filename})
+            raise UploadError(
+                _("'%(name)s' is nested too deep; use one folder per class with the pictures directly inside")
+                % {"name": info.filename}
+            )
         if PurePosixPath(parts[1]).suffix.lower() not in EXTENSIONS:
-            raise UploadError(_("'%(name)s' is not a picture (use .png, .jpg, .gif, .bmp or .webp files)")
-                              % {"name": info.filename})
+            raise UploadError(
+                _("'%(name)s' is not a picture (use .png, .jpg, .gif, .bmp or .webp files)") % {"name": info.filename}
+            )
         out.append((parts[0], info))
     return out
 
 
 def _check_counts(n, names, lim, what):
     if len(names) < 2:
-        message = (_("only one class ('%(name)s'); a classifier needs folders of at least two classes") if what == "folders"
-                   else _("only one class ('%(name)s'); a classifier needs labels of at least two classes"))
+        message = (
+            _("only one class ('%(name)s'); a classifier needs folders of at least two classes")
+            if what == "folders"
+            else _("only one class ('%(name)s'); a classifier needs labels of at least two classes")
+        )
         raise UploadError(message % {"name": names[0]})
     if len(names) > lim["max_classes"]:
-        raise UploadError(_("%(count)s classes, more than %(limit)s (the limit)")
-                          % {"count": len(names), "limit": lim["max_classes"]})
+        raise UploadError(
+            _("%(count)s classes, more than %(limit)s (the limit)") % {"count": len(names), "limit": lim["max_classes"]}
+        )
     if n < lim["min_rows"]:
-        raise UploadError(_("only %(count)s pictures; at least %(minimum)s are needed to train and test")
-                          % {"count": n, "minimum": lim["min_rows"]})
+        raise UploadError(
+            _("only %(count)s pictures; at least %(minimum)s are needed to train and test")
+            % {"count": n, "minimum": lim["min_rows"]}
+        )
     if n > lim["max_rows"]:
-        raise UploadError(_("%(count)s pictures, more than %(limit)s (the limit)")
-                          % {"count": f"{n:,}", "limit": f"{lim['max_rows']:,}"})
+        raise UploadError(
+            _("%(count)s pictures, more than %(limit)s (the limit)")
+            % {"count": f"{n:,}", "limit": f"{lim['max_rows']:,}"}
+        )
 
 
 def _check_processed_size(n, shape, lim):
     size = n * int(np.prod(shape))
     if size * 4 > lim["max_processed_bytes"]:
-        raise UploadError(_("%(count)s pictures of %(shape)s make %(size)s of training data, "
-                            "more than %(limit)s; choose a smaller size or upload fewer")
-                          % {"count": f"{n:,}", "shape": "×".join(map(str, shape)), "size": megabytes(size * 4),
-                             "limit": megabytes(lim["max_processed_bytes"])})
+        raise UploadError(
+            _(
+                "%(count)s pictures of %(shape)s make %(size)s of training data, "
+                "more than %(limit)s; choose a smaller size or upload fewer"
+            )
+            % {
+                "count": f"{n:,}",
+                "shape": "×".join(map(str, shape)),
+                "size": megabytes(size * 4),
+                "limit": megabytes(lim["max_processed_bytes"]),
+            }
+        )
 
 
 def zip_folders(data, options, lim, progress=None, decode_only=False):
@@ -150,7 +189,7 @@ def zip_folders(data, options, lim, progress=None, decode_only=False):
     x = None if decode_only else np.empty((len(entries), *shape), np.float32)
     y = np.array([index[c] for c, _ in entries], np.int32)
     before, preview = [], []
-    for k, (cls, info) in enumerate(entries):
+    for k, (_cls, info) in enumerate(entries):
         img = decode(archives.read_entry(zf, info), info.filename, shape[2], lim)
         if not decode_only:
             x[k] = picture_array(img, shape)
@@ -158,11 +197,17 @@ def zip_folders(data, options, lim, progress=None, decode_only=False):
                 preview.append(k)
                 before.append(thumbnail(img))
         if progress and k % 50 == 0:
-            progress(k / len(entries), _("decoding pictures %(done)s/%(total)s") % {"done": f"{k:,}", "total": f"{len(entries):,}"})
+            progress(
+                k / len(entries),
+                _("decoding pictures %(done)s/%(total)s") % {"done": f"{k:,}", "total": f"{len(entries):,}"},
+            )
     if decode_only:
         return Processed(np.empty((len(entries), *shape), np.uint8), y, task_for(names), names)
-    meta = {"source": "zip of class folders", "color": "rgb" if shape[2] == 3 else "grayscale",
-            "files": [entries[k][1].filename for k in preview]}
+    meta = {
+        "source": "zip of class folders",
+        "color": "rgb" if shape[2] == 3 else "grayscale",
+        "files": [entries[k][1].filename for k in preview],
+    }
     extra = {"preview_index": np.array(preview, np.int64), "preview_before": np.array(before, dtype=str)}
     return Processed(x, y, task_for(names), names, meta, extra)
 
@@ -174,8 +219,10 @@ def _npz_arrays(data, lim):
     zf, files = archives.open_zip(data, lim, what=".npz")
     members = {PurePosixPath(i.filename).stem: i for i in files if i.filename.endswith(".npy")}
     if "x" not in members or "y" not in members:
-        raise UploadError(_("the .npz needs arrays named x (the pictures) and y (the labels); it has: %(names)s")
-                          % {"names": ", ".join(sorted(members)) or _("none")})
+        raise UploadError(
+            _("the .npz needs arrays named x (the pictures) and y (the labels); it has: %(names)s")
+            % {"names": ", ".join(sorted(members)) or _("none")}
+        )
     arrays = {}
     for key in ("x", "y", "class_names"):
         if key not in members:
@@ -185,8 +232,10 @@ def _npz_arrays(data, lim):
             arrays[key] = np.load(raw, allow_pickle=False)
         except ValueError as exc:
             if "pickle" in str(exc):
-                raise UploadError(_("array %(key)s holds Python objects (pickles are refused); save plain numbers "
-                                    "with np.savez") % {"key": key}) from None
+                raise UploadError(
+                    _("array %(key)s holds Python objects (pickles are refused); save plain numbers with np.savez")
+                    % {"key": key}
+                ) from None
             raise UploadError(_("array %(key)s: %(error)s") % {"key": key, "error": exc}) from None
         except (OSError, EOFError) as exc:
             raise UploadError(_("array %(key)s cannot be read (%(error)s)") % {"key": key, "error": exc}) from None
@@ -195,7 +244,9 @@ def _npz_arrays(data, lim):
 
 def _npz_labels(y, class_names):
     if y.ndim != 1:
-        raise UploadError(_("y must be one label per picture, shape (n,); it has shape %(shape)s") % {"shape": tuple(y.shape)})
+        raise UploadError(
+            _("y must be one label per picture, shape (n,); it has shape %(shape)s") % {"shape": tuple(y.shape)}
+        )
     if y.dtype.kind in "US":
         names = sorted(set(y.astype(str).tolist()))
         index = {v: i for i, v in enumerate(names)}
@@ -207,10 +258,14 @@ def _npz_labels(y, class_names):
     used = sorted(set(y.tolist()))
     names = [str(n) for n in class_names.tolist()] if class_names is not None else [str(v) for v in used]
     if class_names is not None and used and used[-1] >= len(names):
-        raise UploadError(_("y uses class %(index)s but class_names lists only %(count)s names")
-                          % {"index": used[-1], "count": len(names)})
+        raise UploadError(
+            _("y uses class %(index)s but class_names lists only %(count)s names")
+            % {"index": used[-1], "count": len(names)}
+        )
     remap = {v: i for i, v in enumerate(used)}  # classes nobody uses are dropped, so none is empty
-    return np.array([remap[v] for v in y.tolist()], np.int32), [names[v] if class_names is not None else names[i] for i, v in enumerate(used)]
+    return np.array([remap[v] for v in y.tolist()], np.int32), [
+        names[v] if class_names is not None else names[i] for i, v in enumerate(used)
+    ]
 
 
 def npz(data, options, lim, progress=None, decode_only=False):
@@ -219,13 +274,17 @@ def npz(data, options, lim, progress=None, decode_only=False):
     arrays = _npz_arrays(data, lim)
     x, y = arrays["x"], arrays["y"]
     if len(x) != len(y):
-        raise UploadError(_("x has %(x)s samples but y has %(y)s; they must have the same length (one label per picture)")
-                          % {"x": f"{len(x):,}", "y": f"{len(y):,}"})
+        raise UploadError(
+            _("x has %(x)s samples but y has %(y)s; they must have the same length (one label per picture)")
+            % {"x": f"{len(x):,}", "y": f"{len(y):,}"}
+        )
     if x.ndim == 3:
         x = x[..., None]
     if x.ndim != 4 or x.shape[3] not in (1, 3, 4):
-        raise UploadError(_("x must be pictures, shape (n, height, width) or (n, height, width, 1|3|4); it has shape "
-                            "%(shape)s") % {"shape": tuple(arrays["x"].shape)})
+        raise UploadError(
+            _("x must be pictures, shape (n, height, width) or (n, height, width, 1|3|4); it has shape %(shape)s")
+            % {"shape": tuple(arrays["x"].shape)}
+        )
     if x.dtype.kind not in "biuf":
         raise UploadError(_("x must hold numbers; it holds %(dtype)s") % {"dtype": x.dtype})
     if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
@@ -251,7 +310,11 @@ def npz(data, options, lim, progress=None, decode_only=False):
             before.append(thumbnail(Image.fromarray((shown * 255).round().astype(np.uint8))))
         if progress and k % 100 == 0:
             progress(k / len(x), _("resizing pictures %(done)s/%(total)s") % {"done": f"{k:,}", "total": f"{len(x):,}"})
-    meta = {"source": ".npz arrays", "color": "rgb" if shape[2] == 3 else "grayscale", "source_shape": list(arrays["x"].shape[1:])}
+    meta = {
+        "source": ".npz arrays",
+        "color": "rgb" if shape[2] == 3 else "grayscale",
+        "source_shape": list(arrays["x"].shape[1:]),
+    }
     extra = {"preview_index": np.array(preview, np.int64), "preview_before": np.array(before, dtype=str)}
     return Processed(out, y, task_for(names), names, meta, extra)
 

@@ -3,9 +3,17 @@
 from django.conf import settings
 
 DEFAULTS = {
-    "max_bytes": 50 * 1024 * 1024, "max_unpacked_bytes": 200 * 1024 * 1024, "max_zip_ratio": 100,
-    "max_rows": 50_000, "min_rows": 20, "max_columns": 100, "max_classes": 20, "max_image_side": 64,
-    "max_image_pixels": 25_000_000, "max_text_chars": 5_000, "max_processed_bytes": 256 * 1024 * 1024,
+    "max_bytes": 50 * 1024 * 1024,
+    "max_unpacked_bytes": 200 * 1024 * 1024,
+    "max_zip_ratio": 100,
+    "max_rows": 50_000,
+    "min_rows": 20,
+    "max_columns": 100,
+    "max_classes": 20,
+    "max_image_side": 64,
+    "max_image_pixels": 25_000_000,
+    "max_text_chars": 5_000,
+    "max_processed_bytes": 256 * 1024 * 1024,
 }
 
 

@@ -30,7 +30,10 @@ def _points_payload(split):
     parts = {}
     for part, x, y in (("train", split.x_train, split.y_train), ("test", split.x_test, split.y_test)):
         x, y = _subsample(x, y, PREVIEW_POINTS)
-        parts[part] = {"x": np.round(x, 4).tolist(), "y": np.round(y, 4).tolist() if y.dtype.kind == "f" else y.tolist()}
+        parts[part] = {
+            "x": np.round(x, 4).tolist(),
+            "y": np.round(y, 4).tolist() if y.dtype.kind == "f" else y.tolist(),
+        }
     return {**parts, "extent": list(datasets.EXTENT)}
 
 
@@ -44,9 +47,15 @@ def points(dataset, levels=False):
     if dataset.info.kind == "images":  # trainer.datasets.points' form: the first training pictures
         arrays = store.load(row.arrays, ("x", "y"))
         split = datasets.split_arrays(arrays["x"], arrays["y"], dataset.test_fraction, dataset.seed)
-        return {"kind": "images", "shape": list(split.x_train.shape[1:]), "class_names": list(dataset.info.class_names),
-                "images": _images_b64(split.x_train[:IMAGE_COUNT]), "labels": split.y_train[:IMAGE_COUNT].tolist(),
-                "n_train": n_train, "n_test": n_test}
+        return {
+            "kind": "images",
+            "shape": list(split.x_train.shape[1:]),
+            "class_names": list(dataset.info.class_names),
+            "images": _images_b64(split.x_train[:IMAGE_COUNT]),
+            "labels": split.y_train[:IMAGE_COUNT].tolist(),
+            "n_train": n_train,
+            "n_test": n_test,
+        }
     if dataset.info.kind == "text":  # trainer.datasets.text_preview's form
         preview = _text_preview(store.load(row.arrays, ("vocab", "vocab_counts")), row.metadata)
         return {**preview, "class_names": list(dataset.info.class_names), "n_train": n_train, "n_test": n_test}
@@ -68,19 +77,33 @@ def _classes(names, counts):
 def example_spec(info):
     """A small spec that trains this dataset: what the page shows and the tests run."""
     task, classes = info.task, info.classes or 1
-    out = ({"type": "dense", "units": classes, "activation": "softmax"} if task == "multiclass"
-           else {"type": "dense", "units": 1, "activation": "linear" if task == "regression" else "sigmoid"})
+    out = (
+        {"type": "dense", "units": classes, "activation": "softmax"}
+        if task == "multiclass"
+        else {"type": "dense", "units": 1, "activation": "linear" if task == "regression" else "sigmoid"}
+    )
     loss = {"multiclass": "categorical_crossentropy", "regression": "mse"}.get(task, "binary_crossentropy")
     hidden = {
         "points": [{"type": "dense", "units": 8, "activation": "tanh"}],
         "tabular": [{"type": "dense", "units": 16, "activation": "relu"}],
-        "images": [{"type": "conv2d", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
-                   {"type": "maxpool2d", "pool_size": 2}, {"type": "flatten"}],
+        "images": [
+            {"type": "conv2d", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
+            {"type": "maxpool2d", "pool_size": 2},
+            {"type": "flatten"},
+        ],
         "text": [{"type": "embedding", "output_dim": 16}, {"type": "gru", "units": 16}],
     }[info.kind]
     dataset = {"name": info.name, "test_fraction": UPLOAD_TEST_FRACTION if not info.builtin else 0.5}
-    return {"version": 1, "dataset": dataset, "layers": [*hidden, out], "loss": loss,
-            "optimizer": {"name": "adam", "learning_rate": 0.01}, "batch_size": 32, "epochs": 20, "seed": 0}
+    return {
+        "version": 1,
+        "dataset": dataset,
+        "layers": [*hidden, out],
+        "loss": loss,
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+        "batch_size": 32,
+        "epochs": 20,
+        "seed": 0,
+    }
 
 
 # --- built-in sets --------------------------------------------------------------------------------
@@ -96,18 +119,32 @@ def builtin_page(name):
         preview = datasets.text_preview(ds, levels=True)
         split = datasets.text_split(ds)[0]
         y = np.concatenate([split.y_train, split.y_test])
-        page.update(preview={"kind": "text", "samples": preview["samples"], "vocab": preview["vocab"][:100],
-                             "vocab_size": preview["vocab_size"], "lengths": preview["lengths"], "length": preview["length"],
-                             "levels": preview["levels"]},
-                    n_train=len(split.y_train), n_test=len(split.y_test))
+        page.update(
+            preview={
+                "kind": "text",
+                "samples": preview["samples"],
+                "vocab": preview["vocab"][:100],
+                "vocab_size": preview["vocab_size"],
+                "lengths": preview["lengths"],
+                "length": preview["length"],
+                "levels": preview["levels"],
+            },
+            n_train=len(split.y_train),
+            n_test=len(split.y_test),
+        )
     else:
         split = datasets.generate(ds)
         y = np.concatenate([split.y_train, split.y_test])
         page.update(n_train=len(split.y_train), n_test=len(split.y_test))
         if info.kind == "images":
             shown = split.x_train[:IMAGE_COUNT]
-            page["preview"] = {"kind": "images", "shape": list(shown.shape[1:]), "after": _images_b64(shown),
-                               "labels": split.y_train[:IMAGE_COUNT].tolist(), "before": []}
+            page["preview"] = {
+                "kind": "images",
+                "shape": list(shown.shape[1:]),
+                "after": _images_b64(shown),
+                "labels": split.y_train[:IMAGE_COUNT].tolist(),
+                "before": [],
+            }
         else:
             page["preview"] = {"kind": "points", **_points_payload(split)}
     if info.task == "regression":
@@ -129,17 +166,28 @@ def _tabular_preview(x, meta):
     histograms = []
     for i, column in enumerate(meta["columns"][:HISTOGRAM_FEATURES]):
         counts, edges = np.histogram(raw[:, i], bins=BINS)
-        histograms.append({"column": column, "counts": counts.tolist(), "edges": np.round(edges, 4).tolist(),
-                           "mean": round(float(mean[i]), 4), "std": round(float(std[i]), 4)})
+        histograms.append(
+            {
+                "column": column,
+                "counts": counts.tolist(),
+                "edges": np.round(edges, 4).tolist(),
+                "mean": round(float(mean[i]), 4),
+                "std": round(float(std[i]), 4),
+            }
+        )
     return {"kind": "tabular", "histograms": histograms, "more": max(0, len(meta["columns"]) - HISTOGRAM_FEATURES)}
 
 
 def _images_preview(arrays):
     index = arrays["preview_index"] if "preview_index" in arrays else np.arange(min(IMAGE_COUNT, len(arrays["x"])))
     after = arrays["x"][index]
-    return {"kind": "images", "shape": list(after.shape[1:]), "after": _images_b64(after),
-            "before": arrays["preview_before"].tolist() if "preview_before" in arrays else [],
-            "labels": arrays["y"][index].tolist()}
+    return {
+        "kind": "images",
+        "shape": list(after.shape[1:]),
+        "after": _images_b64(after),
+        "before": arrays["preview_before"].tolist() if "preview_before" in arrays else [],
+        "labels": arrays["y"][index].tolist(),
+    }
 
 
 def _text_preview(arrays, meta):
@@ -148,8 +196,15 @@ def _text_preview(arrays, meta):
     examples = meta.get("examples", [])
     samples = [dict(pipeline.explain(s["text"]), label=s["label"]) for s in examples]
     level = {**pipeline.level(""), "sentences": [pipeline.marked(s["text"]) for s in examples]}  # its one stored level
-    return {"kind": "text", "samples": samples, "vocab": [[w, c] for w, c in zip(vocab, counts)][:100],
-            "vocab_size": len(vocab), "lengths": meta.get("lengths", []), "length": meta["length"], "levels": [level]}
+    return {
+        "kind": "text",
+        "samples": samples,
+        "vocab": [[w, c] for w, c in zip(vocab, counts)][:100],
+        "vocab_size": len(vocab),
+        "lengths": meta.get("lengths", []),
+        "length": meta["length"],
+        "levels": [level],
+    }
 
 
 def upload_page(row):

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from playground.uploads import csvfile, imagesets, tables, textsets
 from playground.uploads.limits import UploadError, limits, megabytes
 
-EXTENSIONS = {"points": (".csv", ".txt"), "tabular": (".csv", ".txt"), "images": (".zip", ".npz"), "text": (".csv", ".txt")}
+EXTENSIONS = {
+    "points": (".csv", ".txt"),
+    "tabular": (".csv", ".txt"),
+    "images": (".zip", ".npz"),
+    "text": (".csv", ".txt"),
+}
 
 
 def _reader(kind, name):
@@ -20,7 +25,9 @@ def _reader(kind, name):
     if kind == "tabular":
         return tables.tabular
     if kind == "images":
-        return lambda data, options, lim, progress=None, decode_only=False: imagesets.read(data, name, options, lim, progress, decode_only)
+        return lambda data, options, lim, progress=None, decode_only=False: imagesets.read(
+            data, name, options, lim, progress, decode_only
+        )
     if kind == "text":
         return textsets.read
     raise UploadError(_("unknown kind %(kind)s") % {"kind": repr(kind)})
@@ -30,11 +37,15 @@ def check_file(kind, name, size):
     """Before reading: the file's name and size."""
     lim = limits()
     if size > lim["max_bytes"]:
-        raise UploadError(_("the file is %(size)s; the limit is %(limit)s")
-                          % {"size": megabytes(size), "limit": megabytes(lim["max_bytes"])})
+        raise UploadError(
+            _("the file is %(size)s; the limit is %(limit)s")
+            % {"size": megabytes(size), "limit": megabytes(lim["max_bytes"])}
+        )
     if not name.lower().endswith(EXTENSIONS[kind]):
-        raise UploadError(_("a %(kind)s dataset is a %(extensions)s file; '%(name)s' is not")
-                          % {"kind": kind, "extensions": _(" or ").join(EXTENSIONS[kind]), "name": name})
+        raise UploadError(
+            _("a %(kind)s dataset is a %(extensions)s file; '%(name)s' is not")
+            % {"kind": kind, "extensions": _(" or ").join(EXTENSIONS[kind]), "name": name}
+        )
     if size == 0:
         raise UploadError(_("the file is empty"))
 
@@ -44,9 +55,13 @@ def _names_checked(processed):
     readers name the line and column first): none may run as a spreadsheet formula."""
     for class_name in processed.class_names:
         if csvfile.formula_like(class_name):
-            raise UploadError(_("the class name '%(name)s' starts with %(start)s, so a spreadsheet would run it as a "
-                                "formula; rename the class to start with a letter or a digit")
-                              % {"name": str(class_name)[:40], "start": csvfile.formula_start(str(class_name))})
+            raise UploadError(
+                _(
+                    "the class name '%(name)s' starts with %(start)s, so a spreadsheet would run it as a "
+                    "formula; rename the class to start with a letter or a digit"
+                )
+                % {"name": str(class_name)[:40], "start": csvfile.formula_start(str(class_name))}
+            )
     return processed
 
 

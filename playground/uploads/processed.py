@@ -22,8 +22,12 @@ class Processed:
         """The JSON the Dataset row keeps: sizes, classes with counts, and the reader's notes."""
         counts = np.bincount(self.y, minlength=len(self.class_names)).tolist() if self.class_names else []
         return {
-            **self.metadata, "samples": int(len(self.x)), "input_shape": list(self.x.shape[1:]),
-            "classes": len(self.class_names) or None, "class_names": list(self.class_names), "class_counts": counts,
+            **self.metadata,
+            "samples": int(len(self.x)),
+            "input_shape": list(self.x.shape[1:]),
+            "classes": len(self.class_names) or None,
+            "class_names": list(self.class_names),
+            "class_counts": counts,
         }
 
 

@@ -15,8 +15,18 @@ def dataset_info(row):
     """A ready uploaded Dataset row -> trainer.datasets.DatasetInfo (what trainer.spec.parse checks against)."""
     m = row.metadata
     return datasets.DatasetInfo(
-        row.slug, row.title, row.kind, row.task, m.get("description", ""), m.get("classes"), tuple(m["input_shape"]),
-        tuple(m.get("class_names") or ()), m["samples"], m["samples"], builtin=False, vocab_size=m.get("vocab_size"),
+        row.slug,
+        row.title,
+        row.kind,
+        row.task,
+        m.get("description", ""),
+        m.get("classes"),
+        tuple(m["input_shape"]),
+        tuple(m.get("class_names") or ()),
+        m["samples"],
+        m["samples"],
+        builtin=False,
+        vocab_size=m.get("vocab_size"),
     )
 
 
@@ -41,12 +51,29 @@ def catalog():
     out["presets"] = [translated(p) for p in out["presets"]]
     rows = Dataset.objects.filter(builtin=False, archived=False).exclude(status=Dataset.Status.FAILED).order_by("slug")
     for row in rows:
-        base = asdict(dataset_info(row)) if row.is_ready else {
-            "name": row.slug, "title": row.title, "kind": row.kind, "task": row.task,
-            "description": row.metadata.get("description", ""), "classes": row.metadata.get("classes"), "builtin": False,
-        }
-        out["datasets"].append({**base, "uploaded": True, "ready": row.is_ready, "status": row.status,
-                                "progress": row.progress, "version": row.version})
+        base = (
+            asdict(dataset_info(row))
+            if row.is_ready
+            else {
+                "name": row.slug,
+                "title": row.title,
+                "kind": row.kind,
+                "task": row.task,
+                "description": row.metadata.get("description", ""),
+                "classes": row.metadata.get("classes"),
+                "builtin": False,
+            }
+        )
+        out["datasets"].append(
+            {
+                **base,
+                "uploaded": True,
+                "ready": row.is_ready,
+                "status": row.status,
+                "progress": row.progress,
+                "version": row.version,
+            }
+        )
     return out
 
 
@@ -56,22 +83,52 @@ def dataset_in_use(row):
     saved = Experiment.objects.filter(saved__isnull=False, **name).count()
     active = Run.objects.filter(status__in=Run.ACTIVE, **{f"experiment__{k}": v for k, v in name.items()}).count()
     if saved or active:
-        what = _(" and ").join(x for x in (
-            ngettext("%(n)s saved experiment", "%(n)s saved experiments", saved) % {"n": saved} if saved else "",
-            ngettext("%(n)s run in progress", "%(n)s runs in progress", active) % {"n": active} if active else "") if x)
-        return _("%(name)s is used by %(what)s; archive it instead (it stays loadable for them)") % {"name": row.slug, "what": what}
+        what = _(" and ").join(
+            x
+            for x in (
+                ngettext("%(n)s saved experiment", "%(n)s saved experiments", saved) % {"n": saved} if saved else "",
+                ngettext("%(n)s run in progress", "%(n)s runs in progress", active) % {"n": active} if active else "",
+            )
+            if x
+        )
+        return _("%(name)s is used by %(what)s; archive it instead (it stays loadable for them)") % {
+            "name": row.slug,
+            "what": what,
+        }
     return None
 
 
 def datasets_listed():
     """What /datasets/ shows: the built-in sets (from trainer's registry), then the current
     version of each ready uploaded set, as dicts for the template."""
-    listed = [{"name": i.name, "title": _(i.title), "kind": i.kind, "task": i.task, "description": _(i.description),
-               "samples": i.default_samples, "classes": i.classes, "builtin": True} for i in datasets.BUILTIN.values()]
+    listed = [
+        {
+            "name": i.name,
+            "title": _(i.title),
+            "kind": i.kind,
+            "task": i.task,
+            "description": _(i.description),
+            "samples": i.default_samples,
+            "classes": i.classes,
+            "builtin": True,
+        }
+        for i in datasets.BUILTIN.values()
+    ]
     rows = Dataset.objects.filter(builtin=False, archived=False, status=Dataset.Status.READY).order_by("kind", "slug")
-    listed += [{"name": r.slug, "title": r.title, "kind": r.kind, "task": r.task, "description": r.metadata.get("description", ""),
-                "samples": r.metadata.get("samples"), "classes": r.metadata.get("classes"), "builtin": False,
-                "version": r.version} for r in rows]
+    listed += [
+        {
+            "name": r.slug,
+            "title": r.title,
+            "kind": r.kind,
+            "task": r.task,
+            "description": r.metadata.get("description", ""),
+            "samples": r.metadata.get("samples"),
+            "classes": r.metadata.get("classes"),
+            "builtin": False,
+            "version": r.version,
+        }
+        for r in rows
+    ]
     return listed
 
 
@@ -89,7 +146,11 @@ def dataset_versions(row):
 
 def dataset_arrays(slug):
     """The storage name of a ready uploaded set's .npz."""
-    return Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY).values_list("arrays", flat=True).get()
+    return (
+        Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY)
+        .values_list("arrays", flat=True)
+        .get()
+    )
 
 
 def dataset_text_pipeline(slug):

@@ -33,16 +33,31 @@ def check_name(name):
     if datasets.info(name):  # built in, or one of the sets drawn on the plane
         raise UploadError(_("%(name)s is a built-in dataset; choose another name") % {"name": name})
     if Dataset.objects.filter(slug=name).exists() or Dataset.objects.filter(family=name).exists():
-        raise UploadError(_("a dataset named %(name)s exists; replace its file on its page to make a new version") % {"name": name})
+        raise UploadError(
+            _("a dataset named %(name)s exists; replace its file on its page to make a new version") % {"name": name}
+        )
 
 
 def _create(*, family, version, title, kind, upload, options, description, user, checked):
     slug = family if version == 1 else f"{family}-v{version}"
     row = Dataset(
-        slug=slug, family=family, version=version, title=title, kind=kind, task=checked.task, options=options,
-        status=Dataset.Status.PROCESSING, progress=0, message=_("waiting to be processed"), uploaded_by=user,
-        metadata={"description": description, "classes": len(checked.class_names) or None,
-                  "class_names": list(checked.class_names), "samples": len(checked.y)},
+        slug=slug,
+        family=family,
+        version=version,
+        title=title,
+        kind=kind,
+        task=checked.task,
+        options=options,
+        status=Dataset.Status.PROCESSING,
+        progress=0,
+        message=_("waiting to be processed"),
+        uploaded_by=user,
+        metadata={
+            "description": description,
+            "classes": len(checked.class_names) or None,
+            "class_names": list(checked.class_names),
+            "samples": len(checked.y),
+        },
     )
     ext = os.path.splitext(upload.name)[1].lower()
     row.source.save(f"{slug}{ext}", upload, save=False)
@@ -59,17 +74,34 @@ def _create(*, family, version, title, kind, upload, options, description, user,
 def dataset_upload(*, name, title, kind, upload, options, checked, description="", user=None):
     """A new uploaded set (version 1): the file is stored and a `processing` row created;
     the task processes it once the row is committed. `checked` is process.check()'s result."""
-    return _create(family=name, version=1, title=title, kind=kind, upload=upload, options=options,
-                   description=description, user=user, checked=checked)
+    return _create(
+        family=name,
+        version=1,
+        title=title,
+        kind=kind,
+        upload=upload,
+        options=options,
+        description=description,
+        user=user,
+        checked=checked,
+    )
 
 
 def dataset_new_version(previous, *, upload, options, checked, user=None):
     """Replacing a file makes a new version (slug family-vN); the old one is archived
     once the new one is ready, and stays loadable for the experiments that use it."""
     latest = Dataset.objects.filter(family=previous.family, builtin=False).order_by("-version").first()
-    return _create(family=previous.family, version=latest.version + 1, title=previous.title, kind=previous.kind,
-                   upload=upload, options=options, description=previous.metadata.get("description", ""), user=user,
-                   checked=checked)
+    return _create(
+        family=previous.family,
+        version=latest.version + 1,
+        title=previous.title,
+        kind=previous.kind,
+        upload=upload,
+        options=options,
+        description=previous.metadata.get("description", ""),
+        user=user,
+        checked=checked,
+    )
 
 
 def dataset_enqueue(dataset_id):
@@ -99,18 +131,22 @@ class _Progress:
             return
         self.last = time.monotonic()
         Dataset.objects.filter(pk=self.pk, status=Dataset.Status.PROCESSING).update(
-            progress=max(1, min(99, int(fraction * 100))), message=message)
+            progress=max(1, min(99, int(fraction * 100))), message=message
+        )
 
 
 def _fail(pk, message):
-    Dataset.objects.filter(pk=pk, status=Dataset.Status.PROCESSING).update(status=Dataset.Status.FAILED, message=message)
+    Dataset.objects.filter(pk=pk, status=Dataset.Status.PROCESSING).update(
+        status=Dataset.Status.FAILED, message=message
+    )
 
 
 def dataset_process(dataset_id):
     """The task's body: read the stored upload, preprocess it, write the .npz, mark the row
     ready (or failed, with the reason). Older versions of the family are archived."""
     taken = Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.PROCESSING, started__isnull=True).update(
-        started=timezone.now())
+        started=timezone.now()
+    )
     if not taken:  # gone, done, failed, or another copy of the task has it
         return None
     row = Dataset.objects.get(pk=dataset_id)
@@ -133,7 +169,8 @@ def dataset_process(dataset_id):
     metadata = {**row.metadata, **processed.summary()}
     with transaction.atomic():
         done = Dataset.objects.filter(pk=row.pk, status=Dataset.Status.PROCESSING).update(
-            status=Dataset.Status.READY, progress=100, message="", arrays=name, task=processed.task, metadata=metadata)
+            status=Dataset.Status.READY, progress=100, message="", arrays=name, task=processed.task, metadata=metadata
+        )
         if done:
             Dataset.objects.filter(family=row.family, builtin=False, version__lt=row.version).update(archived=True)
     if not done:  # deleted while it was processed
@@ -164,4 +201,5 @@ def dataset_delete(row):
 def datasets_reconcile():
     """Uploads a previous embedded server left processing can never finish: fail them, saying why."""
     return Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING).update(
-        status=Dataset.Status.FAILED, message=_("the server restarted while it was processed; upload the file again"))
+        status=Dataset.Status.FAILED, message=_("the server restarted while it was processed; upload the file again")
+    )

@@ -1,5 +1,6 @@
 """Debian's Chromium driven by Playwright against the real server
 (tests/conftest.py's live_server_url: daphne, static files, websockets)."""
+
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -7,8 +8,14 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 hides parts (hide=...), locks settings (lock=...: shown, disabled, unchangeable from the mouse
 or the keyboard), has an embed view for slides (embed=1) and the page a full-screen boundary
 for presenters. The Classroom dialog builds such links; unknown names are dropped with a note."""
+
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
@@ -38,7 +39,9 @@ def expect_hidden_exactly(page, hidden):
 
 
 def test_a_classroom_link_hides_and_locks_what_it_says(page, shots):
-    page.goto("/#dataset=xor&learningRate=0.01&hide=lessons,features,layers,loss,code&lock=learningRate,activation,layers")
+    page.goto(
+        "/#dataset=xor&learningRate=0.01&hide=lessons,features,layers,loss,code&lock=learningRate,activation,layers"
+    )
     expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
     assert page.get_attribute("html", "data-hide") == "lessons features layers loss code"
     expect_hidden_exactly(page, {"lessons", "features", "layers", "loss", "code"})
@@ -56,7 +59,13 @@ def test_a_classroom_link_hides_and_locks_what_it_says(page, shots):
         expect(activations.nth(i)).to_be_disabled()
     expect(page.locator("#network .units-input").first).to_be_disabled()
     expect(page.locator(".preset").first).to_be_disabled()  # a lesson would replace the locked values
-    for free in ["#optimizer", "#loss", "[data-bind='spec.epochs']", "#noise-slider", ".dataset-card[data-name=circle]"]:
+    for free in [
+        "#optimizer",
+        "#loss",
+        "[data-bind='spec.epochs']",
+        "#noise-slider",
+        ".dataset-card[data-name=circle]",
+    ]:
         expect(page.locator(free)).to_be_enabled()
 
     # Trying anyway: the mouse, typing, the keyboard's Tab order.
@@ -102,7 +111,9 @@ def test_the_dialog_builds_a_link_that_round_trips(page, browser, live_server_ur
     shots(page, "classroom-dialog.png")
     url = page.input_value("#classroom-url")
     params = hash_params(url)
-    assert params["hide"] == "data,accuracy,code" and params["lock"] == "optimizer,learningRate" and "embed" not in params
+    assert (
+        params["hide"] == "data,accuracy,code" and params["lock"] == "optimizer,learningRate" and "embed" not in params
+    )
     assert dialog.locator("#classroom-preview").get_attribute("href") == url
     page.click("#classroom-copy")
     expect(page.locator("#classroom-status")).not_to_be_empty()
@@ -123,7 +134,9 @@ def test_the_dialog_builds_a_link_that_round_trips(page, browser, live_server_ur
     assert (after["hide"], after["lock"]) == (params["hide"], params["lock"])
     # The dialog there starts from the link's sets and builds the same link.
     student.click("#classroom-open")
-    checked = student.eval_on_selector_all("#classroom-dialog input[data-group]:checked", "(els) => els.map((e) => e.dataset.group + ':' + e.value)")
+    checked = student.eval_on_selector_all(
+        "#classroom-dialog input[data-group]:checked", "(els) => els.map((e) => e.dataset.group + ':' + e.value)"
+    )
     assert sorted(checked) == sorted(["hide:data", "hide:accuracy", "hide:code", "lock:learningRate", "lock:optimizer"])
     again = hash_params(student.input_value("#classroom-url"))
     assert (again["hide"], again["lock"]) == (params["hide"], params["lock"])
@@ -133,7 +146,9 @@ def test_the_dialog_builds_a_link_that_round_trips(page, browser, live_server_ur
 
 def test_unknown_part_names_are_ignored_with_a_note(csp_page):
     page = csp_page
-    page.goto("/#hide=data,%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E,bogus&lock=nonsense,learningRate,__proto__&embed=maybe")
+    page.goto(
+        "/#hide=data,%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E,bogus&lock=nonsense,learningRate,__proto__&embed=maybe"
+    )
     note = page.locator("#link-note")
     expect(note).to_be_visible()
     assert set(note.get_attribute("data-ignored").split(",")) == {"hide", "lock", "embed"}
@@ -161,7 +176,10 @@ def test_the_embed_view_fits_a_slide(browser, live_server_url, shots):
     context, pg = open_page(browser, live_server_url, bypass_csp=True)
     try:
         pg.set_viewport_size({"width": 800, "height": 450})
-        for url, name in [("/#embed=1", "embed.png"), ("/#embed=1&hide=data,hyper,accuracy,confusion", "embed-slide.png")]:
+        for url, name in [
+            ("/#embed=1", "embed.png"),
+            ("/#embed=1&hide=data,hyper,accuracy,confusion", "embed-slide.png"),
+        ]:
             pg.goto(url)
             expect(pg.locator("#train")).to_be_enabled(timeout=TIMEOUT)
             assert pg.get_attribute("html", "data-embed") == ""
@@ -175,7 +193,9 @@ def test_the_embed_view_fits_a_slide(browser, live_server_url, shots):
             assert width <= client == 800, (url, width, client)
             shots(pg, name)
         box = pg.locator("#boundary-chart").bounding_box()
-        assert box["y"] + box["height"] <= 450 and box["width"] >= 200, box  # the slide version: the boundary on the first screen
+        assert box["y"] + box["height"] <= 450 and box["width"] >= 200, (
+            box
+        )  # the slide version: the boundary on the first screen
         assert pg.errors == []
     finally:
         context.close()
@@ -192,15 +212,23 @@ def test_a_classroom_link_trains_and_presents_the_boundary_full_screen(page, sho
 
     before = page.locator("#boundary-chart").bounding_box()
     page.click("#present")
-    page.wait_for_function("() => document.fullscreenElement?.id === 'boundary-wrap' || document.getElementById('boundary-wrap').classList.contains('presenting')")
+    page.wait_for_function(
+        "() => document.fullscreenElement?.id === 'boundary-wrap' || document.getElementById('boundary-wrap').classList.contains('presenting')"
+    )
     expect(page.locator("#present")).to_have_attribute("aria-pressed", "true")
-    page.wait_for_function(f"() => document.getElementById('boundary-chart').getBoundingClientRect().width > {before['width'] + 50}")
-    page.wait_for_function("() => { const c = document.getElementById('boundary-chart'); const svg = c.querySelector('.main-svg');"
-                           " return svg && svg.getBoundingClientRect().width > c.getBoundingClientRect().width * 0.9; }")  # Plotly followed
+    page.wait_for_function(
+        f"() => document.getElementById('boundary-chart').getBoundingClientRect().width > {before['width'] + 50}"
+    )
+    page.wait_for_function(
+        "() => { const c = document.getElementById('boundary-chart'); const svg = c.querySelector('.main-svg');"
+        " return svg && svg.getBoundingClientRect().width > c.getBoundingClientRect().width * 0.9; }"
+    )  # Plotly followed
     shots(page, "classroom-presenter.png")
     page.click("#present")
     expect(page.locator("#present")).to_have_attribute("aria-pressed", "false")
-    page.wait_for_function("() => !document.fullscreenElement && !document.getElementById('boundary-wrap').classList.contains('presenting')")
+    page.wait_for_function(
+        "() => !document.fullscreenElement && !document.getElementById('boundary-wrap').classList.contains('presenting')"
+    )
     if page.locator("#stop").is_enabled():
         page.click("#stop", no_wait_after=True)
     assert page.errors == []
@@ -212,7 +240,9 @@ def test_locks_cover_the_layer_stack_of_images(page):
     expect(page.locator("body")).to_have_attribute("data-kind", "images")
     fields = page.locator("#stack [data-action=field]")
     expect(fields.first).to_be_disabled()
-    assert page.eval_on_selector_all("#stack [data-action=field]", "(els) => els.length > 3 && els.every((e) => e.disabled)")
+    assert page.eval_on_selector_all(
+        "#stack [data-action=field]", "(els) => els.length > 3 && els.every((e) => e.disabled)"
+    )
     expect(page.locator("#stack .layer-add")).to_be_hidden()
     expect(page.locator("#stack .layer-tools").first).to_be_hidden()
     expect(page.locator("#stack .layer-add button")).to_be_disabled()

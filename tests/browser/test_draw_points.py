@@ -1,5 +1,6 @@
 """Your own data on the plane (issue #16): click to add points of two classes, shift-click to remove
 one, the URL carries them, a reload keeps them, Train runs on exactly them; a finger paints."""
+
 import base64
 import json
 import re
@@ -26,7 +27,7 @@ def decode_points(url):
     raw = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
     out = []
     for i in range(0, len(raw), 3):
-        n = int.from_bytes(raw[i:i + 3], "big")
+        n = int.from_bytes(raw[i : i + 3], "big")
         out.append([((n >> 13) - 600) / 100, (((n >> 2) & 0x7FF) - 600) / 100, n & 3])
     return out
 
@@ -39,7 +40,8 @@ def chart_at(page, x, y):
 
 def near(points, expected, tol=0.06):
     return len(points) == len(expected) and all(
-        abs(p[0] - e[0]) <= tol and abs(p[1] - e[1]) <= tol and p[2] == e[2] for p, e in zip(points, expected))
+        abs(p[0] - e[0]) <= tol and abs(p[1] - e[1]) <= tol and p[2] == e[2] for p, e in zip(points, expected)
+    )
 
 
 def test_click_to_add_shift_click_to_remove_reload_and_train(page):
@@ -69,13 +71,17 @@ def test_click_to_add_shift_click_to_remove_reload_and_train(page):
     kept = decode_points(page.url)
     assert kept == drawn[:2]
     # the chart shows them all, train and test (the server's split: one each)
-    page.wait_for_function("() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) === 2")
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) === 2"
+    )
 
     page.reload()
     expect(page.locator("#draw-count")).to_have_text("2 points")
     assert decode_points(page.url) == kept
     page.wait_for_function(CHART_READY)
-    page.wait_for_function("() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) === 2")
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) === 2"
+    )
     expect(page.locator("#train")).to_be_enabled()
     assert page.locator("#link-note").count() == 0 or page.locator("#link-note").is_hidden()
 
@@ -83,22 +89,32 @@ def test_click_to_add_shift_click_to_remove_reload_and_train(page):
         page.click("#train", no_wait_after=True)
     run_id = created.value.json()["id"]
     stored = page.request.get(f"/api/runs/{run_id}/").json()["spec"]["dataset"]
-    assert stored["name"] == "custom" and stored["points"] == kept and set(stored) == {"name", "points", "test_fraction", "seed"}
-    page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
+    assert (
+        stored["name"] == "custom"
+        and stored["points"] == kept
+        and set(stored) == {"name", "points", "test_fraction", "seed"}
+    )
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT
+    )
     assert page.errors == []
 
 
 def test_edit_points_copies_the_shown_set_and_a_bad_link_is_ignored(page):
     page.goto("/#dataset=circle&samples=40")
     expect(page.locator("#train")).to_be_enabled()
-    page.wait_for_function("() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) > 0")
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) > 0"
+    )
     page.click("#draw-edit")
     expect(page.locator("#draw-count")).to_have_text("40 points")
     copied = decode_points(page.url)
     assert len(copied) == 40 and "dataset=custom&" in page.url
     page.wait_for_function(CHART_READY)
     x, y, _ = copied[0]
-    page.locator("#boundary-chart").click(position=chart_at(page, x, y), button="right")  # right-click removes the nearest
+    page.locator("#boundary-chart").click(
+        position=chart_at(page, x, y), button="right"
+    )  # right-click removes the nearest
     expect(page.locator("#draw-count")).to_have_text("39 points")
     left = decode_points(page.url)
     assert len(left) == 39 and all(p in copied for p in left)
@@ -106,7 +122,9 @@ def test_edit_points_copies_the_shown_set_and_a_bad_link_is_ignored(page):
     expect(page.locator("#boundary-chart")).to_have_class(re.compile(r"\berasing\b"))
 
     page.goto("/#dataset=plane&samples=40")  # a regression set: its points keep their values
-    page.wait_for_function("() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) > 0")
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) > 0"
+    )
     page.click("#draw-edit")
     expect(page.locator("#draw-count")).to_have_text("40 points")
     assert "dataset=custom_regression&" in page.url and "points=v" in page.url
@@ -118,8 +136,10 @@ def test_edit_points_copies_the_shown_set_and_a_bad_link_is_ignored(page):
     expect(page.locator("#draw-count")).to_have_text("41 points")
     value = parse_qs(urlsplit(page.url).fragment)["points"][0]
     raw = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
-    *_, last = [[(int.from_bytes(raw[i + k:i + k + 2], "big") - off) / 100 for k, off in ((0, 600), (2, 600), (4, 10000))]
-                for i in range(0, len(raw), 6)]
+    *_, last = [
+        [(int.from_bytes(raw[i + k : i + k + 2], "big") - off) / 100 for k, off in ((0, 600), (2, 600), (4, 10000))]
+        for i in range(0, len(raw), 6)
+    ]
     assert abs(last[0] - 1) <= 0.06 and abs(last[1] - 1) <= 0.06 and last[2] == -2.5
     expect(page.locator("#train")).to_be_enabled()
 
@@ -141,19 +161,25 @@ def test_a_finger_paints_points(browser, live_server_url):
         expect(pg.locator("#draw-count")).to_have_text("1 point")
         cdp = context.new_cdp_session(pg)  # a drag: touch events, which the page sees as pointer events
         steps = [pg.evaluate(TO_CLIENT, [-4 + 0.4 * i, -4]) for i in range(21)]
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": steps[0][0], "y": steps[0][1]}]})
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": steps[0][0], "y": steps[0][1]}]}
+        )
         for sx, sy, _, _ in steps[1:]:
             cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": sx, "y": sy}]})
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        pg.wait_for_function("() => /points/.test(document.getElementById('draw-count').textContent) && "
-                             "parseInt(document.getElementById('draw-count').textContent) >= 12")
+        pg.wait_for_function(
+            "() => /points/.test(document.getElementById('draw-count').textContent) && "
+            "parseInt(document.getElementById('draw-count').textContent) >= 12"
+        )
         painted = decode_points(pg.url)
         assert painted[0][:2] == [0, 4] or near(painted[:1], [[0, 4, 1]])
         stroke = painted[1:]
         assert len(stroke) >= 12 and all(abs(p[1] + 4) <= 0.06 and p[2] == 1 for p in stroke), stroke
         assert stroke[0][0] < -3.9 and stroke[-1][0] > 3 and [p[0] for p in stroke] == sorted(p[0] for p in stroke)
-        pg.wait_for_function("() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) === "
-                             f"{len(painted)}")
+        pg.wait_for_function(
+            "() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) === "
+            f"{len(painted)}"
+        )
         assert pg.errors == [] and json.loads(json.dumps(painted)) == painted
     finally:
         context.close()

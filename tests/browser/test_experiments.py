@@ -1,5 +1,6 @@
 """Saved experiments in a real browser against the real server: train, save, open
 the experiment page (curves, boundary, time slider), compare two, import a broken spec."""
+
 import re
 
 from playwright.sync_api import expect
@@ -27,7 +28,9 @@ def train_and_save(page, title, learning_rate):
 
 
 def figure(page, name, expression):
-    return page.evaluate(f"(() => {{ const el = document.querySelector('[data-figure={name}]'); return {expression}; }})()")
+    return page.evaluate(
+        f"(() => {{ const el = document.querySelector('[data-figure={name}]'); return {expression}; }})()"
+    )
 
 
 def test_train_save_open_the_experiment_and_compare_two(page, shots):
@@ -38,15 +41,22 @@ def test_train_save_open_the_experiment_and_compare_two(page, shots):
     page.click("#experiment-link")
     expect(page.locator("h1")).to_have_text("fast learner")
     boundary = page.locator("[data-figure=boundary]")
-    expect(boundary).to_have_attribute("data-frames", FRAMES_21_OR_MORE, timeout=TIMEOUT)  # reloads once they are stored
+    expect(boundary).to_have_attribute(
+        "data-frames", FRAMES_21_OR_MORE, timeout=TIMEOUT
+    )  # reloads once they are stored
     expect(page.locator("body")).to_have_attribute("data-figures", "ready")
     assert figure(page, "loss", "el.data.find((t) => t.name === 'test').y.length") >= 2
     assert figure(page, "loss", "el.data.find((t) => t.name === 'train (batch)').y.length") > 10
     assert figure(page, "boundary", "el.data[0].type") == "heatmap"
-    assert figure(page, "boundary", "el.data.filter((t) => t.type === 'scatter').map((t) => t.name)") == ["train", "test"]
+    assert figure(page, "boundary", "el.data.filter((t) => t.type === 'scatter').map((t) => t.name)") == [
+        "train",
+        "test",
+    ]
     expect(page.locator("[data-figure=neurons] .main-svg").first).to_be_visible()
     expect(page.locator("#final-metrics")).to_contain_text("test accuracy")
-    expect(page.locator("#open-playground")).to_have_attribute("href", re.compile(r"^/#dataset=circle&.*learningRate=0\.3"))
+    expect(page.locator("#open-playground")).to_have_attribute(
+        "href", re.compile(r"^/#dataset=circle&.*learningRate=0\.3")
+    )
     shots(page, "experiment-page.png")
 
     final = figure(page, "boundary", "el.data[0].z.bdata")
@@ -58,8 +68,11 @@ def test_train_save_open_the_experiment_and_compare_two(page, shots):
     page.mouse.up()
     page.wait_for_function("document.querySelector('[data-figure=boundary]')._fullLayout.sliders[0].active === 0")
     # Early in training: another boundary, drawn once Plotly has animated to the first frame.
-    page.wait_for_function("(final) => document.querySelector('[data-figure=boundary]').data[0].z.bdata !== final",
-                           arg=final, timeout=TIMEOUT)
+    page.wait_for_function(
+        "(final) => document.querySelector('[data-figure=boundary]').data[0].z.bdata !== final",
+        arg=final,
+        timeout=TIMEOUT,
+    )
     shots(page, "experiment-slider.png")
 
     page.goto("/experiments/")
@@ -82,11 +95,21 @@ def test_train_save_open_the_experiment_and_compare_two(page, shots):
 def test_importing_a_broken_spec_shows_the_validation_message(page):
     page.goto("/")
     expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
-    page.set_input_files("#import-file", files=[{"name": "broken.json", "mimeType": "application/json",
-                                                 "buffer": b'{"version": 1, "layers": ['}])
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "broken.json", "mimeType": "application/json", "buffer": b'{"version": 1, "layers": ['}],
+    )
     expect(page.locator("#experiment-toast")).to_contain_text("broken.json is not a spec this playground can run")
     expect(page.locator("#experiment-toast")).to_contain_text("not valid JSON")
-    page.set_input_files("#import-file", files=[{"name": "wrong.json", "mimeType": "application/json",
-                                                 "buffer": b'{"version": 1, "dataset": {"name": "circle"}, "layers": []}'}])
+    page.set_input_files(
+        "#import-file",
+        files=[
+            {
+                "name": "wrong.json",
+                "mimeType": "application/json",
+                "buffer": b'{"version": 1, "dataset": {"name": "circle"}, "layers": []}',
+            }
+        ],
+    )
     expect(page.locator("#experiment-toast")).to_contain_text("layers")
     assert not page.errors

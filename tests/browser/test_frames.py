@@ -1,5 +1,6 @@
 """The live frame path in a real browser: the pictures the page computes from a dense network's
 weights equal the server's probes, and a paced run is drawn frame by frame."""
+
 import json
 
 import numpy as np
@@ -15,18 +16,36 @@ SOCKET_TIMEOUT = 60_000  # ms: a cold JAX compile plus the first chunk
 def variants():
     """Networks on points covering every feature, every activation, dropout and the three tasks."""
     default = example_spec("tfp_default")
-    every_feature = {**default, "features": ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"],
-                     "layers": [{"type": "dense", "units": 5, "activation": "relu"}, {"type": "dropout", "rate": 0.3},
-                                {"type": "dense", "units": 3, "activation": "leaky_relu"},
-                                {"type": "dense", "units": 1, "activation": "sigmoid"}], "loss": "binary_crossentropy"}
+    every_feature = {
+        **default,
+        "features": ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"],
+        "layers": [
+            {"type": "dense", "units": 5, "activation": "relu"},
+            {"type": "dropout", "rate": 0.3},
+            {"type": "dense", "units": 3, "activation": "leaky_relu"},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+        "loss": "binary_crossentropy",
+    }
     blobs = example_spec("blobs_softmax")
-    blobs["layers"] = [{"type": "dense", "units": 6, "activation": "elu"}, {"type": "dense", "units": 4, "activation": "gelu"},
-                       blobs["layers"][-1]]
+    blobs["layers"] = [
+        {"type": "dense", "units": 6, "activation": "elu"},
+        {"type": "dense", "units": 4, "activation": "gelu"},
+        blobs["layers"][-1],
+    ]
     regression = example_spec("regression_plane")
-    regression["layers"] = [{"type": "dense", "units": 3, "activation": "sigmoid"}, {"type": "dense", "units": 2, "activation": "tanh"},
-                            {"type": "dense", "units": 1, "activation": "linear"}]
-    return {"default": default, "every_feature": every_feature, "blobs": blobs, "regression": regression,
-            "perceptron": example_spec("perceptron_separable")}
+    regression["layers"] = [
+        {"type": "dense", "units": 3, "activation": "sigmoid"},
+        {"type": "dense", "units": 2, "activation": "tanh"},
+        {"type": "dense", "units": 1, "activation": "linear"},
+    ]
+    return {
+        "default": default,
+        "every_feature": every_feature,
+        "blobs": blobs,
+        "regression": regression,
+        "perceptron": example_spec("perceptron_separable"),
+    }
 
 
 def server_pictures(spec_dict, seed):
@@ -39,13 +58,21 @@ def server_pictures(spec_dict, seed):
     forward = engine.compiled(model)[3]
     boundary = probes.boundary(model, forward, params, spec.features)
     neurons = probes.neurons(model, forward, params, spec.features)
-    expected = {"values": probes.dequantize(boundary["data"], boundary["range"]).tolist(), "range": boundary["range"],
-                "units": [[probes.dequantize(u, layer["range"]).tolist() for u in layer["units"]] for layer in neurons["layers"]],
-                "unit_ranges": [layer["range"] for layer in neurons["layers"]]}
+    expected = {
+        "values": probes.dequantize(boundary["data"], boundary["range"]).tolist(),
+        "range": boundary["range"],
+        "units": [
+            [probes.dequantize(u, layer["range"]).tolist() for u in layer["units"]] for layer in neurons["layers"]
+        ],
+        "unit_ranges": [layer["range"] for layer in neurons["layers"]],
+    }
     if "labels" in boundary:
         expected["labels"] = np.frombuffer(__import__("base64").b64decode(boundary["labels"]), np.uint8).tolist()
-    net = {"features": list(spec.features), "task": model.task,
-           "activations": [layer.activation for layer in spec.layers if layer.type == "dense"]}
+    net = {
+        "features": list(spec.features),
+        "task": model.task,
+        "activations": [layer.activation for layer in spec.layers if layer.type == "dense"],
+    }
     return net, probes.dense_weights(params), expected
 
 
@@ -72,7 +99,9 @@ def test_the_page_computes_the_servers_pictures_from_the_weights(page, name):
     else:
         assert np.abs(np.array(got["values"]) - np.array(expected["values"])).max() <= step + 1e-4
     assert len(got["units"]) == len(expected["units"])
-    for got_layer, want_layer, want_range, got_range in zip(got["units"], expected["units"], expected["unit_ranges"], got["unit_ranges"]):
+    for got_layer, want_layer, want_range, got_range in zip(
+        got["units"], expected["units"], expected["unit_ranges"], got["unit_ranges"]
+    ):
         layer_step = (want_range[1] - want_range[0]) / 255
         assert np.allclose(got_range, want_range, atol=1e-4 * max(1, want_range[1]))
         assert np.abs(np.array(got_layer) - np.array(want_layer)).max() <= layer_step + 1e-4

@@ -42,18 +42,88 @@ RAW_WS = 12  # handshakes and frames written by hand
 TIMEOUT_S = 10  # each request, each websocket session
 PARALLEL = 4  # requests in flight at once
 
-HUGE = ["1" + "0" * 400, "-1e999", "1e400", "18446744073709551616", "-9223372036854775809", "NaN", "Infinity",
-        "-Infinity", "1.7976931348623157e309", "123456789012345678901234567890"]
-STRINGS = ['""', '"\\ud800"', '"\\udfff\\ud800x"', '"a\\udc00b"', '"\\u0000"', json.dumps("좋아요 café ☃ 𝔘"),
-           '"' + "x" * 5000 + '"', '"<script>alert(1)</script>"', json.dumps("=cmd|' /C calc'!A0"), '"../../etc/passwd"',
-           '"\\n\\r\\t"', '"\\u202e\\ufeff"']
-KEYS = ['"spec"', '"steps_per_second"', '"paused"', '"run"', '"title"', '"notes"', '"visibility"', '"pixels"', '"text"',
-        '"name"', '"samples"', '"layers"', '"dataset"', '"action"', '"value"', '"__proto__"']
-PY_VALUES = [None, True, False, -1, 0, 2**63, 10**400, -(10**400), 1e308, float("nan"), float("inf"), "", "\ud800",
-             "x" * 3000, [], {}, [[[[[]]]]], {"a": {"b": {"c": None}}}, "sigmoid", 3.5, -0.0, "좋아요"]
-CONTENT_TYPES = ["application/json", "application/json", "application/json", "text/plain", "application/x-www-form-urlencoded",
-                 "multipart/form-data; boundary=xyz", "multipart/form-data", "application/json; charset=latin-1",
-                 "application/json; charset=bogus-8", "image/png", None, "application/json; charset=utf-16"]
+HUGE = [
+    "1" + "0" * 400,
+    "-1e999",
+    "1e400",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1.7976931348623157e309",
+    "123456789012345678901234567890",
+]
+STRINGS = [
+    '""',
+    '"\\ud800"',
+    '"\\udfff\\ud800x"',
+    '"a\\udc00b"',
+    '"\\u0000"',
+    json.dumps("좋아요 café ☃ 𝔘"),
+    '"' + "x" * 5000 + '"',
+    '"<script>alert(1)</script>"',
+    json.dumps("=cmd|' /C calc'!A0"),
+    '"../../etc/passwd"',
+    '"\\n\\r\\t"',
+    '"\\u202e\\ufeff"',
+]
+KEYS = [
+    '"spec"',
+    '"steps_per_second"',
+    '"paused"',
+    '"run"',
+    '"title"',
+    '"notes"',
+    '"visibility"',
+    '"pixels"',
+    '"text"',
+    '"name"',
+    '"samples"',
+    '"layers"',
+    '"dataset"',
+    '"action"',
+    '"value"',
+    '"__proto__"',
+]
+PY_VALUES = [
+    None,
+    True,
+    False,
+    -1,
+    0,
+    2**63,
+    10**400,
+    -(10**400),
+    1e308,
+    float("nan"),
+    float("inf"),
+    "",
+    "\ud800",
+    "x" * 3000,
+    [],
+    {},
+    [[[[[]]]]],
+    {"a": {"b": {"c": None}}},
+    "sigmoid",
+    3.5,
+    -0.0,
+    "좋아요",
+]
+CONTENT_TYPES = [
+    "application/json",
+    "application/json",
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "multipart/form-data",
+    "application/json; charset=latin-1",
+    "application/json; charset=bogus-8",
+    "image/png",
+    None,
+    "application/json; charset=utf-16",
+]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "FOO", "get"]
 
 
@@ -68,7 +138,7 @@ def json_text(rng, depth=0):
     if k == 1:
         return rng.choice(["true", "false"])
     if k == 2:
-        return str(rng.randint(-10**6, 10**6))
+        return str(rng.randint(-(10**6), 10**6))
     if k == 3:
         return rng.choice(HUGE)
     if k == 4:
@@ -77,7 +147,11 @@ def json_text(rng, depth=0):
         return rng.choice(STRINGS)
     if k in (6, 7):
         return "[" + ",".join(json_text(rng, depth + 1) for _ in range(rng.randrange(4))) + "]"
-    return "{" + ",".join(f"{rng.choice(STRINGS + KEYS + KEYS)}:{json_text(rng, depth + 1)}" for _ in range(rng.randrange(5))) + "}"
+    return (
+        "{"
+        + ",".join(f"{rng.choice(STRINGS + KEYS + KEYS)}:{json_text(rng, depth + 1)}" for _ in range(rng.randrange(5)))
+        + "}"
+    )
 
 
 def _places(value, prefix=()):
@@ -132,17 +206,36 @@ def body_for(rng, path):
             return dumps(invalid(mutated_spec(rng, DATASETS), specs.parse_dataset)).encode(), "mutated dataset"
         doc = invalid(mutated_spec(rng))
         if rng.random() < 0.4:  # the envelope
-            return dumps({"spec": doc, "steps_per_second": rng.choice(PY_VALUES), "paused": rng.choice(PY_VALUES)}).encode(), "envelope"
+            return dumps(
+                {"spec": doc, "steps_per_second": rng.choice(PY_VALUES), "paused": rng.choice(PY_VALUES)}
+            ).encode(), "envelope"
         return dumps(doc).encode(), "mutated spec"
     if k == 9:
         good = dumps(rng.choice(SPECS))
         return good[: rng.randrange(1, len(good))].encode(), "truncated JSON"
     if k == 10:
-        return rng.choice([b"{'a': 1}", b"{", b"}", b"[1,]", b'{"a":1} trailing', b"\xef\xbb\xbf{}", b"\xff\xfe{\x00}\x00",
-                           b"\x00", b"\xc3\x28", b'"\xed\xa0\x80"', b"nul", b"--", b"\r\n\r\n"]), "invalid JSON"
+        return rng.choice(
+            [
+                b"{'a': 1}",
+                b"{",
+                b"}",
+                b"[1,]",
+                b'{"a":1} trailing',
+                b"\xef\xbb\xbf{}",
+                b"\xff\xfe{\x00}\x00",
+                b"\x00",
+                b"\xc3\x28",
+                b'"\xed\xa0\x80"',
+                b"nul",
+                b"--",
+                b"\r\n\r\n",
+            ]
+        ), "invalid JSON"
     if k == 11:
         n = rng.choice([1000, 100_000])
-        return (rng.choice(["[", '{"a":']) * n).encode() + b"1" + (b"]" if rng.random() < 0.5 else b"}") * n, f"nested {n} deep"
+        return (rng.choice(["[", '{"a":']) * n).encode() + b"1" + (
+            b"]" if rng.random() < 0.5 else b"}"
+        ) * n, f"nested {n} deep"
     if k == 12:
         return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300))), "random bytes"
     if k == 13:
@@ -150,12 +243,18 @@ def body_for(rng, path):
     if k == 14:
         return b'{"text": "' + b"a" * (300 * 1024) + b'"}', "300 KB (over DATA_UPLOAD_MAX_MEMORY_SIZE)"
     if k == 15:
-        return ("title=" + quote("\ud800x", errors="surrogatepass") + "&notes=%ff&visibility=privat&x=" + "y" * 2000).encode(), "form"
+        return (
+            "title=" + quote("\ud800x", errors="surrogatepass") + "&notes=%ff&visibility=privat&x=" + "y" * 2000
+        ).encode(), "form"
     if k == 16:
-        return (b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../x.csv\"\r\n\r\nx1,x2,label\r\n"
-                + b"--xy"), "broken multipart"
+        return (
+            b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../x.csv\"\r\n\r\nx1,x2,label\r\n"
+            + b"--xy"
+        ), "broken multipart"
     if k == 17:
-        return dumps({"pixels": [[rng.choice(PY_VALUES)] * 3] * 3, "text": rng.choice(PY_VALUES)}).encode(), "predict-shaped"
+        return dumps(
+            {"pixels": [[rng.choice(PY_VALUES)] * 3] * 3, "text": rng.choice(PY_VALUES)}
+        ).encode(), "predict-shaped"
     return json_text(rng, depth=3).encode() * rng.randrange(1, 50), "repeated JSON"
 
 
@@ -173,50 +272,102 @@ class Target:
         return rng.choice([self.slug] * 4 + ["nope", "..", "%2e%2e", "a" * 300, "%F0%9F%98%80", "%ff", "%00", "-_"])
 
     def query(self, rng):
-        return rng.choice(["", "", "?levels=1", "?q=%ff&sort=bogus&page=-1", "?page=99999999999999999999", "?mine=1&sort=accuracy",
-                           "?e=" + self.slug + "&e=x&smoothing=nan", "?smoothing=1e400&e=" + "&e=".join(["a"] * 50),
-                           "?q=" + "%ED%A0%80" * 10, "?" + "&".join(f"k{i}=v" for i in range(200)), "?next=//evil.example/"])
+        return rng.choice(
+            [
+                "",
+                "",
+                "?levels=1",
+                "?q=%ff&sort=bogus&page=-1",
+                "?page=99999999999999999999",
+                "?mine=1&sort=accuracy",
+                "?e=" + self.slug + "&e=x&smoothing=nan",
+                "?smoothing=1e400&e=" + "&e=".join(["a"] * 50),
+                "?q=" + "%ED%A0%80" * 10,
+                "?" + "&".join(f"k{i}=v" for i in range(200)),
+                "?next=//evil.example/",
+            ]
+        )
 
     def paths(self, rng):
         """(the URL pattern, a path for it, the methods it answers, who may be the caller: owner/stranger/nobody)."""
         run, slug, lesson = self.run(rng), self.slug_(rng), rng.choice([self.lesson, self.slug_(rng)])
-        what = rng.choice(["spec.json", "metrics.csv", "batch-loss.csv", "weights.npz", "script.py", "x", "..%2fspec.json", ""])
-        static = rng.choice([self.static_file, "../settings.py", "%2e%2e/playground/settings/base.py", "..%2f..%2fetc/passwd",
-                             "%2e%2e", "a%00b", "%ff", "js/", "x" * 300, "css/../" + self.static_file])
+        what = rng.choice(
+            ["spec.json", "metrics.csv", "batch-loss.csv", "weights.npz", "script.py", "x", "..%2fspec.json", ""]
+        )
+        static = rng.choice(
+            [
+                self.static_file,
+                "../settings.py",
+                "%2e%2e/playground/settings/base.py",
+                "..%2f..%2fetc/passwd",
+                "%2e%2e",
+                "a%00b",
+                "%ff",
+                "js/",
+                "x" * 300,
+                "css/../" + self.static_file,
+            ]
+        )
         everyone, not_owner, get, post = ("owner", "stranger", "nobody"), ("stranger", "nobody"), ["GET"], ["POST"]
-        return rng.choice([
-            ("/", "/", get, everyone), ("api/catalog/", "/api/catalog/", get, everyone),
-            *[("api/runs/", "/api/runs/", post, everyone)] * 4,
-            ("api/runs/<id>/", f"/api/runs/{run}/", get, everyone),
-            *[("api/runs/<id>/predict/", f"/api/runs/{run}/predict/", post, everyone)] * 3,
-            *[("api/specs/validate/", "/api/specs/validate/", post, everyone)] * 3,
-            *[("api/specs/code/", "/api/specs/code/", post, everyone)] * 3,
-            *[("api/datasets/preview/", "/api/datasets/preview/", post, everyone)] * 3,
-            ("datasets/", "/datasets/", get, everyone), ("datasets/<slug>/", f"/datasets/{slug}/", get, everyone),
-            ("lessons/", "/lessons/", get, everyone), ("lessons/<slug>/", f"/lessons/{lesson}/", get, everyone),
-            ("lessons/<slug>/finish/", f"/lessons/{lesson}/finish/", post, everyone),
-            ("experiments/", "/experiments/", get, everyone), ("experiments/compare/", "/experiments/compare/", get, everyone),
-            ("experiments/<slug>/", f"/experiments/{slug}/", get, everyone),
-            ("experiments/<slug>/edit/", f"/experiments/{slug}/edit/", post, everyone),
-            ("experiments/<slug>/delete/", f"/experiments/{slug}/delete/", ["GET", "POST"], everyone),
-            ("experiments/<slug>/rerun/", f"/experiments/{slug}/rerun/", post, not_owner),  # the owner's would start a run
-            *[("experiments/<slug>/export/<what>", f"/experiments/{slug}/export/{what}", get, everyone)] * 2,
-            *[("api/experiments/", "/api/experiments/", ["GET", "POST", "POST"], everyone)] * 2,
-            ("api/experiments/compare/", "/api/experiments/compare/", get, everyone),
-            *[("api/experiments/<slug>/", f"/api/experiments/{slug}/", ["GET", "PATCH", "PATCH", "PATCH", "DELETE"], everyone)] * 3,
-            ("api/experiments/<slug>/rerun/", f"/api/experiments/{slug}/rerun/", post, not_owner),
-            # only CSRF failures here: the per-address login limits are the other browser tests' too
-            ("accounts/signup/", "/accounts/signup/", post, ("nobody",)), ("accounts/login/", "/accounts/login/", post, ("nobody",)),
-            ("accounts/logout/", "/accounts/logout/", post, ("nobody",)),
-            ("accounts/password_change/", "/accounts/password_change/", ["GET", "POST"], everyone),
-            ("admin/", "/admin/", get, everyone), ("admin/login/", "/admin/login/", post, ("nobody",)),
-            ("admin/playground/dataset/add/", "/admin/playground/dataset/add/", post, everyone),
-            ("i18n/setlang/", "/i18n/setlang/", post, everyone), ("jsi18n/", "/jsi18n/", get, everyone),
-            *[("static/<path>", f"/static/{static}", get, everyone)] * 3,
-            ("ws/runs/<id>/ over HTTP", f"/ws/runs/{run}/", get, everyone),
-            ("no such page", rng.choice(["/nope", "//", "/%00", "/%ff/", "/" + "a/" * 500, "/api/", "/api/runs/1/predict/x"]),
-             get, everyone),
-        ])
+        return rng.choice(
+            [
+                ("/", "/", get, everyone),
+                ("api/catalog/", "/api/catalog/", get, everyone),
+                *[("api/runs/", "/api/runs/", post, everyone)] * 4,
+                ("api/runs/<id>/", f"/api/runs/{run}/", get, everyone),
+                *[("api/runs/<id>/predict/", f"/api/runs/{run}/predict/", post, everyone)] * 3,
+                *[("api/specs/validate/", "/api/specs/validate/", post, everyone)] * 3,
+                *[("api/specs/code/", "/api/specs/code/", post, everyone)] * 3,
+                *[("api/datasets/preview/", "/api/datasets/preview/", post, everyone)] * 3,
+                ("datasets/", "/datasets/", get, everyone),
+                ("datasets/<slug>/", f"/datasets/{slug}/", get, everyone),
+                ("lessons/", "/lessons/", get, everyone),
+                ("lessons/<slug>/", f"/lessons/{lesson}/", get, everyone),
+                ("lessons/<slug>/finish/", f"/lessons/{lesson}/finish/", post, everyone),
+                ("experiments/", "/experiments/", get, everyone),
+                ("experiments/compare/", "/experiments/compare/", get, everyone),
+                ("experiments/<slug>/", f"/experiments/{slug}/", get, everyone),
+                ("experiments/<slug>/edit/", f"/experiments/{slug}/edit/", post, everyone),
+                ("experiments/<slug>/delete/", f"/experiments/{slug}/delete/", ["GET", "POST"], everyone),
+                (
+                    "experiments/<slug>/rerun/",
+                    f"/experiments/{slug}/rerun/",
+                    post,
+                    not_owner,
+                ),  # the owner's would start a run
+                *[("experiments/<slug>/export/<what>", f"/experiments/{slug}/export/{what}", get, everyone)] * 2,
+                *[("api/experiments/", "/api/experiments/", ["GET", "POST", "POST"], everyone)] * 2,
+                ("api/experiments/compare/", "/api/experiments/compare/", get, everyone),
+                *[
+                    (
+                        "api/experiments/<slug>/",
+                        f"/api/experiments/{slug}/",
+                        ["GET", "PATCH", "PATCH", "PATCH", "DELETE"],
+                        everyone,
+                    )
+                ]
+                * 3,
+                ("api/experiments/<slug>/rerun/", f"/api/experiments/{slug}/rerun/", post, not_owner),
+                # only CSRF failures here: the per-address login limits are the other browser tests' too
+                ("accounts/signup/", "/accounts/signup/", post, ("nobody",)),
+                ("accounts/login/", "/accounts/login/", post, ("nobody",)),
+                ("accounts/logout/", "/accounts/logout/", post, ("nobody",)),
+                ("accounts/password_change/", "/accounts/password_change/", ["GET", "POST"], everyone),
+                ("admin/", "/admin/", get, everyone),
+                ("admin/login/", "/admin/login/", post, ("nobody",)),
+                ("admin/playground/dataset/add/", "/admin/playground/dataset/add/", post, everyone),
+                ("i18n/setlang/", "/i18n/setlang/", post, everyone),
+                ("jsi18n/", "/jsi18n/", get, everyone),
+                *[("static/<path>", f"/static/{static}", get, everyone)] * 3,
+                ("ws/runs/<id>/ over HTTP", f"/ws/runs/{run}/", get, everyone),
+                (
+                    "no such page",
+                    rng.choice(["/nope", "//", "/%00", "/%ff/", "/" + "a/" * 500, "/api/", "/api/runs/1/predict/x"]),
+                    get,
+                    everyone,
+                ),
+            ]
+        )
 
     def request(self, rng, callers):
         """One random request: (URL pattern, description, raw bytes)."""
@@ -235,9 +386,18 @@ class Target:
         if content_type:
             headers["Content-Type"] = content_type
         if rng.random() < 0.1:
-            headers[rng.choice(["Accept-Language", "X-Forwarded-For", "Referer", "Cookie", "Range", "Expect"])] = rng.choice(
-                ["ko;q=nan", "999.1.1.1, ::1", "http://evil.example/", "sessionid=%ff; csrftoken=" + "x" * 4000, "bytes=9-1",
-                 "100-continue"])
+            headers[rng.choice(["Accept-Language", "X-Forwarded-For", "Referer", "Cookie", "Range", "Expect"])] = (
+                rng.choice(
+                    [
+                        "ko;q=nan",
+                        "999.1.1.1, ::1",
+                        "http://evil.example/",
+                        "sessionid=%ff; csrftoken=" + "x" * 4000,
+                        "bytes=9-1",
+                        "100-continue",
+                    ]
+                )
+            )
         length = str(len(body))
         special = rng.randrange(40)
         if special == 0:
@@ -249,8 +409,13 @@ class Target:
         path += self.query(rng) if "?" not in path else ""
         head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         if special == 3:  # chunked, no length
-            raw = head.encode("utf-8", "surrogateescape") + b"Transfer-Encoding: chunked\r\n\r\n" + \
-                f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+            raw = (
+                head.encode("utf-8", "surrogateescape")
+                + b"Transfer-Encoding: chunked\r\n\r\n"
+                + f"{len(body):x}\r\n".encode()
+                + body
+                + b"\r\n0\r\n\r\n"
+            )
             what += ", chunked"
         else:
             raw = head.encode("utf-8", "surrogateescape") + f"Content-Length: {length}\r\n\r\n".encode() + body
@@ -274,7 +439,7 @@ def exchange(port, raw):
                 chunk = s.recv(1 << 16)
             except ConnectionResetError:
                 break
-            except socket.timeout:
+            except TimeoutError:
                 raise TimeoutError(f"no complete answer in {TIMEOUT_S} s; got {data[:200]!r}") from None
             if not chunk:
                 break
@@ -306,8 +471,13 @@ def ws_messages(rng, n):
         elif k == 1:
             message = "x" * rng.choice([1025, 70_000, 1_000_000])
         elif k == 2:
-            message = json.dumps({"action": rng.choice(["set_learning_rate", "set_speed", "probe_sample"]),
-                                  "value": rng.choice(PY_VALUES[:13])}, allow_nan=True)
+            message = json.dumps(
+                {
+                    "action": rng.choice(["set_learning_rate", "set_speed", "probe_sample"]),
+                    "value": rng.choice(PY_VALUES[:13]),
+                },
+                allow_nan=True,
+            )
         elif k == 3:
             message = json.dumps({"action": rng.choice(["pause", "stop", "explode", None, 1]), "extra": 1})
         elif k == 4:
@@ -348,8 +518,15 @@ async def ws_session(base_ws, path, headers, messages):
             # max_queue=None: the client keeps reading while it closes, as a browser does. With the library's
             # default (16) it stops reading once 16 frames wait unread (the run's history does that), so the
             # server's answer to its close frame waits behind them forever: the hang of an earlier draft.
-            async with websockets.connect(base_ws + path, additional_headers=headers, max_size=None, max_queue=None,
-                                          open_timeout=None, close_timeout=None, ping_interval=None) as ws:
+            async with websockets.connect(
+                base_ws + path,
+                additional_headers=headers,
+                max_size=None,
+                max_queue=None,
+                open_timeout=None,
+                close_timeout=None,
+                ping_interval=None,
+            ) as ws:
                 phase = "sending"
                 for message in messages:
                     await ws.send(message)
@@ -375,16 +552,28 @@ async def ws_session(base_ws, path, headers, messages):
         raise TimeoutError(f"{phase}, after {len(replies)} error frames") from None
 
 
-RAW_FRAMES = [b"\x81\x05hello", b"\x83\x80abcd", b"\xf1\x80abcd", b"\x89\xfe\xff\xffabcd", b"\x88\x81abcd\x00",
-              b"\x81\xffabcd" + b"\x7f" * 8, b"\x80\x80abcd"]
+RAW_FRAMES = [
+    b"\x81\x05hello",
+    b"\x83\x80abcd",
+    b"\xf1\x80abcd",
+    b"\x89\xfe\xff\xffabcd",
+    b"\x88\x81abcd\x00",
+    b"\x81\xffabcd" + b"\x7f" * 8,
+    b"\x80\x80abcd",
+]
 
 
 def raw_ws(port, path, kind, frame):
     """A hand-written handshake (kind 0: no key, 1: a version the server lacks, else a good one), then
     a broken frame: (description, answer, seconds). The server must close the connection."""
     key = "dGhlIHNhbXBsZSBub25jZQ=="
-    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket", "Connection: Upgrade",
-             f"Origin: http://127.0.0.1:{port}"]
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Origin: http://127.0.0.1:{port}",
+    ]
     if kind == 0:
         lines.append("Sec-WebSocket-Version: 13")  # no key
     elif kind == 1:
@@ -401,9 +590,15 @@ def raw_ws(port, path, kind, frame):
                 data += chunk  # until the server closes: a broken frame must end the connection
         except ConnectionResetError:
             pass
-        except socket.timeout:
-            raise TimeoutError(f"{path}: handshake kind {kind}, frame {frame!r}: not closed in {TIMEOUT_S} s; got {data[:200]!r}") from None
-    return f"raw websocket {path} (handshake kind {kind}, frame {frame!r})", data.split(b"\r\n", 1)[0].decode("latin-1"), time.monotonic() - start
+        except TimeoutError:
+            raise TimeoutError(
+                f"{path}: handshake kind {kind}, frame {frame!r}: not closed in {TIMEOUT_S} s; got {data[:200]!r}"
+            ) from None
+    return (
+        f"raw websocket {path} (handshake kind {kind}, frame {frame!r})",
+        data.split(b"\r\n", 1)[0].decode("latin-1"),
+        time.monotonic() - start,
+    )
 
 
 # --- the test ---------------------------------------------------------------------------------------------
@@ -419,8 +614,11 @@ def session(url):
 
 
 def post_json(opener, url, path, token, data):
-    request = urllib.request.Request(url + path, data=json.dumps(data).encode(), headers={
-        "Content-Type": "application/json", "X-CSRFToken": token, "Referer": url + "/"})
+    request = urllib.request.Request(
+        url + path,
+        data=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": url + "/"},
+    )
     return json.load(opener.open(request, timeout=30))
 
 
@@ -432,7 +630,9 @@ class Watcher:
 
     async def watch(self, url, ws_path, cookie):
         headers = {"Cookie": cookie, "Origin": url}
-        async with websockets.connect(url.replace("http", "ws") + ws_path, additional_headers=headers, max_size=None) as ws:
+        async with websockets.connect(
+            url.replace("http", "ws") + ws_path, additional_headers=headers, max_size=None
+        ) as ws:
             self.ws = ws
             async for text in ws:
                 for frame in frames_of(text):
@@ -463,16 +663,40 @@ async def barrage(url, port, created, owner, callers, target, run_status):
     base_ws = url.replace("http", "ws")
     ws_plans = []
     for i in range(WS_SESSIONS):
-        bad_path = rng.choice(["/ws/runs/abc/", "/ws/runs/0/", f"/ws/runs/{10**30}/", "/ws/", "/ws/runs/-1/", "/",
-                               f"/ws/runs/{created['id']}/x/", "/ws/runs/%ff/", "/ws/runs/%00/", "/static/js/socket.js"])
+        bad_path = rng.choice(
+            [
+                "/ws/runs/abc/",
+                "/ws/runs/0/",
+                f"/ws/runs/{10**30}/",
+                "/ws/",
+                "/ws/runs/-1/",
+                "/",
+                f"/ws/runs/{created['id']}/x/",
+                "/ws/runs/%ff/",
+                "/ws/runs/%00/",
+                "/static/js/socket.js",
+            ]
+        )
         path = created["ws"] if i % 2 == 0 else bad_path
-        headers = {"Origin": url} if rng.random() < 0.9 else {"Origin": rng.choice(["http://evil.example", "null", "%ff"])}
+        headers = (
+            {"Origin": url} if rng.random() < 0.9 else {"Origin": rng.choice(["http://evil.example", "null", "%ff"])}
+        )
         if i % 2 == 0 or rng.random() < 0.3:
             headers["Cookie"] = rng.choice([owner, owner, owner, callers["stranger"][0], "sessionid=garbage"])
         flood = i % 10 == 4
         messages = ws_messages(rng, 30 if flood else rng.randrange(0, 6))
-        ws_plans.append((f"websocket {path} ({headers}, {len(messages)} messages{', a flood' if flood else ''})", path, headers, messages))
-    raw_plans = [(rng.choice([created["ws"], "/ws/runs/abc/", "/"]), rng.randrange(4), rng.choice(RAW_FRAMES)) for _ in range(RAW_WS)]
+        ws_plans.append(
+            (
+                f"websocket {path} ({headers}, {len(messages)} messages{', a flood' if flood else ''})",
+                path,
+                headers,
+                messages,
+            )
+        )
+    raw_plans = [
+        (rng.choice([created["ws"], "/ws/runs/abc/", "/"]), rng.randrange(4), rng.choice(RAW_FRAMES))
+        for _ in range(RAW_WS)
+    ]
 
     loop = asyncio.get_running_loop()
     pool = ThreadPoolExecutor(PARALLEL)
@@ -494,7 +718,9 @@ async def barrage(url, port, created, owner, callers, target, run_status):
         try:
             outcome, replies = await ws_session(base_ws, path, headers, messages)
         except TimeoutError as exc:
-            failures.append(f"{description}: no end in {TIMEOUT_S} s ({exc}; {started - barrage_start:.1f} s into the barrage)")
+            failures.append(
+                f"{description}: no end in {TIMEOUT_S} s ({exc}; {started - barrage_start:.1f} s into the barrage)"
+            )
             return
         answers.append((description, outcome, time.monotonic() - started))
         if outcome in ("answered", "opened") or outcome.startswith("closed"):
@@ -523,8 +749,11 @@ async def barrage(url, port, created, owner, callers, target, run_status):
         async with sockets_gate:
             await coroutine
 
-    await asyncio.gather(*[gated(one_http(*r)) for r in requests], *[ws_gated(one_ws(*p)) for p in ws_plans],
-                         *[gated(one_raw(*p)) for p in raw_plans])
+    await asyncio.gather(
+        *[gated(one_http(*r)) for r in requests],
+        *[ws_gated(one_ws(*p)) for p in ws_plans],
+        *[gated(one_raw(*p)) for p in raw_plans],
+    )
     pool.shutdown()
     elapsed, during = time.monotonic() - barrage_start, watcher.metrics() - before
     gaps = [b - a for a, b in zip(watcher.metrics_at, watcher.metrics_at[1:]) if b > barrage_start]
@@ -534,21 +763,36 @@ async def barrage(url, port, created, owner, callers, target, run_status):
     status_after = (await loop.run_in_executor(None, run_status))["status"]
     await watcher.ws.send(json.dumps({"action": "stop"}))
     await asyncio.wait_for(watching, 60)
-    return {"answers": answers, "failures": failures, "per_pattern": per_pattern, "elapsed": elapsed, "during": during, "max_gap": max(gaps, default=0),
-            "status_after": status_after, "done": watcher.done, "counts": watcher.counts}
+    return {
+        "answers": answers,
+        "failures": failures,
+        "per_pattern": per_pattern,
+        "elapsed": elapsed,
+        "during": during,
+        "max_gap": max(gaps, default=0),
+        "status_after": status_after,
+        "done": watcher.done,
+        "counts": watcher.counts,
+    }
 
 
 def test_a_barrage_of_malformed_requests_and_sockets_gets_answers_and_the_run_streams_on(live_server_url, small_spec):
     url = live_server_url
     port = urlsplit(url).port
     opener, jar, token = session(url)
-    spec = {**small_spec, "epochs": 10_000}  # 100,000 steps, paced: it trains through the whole barrage; stopped at the end
+    spec = {
+        **small_spec,
+        "epochs": 10_000,
+    }  # 100,000 steps, paced: it trains through the whole barrage; stopped at the end
     created = post_json(opener, url, "/api/runs/", token, {"spec": spec, "steps_per_second": 500})
     owner = "; ".join(f"{c.name}={c.value}" for c in jar)
     slug = post_json(opener, url, "/api/experiments/", token, {"run": created["id"], "title": "the fuzzed one"})["slug"]
     _, stranger_jar, stranger_token = session(url)
-    callers = {"owner": (owner, token), "stranger": ("; ".join(f"{c.name}={c.value}" for c in stranger_jar), stranger_token),
-               "nobody": (None, None)}
+    callers = {
+        "owner": (owner, token),
+        "stranger": ("; ".join(f"{c.name}={c.value}" for c in stranger_jar), stranger_token),
+        "nobody": (None, None),
+    }
     target = Target(port, created["id"], slug, "perceptron-xor", "js/socket.js")
 
     def run_status():
@@ -563,10 +807,12 @@ def test_a_barrage_of_malformed_requests_and_sockets_gets_answers_and_the_run_st
         code = status.split(" ")[1] if status.startswith("HTTP/") else status
         statuses[code] = statuses.get(code, 0) + 1
     slowest = max(answers, key=lambda a: a[2])
-    print(f"\nfuzzed the server: {HTTP_REQUESTS} HTTP requests, {WS_SESSIONS} websocket sessions, {RAW_WS} raw handshakes "
-          f"in {result['elapsed']:.1f} s; answers {dict(sorted(statuses.items()))}; slowest {slowest[2]:.2f} s ({slowest[0][:100]}); "
-          f"{result['during']} metrics frames during it, longest gap {result['max_gap']:.2f} s; frames {result['counts']}\n"
-          f"requests per URL pattern: {dict(sorted(result['per_pattern'].items()))}")
+    print(
+        f"\nfuzzed the server: {HTTP_REQUESTS} HTTP requests, {WS_SESSIONS} websocket sessions, {RAW_WS} raw handshakes "
+        f"in {result['elapsed']:.1f} s; answers {dict(sorted(statuses.items()))}; slowest {slowest[2]:.2f} s ({slowest[0][:100]}); "
+        f"{result['during']} metrics frames during it, longest gap {result['max_gap']:.2f} s; frames {result['counts']}\n"
+        f"requests per URL pattern: {dict(sorted(result['per_pattern'].items()))}"
+    )
     server_errors = [f"{d}: {s}" for d, s, _ in answers if s.startswith("HTTP/") and s.split(" ")[1].startswith("5")]
     assert not result["failures"] + server_errors, "\n".join(result["failures"] + server_errors)
     unanswered = [d for d, s, _ in answers if s == "" and not d.startswith("raw websocket")]
@@ -577,12 +823,23 @@ def test_a_barrage_of_malformed_requests_and_sockets_gets_answers_and_the_run_st
     assert result["done"]["status"] == "stopped"  # healthy to the end: stopped when told, not failed
     detail = run_status()
     assert detail["status"] == "stopped" and detail["metrics"]
-    request = urllib.request.Request(url + f"/api/experiments/{slug}/", method="DELETE", headers={"X-CSRFToken": token, "Referer": url + "/"})
+    request = urllib.request.Request(
+        url + f"/api/experiments/{slug}/", method="DELETE", headers={"X-CSRFToken": token, "Referer": url + "/"}
+    )
     assert opener.open(request, timeout=30).status == 204  # gone: no other test finds it in a list
 
 
-@pytest.mark.parametrize("path", ["/static/../settings.py", "/static/%2e%2e/playground/settings/base.py", "/static/..%2f..%2fetc/passwd",
-                                  "/static/%2e%2e", "/static/vendor/%2e%2e/%2e%2e/manage.py", "/static/js/%2e%2e/%2e%2e/manage.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../settings.py",
+        "/static/%2e%2e/playground/settings/base.py",
+        "/static/..%2f..%2fetc/passwd",
+        "/static/%2e%2e",
+        "/static/vendor/%2e%2e/%2e%2e/manage.py",
+        "/static/js/%2e%2e/%2e%2e/manage.py",
+    ],
+)
 def test_a_static_path_outside_the_static_roots_is_a_404(live_server_url, path):
     """runserver's static handler (DEBUG) answered these 500 (playground/staticfinders.py)."""
     port = urlsplit(live_server_url).port

@@ -1,5 +1,6 @@
 """Gradients and distributions on the playground (static/js/charts/gradients.js): a short run
 draws each layer's gradient norm and the histogram heatmap, without page errors."""
+
 from playwright.sync_api import expect
 
 SOCKET_TIMEOUT = 60_000  # ms: a cold JAX compile plus the first chunk

@@ -2,6 +2,7 @@
 a CNN trains with live kernels, feature maps, confusion matrix and test strip, then
 predicts a drawing; an RNN trains with a live embedding projection, then predicts a
 typed sentence; the stack editor, the data options and the preview panel."""
+
 import re
 import time
 
@@ -10,12 +11,16 @@ from playwright.sync_api import expect
 SOCKET_TIMEOUT = 90_000  # ms: a cold JAX compile of a CNN plus the first chunk
 
 # Short runs (few epochs) so the tests stay fast; paced so several frames arrive.
-DIGITS = ("/#dataset=digits&testFraction=0.25&layers=conv2d(filters=8:kernel_size=3:padding=same:activation=relu),"
-          "maxpool2d(pool_size=2),flatten,10:softmax&loss=categorical_crossentropy&optimizer=adam&learningRate=0.01"
-          "&batchSize=32&epochs=3&seed=0&speed=30")  # ~4 s of training: the kernels are seen changing
-SENTIMENT = ("/#dataset=sentiment&samples=1000&testFraction=0.3&language=both&representation=sequence"
-             "&layers=embedding(output_dim=16),simple_rnn(units=32),1:sigmoid&loss=binary_crossentropy&optimizer=adam"
-             "&learningRate=0.01&batchSize=32&epochs=6&seed=0&speed=30")  # ~4 s: the projection is seen moving
+DIGITS = (
+    "/#dataset=digits&testFraction=0.25&layers=conv2d(filters=8:kernel_size=3:padding=same:activation=relu),"
+    "maxpool2d(pool_size=2),flatten,10:softmax&loss=categorical_crossentropy&optimizer=adam&learningRate=0.01"
+    "&batchSize=32&epochs=3&seed=0&speed=30"
+)  # ~4 s of training: the kernels are seen changing
+SENTIMENT = (
+    "/#dataset=sentiment&samples=1000&testFraction=0.3&language=both&representation=sequence"
+    "&layers=embedding(output_dim=16),simple_rnn(units=32),1:sigmoid&loss=binary_crossentropy&optimizer=adam"
+    "&learningRate=0.01&batchSize=32&epochs=6&seed=0&speed=30"
+)  # ~4 s: the projection is seen moving
 
 FILTERS = "document.querySelector('.layer-conv2d .view-filters')"
 EMBEDDING = "document.querySelector('.layer-embedding .view-embedding')"
@@ -23,13 +28,19 @@ EMBEDDING = "document.querySelector('.layer-embedding .view-embedding')"
 
 def fingerprint(page, element, values):
     """A number that changes when the chart's values change (None before any)."""
-    return page.evaluate(f"() => {{ const el = {element}; if (!el || !el.data || !el.data.length) return null;"
-                         f" return el.data.reduce((a, t) => a + ({values}), 0); }}")
+    return page.evaluate(
+        f"() => {{ const el = {element}; if (!el || !el.data || !el.data.length) return null;"
+        f" return el.data.reduce((a, t) => a + ({values}), 0); }}"
+    )
 
 
 def wait_changed(page, element, values, before):
-    page.wait_for_function(f"([b]) => {{ const el = {element}; return el && el.data && el.data.length &&"
-                           f" el.data.reduce((a, t) => a + ({values}), 0) !== b; }}", arg=[before], timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        f"([b]) => {{ const el = {element}; return el && el.data && el.data.length &&"
+        f" el.data.reduce((a, t) => a + ({values}), 0) !== b; }}",
+        arg=[before],
+        timeout=SOCKET_TIMEOUT,
+    )
 
 
 KERNELS = "t.z.flat().reduce((s, v, i) => s + v * (i + 1), 0)"
@@ -59,7 +70,9 @@ def test_a_cnn_trains_with_live_kernels_and_confusion_then_predicts_a_drawing(pa
     first = fingerprint(page, FILTERS, KERNELS)
     wait_changed(page, FILTERS, KERNELS, first)  # the kernels learn
     assert page.evaluate(f"() => {FILTERS}.data.length") == 8  # one heatmap per filter
-    page.wait_for_function("() => document.getElementById('confusion-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        "() => document.getElementById('confusion-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT
+    )
     assert page.evaluate("() => document.getElementById('confusion-chart').data[0].z.length") == 10
     expect(page.locator("#predictions-strip .prediction")).to_have_count(16)
     expect(page.locator(".layer-input .maps canvas")).to_have_count(1)  # the sample...
@@ -72,8 +85,12 @@ def test_a_cnn_trains_with_live_kernels_and_confusion_then_predicts_a_drawing(pa
     started = time.monotonic()
     draw_seven(page)
     expect(page.locator("#predict-probs .prob")).to_have_count(10, timeout=30_000)
-    print(f"CNN: drawing -> probabilities {round((time.monotonic() - started) * 1000)} ms (first predict loads JAX in the web process)")
-    total = page.evaluate("() => [...document.querySelectorAll('#predict-probs .prob-value')].reduce((a, e) => a + parseFloat(e.textContent), 0)")
+    print(
+        f"CNN: drawing -> probabilities {round((time.monotonic() - started) * 1000)} ms (first predict loads JAX in the web process)"
+    )
+    total = page.evaluate(
+        "() => [...document.querySelectorAll('#predict-probs .prob-value')].reduce((a, e) => a + parseFloat(e.textContent), 0)"
+    )
     assert abs(total - 100) < 1
     expect(page.locator(".seen-box")).to_be_visible()  # the 8x8 the network saw
     expect(page.locator(".layer-input .map-caption")).to_contain_text("your drawing")
@@ -107,8 +124,12 @@ def test_an_rnn_trains_with_a_live_embedding_then_predicts_a_typed_sentence(page
     expect(page.locator("#predict-probs")).to_contain_text("positive")
     expect(page.locator(".predict-tokens .token.oov")).to_contain_text("zzqx")  # out of the vocabulary, marked
     expect(page.locator(".predict-tokens .token.stop").first).to_be_visible()  # stop words struck through
-    page.wait_for_function("() => document.querySelector('.view-hidden').layout.title.text === 'your sentence'")  # its states
-    assert page.evaluate("() => document.querySelector('.view-hidden').data[0].x.at(-1)") == "4·&lt;oov&gt;"  # escaped for Plotly
+    page.wait_for_function(
+        "() => document.querySelector('.view-hidden').layout.title.text === 'your sentence'"
+    )  # its states
+    assert (
+        page.evaluate("() => document.querySelector('.view-hidden').data[0].x.at(-1)") == "4·&lt;oov&gt;"
+    )  # escaped for Plotly
     expect(page.locator(".view-hidden .xtick").last).to_have_text("4·<oov>")  # shown as typed
     shots(page, "rnn-predict.png")
     assert page.errors == []
@@ -119,7 +140,10 @@ def test_the_stack_editor_adds_moves_removes_and_explains_impossible_stacks(page
     expect(page.locator("#train")).to_be_enabled()
     rows = page.locator(".layer-row:not(.layer-input)")
     expect(rows).to_have_count(4)
-    assert "layers=conv2d(filters=8:kernel_size=3:padding=same:activation=relu),maxpool2d(pool_size=2),flatten,10:softmax" in page.url
+    assert (
+        "layers=conv2d(filters=8:kernel_size=3:padding=same:activation=relu),maxpool2d(pool_size=2),flatten,10:softmax"
+        in page.url
+    )
 
     page.select_option("[data-role=add-type]", "conv2d")  # added before the output layer: after flatten
     page.click(".layer-add button")
@@ -133,7 +157,9 @@ def test_the_stack_editor_adds_moves_removes_and_explains_impossible_stacks(page
         page.locator(".layer-row[data-type=conv2d]").last.locator("[data-action=up]").click()
     expect(page.locator(".field-error")).to_have_count(0)
     expect(page.locator("#train")).to_be_enabled()
-    expect(page.locator(".layer-row[data-index='1'] .layer-shape")).to_contain_text("(8, 8, 8) · 584 params")  # 3·3·8·8 + 8
+    expect(page.locator(".layer-row[data-index='1'] .layer-shape")).to_contain_text(
+        "(8, 8, 8) · 584 params"
+    )  # 3·3·8·8 + 8
 
     kernel = page.locator(".layer-row[data-index='1'] [data-key=kernel_size]")
     kernel.fill("11")
@@ -156,7 +182,9 @@ def test_data_kinds_options_and_the_preview_panel(page, shots):
     page.click(".dataset-card[data-name=shapes]")
     expect(page.locator(".layer-row[data-type=conv2d]")).to_have_count(2)  # the shapes lesson's stack
     expect(page.locator("#data-preview .sample")).to_have_count(32)
-    expect(page.locator("#data-preview .sample figcaption").first).to_have_text(re.compile("^(circle|square|triangle|line)$"))
+    expect(page.locator("#data-preview .sample figcaption").first).to_have_text(
+        re.compile("^(circle|square|triangle|line)$")
+    )
     expect(page.locator(".dataset-card[data-name=shapes] canvas")).to_be_visible()
     expect(page.locator("#boundary-chart")).to_be_hidden()
     expect(page.locator("#train")).to_be_enabled()
@@ -170,7 +198,9 @@ def test_data_kinds_options_and_the_preview_panel(page, shots):
     shots(page, "text-preview.png")
 
     page.select_option("[data-bind='spec.dataset.language']", "en")
-    page.wait_for_function("() => ![...document.querySelectorAll('#data-preview .raw')].some((e) => /[\\uac00-\\ud7a3]/.test(e.textContent))")
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('#data-preview .raw')].some((e) => /[\\uac00-\\ud7a3]/.test(e.textContent))"
+    )
     page.select_option("#representation", "bag_of_words")
     expect(page.locator(".layer-row[data-type=embedding]")).to_have_count(0)  # counts go to a dense network
     expect(page.locator("#train")).to_be_enabled()

@@ -2,6 +2,7 @@
 Space trains / pauses / resumes, ArrowRight steps a paused run, keys typed into a field stay
 there, every control has a name and a role, focus is visible, and a polite live region reads
 the training out, at most once every 2 s."""
+
 from playwright.sync_api import expect
 
 SOCKET_TIMEOUT = 60_000  # ms: a cold JAX compile plus the first chunk
@@ -43,8 +44,10 @@ def test_space_trains_pauses_steps_and_resumes(page):
 
     page.keyboard.press("Space")  # paused: Space resumes
     expect(page.locator("#status")).to_contain_text("Training", timeout=SOCKET_TIMEOUT)
-    page.wait_for_function(f"() => Number(document.getElementById('c-iteration').textContent.replace(/,/g, '')) > {before + 2}",
-                           timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        f"() => Number(document.getElementById('c-iteration').textContent.replace(/,/g, '')) > {before + 2}",
+        timeout=SOCKET_TIMEOUT,
+    )
 
     # The live region read the run out in words: where it is, the loss and the accuracy, politely.
     region = page.locator("#chart-summary")
@@ -80,8 +83,10 @@ def test_keys_typed_into_a_field_stay_there(page):
     page.focus("#optimizer")
     page.keyboard.press("Space")
     page.keyboard.press("Escape")
-    page.evaluate("() => { const d = Object.assign(document.createElement('div'), { contentEditable: 'true', textContent: 'notes' });"
-                  " document.querySelector('.controls').append(d); d.focus(); }")
+    page.evaluate(
+        "() => { const d = Object.assign(document.createElement('div'), { contentEditable: 'true', textContent: 'notes' });"
+        " document.querySelector('.controls').append(d); d.focus(); }"
+    )
     page.keyboard.press("Space")
     expect(page.locator("#status")).to_have_text(ready)
     assert page.evaluate("() => document.body.dataset.run") == "none"
@@ -121,7 +126,9 @@ def test_every_control_has_a_name_a_role_and_a_visible_focus(page):
     expect(page.get_by_role("group", name="Run")).to_be_visible()
     assert page.get_attribute("#train", "aria-keyshortcuts") == "Space"
     assert page.get_attribute("#step", "aria-keyshortcuts") == "ArrowRight"
-    assert page.get_attribute("#boundary-chart", "role") == "img" and page.get_attribute("#boundary-chart", "aria-label")
+    assert page.get_attribute("#boundary-chart", "role") == "img" and page.get_attribute(
+        "#boundary-chart", "aria-label"
+    )
 
     # Tab from Reset lands on Train, with a visible focus ring.
     page.focus("#reset")

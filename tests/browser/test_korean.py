@@ -2,6 +2,7 @@
 Korean catalog (/jsi18n/, locale/ko/LC_MESSAGES/djangojs.po), and the Hangul is drawn with our
 own web font ("Playground Hangul", static/fonts/), in the page and in the Plotly charts, under
 the Content-Security-Policy and with nothing asked of another server."""
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -16,11 +17,18 @@ FAMILY = "Playground Hangul"
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalogs():
     """The .mo files are build output (`make messages`): compile them when missing or older than their .po."""
-    stale = [po for po in (ROOT_DIR / "locale").glob("*/LC_MESSAGES/*.po")
-             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    stale = [
+        po
+        for po in (ROOT_DIR / "locale").glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
     if stale:
-        call_command("compilemessages", locale=sorted({po.parent.parent.name for po in stale}),
-                     ignore_patterns=[".*", "staticfiles", "media", "node_modules"], verbosity=0)
+        call_command(
+            "compilemessages",
+            locale=sorted({po.parent.parent.name for po in stale}),
+            ignore_patterns=[".*", "staticfiles", "media", "node_modules"],
+            verbosity=0,
+        )
 
 
 def test_the_playground_speaks_korean_and_draws_hangul_with_our_font(csp_page, live_server_url, outside, shots):
@@ -48,7 +56,8 @@ def test_the_playground_speaks_korean_and_draws_hangul_with_our_font(csp_page, l
     expect(page.locator("#status")).to_have_text("완료: 모든 에포크를 학습했습니다.", timeout=TIMEOUT)
     expect(page.locator("#loss-chart .legendtext").first).to_have_text("학습 (배치)")
 
-    fonts = page.evaluate("""async (family) => {
+    fonts = page.evaluate(
+        """async (family) => {
         await document.fonts.ready;
         const ours = [...document.fonts].filter((f) => f.family.replace(/"/g, "") === family);
         const svgText = document.querySelector("#loss-chart .xtitle");
@@ -58,7 +67,9 @@ def test_the_playground_speaks_korean_and_draws_hangul_with_our_font(csp_page, l
             page: getComputedStyle(document.body).fontFamily,
             chart: getComputedStyle(svgText).fontFamily,
         };
-    }""", FAMILY)
+    }""",
+        FAMILY,
+    )
     assert fonts["check"], fonts
     assert fonts["loaded"] == ["400", "700"], fonts  # the regular text and the bold headings
     assert fonts["page"].startswith(f'"{FAMILY}"') and fonts["chart"].startswith(f'"{FAMILY}"'), fonts

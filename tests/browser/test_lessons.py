@@ -1,6 +1,7 @@
 """The course in a real browser, in Korean: the list, a lesson, its preset opened on the
 playground and trained, back to mark it finished, the progress on the list; the text
 lesson trains a small NSMC model and predicts a typed Korean review."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,8 +39,10 @@ def test_two_lessons_end_to_end_in_korean(browser, live_server_url):
         page.click(".lesson-answer summary")  # the answer, on demand
         expect(page.locator(".lesson-answer p")).to_have_text(content_ko.LESSONS["perceptron"]["answer"])
         page.click("#open-preset")
-        page.wait_for_function("() => location.pathname === '/' && location.hash.includes('dataset=gauss')"
-                               " && location.hash.includes('1:step')")  # the preset's spec, now the URL state
+        page.wait_for_function(
+            "() => location.pathname === '/' && location.hash.includes('dataset=gauss')"
+            " && location.hash.includes('1:step')"
+        )  # the preset's spec, now the URL state
         expect(page.locator("#train")).to_be_enabled()
         page.click("#train", no_wait_after=True)
         expect(page.locator("#status")).to_have_attribute("data-status", "completed", timeout=RUN_TIMEOUT)
@@ -52,7 +55,9 @@ def test_two_lessons_end_to_end_in_korean(browser, live_server_url):
         page.click(f'text={content_ko.LESSONS["bow-vs-rnn"]["title"]}')
         expect(page.locator("h1")).to_contain_text(content_ko.LESSONS["bow-vs-rnn"]["title"])
         page.click("#open-preset")
-        page.wait_for_function("() => location.hash.includes('dataset=nsmc') && location.hash.includes('lstm(units=64)')")
+        page.wait_for_function(
+            "() => location.hash.includes('dataset=nsmc') && location.hash.includes('lstm(units=64)')"
+        )
         page.goto(SMALL_NSMC)
         page.wait_for_function("() => location.hash.includes('samples=400') && location.hash.includes('epochs=1&')")
         # Validated once the server has the reviews' lengths (a cold start tokenizes the full preset's 30,000 first).
@@ -62,14 +67,18 @@ def test_two_lessons_end_to_end_in_korean(browser, live_server_url):
         page.fill("#predict-input", "정말 재미있는 영화였다")
         page.press("#predict-input", "Enter")
         expect(page.locator("#predict-probs .prob")).to_have_count(2, timeout=60_000)
-        total = page.evaluate("() => [...document.querySelectorAll('#predict-probs .prob-value')]"
-                              ".reduce((a, e) => a + parseFloat(e.textContent), 0)")
+        total = page.evaluate(
+            "() => [...document.querySelectorAll('#predict-probs .prob-value')]"
+            ".reduce((a, e) => a + parseFloat(e.textContent), 0)"
+        )
         assert abs(total - 100) < 1.5 or abs(total - 1) < 0.015  # shown as percentages (or fractions) summing to one
         expect(page.locator(".predict-tokens .token").first).to_be_visible()  # the review's tokens
         page.goto("/lessons/bow-vs-rnn/")
         expect(page.locator("h1 .lesson-state")).to_have_attribute("data-progress", "opened")
         finish_and_check(page, "bow-vs-rnn")
-        expect(page.locator('li[data-lesson="perceptron"] .lesson-state')).to_have_attribute("data-progress", "finished")
+        expect(page.locator('li[data-lesson="perceptron"] .lesson-state')).to_have_attribute(
+            "data-progress", "finished"
+        )
         expect(page.locator('li[data-lesson="mlp-xor"] .lesson-state')).to_have_attribute("data-progress", "new")
         assert page.errors == []
     finally:

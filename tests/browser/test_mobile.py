@@ -2,6 +2,7 @@
 No page scrolls sideways (wide things scroll inside their own box), the header's links and
 buttons wrap inside the screen, the controls are finger-sized (40 px high at least), the
 body text is 14 px at least, and sliders and the drawing pad answer to touch."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -67,11 +68,15 @@ TARGETS = """([selector]) => [...document.querySelectorAll(selector)]
   .map((el) => [`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} "${(el.textContent || el.value || '').trim().slice(0, 30)}"`,
                 el.getBoundingClientRect().height])"""
 HEADER_TARGETS = ".topbar a, .topbar button"
-PAGE_TARGETS = ("main button, main select, main input[type=text], main input[type=search], main input[type=password], "
-                "main input[type=email], main input[type=number], main .small-button, main .primary-button, main .lesson-button")
-PLAYGROUND_TARGETS = ("#reset, #train, #pause, #step, #stop, .preset, .hyper select, .hyper input, #regenerate, #add-layer, "
-                      "#remove-layer, .data-column input[type=number], .data-column select, .dataset-card, #copy-link, "
-                      "#save-experiment, #import-spec")
+PAGE_TARGETS = (
+    "main button, main select, main input[type=text], main input[type=search], main input[type=password], "
+    "main input[type=email], main input[type=number], main .small-button, main .primary-button, main .lesson-button"
+)
+PLAYGROUND_TARGETS = (
+    "#reset, #train, #pause, #step, #stop, .preset, .hyper select, .hyper input, #regenerate, #add-layer, "
+    "#remove-layer, .data-column input[type=number], .data-column select, .dataset-card, #copy-link, "
+    "#save-experiment, #import-spec"
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +94,15 @@ def experiments(browser, live_server_url):
 
 @pytest.fixture(scope="module")
 def staff(live_manage):
-    live_manage("createsuperuser", "--noinput", "--username", "phone-staff", "--email", "phone-staff@example.com",
-                DJANGO_SUPERUSER_PASSWORD=PASSWORD)
+    live_manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "phone-staff",
+        "--email",
+        "phone-staff@example.com",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+    )
     return "phone-staff"
 
 
@@ -98,8 +110,14 @@ def phone(browser, live_server_url, size):
     """A touch phone's context and page: its CSS pixels are `size`, and a page wider than
     that would make it zoom out (window.innerWidth grows), as a real phone does."""
     width, height = size
-    context = browser.new_context(base_url=live_server_url, viewport={"width": width, "height": height}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, bypass_csp=True)
+    context = browser.new_context(
+        base_url=live_server_url,
+        viewport={"width": width, "height": height},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        bypass_csp=True,
+    )
     pg = context.new_page()
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
@@ -113,14 +131,20 @@ def check_page(pg, url, ready, width, *, targets=PAGE_TARGETS, fonts=True, heade
     m = pg.evaluate(MEASURE, width)
     problems = []
     if m["innerWidth"] != width or m["scrollWidth"] > width:
-        problems.append(f"scrolls sideways: scrollWidth {m['scrollWidth']}, innerWidth {m['innerWidth']} on a {width} px phone")
+        problems.append(
+            f"scrolls sideways: scrollWidth {m['scrollWidth']}, innerWidth {m['innerWidth']} on a {width} px phone"
+        )
     if header and not m["header"]:
         problems.append("no header links or buttons shown")
     if m["outside"]:
         problems.append(f"header items outside the screen: {m['outside']}")
     if fonts and m["small"]:
         problems.append(f"text under 14 px: {m['small']}")
-    low = [(what, round(h, 1)) for what, h in pg.evaluate(TARGETS, [f"{HEADER_TARGETS}, {targets}" if targets else HEADER_TARGETS]) if h < 40]
+    low = [
+        (what, round(h, 1))
+        for what, h in pg.evaluate(TARGETS, [f"{HEADER_TARGETS}, {targets}" if targets else HEADER_TARGETS])
+        if h < 40
+    ]
     if low:
         problems.append(f"tap targets under 40 px high: {low[:12]}")
     return [f"{url}: {p}" for p in problems]
@@ -132,8 +156,16 @@ def test_every_page_fits_a_phone(browser, live_server_url, experiments, staff, s
     one, two = experiments
     pages = [
         ("/", PLAYGROUND_READY, PLAYGROUND_TARGETS),
-        ("/#dataset=digits", "() => document.body.dataset.kind === 'images' && !document.getElementById('train').disabled", PLAYGROUND_TARGETS),
-        ("/#dataset=sentiment", "() => document.body.dataset.kind === 'text' && !document.getElementById('train').disabled", PLAYGROUND_TARGETS),
+        (
+            "/#dataset=digits",
+            "() => document.body.dataset.kind === 'images' && !document.getElementById('train').disabled",
+            PLAYGROUND_TARGETS,
+        ),
+        (
+            "/#dataset=sentiment",
+            "() => document.body.dataset.kind === 'text' && !document.getElementById('train').disabled",
+            PLAYGROUND_TARGETS,
+        ),
         ("/lessons/", LOADED, PAGE_TARGETS + ", .lesson-list a"),
         ("/lessons/perceptron/", LOADED, PAGE_TARGETS),
         ("/experiments/", LOADED, PAGE_TARGETS),
@@ -160,7 +192,9 @@ def test_every_page_fits_a_phone(browser, live_server_url, experiments, staff, s
         pg.fill("#id_password", PASSWORD)
         pg.click("input[type=submit]")
         expect(pg.locator("#id_file")).to_be_attached()
-        problems += check_page(pg, "/admin/playground/dataset/add/", LOADED, width, targets=None, fonts=False, header=False)
+        problems += check_page(
+            pg, "/admin/playground/dataset/add/", LOADED, width, targets=None, fonts=False, header=False
+        )
         problems += check_page(pg, "/accounts/password_change/", LOADED, width)
         shots(pg, f"mobile-password-{width}.png")
         assert pg.errors == []

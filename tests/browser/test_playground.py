@@ -1,4 +1,5 @@
 """The playground page in a real browser against a real server."""
+
 import json
 import re
 from urllib.parse import urlsplit
@@ -34,7 +35,9 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     expect(page.locator("#total-params")).not_to_have_text(params_before)
     expect(page.locator(".hidden-col").nth(2).locator(".col-foot")).to_contain_text("params")
     expect(page.locator("#train")).to_be_enabled()
-    assert "layers=4:tanh,2:tanh,2:tanh,1:tanh&kernelInit=random_uniform:minval=-0.5:maxval=0.5" in page.url  # the URL follows the builder
+    assert (
+        "layers=4:tanh,2:tanh,2:tanh,1:tanh&kernelInit=random_uniform:minval=-0.5:maxval=0.5" in page.url
+    )  # the URL follows the builder
     assert loss_points(page) == 0 and heatmap_fingerprint(page) is None
     # Long enough (10,000 epochs at 200 steps/s: minutes) that it still runs when Stop is clicked.
     page.fill("input[data-bind='spec.epochs']", "10000")
@@ -43,11 +46,15 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
 
     page.click("#train", no_wait_after=True)
     page.wait_for_function("() => document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
-    page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT
+    )
     first_boundary, first_points = heatmap_fingerprint(page), loss_points(page)
     page.wait_for_function(f"([f]) => ({FINGERPRINT})() !== f", arg=[first_boundary], timeout=SOCKET_TIMEOUT)
-    page.wait_for_function(f"() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > {first_points}",
-                           timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        f"() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > {first_points}",
+        timeout=SOCKET_TIMEOUT,
+    )
     assert heatmap_fingerprint(page) != first_boundary
     assert loss_points(page) > first_points  # the first picture (the initial weights) may come before any loss
     expect(page.locator("#c-iteration")).not_to_have_text("0")
@@ -60,15 +67,22 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
     shots(page, "stopped.png")
 
     page.click("#train", no_wait_after=True)  # the same network again: compiled already
-    page.wait_for_function("() => document.body.dataset.run === 'running' && document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        "() => document.body.dataset.run === 'running' && document.body.dataset.firstUpdateMs", timeout=SOCKET_TIMEOUT
+    )
     page.wait_for_function("() => document.getElementById('loss-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
     print(f"Train -> first chart update, warm: {page.evaluate('document.body.dataset.firstUpdateMs')} ms")
     page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=SOCKET_TIMEOUT)
 
     page.reload()  # the run's history comes back from the server
-    page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
-    page.wait_for_function("() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > 0", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT
+    )
+    page.wait_for_function(
+        "() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > 0",
+        timeout=SOCKET_TIMEOUT,
+    )
     expect(page.locator("#status")).to_contain_text("Stopped")
 
     origin = urlsplit(live_server_url).netloc
@@ -79,8 +93,10 @@ def test_add_a_layer_train_and_watch_it_learn(page, live_server_url, shots):
 
 
 def test_a_link_reproduces_the_setup(page):
-    page.goto("/#dataset=xor&noise=0.2&features=x1,x2,x1*x2&layers=8:leaky_relu,1:sigmoid&loss=binary_crossentropy"
-              "&optimizer=adam&learningRate=0.005&batchSize=16&epochs=50&seed=7&showTest=true")
+    page.goto(
+        "/#dataset=xor&noise=0.2&features=x1,x2,x1*x2&layers=8:leaky_relu,1:sigmoid&loss=binary_crossentropy"
+        "&optimizer=adam&learningRate=0.005&batchSize=16&epochs=50&seed=7&showTest=true"
+    )
     expect(page.locator(".dataset-card.selected")).to_have_attribute("data-name", "xor")
     expect(page.locator(".hidden-col")).to_have_count(1)
     expect(page.locator(".hidden-col .units-input")).to_have_value("8")
@@ -170,8 +186,10 @@ def test_the_code_panel_shows_the_model_as_python(page):
     expect(code).to_contain_text("Dense(4")
     dense_before = code.inner_text().count("Dense(")
     page.click("#add-layer")  # the script follows the builder while the panel is open
-    page.wait_for_function(f"() => document.querySelector('#code pre code').textContent.split('Dense(').length - 1 === {dense_before + 1}",
-                           timeout=10_000)
+    page.wait_for_function(
+        f"() => document.querySelector('#code pre code').textContent.split('Dense(').length - 1 === {dense_before + 1}",
+        timeout=10_000,
+    )
     with page.expect_download() as download:
         page.click("#code [data-action=download]")
     assert download.value.suggested_filename.endswith(".py")

@@ -1,6 +1,7 @@
 """A crafted link runs no script, and every page works under the Content-Security-Policy
 (issue 17): values from the URL are checked against the catalog and shown only as text;
 pages load nothing inline and ask nothing of any other server."""
+
 import json
 import re
 from pathlib import Path
@@ -27,18 +28,55 @@ def json_layers(*layers):
 
 
 CRAFTED = [  # (link, the keys the page must name as ignored, kind of data shown)
-    pytest.param("/#layers=4:%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E,1:sigmoid", {"layers"}, "points", id="issue-17-probe"),
-    *[pytest.param(link(**{k: SHAPED.get(k, "{}").format(p) for k in KEYS}), set(KEYS), "points", id=f"every-field-{i}")
-      for i, p in enumerate(PAYLOADS)],
-    pytest.param(link(layers=json_layers({"type": "dense", "units": 4, "activation": PAYLOADS[1]},
-                                         {"type": "dense", "units": 1, "activation": "sigmoid"})), {"layers"}, "points", id="json-layers"),
-    pytest.param(link(dataset="digits", layers=json_layers(
-        {"type": "conv2d", "filters": 8, "kernel_size": 3, "activation": PAYLOADS[0]}, {"type": PAYLOADS[1]},
-        {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"})), {"layers"}, "images", id="cnn-stack"),
-    pytest.param(link(dataset="sentiment", language=PAYLOADS[0], representation=PAYLOADS[2]),
-                 {"language", "representation"}, "text", id="text-options"),
-    pytest.param(link(optimizer="constructor", knobs="__proto__:1", loss="toString", layers=json_layers({"type": "__proto__"})),
-                 {"optimizer", "knobs", "loss", "layers"}, "points", id="prototype-names"),
+    pytest.param(
+        "/#layers=4:%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E,1:sigmoid",
+        {"layers"},
+        "points",
+        id="issue-17-probe",
+    ),
+    *[
+        pytest.param(
+            link(**{k: SHAPED.get(k, "{}").format(p) for k in KEYS}), set(KEYS), "points", id=f"every-field-{i}"
+        )
+        for i, p in enumerate(PAYLOADS)
+    ],
+    pytest.param(
+        link(
+            layers=json_layers(
+                {"type": "dense", "units": 4, "activation": PAYLOADS[1]},
+                {"type": "dense", "units": 1, "activation": "sigmoid"},
+            )
+        ),
+        {"layers"},
+        "points",
+        id="json-layers",
+    ),
+    pytest.param(
+        link(
+            dataset="digits",
+            layers=json_layers(
+                {"type": "conv2d", "filters": 8, "kernel_size": 3, "activation": PAYLOADS[0]},
+                {"type": PAYLOADS[1]},
+                {"type": "flatten"},
+                {"type": "dense", "units": 10, "activation": "softmax"},
+            ),
+        ),
+        {"layers"},
+        "images",
+        id="cnn-stack",
+    ),
+    pytest.param(
+        link(dataset="sentiment", language=PAYLOADS[0], representation=PAYLOADS[2]),
+        {"language", "representation"},
+        "text",
+        id="text-options",
+    ),
+    pytest.param(
+        link(optimizer="constructor", knobs="__proto__:1", loss="toString", layers=json_layers({"type": "__proto__"})),
+        {"optimizer", "knobs", "loss", "layers"},
+        "points",
+        id="prototype-names",
+    ),
 ]
 
 
@@ -125,14 +163,20 @@ def test_every_page_works_under_the_policy_and_asks_only_our_server(csp_page, ou
     body = page.locator("body")
     pages = {
         "/experiments/": lambda: expect(page.locator("input[name=e]").first).to_be_visible(),
-        f"/experiments/{second}/": lambda: (expect(page.locator("#snapshots-pending")).to_have_count(0, timeout=TIMEOUT),
-                                            expect(body).to_have_attribute("data-figures", "ready"),
-                                            page.locator("[data-figure=loss] .nsewdrag").first.hover()),
-        f"/experiments/compare/?e={first}&e={second}": lambda: (expect(body).to_have_attribute("data-figures", "ready", timeout=TIMEOUT),
-                                                                expect(page.locator("[data-figure=loss] .main-svg").first).to_be_visible()),
+        f"/experiments/{second}/": lambda: (
+            expect(page.locator("#snapshots-pending")).to_have_count(0, timeout=TIMEOUT),
+            expect(body).to_have_attribute("data-figures", "ready"),
+            page.locator("[data-figure=loss] .nsewdrag").first.hover(),
+        ),
+        f"/experiments/compare/?e={first}&e={second}": lambda: (
+            expect(body).to_have_attribute("data-figures", "ready", timeout=TIMEOUT),
+            expect(page.locator("[data-figure=loss] .main-svg").first).to_be_visible(),
+        ),
         "/datasets/": lambda: expect(page.locator("#dataset-table tbody tr").first).to_be_visible(),
-        "/datasets/circle/": lambda: (expect(page.locator("#preview")).to_have_attribute("data-rendered", "points"),
-                                      expect(page.locator("#classes-chart .main-svg").first).to_be_visible()),
+        "/datasets/circle/": lambda: (
+            expect(page.locator("#preview")).to_have_attribute("data-rendered", "points"),
+            expect(page.locator("#classes-chart .main-svg").first).to_be_visible(),
+        ),
         "/datasets/digits/": lambda: expect(page.locator("#preview")).to_have_attribute("data-rendered", "images"),
         "/accounts/login/": lambda: expect(page.locator("form input[name=username]")).to_be_visible(),
         "/accounts/signup/": lambda: expect(page.locator("form input[name=password2]")).to_be_visible(),
@@ -140,9 +184,16 @@ def test_every_page_works_under_the_policy_and_asks_only_our_server(csp_page, ou
     for url, works in pages.items():
         response = page.goto(url)
         policy = dict(d.strip().split(" ", 1) for d in response.headers.get("content-security-policy", "").split(";"))
-        assert (policy["default-src"], policy["script-src"], policy["style-src"], policy["object-src"]) == ("'self'", "'self'", "'self'", "'none'"), url
+        assert (policy["default-src"], policy["script-src"], policy["style-src"], policy["object-src"]) == (
+            "'self'",
+            "'self'",
+            "'self'",
+            "'none'",
+        ), url
         works()
-        assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"  # our stylesheet applies
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
+        )  # our stylesheet applies
         assert page.violations() == [], url
     assert outside(page) == [], "the pages requested resources from outside the server"
     assert any(u.startswith("ws://") for u in page.requested)

@@ -2,6 +2,7 @@
 eojeol, morphemes and characters, out-of-vocabulary tokens marked, each level's OOV rate
 and coverage beside it; the token level is a text option that the link carries and the
 catalog checks; after training, Predict shows the typed sentence at every level."""
+
 import re
 
 import pytest
@@ -11,13 +12,17 @@ pytestmark = pytest.mark.timeout(300)  # a fresh server analyses the reviews int
 
 TIMEOUT = 120_000  # ms: the morpheme analyser's first load plus a cold JAX compile, on a busy machine
 NSMC = "/#dataset=nsmc&samples=1000&testFraction=0.3"
-RUN = ("&layers=embedding(output_dim=8),simple_rnn(units=8),1:sigmoid&loss=binary_crossentropy&optimizer=adam"
-       "&learningRate=0.01&batchSize=64&epochs=1&seed=0&speed=1000")
+RUN = (
+    "&layers=embedding(output_dim=8),simple_rnn(units=8),1:sigmoid&loss=binary_crossentropy&optimizer=adam"
+    "&learningRate=0.01&batchSize=64&epochs=1&seed=0&speed=1000"
+)
 ROWS = "#data-preview .levels-table .level-row"
 
 
 def rates(page, rows):
-    return page.eval_on_selector_all(f"{rows} .level-meter.bad", "(cells) => cells.map((c) => Number(c.dataset.oovRate))")
+    return page.eval_on_selector_all(
+        f"{rows} .level-meter.bad", "(cells) => cells.map((c) => Number(c.dataset.oovRate))"
+    )
 
 
 def test_the_data_panel_shows_a_review_at_every_token_level_and_the_level_is_a_linked_option(page, shots):
@@ -71,10 +76,17 @@ def test_predict_shows_the_typed_sentence_at_every_token_level(page, shots):
     expect(rows).to_have_count(3)
     expect(page.locator("#predict-levels .level-row.current")).to_have_attribute("data-level", "morpheme")
     for level in ("word", "morpheme", "char"):
-        expect(page.locator(f"#predict-levels .level-row[data-level={level}] .token.oov").last).to_contain_text(re.compile("쀍|뛟"))
-    count = {level: page.locator(f"#predict-levels .level-row[data-level={level}] .token").count() for level in ("word", "morpheme", "char")}
+        expect(page.locator(f"#predict-levels .level-row[data-level={level}] .token.oov").last).to_contain_text(
+            re.compile("쀍|뛟")
+        )
+    count = {
+        level: page.locator(f"#predict-levels .level-row[data-level={level}] .token").count()
+        for level in ("word", "morpheme", "char")
+    }
     assert count["word"] < count["morpheme"] < count["char"]  # eojeol split into morphemes, then into syllables
-    expect(page.locator("#predict-levels .level-row[data-level=char] .level-meter.good .level-value")).to_have_text(re.compile(r"%$"))
+    expect(page.locator("#predict-levels .level-row[data-level=char] .level-meter.good .level-value")).to_have_text(
+        re.compile(r"%$")
+    )
     shots(page, "token-levels-predict.png")
     assert page.errors == []
 

@@ -21,8 +21,15 @@ def clouds_csv(n=120):
 
 
 def log_in_to_the_upload_form(page, live_manage, username):
-    live_manage("createsuperuser", "--noinput", "--username", username, "--email", f"{username}@example.com",
-                DJANGO_SUPERUSER_PASSWORD="a long test password")
+    live_manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        username,
+        "--email",
+        f"{username}@example.com",
+        DJANGO_SUPERUSER_PASSWORD="a long test password",
+    )
     page.goto("/admin/login/?next=/admin/playground/dataset/add/")
     page.fill("#id_username", username)
     page.fill("#id_password", "a long test password")
@@ -36,8 +43,16 @@ def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_ma
     page.fill("#id_name", "clouds")
     page.fill("#id_title", "Two clouds")
     page.select_option("#id_kind", "points")
-    page.set_input_files("#id_file", files=[{"name": "clouds.csv", "mimeType": "text/csv",
-                                              "buffer": clouds_csv().replace(b"x1,x2,label", b"x1;x2;label", 1)}])
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "clouds.csv",
+                "mimeType": "text/csv",
+                "buffer": clouds_csv().replace(b"x1,x2,label", b"x1;x2;label", 1),
+            }
+        ],
+    )
     page.click("input[name=_save]")
     expect(page.locator(".errorlist")).to_contain_text("separated by semicolons, not commas")
     shots(page, "upload-rejected.png")
@@ -67,9 +82,13 @@ def test_a_staff_upload_becomes_ready_and_trains_in_the_playground(page, live_ma
     page.press("input[data-bind='spec.epochs']", "Tab")
     expect(page.locator("#train")).to_be_enabled()
     page.click("#train", no_wait_after=True)
-    page.wait_for_function("() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT)
-    page.wait_for_function("() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > 0",
-                           timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT
+    )
+    page.wait_for_function(
+        "() => document.getElementById('loss-chart').data.reduce((n, t) => n + t.x.length, 0) > 0",
+        timeout=SOCKET_TIMEOUT,
+    )
     expect(page.locator("#c-iteration")).not_to_have_text("0")
     shots(page, "upload-training.png")
     expect(page.locator("#stop")).to_be_enabled()
@@ -85,11 +104,14 @@ def test_an_uploaded_table_trains_on_the_playground_with_a_dense_stack(page, liv
     rng = np.random.default_rng(2)
     rows = ["petal,sepal,noise,species"] + [
         f"{rng.normal(c * 2, 0.5):.3f},{rng.normal(10 - c, 0.5):.3f},{rng.uniform(0, 100):.3f},{['setosa', 'versicolor', 'virginica'][c]}"
-        for c in (i % 3 for i in range(90))]
+        for c in (i % 3 for i in range(90))
+    ]
     page.fill("#id_name", "flowers")
     page.fill("#id_title", "Flowers")
     page.select_option("#id_kind", "tabular")
-    page.set_input_files("#id_file", files=[{"name": "flowers.csv", "mimeType": "text/csv", "buffer": ("\n".join(rows) + "\n").encode()}])
+    page.set_input_files(
+        "#id_file", files=[{"name": "flowers.csv", "mimeType": "text/csv", "buffer": ("\n".join(rows) + "\n").encode()}]
+    )
     page.select_option("#id_target", "classification")
     page.fill("#id_label_column", "species")
     page.click("input[name=_save]")
@@ -98,11 +120,15 @@ def test_an_uploaded_table_trains_on_the_playground_with_a_dense_stack(page, liv
     page.goto("/datasets/flowers/")
     page.click("#use-in-playground")
     expect(page.locator('.dataset-card[data-name="flowers"]')).to_have_class(re.compile(r"\bselected\b"))
-    expect(page.locator("#stack .layer-row[data-type=dense]").first).to_be_visible()  # the layer stack, not the 2-D diagram
+    expect(
+        page.locator("#stack .layer-row[data-type=dense]").first
+    ).to_be_visible()  # the layer stack, not the 2-D diagram
     expect(page.locator("#network")).to_be_hidden()
     expect(page.locator("#train")).to_be_enabled()
     page.click("#train", no_wait_after=True)
-    page.wait_for_function("() => document.getElementById('confusion-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT)
+    page.wait_for_function(
+        "() => document.getElementById('confusion-chart').dataset.updates > 0", timeout=SOCKET_TIMEOUT
+    )
     expect(page.locator("#status")).to_contain_text("Done", timeout=SOCKET_TIMEOUT)
     assert page.evaluate("() => document.getElementById('confusion-chart').data[0].z.length") == 3
     assert page.errors == []

@@ -31,6 +31,7 @@ def services_answer():  # session-scoped and autouse: before the stack fixtures 
             pytest.fail(why, pytrace=False)
         pytest.skip(why)
 
+
 WORKERS = ("w1", "w2")
 
 

@@ -31,8 +31,12 @@ PG_URL = os.environ.get("PLAYGROUND_TEST_PG", "postgres://postgres@127.0.0.1:543
 REDIS_URL = os.environ.get("PLAYGROUND_TEST_REDIS", "redis://127.0.0.1:6379/0")
 # Fast clocks for the fault tests: a heartbeat a second, a run lost after 6 s without one,
 # a queued run's task sent again after 4 s.
-FAST = {"PLAYGROUND_HEARTBEAT_S": "1", "PLAYGROUND_WORKER_LOST_AFTER_S": "6", "PLAYGROUND_RECONCILE_EVERY_S": "1",
-        "PLAYGROUND_REQUEUE_AFTER_S": "4"}
+FAST = {
+    "PLAYGROUND_HEARTBEAT_S": "1",
+    "PLAYGROUND_WORKER_LOST_AFTER_S": "6",
+    "PLAYGROUND_RECONCILE_EVERY_S": "1",
+    "PLAYGROUND_REQUEUE_AFTER_S": "4",
+}
 
 
 def free_port():
@@ -161,8 +165,14 @@ class Stack:
             _drop_orphans(admin)
             admin.execute(f'CREATE DATABASE "{self.db_name}"')
         try:
-            out = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=self.env,
-                                 capture_output=True, text=True, timeout=120)
+            out = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput"],
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert out.returncode == 0, out.stdout + out.stderr
             self.start_web()
             for i in range(workers):
@@ -185,8 +195,14 @@ class Stack:
         log = (self.workdir / f"{name}.log").open("a")
         log.write(f"--- {time.strftime('%H:%M:%S')} {' '.join(args)}\n")
         log.flush()
-        return subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**self.env, **(env or {})},
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True), log
+        return subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env={**self.env, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ), log
 
     def log(self, name):
         return (self.workdir / f"{name}.log").read_text()
@@ -200,8 +216,9 @@ class Stack:
 
     def start_web(self, port=None):
         self.port = port or self.port or free_port()
-        self.web = self._spawn("web", ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                                       "playground.asgi:application"])
+        self.web = self._spawn(
+            "web", ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "playground.asgi:application"]
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -221,10 +238,28 @@ class Stack:
         """`env`: this worker's own overrides (e.g. a shorter PLAYGROUND_DB_RETRY_S)."""
         env = {**({"DATABASE_URL": _via(self.db_url, self.proxy.port)} if self.proxy else {}), **(env or {})}
         size = len(self.log(name)) if (self.workdir / f"{name}.log").exists() else 0
-        proc = self._spawn(name, [
-            "-m", "celery", "-A", "playground", "worker", "-Q", self.env["PLAYGROUND_TASK_QUEUE"],
-            "-n", f"{name}.{self.tag}@%h", "-c", str(concurrency), "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "-l", "INFO"], env)
+        proc = self._spawn(
+            name,
+            [
+                "-m",
+                "celery",
+                "-A",
+                "playground",
+                "worker",
+                "-Q",
+                self.env["PLAYGROUND_TASK_QUEUE"],
+                "-n",
+                f"{name}.{self.tag}@%h",
+                "-c",
+                str(concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            env,
+        )
         self.workers[name] = proc
         deadline = time.monotonic() + 60
         while " ready." not in self.log(name)[size:]:
@@ -299,8 +334,11 @@ class Client:
     def create_run(self, spec, steps_per_second=None):
         token = next(c.value for c in self.jar if c.name == "csrftoken")
         body = json.dumps({"spec": spec, "steps_per_second": steps_per_second}).encode()
-        request = urllib.request.Request(self.url + "/api/runs/", data=body, headers={
-            "Content-Type": "application/json", "X-CSRFToken": token, "Referer": self.url + "/"})
+        request = urllib.request.Request(
+            self.url + "/api/runs/",
+            data=body,
+            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": self.url + "/"},
+        )
         return json.load(self.opener.open(request, timeout=10))
 
     def run(self, run_id):
@@ -309,9 +347,11 @@ class Client:
     def predict(self, run_id, body):
         """POST /api/runs/<id>/predict/: (status, the JSON answer)."""
         token = next(c.value for c in self.jar if c.name == "csrftoken")
-        request = urllib.request.Request(f"{self.url}/api/runs/{run_id}/predict/", data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json", "X-CSRFToken": token,
-                                                  "Referer": self.url + "/"})
+        request = urllib.request.Request(
+            f"{self.url}/api/runs/{run_id}/predict/",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": self.url + "/"},
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, json.load(response)
@@ -338,8 +378,9 @@ class Viewer:
 
     @classmethod
     async def open(cls, url, path, cookie):
-        ws = await websockets.connect(url.replace("http", "ws", 1) + path, max_size=None,
-                                      additional_headers={"Cookie": cookie, "Origin": url})
+        ws = await websockets.connect(
+            url.replace("http", "ws", 1) + path, max_size=None, additional_headers={"Cookie": cookie, "Origin": url}
+        )
         return cls(ws)
 
     async def next(self, predicate=lambda f: True, timeout=30):

@@ -13,9 +13,26 @@ pytestmark = pytest.mark.timeout(240)
 
 
 def test_the_load_script_prints_its_figures_and_loses_no_frame():
-    out = subprocess.run([sys.executable, "scripts/load.py", "--runs", "1", "--viewers", "2", "--seconds", "3",
-                          "--workers", "1", "--concurrency", "1"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=230)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "scripts/load.py",
+            "--runs",
+            "1",
+            "--viewers",
+            "2",
+            "--seconds",
+            "3",
+            "--workers",
+            "1",
+            "--concurrency",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=230,
+    )
     print(out.stdout)
     assert out.returncode == 0, out.stdout + out.stderr[-3000:]
     assert "1 runs x 2 viewers for 3 s" in out.stdout

@@ -19,8 +19,10 @@ from tests.integration.stack import FAST, Client, Stack, free_port, is_type, red
 
 BROKER_LOST = "Connection to broker lost"  # Celery's warning: the worker saw Redis go
 
-pytestmark = [pytest.mark.timeout(150),
-              pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server for a Redis of its own")]
+pytestmark = [
+    pytest.mark.timeout(150),
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server for a Redis of its own"),
+]
 
 
 class RedisServer:
@@ -28,8 +30,11 @@ class RedisServer:
         self.port, self.log, self.proc = port, log, None
 
     def start(self):
-        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no"], stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -96,10 +101,14 @@ def test_a_redis_restart_mid_run_loses_nothing(redis_stack, paced_spec):
     assert done["status"] == "stopped"
     seen = [f["seq"] for f in after.frames if f["type"] == "metrics"]
     expected = list(range(1, len(seen) + 1))
-    assert seen == expected, (f"replay + live: lost {sorted(set(expected) - set(seen))}, "  # none lost, none twice
-                              f"twice {sorted({s for s in seen if seen.count(s) > 1})}, order {seen}")
+    assert seen == expected, (
+        f"replay + live: lost {sorted(set(expected) - set(seen))}, "  # none lost, none twice
+        f"twice {sorted({s for s in seen if seen.count(s) > 1})}, order {seen}"
+    )
     stored = [m["seq"] for m in client.run(run["id"])["metrics"]]
-    assert stored == seen, f"stored but not seen {sorted(set(stored) - set(seen))}, seen but not stored {sorted(set(seen) - set(stored))}"
+    assert stored == seen, (
+        f"stored but not seen {sorted(set(stored) - set(seen))}, seen but not stored {sorted(set(seen) - set(stored))}"
+    )
     assert client.run(run["id"])["status"] == "stopped"
 
     # The worker took up its queue again: a new run runs.

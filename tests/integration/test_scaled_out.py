@@ -120,14 +120,21 @@ def test_a_prediction_is_answered_by_a_worker_while_every_worker_trains(live, pa
         timed = []
         for _ in range(3):  # the first one imports the engine's inference and compiles on its worker
             started = time.monotonic()
-            timed.append((*await asyncio.to_thread(client.predict, digits, {"pixels": a_drawn_seven()}),
-                          time.monotonic() - started))
+            timed.append(
+                (
+                    *await asyncio.to_thread(client.predict, digits, {"pixels": a_drawn_seven()}),
+                    time.monotonic() - started,
+                )
+            )
         running = [client.run(run["id"])["status"] for run in busy]
         await asyncio.gather(*(stop(v) for v in viewers))
         return timed, running
 
     timed, running = run_async(scenario())
-    print("\npredict round trips, scaled out, every worker training: " + ", ".join(f"{t * 1000:.0f} ms" for *_, t in timed))
+    print(
+        "\npredict round trips, scaled out, every worker training: "
+        + ", ".join(f"{t * 1000:.0f} ms" for *_, t in timed)
+    )
     assert running == ["running", "running"] and {live.worker_of(run["id"]) for run in busy} == set(live.workers)
     for status, body, _ in timed:
         assert status == 200, body
@@ -155,9 +162,20 @@ print(json.dumps({"status": response.status_code, "body": response.json(), "took
 def predict_in_a_fresh_process(stack, client, run_id, **env):
     """The predict view in a new Python process with the stack's settings (Celery backend)."""
     session = next(c.value for c in client.jar if c.name == "sessionid")
-    out = subprocess.run([sys.executable, "-c", PREDICT_IN_A_FRESH_PROCESS], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60, env={**stack.env, "TEST_SESSION": session, "TEST_URL": f"/api/runs/{run_id}/predict/",
-                                          "TEST_BODY": json.dumps({"pixels": a_drawn_seven()}), **env})
+    out = subprocess.run(
+        [sys.executable, "-c", PREDICT_IN_A_FRESH_PROCESS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **stack.env,
+            "TEST_SESSION": session,
+            "TEST_URL": f"/api/runs/{run_id}/predict/",
+            "TEST_BODY": json.dumps({"pixels": a_drawn_seven()}),
+            **env,
+        },
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -169,9 +187,12 @@ def test_the_web_side_of_a_prediction_loads_no_jax_and_answers_503_when_no_worke
     assert answered["heavy"] == []  # the view asked a worker; it imported nothing of the engine's JAX side
 
     nobody = f"nobody.{live.tag}"  # a queue no worker reads
-    refused = predict_in_a_fresh_process(live, client, digits, PLAYGROUND_TASK_QUEUE=nobody,
-                                         PLAYGROUND_PREDICT_TIMEOUT_S="1.5")
-    print(f"\npredict in a fresh web process: {answered['took'] * 1000:.0f} ms; no worker: 503 after {refused['took']:.1f} s")
+    refused = predict_in_a_fresh_process(
+        live, client, digits, PLAYGROUND_TASK_QUEUE=nobody, PLAYGROUND_PREDICT_TIMEOUT_S="1.5"
+    )
+    print(
+        f"\npredict in a fresh web process: {answered['took'] * 1000:.0f} ms; no worker: 503 after {refused['took']:.1f} s"
+    )
     assert refused["status"] == 503 and refused["heavy"] == []
     assert refused["body"]["errors"][0]["message"] == "no worker answered within 1.5 s; try again in a moment"
     assert 1.5 <= refused["took"] < 5
@@ -287,7 +308,7 @@ def test_sigkill_fails_the_run_within_a_minute_and_keeps_its_history(live, paced
     # Metrics frames are written once a second: what a killed worker had not written yet (at most
     # its last second) is lost; what was written is the start of what the viewer saw, with no gap.
     seen = seqs(viewer.frames)
-    assert len(stored) >= 1 and stored == list(range(1, len(stored) + 1)) and seen[:len(stored)] == stored
+    assert len(stored) >= 1 and stored == list(range(1, len(stored) + 1)) and seen[: len(stored)] == stored
 
 
 def test_postgres_unreachable_for_longer_fails_the_run_and_the_worker_goes_on(impatient, paced_spec):

@@ -1,4 +1,5 @@
 """The headless CLI and the dataset generators."""
+
 import json
 import subprocess
 import sys
@@ -14,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "trainer", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "trainer", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_trains_and_prints_json():
@@ -45,7 +48,9 @@ def test_datasets_are_deterministic_and_split(name):
     np.testing.assert_array_equal(a.x_train, b.x_train)
     raw = datasets.input_shape(spec, ("x1", "x2"))
     assert a.x_train.shape == (140, *raw) and a.x_test.shape == (60, *raw)
-    other = datasets.generate(parse_dataset({"name": name, "samples": 200, "noise": noise, "test_fraction": 0.3, "seed": 8}))
+    other = datasets.generate(
+        parse_dataset({"name": name, "samples": 200, "noise": noise, "test_fraction": 0.3, "seed": 8})
+    )
     assert not np.array_equal(a.x_train, other.x_train)
     labels = np.concatenate([a.y_train, a.y_test])
     if spec.info.task == "regression":

@@ -1,6 +1,6 @@
 """Conv, pooling, flatten and dropout: Keras shapes, values against XLA's own
 ops, gradients against finite differences, and the digits lesson."""
-import copy
+
 import itertools
 
 import jax
@@ -8,7 +8,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from trainer import engine, images, layers as L, loop, presets
+from trainer import engine, images, loop, presets
+from trainer import layers as L
 from trainer.spec import Conv2D, Pool2D, SpecError, parse
 
 GRID = list(itertools.product([5, 8, 9], [1, 2, 3], [1, 2, 3], ["valid", "same"]))
@@ -28,7 +29,9 @@ def test_conv_matches_keras_shape_and_xla_values(n, k, s, padding):
     x = jnp.asarray(rng.normal(size=(2, n, n, 2)), jnp.float32)
     params = {"kernel": jnp.asarray(rng.normal(size=param_shapes["kernel"]), jnp.float32), "bias": jnp.zeros(3)}
     ours, _ = L.apply_conv2d(layer, params, x, None, False)
-    xla = jax.lax.conv_general_dilated(x, params["kernel"], (s, s), padding.upper(), dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    xla = jax.lax.conv_general_dilated(
+        x, params["kernel"], (s, s), padding.upper(), dimension_numbers=("NHWC", "HWIO", "NHWC")
+    )
     assert ours.shape == xla.shape == (2, *out_shape)
     np.testing.assert_allclose(ours, xla, rtol=1e-4, atol=1e-4)
 
@@ -46,7 +49,8 @@ def test_pool_matches_keras_shape_and_values(kind, n, k, s, padding):
         ref = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, window, strides, padding.upper())
     else:
         ref = jax.lax.reduce_window(x, 0.0, jax.lax.add, window, strides, padding.upper()) / jax.lax.reduce_window(
-            jnp.ones_like(x), 0.0, jax.lax.add, window, strides, padding.upper())
+            jnp.ones_like(x), 0.0, jax.lax.add, window, strides, padding.upper()
+        )
     np.testing.assert_allclose(ours, ref, rtol=1e-5, atol=1e-6)
 
 
@@ -57,8 +61,12 @@ def test_conv_gradient_matches_finite_differences():
         rng = np.random.default_rng(2)
         stack = (Conv2D(2, 3, 2, "same", "tanh"), Pool2D("maxpool2d", 2), L_flatten(), dense(1))
         x = jnp.asarray(rng.normal(size=(3, 7, 7, 1)))
-        params = [{"kernel": jnp.asarray(rng.normal(size=(3, 3, 1, 2))), "bias": jnp.asarray(rng.normal(size=2))}, {}, {},
-                  {"kernel": jnp.asarray(rng.normal(size=(8, 1))), "bias": jnp.zeros(1)}]
+        params = [
+            {"kernel": jnp.asarray(rng.normal(size=(3, 3, 1, 2))), "bias": jnp.asarray(rng.normal(size=2))},
+            {},
+            {},
+            {"kernel": jnp.asarray(rng.normal(size=(8, 1))), "bias": jnp.zeros(1)},
+        ]
 
         def f(p):
             return (L.apply_stack(stack, p, x)[-1][1] ** 2).sum()
@@ -66,7 +74,9 @@ def test_conv_gradient_matches_finite_differences():
         flat, unravel = jax.flatten_util.ravel_pytree(params)
         analytic = jax.flatten_util.ravel_pytree(jax.grad(f)(params))[0]
         eps = 1e-6
-        numeric = [(f(unravel(flat.at[i].add(eps))) - f(unravel(flat.at[i].add(-eps)))) / (2 * eps) for i in range(flat.size)]
+        numeric = [
+            (f(unravel(flat.at[i].add(eps))) - f(unravel(flat.at[i].add(-eps)))) / (2 * eps) for i in range(flat.size)
+        ]
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 
@@ -82,17 +92,44 @@ def dense(units):
     return Dense(units)
 
 
-@pytest.mark.parametrize("layers, path, fragment", [
-    ([{"type": "conv2d", "filters": 4, "kernel_size": 9}, {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}],
-     "layers[0]", "larger than its 8×8 input"),
-    ([{"type": "flatten"}, {"type": "conv2d", "filters": 4}, {"type": "dense", "units": 10, "activation": "softmax"}],
-     "layers[1]", "conv and pooling layers go before flatten"),
-    ([{"type": "conv2d", "filters": 4}, {"type": "dense", "units": 10, "activation": "softmax"}],
-     "layers[1]", "add a flatten layer"),
-    ([{"type": "flatten"}, {"type": "dropout", "rate": 0.5}], "layers[1].type", "output layer must be dense"),
-    ([{"type": "flatten"}, {"type": "dropout", "rate": 1.5}, {"type": "dense", "units": 10, "activation": "softmax"}],
-     "layers[1].rate", "between 0 and 0.95"),
-])
+@pytest.mark.parametrize(
+    "layers, path, fragment",
+    [
+        (
+            [
+                {"type": "conv2d", "filters": 4, "kernel_size": 9},
+                {"type": "flatten"},
+                {"type": "dense", "units": 10, "activation": "softmax"},
+            ],
+            "layers[0]",
+            "larger than its 8×8 input",
+        ),
+        (
+            [
+                {"type": "flatten"},
+                {"type": "conv2d", "filters": 4},
+                {"type": "dense", "units": 10, "activation": "softmax"},
+            ],
+            "layers[1]",
+            "conv and pooling layers go before flatten",
+        ),
+        (
+            [{"type": "conv2d", "filters": 4}, {"type": "dense", "units": 10, "activation": "softmax"}],
+            "layers[1]",
+            "add a flatten layer",
+        ),
+        ([{"type": "flatten"}, {"type": "dropout", "rate": 0.5}], "layers[1].type", "output layer must be dense"),
+        (
+            [
+                {"type": "flatten"},
+                {"type": "dropout", "rate": 1.5},
+                {"type": "dense", "units": 10, "activation": "softmax"},
+            ],
+            "layers[1].rate",
+            "between 0 and 0.95",
+        ),
+    ],
+)
 def test_impossible_stacks_name_the_layer(layers, path, fragment):
     d = presets.load("digits_cnn")
     d["layers"] = layers
@@ -133,9 +170,14 @@ def test_digits_cnn_reaches_95_percent_deterministically():
     filters = [f for f in frames_a if f["type"] == "filters"][-1]["layers"]
     assert len(filters) == 1 and np.shape(filters[0]["filters"]) == (8, 3, 3)
     maps = [f for f in frames_a if f["type"] == "feature_maps"][-1]
-    assert [(m["type"], m["shape"], len(m["maps"])) for m in maps["layers"]] == [("conv2d", [8, 8, 8], 8), ("maxpool2d", [4, 4, 8], 8)]
+    assert [(m["type"], m["shape"], len(m["maps"])) for m in maps["layers"]] == [
+        ("conv2d", [8, 8, 8], 8),
+        ("maxpool2d", [4, 4, 8], 8),
+    ]
     confusion = np.array([f for f in frames_a if f["type"] == "confusion"][-1]["matrix"])
-    assert confusion.shape == (10, 10) and confusion.sum() == 449 and np.trace(confusion) >= 0.95 * 449  # 1797 digits, a quarter for test
+    assert (
+        confusion.shape == (10, 10) and confusion.sum() == 449 and np.trace(confusion) >= 0.95 * 449
+    )  # 1797 digits, a quarter for test
 
 
 def test_dropout_network_trains_and_evaluates_deterministically():
@@ -147,8 +189,13 @@ def test_dropout_network_trains_and_evaluates_deterministically():
     _, _, evaluate, _ = engine.compiled(model)
     result = loop.run(spec, emit=lambda f: None)
     assert result.status == "completed"
-    data = engine.to_device(model, __import__("trainer.datasets", fromlist=["generate"]).generate(spec.dataset), spec.features)
-    params = [{k.split(".")[1]: jnp.asarray(v) for k, v in result.weights.items() if k.startswith(f"{i}_")} for i in range(len(spec.layers))]
+    data = engine.to_device(
+        model, __import__("trainer.datasets", fromlist=["generate"]).generate(spec.dataset), spec.features
+    )
+    params = [
+        {k.split(".")[1]: jnp.asarray(v) for k, v in result.weights.items() if k.startswith(f"{i}_")}
+        for i in range(len(spec.layers))
+    ]
     m1, _ = evaluate(params, data)
     m2, _ = evaluate(params, data)
     assert float(m1["test"]["loss"]) == float(m2["test"]["loss"]) == pytest.approx(result.metrics["test_loss"])
@@ -189,8 +236,17 @@ def test_evaluating_in_chunks_gives_the_whole_sets_numbers(monkeypatch):
 
 
 def test_frames_space_out_where_evaluating_is_slow():
-    run = loop._Run(parse(presets.load("digits_cnn")), lambda frame: None, loop._Controls(None, None), 0.1, None, None,
-                    lambda: 0.0, loop.Slot(), None)
+    run = loop._Run(
+        parse(presets.load("digits_cnn")),
+        lambda frame: None,
+        loop._Controls(None, None),
+        0.1,
+        None,
+        None,
+        lambda: 0.0,
+        loop.Slot(),
+        None,
+    )
     assert run.interval == 0.1
     run.frame_cost = 0.2  # an evaluation and its pictures take 0.2 s: a frame every 2 s keeps that to a tenth
     assert run.interval == pytest.approx(0.2 / loop.EVAL_SHARE) and run.interval > 0.1

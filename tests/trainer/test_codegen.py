@@ -1,5 +1,6 @@
 """The "show me the code" scripts: each preset's script, run with `python
 script.py` in its own process, ends at the engine's final test loss."""
+
 import concurrent.futures
 import copy
 import math
@@ -75,15 +76,24 @@ def test_script_reads_like_the_keras_workflow(name):
     text = codegen.script(p["spec"], p["title"])
     compile(text, f"{name}.py", "exec")
     assert text.startswith(f'"""{p["title"]}')
-    for step in ("from trainer import datasets", "datasets.generate(DatasetSpec(", "model = Sequential([", "model.compile(",
-                 "model.fit(x_train, y_train", "model.evaluate(x_test, y_test", "model.predict(x_test[:5])"):
+    for step in (
+        "from trainer import datasets",
+        "datasets.generate(DatasetSpec(",
+        "model = Sequential([",
+        "model.compile(",
+        "model.fit(x_train, y_train",
+        "model.evaluate(x_test, y_test",
+        "model.predict(x_test[:5])",
+    ):
         assert step in text, step
 
 
 def test_the_code_for_the_tf_playground_default():
     text = codegen.script(presets.load("tfp_default"))
-    assert ('Dense(4, activation="tanh", kernel_initializer=RandomUniform(minval=-0.5, maxval=0.5), '
-            'bias_initializer=Constant(0.1), input_dim=2)') in text
+    assert (
+        'Dense(4, activation="tanh", kernel_initializer=RandomUniform(minval=-0.5, maxval=0.5), '
+        'bias_initializer=Constant(0.1), input_dim=2)'
+    ) in text
     assert 'model.compile(optimizer=SGD(learning_rate=0.03), loss="half_mse", metrics=["accuracy"])' in text
     assert "labels train as -1/+1" in text
     assert "history = model.fit(x_train, y_train, epochs=200, batch_size=10, validation_data=(x_test, y_test))" in text
@@ -91,15 +101,30 @@ def test_the_code_for_the_tf_playground_default():
 
 def test_a_bad_spec_gets_no_code():
     with pytest.raises(SpecError, match="layers"):
-        codegen.script({"dataset": {"name": "circle"}, "layers": [], "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.1}})
+        codegen.script(
+            {
+                "dataset": {"name": "circle"},
+                "layers": [],
+                "loss": "mse",
+                "optimizer": {"name": "sgd", "learning_rate": 0.1},
+            }
+        )
 
 
 def test_codegen_loads_no_jax():
     """The web side builds the Code tab, and it never loads JAX."""
-    code = ("import sys; from trainer import codegen, presets; codegen.script(presets.load('digits_cnn'));"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib', 'optax')))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                         capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys; from trainer import codegen, presets; codegen.script(presets.load('digits_cnn'));"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib', 'optax')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
@@ -108,25 +133,59 @@ def uploaded(kind, rng):
     """(DatasetInfo, x as stored, y, x as the server hands it to the loop) for a small uploaded set."""
     if kind == "points":
         x = rng.uniform(-5, 5, (120, 2)).astype(np.float32)
-        info = datasets.DatasetInfo("my_points", "My points", "points", "binary", "", 2, (2,), ("a", "b"), 120, 120, builtin=False)
+        info = datasets.DatasetInfo(
+            "my_points", "My points", "points", "binary", "", 2, (2,), ("a", "b"), 120, 120, builtin=False
+        )
         return info, x, (x[:, 0] * x[:, 1] > 0).astype(np.int32), x
     stored = rng.integers(0, 256, (90, 6, 6, 1)).astype(np.uint8)
-    info = datasets.DatasetInfo("my_pictures", "My pictures", "images", "multiclass", "", 3, (6, 6, 1), ("x", "y", "z"), 90, 90, builtin=False)
-    return info, stored, np.arange(90, dtype=np.int32) % 3, stored.astype(np.float32) / 255.0  # as playground/uploads/store.load
+    info = datasets.DatasetInfo(
+        "my_pictures", "My pictures", "images", "multiclass", "", 3, (6, 6, 1), ("x", "y", "z"), 90, 90, builtin=False
+    )
+    return (
+        info,
+        stored,
+        np.arange(90, dtype=np.int32) % 3,
+        stored.astype(np.float32) / 255.0,
+    )  # as playground/uploads/store.load
 
 
-@pytest.mark.parametrize("kind, layers, loss", [
-    ("points", [{"type": "dense", "units": 4, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}], "binary_crossentropy"),
-    ("images", [{"type": "conv2d", "filters": 2, "kernel_size": 3}, {"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}],
-     "categorical_crossentropy"),
-])
+@pytest.mark.parametrize(
+    "kind, layers, loss",
+    [
+        (
+            "points",
+            [
+                {"type": "dense", "units": 4, "activation": "tanh"},
+                {"type": "dense", "units": 1, "activation": "sigmoid"},
+            ],
+            "binary_crossentropy",
+        ),
+        (
+            "images",
+            [
+                {"type": "conv2d", "filters": 2, "kernel_size": 3},
+                {"type": "flatten"},
+                {"type": "dense", "units": 3, "activation": "softmax"},
+            ],
+            "categorical_crossentropy",
+        ),
+    ],
+)
 def test_script_for_an_uploaded_set_loads_its_stored_arrays(kind, layers, loss, tmp_path):
     info, stored, y, served = uploaded(kind, np.random.default_rng(0))
     np.savez(tmp_path / "arrays.npz", x=stored, y=y)
-    d = {"dataset": {"name": info.name, "test_fraction": 0.25, "seed": 2}, "layers": layers, "loss": loss,
-         "optimizer": {"name": "adam", "learning_rate": 0.01}, "batch_size": 8, "epochs": 5}
+    d = {
+        "dataset": {"name": info.name, "test_fraction": 0.25, "seed": 2},
+        "layers": layers,
+        "loss": loss,
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+        "batch_size": 8,
+        "epochs": 5,
+    }
     uploads = {info.name: info}
-    result = loop.run(parse(d, uploads=uploads), emit=lambda frame: None, split=datasets.split_arrays(served, y, 0.25, 2))
+    result = loop.run(
+        parse(d, uploads=uploads), emit=lambda frame: None, split=datasets.split_arrays(served, y, 0.25, 2)
+    )
     path = tmp_path / "script.py"
     path.write_text(codegen.script(d, uploads=uploads, arrays_file=str(tmp_path / "arrays.npz")))
     scope = runpy.run_path(str(path))

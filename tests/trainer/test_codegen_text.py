@@ -11,16 +11,28 @@ from tests.fuzz import text
 from trainer import codegen
 
 HOSTILE = [
-    "nul \x00 inside", "\ud800 lone surrogate", 'ends with a quote"', 'three """ quotes', "back\\slash\\",
-    'x"""\nimport os; os.system("echo owned")\n"""', "cr\rlf\r\n", "\x1b[31mescape", "line\u2028separator", "\x85 next line",
-    "\\", "tab\there", "del \x7f",
+    "nul \x00 inside",
+    "\ud800 lone surrogate",
+    'ends with a quote"',
+    'three """ quotes',
+    "back\\slash\\",
+    'x"""\nimport os; os.system("echo owned")\n"""',
+    "cr\rlf\r\n",
+    "\x1b[31mescape",
+    "line\u2028separator",
+    "\x85 next line",
+    "\\",
+    "tab\there",
+    "del \x7f",
 ]
 
 
 def docstring_of(script):
     tree = ast.parse(script)
-    assert all(isinstance(node, (ast.Expr, ast.Import, ast.ImportFrom, ast.Assign, ast.With, ast.If, ast.For))
-               for node in tree.body)
+    assert all(
+        isinstance(node, (ast.Expr, ast.Import, ast.ImportFrom, ast.Assign, ast.With, ast.If, ast.For))
+        for node in tree.body
+    )
     return ast.get_docstring(tree, clean=False)
 
 
@@ -29,7 +41,9 @@ def test_a_hostile_title_or_notes_stays_inside_the_docstring(hostile):
     script = codegen.script(example_spec("tfp_default"), title=hostile, description=hostile)
     script.encode("utf-8")  # downloadable
     doc = docstring_of(script)
-    assert "echo owned" not in "".join(ast.unparse(node) for node in ast.parse(script).body[1:])  # no code from the text
+    assert "echo owned" not in "".join(
+        ast.unparse(node) for node in ast.parse(script).body[1:]
+    )  # no code from the text
     assert doc.count("Generated from the playground's spec") == 1
 
 

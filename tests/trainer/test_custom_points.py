@@ -1,5 +1,6 @@
 """Points drawn on the plane (issue #16): a drawn set's spec, its validation by path, its split
 (exactly the drawn points, train and test together), a run on them and its exported script."""
+
 import json
 import runpy
 
@@ -9,18 +10,34 @@ import pytest
 from trainer import codegen, datasets, loop
 from trainer.spec import LIMITS, SpecError, catalog, parse, parse_dataset
 
-DRAWN = [[-3.5, 2.25, 0], [-2.0, -1.5, 0], [-4.0, -4.0, 0], [1.0, 1.0, 1], [2.5, 3.75, 1], [4.0, -2.0, 1],
-         [-1.25, 4.5, 0], [3.0, 0.5, 1], [0.0, -5.0, 0], [5.5, 5.5, 1]]
+DRAWN = [
+    [-3.5, 2.25, 0],
+    [-2.0, -1.5, 0],
+    [-4.0, -4.0, 0],
+    [1.0, 1.0, 1],
+    [2.5, 3.75, 1],
+    [4.0, -2.0, 1],
+    [-1.25, 4.5, 0],
+    [3.0, 0.5, 1],
+    [0.0, -5.0, 0],
+    [5.5, 5.5, 1],
+]
 
 
 def spec(points=DRAWN, name="custom", **dataset):
     regression = name == "custom_regression"
     return {
-        "version": 1, "dataset": {"name": name, "points": points, "test_fraction": 0.3, "seed": 4, **dataset},
-        "layers": [{"type": "dense", "units": 4, "activation": "tanh"},
-                   {"type": "dense", "units": 1, "activation": "linear" if regression else "sigmoid"}],
-        "loss": "mse" if regression else "binary_crossentropy", "optimizer": {"name": "adam", "learning_rate": 0.02},
-        "batch_size": 3, "epochs": 15, "seed": 1,
+        "version": 1,
+        "dataset": {"name": name, "points": points, "test_fraction": 0.3, "seed": 4, **dataset},
+        "layers": [
+            {"type": "dense", "units": 4, "activation": "tanh"},
+            {"type": "dense", "units": 1, "activation": "linear" if regression else "sigmoid"},
+        ],
+        "loss": "mse" if regression else "binary_crossentropy",
+        "optimizer": {"name": "adam", "learning_rate": 0.02},
+        "batch_size": 3,
+        "epochs": 15,
+        "seed": 1,
     }
 
 
@@ -62,18 +79,31 @@ def test_the_split_is_exactly_the_drawn_points_shuffled_by_the_seed(name):
 
 
 def test_bad_points_are_named_by_path():
-    found = errors({"name": "custom", "points": [[7, 0, 1], [0, float("nan"), 0], [0, 0, 2], [1, 2], "x", [0, 0, 0.5], [0, True, 1]]})
+    found = errors(
+        {
+            "name": "custom",
+            "points": [[7, 0, 1], [0, float("nan"), 0], [0, 0, 2], [1, 2], "x", [0, 0, 0.5], [0, True, 1]],
+        }
+    )
     assert found == {
-        "dataset.points[0][0]": "must be between -6 and 6", "dataset.points[1][1]": "must be finite (not NaN or infinity)",
-        "dataset.points[2][2]": "must be between 0 and 1", "dataset.points[3]": "must be [x1, x2, label]",
-        "dataset.points[4]": "must be [x1, x2, label]", "dataset.points[5][2]": "must be a whole number",
+        "dataset.points[0][0]": "must be between -6 and 6",
+        "dataset.points[1][1]": "must be finite (not NaN or infinity)",
+        "dataset.points[2][2]": "must be between 0 and 1",
+        "dataset.points[3]": "must be [x1, x2, label]",
+        "dataset.points[4]": "must be [x1, x2, label]",
+        "dataset.points[5][2]": "must be a whole number",
         "dataset.points[6][1]": "must be a number",
     }
     assert errors({"name": "custom_regression", "points": [[0, 0, 101], [0, 0, "1"]]}) == {
-        "dataset.points[0][2]": "must be between -100 and 100", "dataset.points[1][2]": "must be a number"}
+        "dataset.points[0][2]": "must be between -100 and 100",
+        "dataset.points[1][2]": "must be a number",
+    }
     assert "dataset.points" in errors({"name": "custom"})
     assert "dataset.points" in errors({"name": "custom", "points": {"0": [0, 0, 0]}})
-    assert set(errors({"name": "custom", "points": DRAWN, "samples": 10, "noise": 0.1})) == {"dataset.samples", "dataset.noise"}
+    assert set(errors({"name": "custom", "points": DRAWN, "samples": 10, "noise": 0.1})) == {
+        "dataset.samples",
+        "dataset.noise",
+    }
     assert "drawn sets only" in errors({"name": "circle", "points": DRAWN})["dataset.points"]
 
 
@@ -83,10 +113,16 @@ def test_the_limits_on_drawn_points():
     assert parse_dataset({"name": "custom", "points": [[0, 0, i % 2] for i in range(hi)]}).samples == hi
     assert "at most 1,000" in errors({"name": "custom", "points": [[0, 0, 0]] * (hi + 1)})["dataset.points"]
     assert "at least 2" in errors({"name": "custom", "points": [[0, 0, 0]]})["dataset.points"]
-    assert "no test point" in errors({"name": "custom", "points": [[0, 0, 0]] * 3, "test_fraction": 0.1})["dataset.test_fraction"]
+    assert (
+        "no test point"
+        in errors({"name": "custom", "points": [[0, 0, 0]] * 3, "test_fraction": 0.1})["dataset.test_fraction"]
+    )
     many = errors({"name": "custom", "points": [[9, 9, 9]] * 500})  # a flood of bad points names the first few
     assert len(many) <= 3 * 20
-    assert parse_dataset({"name": "custom", "points": [[-6, 6, 0], [6, -6, 1]]}).points == ((-6.0, 6.0, 0), (6.0, -6.0, 1))
+    assert parse_dataset({"name": "custom", "points": [[-6, 6, 0], [6, -6, 1]]}).points == (
+        (-6.0, 6.0, 0),
+        (6.0, -6.0, 1),
+    )
 
 
 def test_the_catalog_offers_the_drawn_sets():
@@ -101,7 +137,9 @@ def test_a_run_trains_on_them_and_the_script_reproduces_it(name, tmp_path):
     points = DRAWN if name == "custom" else [[x, y, round(0.1 * (x + y), 2)] for x, y, _ in DRAWN]
     d = spec(points, name)
     result = loop.run(parse(d), emit=lambda frame: None)
-    assert result.metrics["status"] == "completed" and result.metrics["steps"] == 15 * 3  # 7 training points, batches of 3
+    assert (
+        result.metrics["status"] == "completed" and result.metrics["steps"] == 15 * 3
+    )  # 7 training points, batches of 3
     text = codegen.script(d)
     assert "    " + " ".join(f"[{', '.join(map(repr, p))}]," for p in points[:4]) in text  # the drawn numbers, as drawn
     assert f"DatasetSpec(name=\"{name}\", points=points, test_fraction=0.3, seed=4)" in text

@@ -1,6 +1,7 @@
 """Gradients and distributions (trainer/gradients.py): the payload against a direct
 computation (finite differences, numpy.histogram), its frames in a run, and the
 vanishing-gradient lesson."""
+
 import json
 import queue
 
@@ -12,10 +13,19 @@ from playground import snapshots
 from trainer import datasets, engine, gradients, loop
 from trainer.spec import parse
 
-TINY = {"dataset": {"name": "gauss", "samples": 40, "test_fraction": 0.5},
-        "layers": [{"type": "dense", "units": 3, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}],
-        "loss": "binary_crossentropy", "optimizer": {"name": "sgd", "learning_rate": 0.1},
-        "regularization": {"type": "l2", "rate": 0.01}, "batch_size": 5, "epochs": 4, "seed": 3}
+TINY = {
+    "dataset": {"name": "gauss", "samples": 40, "test_fraction": 0.5},
+    "layers": [
+        {"type": "dense", "units": 3, "activation": "tanh"},
+        {"type": "dense", "units": 1, "activation": "sigmoid"},
+    ],
+    "loss": "binary_crossentropy",
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+    "regularization": {"type": "l2", "rate": 0.01},
+    "batch_size": 5,
+    "epochs": 4,
+    "seed": 3,
+}
 
 
 def setup(d):
@@ -84,7 +94,11 @@ def test_histogram_is_numpys_over_the_finite_values():
 def test_the_gradient_is_the_trainings(example, name):
     """The objective is what the engine's step descends (penalty and the perceptron's surrogate included)."""
     d = example(name)
-    d["regularization"] = {"type": "l1", "rate": 0.003} if name == "blobs_softmax" else d.get("regularization", {"type": "none", "rate": 0})
+    d["regularization"] = (
+        {"type": "l1", "rate": 0.003}
+        if name == "blobs_softmax"
+        else d.get("regularization", {"type": "none", "rate": 0})
+    )
     _, model, data, params = setup(d)
     x, t = gradients.batch(data, 32)
     ours = jax.grad(lambda p: gradients.objective(model, p, x, t))(params)
@@ -94,10 +108,20 @@ def test_the_gradient_is_the_trainings(example, name):
 
 
 def test_layers_without_weights_are_skipped_and_an_embedding_has_no_bias():
-    d = {"dataset": {"name": "digits", "test_fraction": 0.25},
-         "layers": [{"type": "conv2d", "filters": 2, "kernel_size": 3, "activation": "relu"}, {"type": "maxpool2d", "pool_size": 2},
-                    {"type": "flatten"}, {"type": "dropout", "rate": 0.5}, {"type": "dense", "units": 10, "activation": "softmax"}],
-         "loss": "categorical_crossentropy", "optimizer": {"name": "adam", "learning_rate": 0.01}, "batch_size": 32, "epochs": 1}
+    d = {
+        "dataset": {"name": "digits", "test_fraction": 0.25},
+        "layers": [
+            {"type": "conv2d", "filters": 2, "kernel_size": 3, "activation": "relu"},
+            {"type": "maxpool2d", "pool_size": 2},
+            {"type": "flatten"},
+            {"type": "dropout", "rate": 0.5},
+            {"type": "dense", "units": 10, "activation": "softmax"},
+        ],
+        "loss": "categorical_crossentropy",
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+        "batch_size": 32,
+        "epochs": 1,
+    }
     _, model, data, params = setup(d)
     out = gradients.payload(model, params, data)
     assert out["samples"] == gradients.SAMPLES
@@ -146,9 +170,16 @@ def test_a_single_step_sends_its_gradients():
 
 
 def deep(activation):
-    return {"dataset": {"name": "spiral", "samples": 400},
-            "layers": [{"type": "dense", "units": 8, "activation": activation}] * 6 + [{"type": "dense", "units": 1, "activation": "sigmoid"}],
-            "loss": "binary_crossentropy", "optimizer": {"name": "sgd", "learning_rate": 0.1}, "batch_size": 10, "epochs": 1, "seed": 0}
+    return {
+        "dataset": {"name": "spiral", "samples": 400},
+        "layers": [{"type": "dense", "units": 8, "activation": activation}] * 6
+        + [{"type": "dense", "units": 1, "activation": "sigmoid"}],
+        "loss": "binary_crossentropy",
+        "optimizer": {"name": "sgd", "learning_rate": 0.1},
+        "batch_size": 10,
+        "epochs": 1,
+        "seed": 0,
+    }
 
 
 def test_a_deep_sigmoid_stack_has_vanishing_gradients_where_relu_has_not():
@@ -190,7 +221,12 @@ def test_the_experiment_page_figure_from_snapshots():
 
 def test_gradients_frames_join_a_snapshot_but_never_open_one():
     picker = snapshots.Picker(total=100, slots=4)
-    stream = [{"type": "metrics", "iteration": 10}, {"type": "gradients", "iteration": 10},
-              {"type": "metrics", "iteration": 20}, {"type": "boundary"}, {"type": "gradients", "iteration": 20}]
+    stream = [
+        {"type": "metrics", "iteration": 10},
+        {"type": "gradients", "iteration": 10},
+        {"type": "metrics", "iteration": 20},
+        {"type": "boundary"},
+        {"type": "gradients", "iteration": 20},
+    ]
     kept = [s for s in map(picker.offer, stream) if s] + [picker.flush()]
     assert kept == [{"iteration": 20, "frames": {"boundary": {"type": "boundary"}, "gradients": stream[-1]}}]

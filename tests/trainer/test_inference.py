@@ -1,4 +1,5 @@
 """Prediction from stored weights: the same numbers the run's evaluation saw."""
+
 import numpy as np
 import pytest
 

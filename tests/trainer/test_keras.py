@@ -1,6 +1,7 @@
 """The Keras-style API: the course's workflow, Keras' summary numbers, exact
 spec round trips, the same numbers as the engine, save/load, the data API and
 Keras-style errors."""
+
 import copy
 import io
 import json
@@ -11,20 +12,43 @@ import pytest
 from trainer import codegen, datasets, loop, presets
 from trainer.data import Dataset, read_csv
 from trainer.keras import (
-    GRU, LSTM, SGD, AveragePooling2D, Conv2D, Dense, Dropout, EarlyStopping, Embedding, Flatten, Input, MaxPooling2D, Sequential,
-    SimpleRNN, load_model,
+    GRU,
+    LSTM,
+    SGD,
+    AveragePooling2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    EarlyStopping,
+    Embedding,
+    Flatten,
+    Input,
+    MaxPooling2D,
+    Sequential,
+    SimpleRNN,
+    load_model,
 )
 from trainer.spec import parse
 
 
 def xor_data(samples=200):
-    split = datasets.generate(parse({"dataset": {"name": "xor", "samples": samples}, "layers": [{"type": "dense", "units": 1}],
-                                     "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.1}}).dataset)
+    split = datasets.generate(
+        parse(
+            {
+                "dataset": {"name": "xor", "samples": samples},
+                "layers": [{"type": "dense", "units": 1}],
+                "loss": "mse",
+                "optimizer": {"name": "sgd", "learning_rate": 0.1},
+            }
+        ).dataset
+    )
     return split.x_train, split.y_train, split.x_test, split.y_test
 
 
 def course_model(optimizer="SGD"):
-    model = Sequential([Dense(10, activation="sigmoid", input_dim=2), Dense(10, activation="sigmoid"), Dense(1, activation="sigmoid")])
+    model = Sequential(
+        [Dense(10, activation="sigmoid", input_dim=2), Dense(10, activation="sigmoid"), Dense(1, activation="sigmoid")]
+    )
     model.compile(loss="mean_squared_error", optimizer=optimizer, metrics=["accuracy"])
     return model
 
@@ -95,17 +119,57 @@ def test_unshuffled_batches_come_in_order():
 # --- summary -----------------------------------------------------------------------------
 
 SUMMARIES = {
-    "mlp": (lambda: [Dense(10, activation="sigmoid", input_dim=2), Dense(10, activation="sigmoid"), Dense(1, activation="sigmoid")],
-            [("dense (Dense)", "(None, 10)", "30"), ("dense_1 (Dense)", "(None, 10)", "110"), ("dense_2 (Dense)", "(None, 1)", "11")], 151),
-    "cnn": (lambda: [Conv2D(8, (3, 3), padding="same", activation="relu", input_shape=(8, 8, 1)), MaxPooling2D((2, 2)),
-                     Conv2D(4, 3, strides=2), AveragePooling2D(pool_size=1), Flatten(), Dropout(0.2), Dense(10, activation="softmax")],
-            [("conv2d (Conv2D)", "(None, 8, 8, 8)", "80"), ("max_pooling2d (MaxPooling2D)", "(None, 4, 4, 8)", "0"),
-             ("conv2d_1 (Conv2D)", "(None, 1, 1, 4)", "292"), ("average_pooling2d (AveragePooling2D)", "(None, 1, 1, 4)", "0"),
-             ("flatten (Flatten)", "(None, 4)", "0"), ("dropout (Dropout)", "(None, 4)", "0"), ("dense (Dense)", "(None, 10)", "50")], 422),
-    "rnn": (lambda: [Embedding(100, 16, input_length=20), SimpleRNN(8, return_sequences=True), LSTM(8, return_sequences=True), GRU(4),
-                     Dense(1, activation="sigmoid")],
-            [("embedding (Embedding)", "(None, 20, 16)", "1,600"), ("simple_rnn (SimpleRNN)", "(None, 20, 8)", "200"),
-             ("lstm (LSTM)", "(None, 20, 8)", "544"), ("gru (GRU)", "(None, 4)", "168"), ("dense (Dense)", "(None, 1)", "5")], 2517),
+    "mlp": (
+        lambda: [
+            Dense(10, activation="sigmoid", input_dim=2),
+            Dense(10, activation="sigmoid"),
+            Dense(1, activation="sigmoid"),
+        ],
+        [
+            ("dense (Dense)", "(None, 10)", "30"),
+            ("dense_1 (Dense)", "(None, 10)", "110"),
+            ("dense_2 (Dense)", "(None, 1)", "11"),
+        ],
+        151,
+    ),
+    "cnn": (
+        lambda: [
+            Conv2D(8, (3, 3), padding="same", activation="relu", input_shape=(8, 8, 1)),
+            MaxPooling2D((2, 2)),
+            Conv2D(4, 3, strides=2),
+            AveragePooling2D(pool_size=1),
+            Flatten(),
+            Dropout(0.2),
+            Dense(10, activation="softmax"),
+        ],
+        [
+            ("conv2d (Conv2D)", "(None, 8, 8, 8)", "80"),
+            ("max_pooling2d (MaxPooling2D)", "(None, 4, 4, 8)", "0"),
+            ("conv2d_1 (Conv2D)", "(None, 1, 1, 4)", "292"),
+            ("average_pooling2d (AveragePooling2D)", "(None, 1, 1, 4)", "0"),
+            ("flatten (Flatten)", "(None, 4)", "0"),
+            ("dropout (Dropout)", "(None, 4)", "0"),
+            ("dense (Dense)", "(None, 10)", "50"),
+        ],
+        422,
+    ),
+    "rnn": (
+        lambda: [
+            Embedding(100, 16, input_length=20),
+            SimpleRNN(8, return_sequences=True),
+            LSTM(8, return_sequences=True),
+            GRU(4),
+            Dense(1, activation="sigmoid"),
+        ],
+        [
+            ("embedding (Embedding)", "(None, 20, 16)", "1,600"),
+            ("simple_rnn (SimpleRNN)", "(None, 20, 8)", "200"),
+            ("lstm (LSTM)", "(None, 20, 8)", "544"),
+            ("gru (GRU)", "(None, 4)", "168"),
+            ("dense (Dense)", "(None, 1)", "5"),
+        ],
+        2517,
+    ),
 }
 
 
@@ -123,41 +187,103 @@ def test_summary_shapes_and_counts_as_keras(kind):
 
 # --- the spec round trip -------------------------------------------------------------------
 
-BASE = {"dataset": {"name": "circle"}, "loss": "binary_crossentropy", "optimizer": {"name": "sgd", "learning_rate": 0.1},
-        "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}]}
+BASE = {
+    "dataset": {"name": "circle"},
+    "loss": "binary_crossentropy",
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+    "layers": [{"type": "dense", "units": 1, "activation": "sigmoid"}],
+}
 TEXT = {"dataset": {"name": "sentiment", "samples": 200, "language": "en"}}
 IMAGES = {"dataset": {"name": "digits", "samples": 300}, "loss": "categorical_crossentropy"}
 OUT10 = {"type": "dense", "units": 10, "activation": "softmax"}
 VARIANTS = {
-    "dense_initializers": {"layers": [
-        {"type": "dense", "units": 3, "activation": "relu", "kernel_initializer": "he_normal",
-         "bias_initializer": {"name": "constant", "value": 0.1}},
-        {"type": "dense", "units": 3, "activation": "gelu", "kernel_initializer": {"name": "random_uniform", "minval": -0.5, "maxval": 0.5}},
-        {"type": "dense", "units": 2, "kernel_initializer": {"name": "random_normal", "stddev": 0.2}, "bias_initializer": "ones"},
-        {"type": "dense", "units": 1, "activation": "sigmoid", "kernel_initializer": "lecun_normal"}]},
-    "conv_pool_flatten_dropout": {**IMAGES, "layers": [
-        {"type": "conv2d", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same", "activation": "relu"},
-        {"type": "maxpool2d", "pool_size": 2, "strides": 1}, {"type": "avgpool2d", "pool_size": 2, "padding": "same"},
-        {"type": "conv2d", "filters": 2, "kernel_size": 1, "kernel_initializer": "glorot_normal"},
-        {"type": "flatten"}, {"type": "dropout", "rate": 0.3}, OUT10]},
-    "embedding_rnns": {**TEXT, "layers": [
-        {"type": "embedding", "output_dim": 8}, {"type": "simple_rnn", "units": 4, "return_sequences": True, "activation": "relu"},
-        {"type": "lstm", "units": 4, "return_sequences": True}, {"type": "gru", "units": 3}, {"type": "dense", "units": 1, "activation": "sigmoid"}]},
+    "dense_initializers": {
+        "layers": [
+            {
+                "type": "dense",
+                "units": 3,
+                "activation": "relu",
+                "kernel_initializer": "he_normal",
+                "bias_initializer": {"name": "constant", "value": 0.1},
+            },
+            {
+                "type": "dense",
+                "units": 3,
+                "activation": "gelu",
+                "kernel_initializer": {"name": "random_uniform", "minval": -0.5, "maxval": 0.5},
+            },
+            {
+                "type": "dense",
+                "units": 2,
+                "kernel_initializer": {"name": "random_normal", "stddev": 0.2},
+                "bias_initializer": "ones",
+            },
+            {"type": "dense", "units": 1, "activation": "sigmoid", "kernel_initializer": "lecun_normal"},
+        ]
+    },
+    "conv_pool_flatten_dropout": {
+        **IMAGES,
+        "layers": [
+            {"type": "conv2d", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same", "activation": "relu"},
+            {"type": "maxpool2d", "pool_size": 2, "strides": 1},
+            {"type": "avgpool2d", "pool_size": 2, "padding": "same"},
+            {"type": "conv2d", "filters": 2, "kernel_size": 1, "kernel_initializer": "glorot_normal"},
+            {"type": "flatten"},
+            {"type": "dropout", "rate": 0.3},
+            OUT10,
+        ],
+    },
+    "embedding_rnns": {
+        **TEXT,
+        "layers": [
+            {"type": "embedding", "output_dim": 8},
+            {"type": "simple_rnn", "units": 4, "return_sequences": True, "activation": "relu"},
+            {"type": "lstm", "units": 4, "return_sequences": True},
+            {"type": "gru", "units": 3},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+    },
     "bag_of_words": {"dataset": {"name": "sentiment", "samples": 200, "representation": "bag_of_words"}},
-    "features_l2_stop": {"features": ["x1", "x2", "x1^2", "sin(x2)"], "regularization": {"type": "l2", "rate": 0.003},
-                         "stop": {"early_stopping_patience": 5, "target_loss": 0.05}, "batch_size": 7, "epochs": 12, "seed": 9},
+    "features_l2_stop": {
+        "features": ["x1", "x2", "x1^2", "sin(x2)"],
+        "regularization": {"type": "l2", "rate": 0.003},
+        "stop": {"early_stopping_patience": 5, "target_loss": 0.05},
+        "batch_size": 7,
+        "epochs": 12,
+        "seed": 9,
+    },
     "l1": {"regularization": {"type": "l1", "rate": 0.01}},
     "none_with_a_rate": {"regularization": {"type": "none", "rate": 0.03}},
     "perceptron_half_mse": {"loss": "half_mse", "layers": [{"type": "dense", "units": 1, "activation": "step"}]},
-    "regression_mae": {"dataset": {"name": "plane", "noise": 0.1, "samples": 100}, "loss": "mae", "layers": [{"type": "dense", "units": 1}]},
-    "blobs_mse": {"dataset": {"name": "blobs", "classes": 5}, "loss": "mse", "layers": [{"type": "dense", "units": 5, "activation": "softmax"}]},
-    **{f"optimizer_{o['name']}{i}": {"optimizer": o} for i, o in enumerate([
-        {"name": "momentum", "learning_rate": 0.1, "momentum": 0.0}, {"name": "momentum", "learning_rate": 0.1},
-        {"name": "nesterov", "learning_rate": 0.1, "momentum": 0.5}, {"name": "rmsprop", "learning_rate": 0.01, "decay": 0.8, "momentum": 0.1},
-        {"name": "adagrad", "learning_rate": 0.5}, {"name": "adam", "learning_rate": 0.01, "b2": 0.99},
-        {"name": "adamw", "learning_rate": 0.01, "weight_decay": 0.01}])},
+    "regression_mae": {
+        "dataset": {"name": "plane", "noise": 0.1, "samples": 100},
+        "loss": "mae",
+        "layers": [{"type": "dense", "units": 1}],
+    },
+    "blobs_mse": {
+        "dataset": {"name": "blobs", "classes": 5},
+        "loss": "mse",
+        "layers": [{"type": "dense", "units": 5, "activation": "softmax"}],
+    },
+    **{
+        f"optimizer_{o['name']}{i}": {"optimizer": o}
+        for i, o in enumerate(
+            [
+                {"name": "momentum", "learning_rate": 0.1, "momentum": 0.0},
+                {"name": "momentum", "learning_rate": 0.1},
+                {"name": "nesterov", "learning_rate": 0.1, "momentum": 0.5},
+                {"name": "rmsprop", "learning_rate": 0.01, "decay": 0.8, "momentum": 0.1},
+                {"name": "adagrad", "learning_rate": 0.5},
+                {"name": "adam", "learning_rate": 0.01, "b2": 0.99},
+                {"name": "adamw", "learning_rate": 0.01, "weight_decay": 0.01},
+            ]
+        )
+    },
 }
-ROUND_TRIPS = {**{name: {**BASE, **v} for name, v in VARIANTS.items()}, **{p["name"]: p["spec"] for p in presets.PRESETS}}
+ROUND_TRIPS = {
+    **{name: {**BASE, **v} for name, v in VARIANTS.items()},
+    **{p["name"]: p["spec"] for p in presets.PRESETS},
+}
 
 
 @pytest.mark.parametrize("name", ROUND_TRIPS)
@@ -184,16 +310,24 @@ def test_to_spec_needs_a_dataset_and_matching_inputs():
         model.to_spec()
     with pytest.raises(ValueError, match=r"takes input_shape \(2,\) but the dataset 'digits' gives \(8, 8, 1\)"):
         model.to_spec(dataset="digits")
-    assert model.to_spec(dataset="xor")["layers"][0] == {"type": "dense", "units": 10, "activation": "sigmoid",
-                                                         "kernel_initializer": "glorot_uniform", "bias_initializer": "zeros"}
+    assert model.to_spec(dataset="xor")["layers"][0] == {
+        "type": "dense",
+        "units": 10,
+        "activation": "sigmoid",
+        "kernel_initializer": "glorot_uniform",
+        "bias_initializer": "zeros",
+    }
 
 
-@pytest.mark.parametrize("name, changes", [
-    ("mlp_xor", {"stop": {"target_loss": 0.2}}),
-    ("mlp_xor", {"stop": {"early_stopping_patience": 2}, "epochs": 60}),
-    ("regression_plane", {"regularization": {"type": "l2", "rate": 0.01}, "epochs": 20}),
-    ("blobs_softmax", {"optimizer": {"name": "nesterov", "learning_rate": 0.05}, "epochs": 10}),
-])
+@pytest.mark.parametrize(
+    "name, changes",
+    [
+        ("mlp_xor", {"stop": {"target_loss": 0.2}}),
+        ("mlp_xor", {"stop": {"early_stopping_patience": 2}, "epochs": 60}),
+        ("regression_plane", {"regularization": {"type": "l2", "rate": 0.01}, "epochs": 20}),
+        ("blobs_softmax", {"optimizer": {"name": "nesterov", "learning_rate": 0.05}, "epochs": 10}),
+    ],
+)
 def test_generated_code_follows_stop_rules_and_regularization(name, changes, tmp_path):
     """The script's callbacks and regularizers do what the run loop's stop rules and penalty do."""
     import runpy
@@ -267,27 +401,50 @@ def compiled(**kwargs):
     return model
 
 
-@pytest.mark.parametrize("make, error, message", [
-    (lambda: Dense(4, activation="relux"), ValueError, "Could not interpret activation function identifier: 'relux'"),
-    (lambda: Dense(-1), ValueError, r"Received an invalid value for `units`, expected a positive integer. Received: units=-1"),
-    (lambda: SimpleRNN(0), ValueError, "expected a positive integer. Received: units=0"),
-    (lambda: Dense(2.5), ValueError, "Received: units=2.5"),
-    (unbuilt_fit, ValueError, "This model has not yet been built: its first layer has no input shape"),
-    (lambda: Sequential([Dense(1)]).summary(), ValueError, "has not yet been built"),
-    (lambda: Conv2D(0, 3), ValueError, "Expected a strictly positive value. Received filters=0"),
-    (lambda: Conv2D(4, (3, 5)), ValueError, "windows are square"),
-    (lambda: Conv2D(4, 3, padding="full"), ValueError, "must be one of 'valid', 'same'. Received: padding='full'"),
-    (lambda: Dropout(1.5), ValueError, "Expected a float value between 0 and 1. Received: rate=1.5"),
-    (lambda: Dense(3, kernel_initializer="nope"), ValueError, "Could not interpret initializer identifier: 'nope'"),
-    (lambda: compiled(loss="hinge"), ValueError, "Could not interpret loss identifier: 'hinge'"),
-    (lambda: compiled(optimizer="lbfgs"), ValueError, "Could not interpret optimizer identifier: 'lbfgs'"),
-    (lambda: compiled(metrics=["auc"]), ValueError, "Could not interpret metric identifier: 'auc'"),
-    (lambda: Sequential([Dense(1, input_dim=2)]).fit(np.zeros((2, 2)), np.zeros(2)), RuntimeError, "You must compile your model"),
-    (lambda: compiled().fit(np.zeros((4, 3)), np.zeros(4)), ValueError, r"expected shape=\(None, 2\), found shape=\(4, 3\)"),
-    (lambda: compiled(metrics=["accuracy"]).fit(np.zeros((4, 2)), np.array([0, 1, 2, 1]), verbose=0), ValueError, "Labels must be 0 or 1"),
-    (lambda: compiled().fit(np.zeros((4, 2)), np.zeros(3)), ValueError, "different numbers of samples: 4 and 3"),
-    (lambda: Sequential([Dense(1), Flatten()]).add("dense"), TypeError, "must be an instance of class Layer"),
-])
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (
+            lambda: Dense(4, activation="relux"),
+            ValueError,
+            "Could not interpret activation function identifier: 'relux'",
+        ),
+        (
+            lambda: Dense(-1),
+            ValueError,
+            r"Received an invalid value for `units`, expected a positive integer. Received: units=-1",
+        ),
+        (lambda: SimpleRNN(0), ValueError, "expected a positive integer. Received: units=0"),
+        (lambda: Dense(2.5), ValueError, "Received: units=2.5"),
+        (unbuilt_fit, ValueError, "This model has not yet been built: its first layer has no input shape"),
+        (lambda: Sequential([Dense(1)]).summary(), ValueError, "has not yet been built"),
+        (lambda: Conv2D(0, 3), ValueError, "Expected a strictly positive value. Received filters=0"),
+        (lambda: Conv2D(4, (3, 5)), ValueError, "windows are square"),
+        (lambda: Conv2D(4, 3, padding="full"), ValueError, "must be one of 'valid', 'same'. Received: padding='full'"),
+        (lambda: Dropout(1.5), ValueError, "Expected a float value between 0 and 1. Received: rate=1.5"),
+        (lambda: Dense(3, kernel_initializer="nope"), ValueError, "Could not interpret initializer identifier: 'nope'"),
+        (lambda: compiled(loss="hinge"), ValueError, "Could not interpret loss identifier: 'hinge'"),
+        (lambda: compiled(optimizer="lbfgs"), ValueError, "Could not interpret optimizer identifier: 'lbfgs'"),
+        (lambda: compiled(metrics=["auc"]), ValueError, "Could not interpret metric identifier: 'auc'"),
+        (
+            lambda: Sequential([Dense(1, input_dim=2)]).fit(np.zeros((2, 2)), np.zeros(2)),
+            RuntimeError,
+            "You must compile your model",
+        ),
+        (
+            lambda: compiled().fit(np.zeros((4, 3)), np.zeros(4)),
+            ValueError,
+            r"expected shape=\(None, 2\), found shape=\(4, 3\)",
+        ),
+        (
+            lambda: compiled(metrics=["accuracy"]).fit(np.zeros((4, 2)), np.array([0, 1, 2, 1]), verbose=0),
+            ValueError,
+            "Labels must be 0 or 1",
+        ),
+        (lambda: compiled().fit(np.zeros((4, 2)), np.zeros(3)), ValueError, "different numbers of samples: 4 and 3"),
+        (lambda: Sequential([Dense(1), Flatten()]).add("dense"), TypeError, "must be an instance of class Layer"),
+    ],
+)
 def test_bad_arguments_raise_keras_style_errors(make, error, message):
     with pytest.raises(error, match=message):
         make()
@@ -337,6 +494,7 @@ def test_read_csv_with_a_label_column(tmp_path):
 
 def test_read_csv_takes_a_pandas_frame():
     import pandas as pd  # noqa: PLC0415 (in requirements.txt: the test must run, not skip)
+
     table = read_csv(pd.read_csv(io.StringIO(CSV)))
     np.testing.assert_array_equal(table.x, read_csv(io.StringIO(CSV)).x)
     assert table.class_names == ["no", "yes"]

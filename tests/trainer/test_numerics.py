@@ -1,4 +1,5 @@
 """Gradients against central finite differences, in float64."""
+
 import itertools
 
 import jax
@@ -63,8 +64,10 @@ def test_two_layer_stack_gradient():
     with jax.enable_x64(True):
         rng = np.random.default_rng(1)
         stack = (Dense(5, "tanh"), Dense(1, "sigmoid"))
-        params = [{"kernel": jnp.asarray(rng.normal(size=(3, 5))), "bias": jnp.asarray(rng.normal(size=5))},
-                  {"kernel": jnp.asarray(rng.normal(size=(5, 1))), "bias": jnp.asarray(rng.normal(size=1))}]
+        params = [
+            {"kernel": jnp.asarray(rng.normal(size=(3, 5))), "bias": jnp.asarray(rng.normal(size=5))},
+            {"kernel": jnp.asarray(rng.normal(size=(5, 1))), "bias": jnp.asarray(rng.normal(size=1))},
+        ]
         x, t = jnp.asarray(rng.normal(size=(8, 3))), jnp.asarray(rng.integers(0, 2, (8, 1)).astype(float))
 
         def f(p):

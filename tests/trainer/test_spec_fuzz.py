@@ -70,10 +70,20 @@ def _at(spec, path, value):
     return spec
 
 
-@pytest.mark.parametrize("path", [
-    ("epochs",), ("batch_size",), ("seed",), ("layers", 0, "units"), ("layers", 2, "units"),
-    ("optimizer", "learning_rate"), ("dataset", "noise"), ("dataset", "samples"), ("dataset", "test_fraction"),
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("epochs",),
+        ("batch_size",),
+        ("seed",),
+        ("layers", 0, "units"),
+        ("layers", 2, "units"),
+        ("optimizer", "learning_rate"),
+        ("dataset", "noise"),
+        ("dataset", "samples"),
+        ("dataset", "test_fraction"),
+    ],
+)
 @pytest.mark.parametrize("value", [10**400, -(10**400), 1e400, float("nan")])
 def test_numbers_out_of_any_range_are_errors_naming_the_field(path, value):
     [error] = parse_or_errors(_at(example_spec("tfp_default"), path, value))
@@ -87,9 +97,16 @@ def test_a_huge_number_in_an_uploaded_sets_split_is_an_error():
     assert error["path"] == "dataset.test_fraction"
 
 
-@pytest.mark.parametrize(("value", "words"), [
-    (10**400, "between"), (1.5, "whole number"), (True, "a whole number"), (float("inf"), "finite"), ("3", "a whole number"),
-])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (10**400, "between"),
+        (1.5, "whole number"),
+        (True, "a whole number"),
+        (float("inf"), "finite"),
+        ("3", "a whole number"),
+    ],
+)
 def test_number_says_what_is_wrong(value, words):
     with pytest.raises(ValueError, match=words):
         specs.number(value, 1, 10, integer=True)

@@ -1,37 +1,45 @@
 """Text preprocessing steps (English and Korean), recurrent layers, masking,
 and the sentiment lesson."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from trainer import corpus, layers as L, loop, presets, text
+from trainer import corpus, loop, presets, text
+from trainer import layers as L
 from trainer.spec import Recurrent, SpecError, parse
 
 
-@pytest.mark.parametrize("raw, cleaned", [
-    ("Hello,   WORLD!!!", "hello world"),
-    ("<b>Great</b> movie http://example.com/x?y=1 😀😀", "great movie"),
-    ("Sooooo goooood", "soo good"),
-    ("ｆｕｌｌ　ｗｉｄｔｈ", "full width"),  # NFKC folds full-width forms
-    ("이 영화는 정말 재밌어요ㅋㅋㅋㅋ!!", "이 영화는 정말 재밌어요ᄏᄏ"),
-    ("mixed 한국어 and English", "mixed 한국어 and english"),
-    ("", ""),
-    ("🎉🎉🎉", ""),
-    ("write me at someone@example.com", "write me at"),
-])
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("Hello,   WORLD!!!", "hello world"),
+        ("<b>Great</b> movie http://example.com/x?y=1 😀😀", "great movie"),
+        ("Sooooo goooood", "soo good"),
+        ("ｆｕｌｌ　ｗｉｄｔｈ", "full width"),  # NFKC folds full-width forms
+        ("이 영화는 정말 재밌어요ㅋㅋㅋㅋ!!", "이 영화는 정말 재밌어요ᄏᄏ"),
+        ("mixed 한국어 and English", "mixed 한국어 and english"),
+        ("", ""),
+        ("🎉🎉🎉", ""),
+        ("write me at someone@example.com", "write me at"),
+    ],
+)
 def test_clean(raw, cleaned):
     assert text.clean(raw) == cleaned
 
 
-@pytest.mark.parametrize("cleaned, tokens", [
-    ("the movie wasn't good", ["the", "movie", "wasn't", "good"]),
-    ("영화는 정말 재미있었다", ["영화", "는", "정말", "재미있었다"]),
-    ("배우들의 연기가 좋았다", ["배우들", "의", "연기", "가", "좋았다"]),
-    ("서울에서 친구와 봤다", ["서울", "에서", "친구", "와", "봤다"]),
-    ("는", ["는"]),  # a particle alone stays a word
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "cleaned, tokens",
+    [
+        ("the movie wasn't good", ["the", "movie", "wasn't", "good"]),
+        ("영화는 정말 재미있었다", ["영화", "는", "정말", "재미있었다"]),
+        ("배우들의 연기가 좋았다", ["배우들", "의", "연기", "가", "좋았다"]),
+        ("서울에서 친구와 봤다", ["서울", "에서", "친구", "와", "봤다"]),
+        ("는", ["는"]),  # a particle alone stays a word
+        ("", []),
+    ],
+)
 def test_tokenize_english_words_and_korean_particles(cleaned, tokens):
     assert text.tokenize(cleaned) == tokens
 
@@ -75,7 +83,10 @@ def test_pipeline_explains_each_step_and_marks_oov():
 
 def test_corpus_is_deterministic_bilingual_and_balanced():
     texts, labels = corpus.sentiment(400, "both", seed=3)
-    assert (texts, labels.tolist()) == (corpus.sentiment(400, "both", seed=3)[0], corpus.sentiment(400, "both", seed=3)[1].tolist())
+    assert (texts, labels.tolist()) == (
+        corpus.sentiment(400, "both", seed=3)[0],
+        corpus.sentiment(400, "both", seed=3)[1].tolist(),
+    )
     assert any("영화" in t or "공연" in t for t in texts) and any("the" in t for t in texts)
     assert 0.4 < labels.mean() < 0.6
 
@@ -102,12 +113,16 @@ def test_recurrent_gradients_match_finite_differences(kind):
         flat, unravel = jax.flatten_util.ravel_pytree(params)
         analytic = jax.flatten_util.ravel_pytree(jax.grad(f)(params))[0]
         eps = 1e-6
-        numeric = [(f(unravel(flat.at[i].add(eps))) - f(unravel(flat.at[i].add(-eps)))) / (2 * eps) for i in range(flat.size)]
+        numeric = [
+            (f(unravel(flat.at[i].add(eps))) - f(unravel(flat.at[i].add(-eps)))) / (2 * eps) for i in range(flat.size)
+        ]
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
 
 
-@pytest.mark.parametrize("kind, params", [("simple_rnn", 16 * 8 + 8 * 8 + 8), ("lstm", 4 * (16 * 8 + 8 * 8 + 8)),
-                                          ("gru", 3 * (16 * 8 + 8 * 8 + 2 * 8))])
+@pytest.mark.parametrize(
+    "kind, params",
+    [("simple_rnn", 16 * 8 + 8 * 8 + 8), ("lstm", 4 * (16 * 8 + 8 * 8 + 8)), ("gru", 3 * (16 * 8 + 8 * 8 + 2 * 8))],
+)
 def test_parameter_counts_match_keras(kind, params):
     _, shapes = Recurrent(kind, 8).shapes((20, 16))
     assert sum(int(np.prod(s)) for s in shapes.values()) == params
@@ -170,17 +185,32 @@ SENTENCES = {
 }
 
 
-@pytest.mark.parametrize("level, key, tokens", [
-    ("word", "ko", ["배우들의", "연기가", "좋았다", "ᄏᄏ", "10점"]),  # eojeol as written; NFKC turns ㅋ into the jamo ᄏ
-    ("word", "en", ["the", "movie", "wasn't", "good", "10", "10"]),
-    ("word", "mixed", ["mixed", "한국어", "and", "english"]),
-    ("morpheme", "ko", ["배우", "들", "의", "연기", "가", "좋", "었", "다", "ᄏᄏ", "10", "점"]),  # stem, tense, ending apart
-    ("morpheme", "en", ["the", "movie", "wasn", "t", "good", "10", "10"]),  # no lone apostrophe
-    ("morpheme", "mixed", ["mixed", "한국어", "and", "english"]),
-    ("char", "ko", list("배우들의연기가좋았다") + ["ᄏ", "ᄏ", "1", "0", "점"]),
-    ("char", "en", list("themoviewasntgood1010")),
-    ("particles", "ko", ["배우들", "의", "연기", "가", "좋았다", "ᄏᄏ", "10점"]),  # the rule: only known particles split off
-])
+@pytest.mark.parametrize(
+    "level, key, tokens",
+    [
+        (
+            "word",
+            "ko",
+            ["배우들의", "연기가", "좋았다", "ᄏᄏ", "10점"],
+        ),  # eojeol as written; NFKC turns ㅋ into the jamo ᄏ
+        ("word", "en", ["the", "movie", "wasn't", "good", "10", "10"]),
+        ("word", "mixed", ["mixed", "한국어", "and", "english"]),
+        (
+            "morpheme",
+            "ko",
+            ["배우", "들", "의", "연기", "가", "좋", "었", "다", "ᄏᄏ", "10", "점"],
+        ),  # stem, tense, ending apart
+        ("morpheme", "en", ["the", "movie", "wasn", "t", "good", "10", "10"]),  # no lone apostrophe
+        ("morpheme", "mixed", ["mixed", "한국어", "and", "english"]),
+        ("char", "ko", list("배우들의연기가좋았다") + ["ᄏ", "ᄏ", "1", "0", "점"]),
+        ("char", "en", list("themoviewasntgood1010")),
+        (
+            "particles",
+            "ko",
+            ["배우들", "의", "연기", "가", "좋았다", "ᄏᄏ", "10점"],
+        ),  # the rule: only known particles split off
+    ],
+)
 def test_token_levels(level, key, tokens):
     assert text.tokenize(text.clean(SENTENCES[key]), level) == tokens
 
@@ -201,7 +231,12 @@ def test_pipeline_marks_oov_at_its_level_and_reports_coverage():
     pipeline = text.Pipeline.fit_tokens(lists, options)
     assert pipeline.vocab[2] == "영화" and pipeline.explain("영화였다")["level"] == "morpheme"
     marked = pipeline.marked("배우가 좋았다")
-    assert [m["token"] for m in marked] == ["배우", "좋", "었", "다"] and [m["oov"] for m in marked] == [True, False, False, False]
+    assert [m["token"] for m in marked] == ["배우", "좋", "었", "다"] and [m["oov"] for m in marked] == [
+        True,
+        False,
+        False,
+        False,
+    ]
     stats = text.level_stats(pipeline.vocab, lists, [["배우", "좋"]])
     assert stats["oov_rate"] == 0.5 and stats["distinct"] == 6 and stats["vocab_size"] == 7
     assert stats["coverage"] == round(sum(t in pipeline.vocab for ts in lists for t in ts) / sum(map(len, lists)), 4)

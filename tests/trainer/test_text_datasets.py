@@ -1,4 +1,5 @@
 """The real text sets (NSMC, UCI sentiment sentences), their token levels and the token cache."""
+
 import numpy as np
 import pytest
 
@@ -35,9 +36,12 @@ def test_spec_fields_of_the_real_sets():
     ds = parse_dataset({"name": "nsmc"})
     assert (ds.tokens, ds.samples, ds.language) == ("morpheme", 30000, None)
     assert parse_dataset({"name": "sentiment_en"}).tokens == "word"
-    for bad, path in [({"tokens": "syllable"}, "dataset.tokens"), ({"language": "en"}, "dataset.language"),
-                      ({"samples": 30001}, "dataset.samples"),
-                      ({"representation": "bag_of_words", "vocab_size": 5000}, "dataset.vocab_size")]:  # 30,000 × 5,000 counts
+    for bad, path in [
+        ({"tokens": "syllable"}, "dataset.tokens"),
+        ({"language": "en"}, "dataset.language"),
+        ({"samples": 30001}, "dataset.samples"),
+        ({"representation": "bag_of_words", "vocab_size": 5000}, "dataset.vocab_size"),
+    ]:  # 30,000 × 5,000 counts
         with pytest.raises(SpecError) as err:
             parse_dataset({"name": "nsmc", **bad})
         assert err.value.errors[0]["path"] == path
@@ -52,7 +56,18 @@ def test_old_specs_keep_their_tokens_and_numbers():
     split, pipeline = datasets.text_split(spec.dataset)
     assert pipeline.length == 5 and len(pipeline.vocab) == 106  # the figures of the release before token levels
     assert pipeline.vocab[:8] == ("<pad>", "<oov>", "not", "않고", "않았다", "걱정했는데", "않을까", "movie")
-    assert split.x_train[0].tolist() == [34, 58, 6, 5, 94] and split.y_train[:10].tolist() == [0, 1, 1, 1, 0, 1, 1, 1, 1, 1]
+    assert split.x_train[0].tolist() == [34, 58, 6, 5, 94] and split.y_train[:10].tolist() == [
+        0,
+        1,
+        1,
+        1,
+        0,
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]
 
 
 def test_morphemes_are_tokenized_once_then_read_from_disk(cache, monkeypatch):
@@ -78,16 +93,31 @@ def test_cache_adds_missing_rows_and_is_keyed_by_options(cache):
     b = tokencache.token_lists("nsmc", digest, texts, [1, 7], options)
     assert tokencache.tokenized["rows"] - before == 1 and b[0] == a[1]  # only row 7 was new
     assert a == text.token_lists([texts[5], texts[1]], options)
-    assert tokencache.key("nsmc", digest, options) != tokencache.key("nsmc", digest, text.TextOptions(tokens="morpheme", lowercase=False))
+    assert tokencache.key("nsmc", digest, options) != tokencache.key(
+        "nsmc", digest, text.TextOptions(tokens="morpheme", lowercase=False)
+    )
     assert tokencache.key("nsmc", digest, options) != tokencache.key("nsmc", "0" * 64, options)
 
 
-@pytest.mark.parametrize("name, level", [("nsmc", "word"), ("nsmc", "morpheme"), ("nsmc", "char"), ("sentiment_en", "morpheme"),
-                                         ("sentiment", "morpheme")])
+@pytest.mark.parametrize(
+    "name, level",
+    [("nsmc", "word"), ("nsmc", "morpheme"), ("nsmc", "char"), ("sentiment_en", "morpheme"), ("sentiment", "morpheme")],
+)
 def test_each_level_parses_and_trains(name, level, cache):
-    d = {"version": 1, "dataset": {"name": name, "samples": 120, "tokens": level, "vocab_size": 200, "test_fraction": 0.25},
-         "layers": [{"type": "embedding", "output_dim": 8}, {"type": "gru", "units": 8}, {"type": "dense", "units": 1, "activation": "sigmoid"}],
-         "loss": "binary_crossentropy", "optimizer": {"name": "adam", "learning_rate": 0.01}, "batch_size": 30, "epochs": 2, "seed": 0}
+    d = {
+        "version": 1,
+        "dataset": {"name": name, "samples": 120, "tokens": level, "vocab_size": 200, "test_fraction": 0.25},
+        "layers": [
+            {"type": "embedding", "output_dim": 8},
+            {"type": "gru", "units": 8},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+        "loss": "binary_crossentropy",
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+        "batch_size": 30,
+        "epochs": 2,
+        "seed": 0,
+    }
     spec = parse(d)
     assert parse(spec.to_dict()) == spec and spec.to_dict()["dataset"]["tokens"] == level
     result = loop.run(spec, emit=lambda frame: None)
@@ -104,7 +134,9 @@ def test_preview_and_predict_show_every_level(cache):
     assert [lv["current"] for lv in preview["levels"]] == [True, False, False] and preview["credit"]
     for level in preview["levels"]:
         assert len(level["sentences"]) == 3 and 0 <= level["oov_rate"] <= 1 and 0 < level["coverage"] <= 1
-    assert preview["levels"][2]["oov_rate"] < preview["levels"][0]["oov_rate"]  # letters are rarely new; words often are
+    assert (
+        preview["levels"][2]["oov_rate"] < preview["levels"][0]["oov_rate"]
+    )  # letters are rarely new; words often are
     word = preview["levels"][0]
     assert [t["token"] for t in word["sentences"][0]] == preview["samples"][0]["kept"]
     assert [t["token"] for t in word["sentences"][0] if t["oov"]] == preview["samples"][0]["oov"]
@@ -114,7 +146,10 @@ def test_preview_and_predict_show_every_level(cache):
     levels = {lv["level"]: lv for lv in answer["levels"]}
     assert [t["token"] for t in levels["word"]["tokens"]] == ["wonderful", "zzqx", "movie"]
     assert levels["word"]["tokens"][1]["oov"] and "sentences" not in levels["word"]
-    assert levels["char"]["tokens"][:2] == [{"token": "a", "oov": False}, {"token": "w", "oov": False}]  # letters keep "a"
+    assert levels["char"]["tokens"][:2] == [
+        {"token": "a", "oov": False},
+        {"token": "w", "oov": False},
+    ]  # letters keep "a"
 
 
 def test_exported_script_loads_kiwi_for_morphemes(cache):

@@ -1,10 +1,10 @@
 """Training behaviour: known results, determinism, controls, stop rules, divergence."""
+
 import json
 import queue
 import threading
 
 import numpy as np
-import pytest
 
 from trainer import datasets, engine, loop
 from trainer.spec import parse
@@ -34,8 +34,14 @@ def test_perceptron_cannot_learn_xor(example):
 
 def test_perceptron_rule_is_rosenblatts():
     """One step on one sample: w <- w + lr (t - y) x, b <- b + lr (t - y)."""
-    d = {"dataset": {"name": "gauss", "samples": 20}, "layers": [{"type": "dense", "units": 1, "activation": "step"}],
-         "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.5}, "batch_size": 1, "epochs": 1}
+    d = {
+        "dataset": {"name": "gauss", "samples": 20},
+        "layers": [{"type": "dense", "units": 1, "activation": "step"}],
+        "loss": "mse",
+        "optimizer": {"name": "sgd", "learning_rate": 0.5},
+        "batch_size": 1,
+        "epochs": 1,
+    }
     spec = parse(d)
     model = engine.Model.from_spec(spec)
     _, advance_steps, _, _ = engine.compiled(model)
@@ -49,8 +55,12 @@ def test_perceptron_rule_is_rosenblatts():
     db = np.asarray(new["params"][0]["bias"]) - b0
     x, t = np.asarray(data["x_train"]), np.asarray(data["t_train"])
     y = (x @ w0 + b0 >= 0).astype(float)
-    matches = [i for i in range(len(x)) if np.allclose(dw, 0.5 * (t[i] - y[i]) * x[i][:, None], atol=1e-6)
-               and np.allclose(db, 0.5 * (t[i] - y[i]), atol=1e-6)]
+    matches = [
+        i
+        for i in range(len(x))
+        if np.allclose(dw, 0.5 * (t[i] - y[i]) * x[i][:, None], atol=1e-6)
+        and np.allclose(db, 0.5 * (t[i] - y[i]), atol=1e-6)
+    ]
     assert matches, "the update is not lr·(t − y)·x for any training sample"
 
 
@@ -92,7 +102,9 @@ def test_step_path_and_epoch_path_train_identically(example):
 def test_epoch_orders_are_fresh_shuffles_fixed_by_seed_and_epoch(example):
     model = engine.Model.from_spec(parse(example("tfp_default")))
     a = engine.epoch_orders(model, 0, 60, 10)  # across a block boundary
-    np.testing.assert_array_equal(a, np.concatenate([engine.epoch_orders(model, 0, 60, 4), engine.epoch_orders(model, 0, 64, 6)]))
+    np.testing.assert_array_equal(
+        a, np.concatenate([engine.epoch_orders(model, 0, 60, 4), engine.epoch_orders(model, 0, 64, 6)])
+    )
     assert all(sorted(row.ravel()) == list(range(250)) for row in a)
     assert not np.array_equal(a[0], a[1]) and not np.array_equal(a, engine.epoch_orders(model, 1, 60, 10))
 
@@ -201,7 +213,12 @@ def test_pause_step_resume_stop(example):
     run.send("stop")
     run.thread.join(30)
     assert run.result.status == "stopped"
-    assert run.frames[-1] == {"type": "done", "status": "stopped", "metrics": run.result.metrics, "message": "Stopped by the user."}
+    assert run.frames[-1] == {
+        "type": "done",
+        "status": "stopped",
+        "metrics": run.result.metrics,
+        "message": "Stopped by the user.",
+    }
 
 
 def test_pacing_limits_speed(example):
@@ -223,7 +240,9 @@ def test_a_fast_run_is_still_evaluated_at_evenly_spaced_steps(example):
     assert gaps.max() <= 100  # 200 epochs of 25 steps: an evaluation every 4 epochs at least
     # the page draws every frame's pictures from its weights; the server's own go out once a second and at the end
     assert [f["iteration"] for f in of_type(frames, "weights")] == [0, *iterations]
-    assert of_type(frames, "boundary") and frames.index(of_type(frames, "boundary")[-1]) > frames.index(of_type(frames, "metrics")[-1])
+    assert of_type(frames, "boundary") and frames.index(of_type(frames, "boundary")[-1]) > frames.index(
+        of_type(frames, "metrics")[-1]
+    )
 
 
 def test_a_paused_run_checkpoints_its_weights_and_follows_a_chosen_sample(example):
@@ -237,7 +256,9 @@ def test_a_paused_run_checkpoints_its_weights_and_follows_a_chosen_sample(exampl
     assert start[0]["weights"]["0_conv2d.kernel"].shape == (3, 3, 1, 8)
     run.send("step")
     run.wait_for(lambda f: f["type"] == "checkpoint" and f["iteration"] == 1)
-    assert not np.array_equal(of_type(run.frames, "checkpoint")[-1]["weights"]["0_conv2d.kernel"], start[0]["weights"]["0_conv2d.kernel"])
+    assert not np.array_equal(
+        of_type(run.frames, "checkpoint")[-1]["weights"]["0_conv2d.kernel"], start[0]["weights"]["0_conv2d.kernel"]
+    )
 
     run.send("probe_sample", 7)  # while paused: shown at once, and followed from then on
     run.wait_for(lambda f: f["type"] == "feature_maps" and f["sample"] == 7)

@@ -17,9 +17,20 @@ def scope(path="/api/runs/", length=None):
     headers = [(b"host", b"testserver"), (b"content-type", b"application/json")]
     if length is not None:
         headers.append((b"content-length", str(length).encode()))
-    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-            "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": headers,
-            "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
 
 
 def call(app, scope, total):
@@ -77,7 +88,10 @@ def test_a_chunked_body_is_read_only_until_it_passes_the_limit():
 
 @pytest.mark.parametrize("length", [None, 3 * CHUNK])
 def test_a_body_within_the_limit_reaches_the_app_whole(length):
-    assert call(bodylimit.BodyLimit(echo_length, limit=3 * CHUNK), scope(length=length), 3 * CHUNK)[:2] == (200, str(3 * CHUNK).encode())
+    assert call(bodylimit.BodyLimit(echo_length, limit=3 * CHUNK), scope(length=length), 3 * CHUNK)[:2] == (
+        200,
+        str(3 * CHUNK).encode(),
+    )
 
 
 def test_the_limit_is_the_largest_body_a_view_takes(settings):

@@ -1,4 +1,5 @@
 """The Code panel's endpoint: a spec in, its trainer.keras script out."""
+
 import json
 
 import pytest

@@ -4,7 +4,6 @@ Runs go through the in-process task backend on the test's event loop, exactly as
 under daphne: the engine in a worker thread, frames back through the loop."""
 
 import asyncio
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from playground import records, recorder, services, taskbackend
+from playground import recorder, records, services, taskbackend
 from playground.asgi import application
 from playground.models import Run, RunFrame
 from tests.web.sockets import next_frame
@@ -50,7 +49,9 @@ def connect_as(session_key, run_id, origin=b"http://testserver"):
 
 
 async def start(spec, session_key, steps_per_second=None):
-    run = await database_sync_to_async(services.run_create)(spec, session_key=session_key, steps_per_second=steps_per_second)
+    run = await database_sync_to_async(services.run_create)(
+        spec, session_key=session_key, steps_per_second=steps_per_second
+    )
     comm = connect_as(session_key, run.pk)
     connected, _ = await comm.connect()
     assert connected
@@ -173,7 +174,7 @@ def test_reconnect_replays_history_then_live_without_gaps_or_repeats(small_spec,
     # A finished run replays the same curve, its final probes and `done`.
     assert [f for f in replay if f["type"] == "metrics"] == [f for f in after if f["type"] == "metrics"]
     last_metrics = max(i for i, f in enumerate(replay) if f["type"] == "metrics")
-    tail = [f["type"] for f in replay[last_metrics + 1:]]
+    tail = [f["type"] for f in replay[last_metrics + 1 :]]
     assert tail[-1] == "done" and {"boundary", "neurons"} <= set(tail[:-1])  # the latest probes, once each
     assert len(tail[:-1]) == len(set(tail[:-1]))
     assert replay[0] == {"type": "status", "status": "completed", "message": None}
@@ -203,7 +204,9 @@ async def _stranger(spec, owner_key):
 
 
 def test_a_stranger_can_neither_watch_nor_control(small_spec, session_key):
-    refused, refused_anonymous, refused_missing, origin_ok, still_running, done = _stranger(paced(small_spec), session_key)
+    refused, refused_anonymous, refused_missing, origin_ok, still_running, done = _stranger(
+        paced(small_spec), session_key
+    )
     assert refused == {"type": "websocket.close", "code": 4404}  # as for a missing run: no hint it exists
     assert refused_anonymous == {"type": "websocket.close", "code": 4404}
     assert refused_missing == {"type": "websocket.close", "code": 4404}
@@ -216,12 +219,22 @@ async def _malformed(spec, session_key):
     run, comm = await start(spec, session_key, steps_per_second=200)
     await until(comm, of_type("metrics"))
     answers = []
-    for text in ["not json", "[1]", "{}", '{"action": "explode"}', '{"action": "pause", "now": 1}',
-                 '{"action": "set_learning_rate", "value": NaN}', '{"action": "set_learning_rate", "value": -1}',
-                 '{"action": "set_learning_rate", "value": "0.1"}', '{"action": "set_learning_rate", "value": 1e9}',
-                 '{"action": "set_speed", "value": 0}', '{"action": "set_speed", "value": 1e-300}',
-                 '{"action": "set_speed", "value": %s}' % ("9" * 400), '{"action": "set_learning_rate", "value": %s}' % ("1" * 400),
-                 "x" * 5000]:
+    for text in [
+        "not json",
+        "[1]",
+        "{}",
+        '{"action": "explode"}',
+        '{"action": "pause", "now": 1}',
+        '{"action": "set_learning_rate", "value": NaN}',
+        '{"action": "set_learning_rate", "value": -1}',
+        '{"action": "set_learning_rate", "value": "0.1"}',
+        '{"action": "set_learning_rate", "value": 1e9}',
+        '{"action": "set_speed", "value": 0}',
+        '{"action": "set_speed", "value": 1e-300}',
+        '{"action": "set_speed", "value": %s}' % ("9" * 400),
+        '{"action": "set_learning_rate", "value": %s}' % ("1" * 400),
+        "x" * 5000,
+    ]:
         await comm.send_to(text_data=text)
         answers.append(await until(comm, of_type("error")))
     await comm.send_to(bytes_data=b"\x00\x01")
@@ -237,9 +250,23 @@ async def _malformed(spec, session_key):
 def test_malformed_messages_get_an_error_frame_and_the_socket_stays_open(small_spec, session_key):
     answers, changed, done = _malformed(paced(small_spec), session_key)
     assert len(answers) == 15 and all(a["message"] for a in answers)
-    expected = ["not JSON", "JSON object", "unknown action", "unknown action", "unexpected key 'now'", "NaN",
-                "above 0", "finite number", "at most", "from 1 to", "from 1 to", "finite number", "finite number",
-                "at most 1024", "JSON text"]
+    expected = [
+        "not JSON",
+        "JSON object",
+        "unknown action",
+        "unknown action",
+        "unexpected key 'now'",
+        "NaN",
+        "above 0",
+        "finite number",
+        "at most",
+        "from 1 to",
+        "from 1 to",
+        "finite number",
+        "finite number",
+        "at most 1024",
+        "JSON text",
+    ]
     for answer, words in zip(answers, expected):
         assert answer["type"] == "error" and words in answer["message"]
     assert changed["learning_rate"] == pytest.approx(0.5)  # applied at once, no reset
@@ -302,7 +329,9 @@ async def _joins_before_anything_is_stored(spec, session_key):
 def test_metrics_are_written_in_batches_and_a_late_viewer_still_gets_them_all(small_spec, session_key, monkeypatch):
     writes = []
     record = records.run_record_metrics
-    monkeypatch.setattr(records, "run_record_metrics", lambda run, frames: (writes.append(len(frames)), record(run, frames))[1])
+    monkeypatch.setattr(
+        records, "run_record_metrics", lambda run, frames: (writes.append(len(frames)), record(run, frames))[1]
+    )
     monkeypatch.setattr(recorder, "STORE_EVERY_S", 3600.0)  # nothing is written until the run ends
     monkeypatch.setattr(recorder, "STORE_SOON_FRAMES", 0)
     run, seen = _joins_before_anything_is_stored(paced(small_spec, epochs=20), session_key)

@@ -1,5 +1,6 @@
 """Points drawn on the plane (issue #16) over the API: a run on them, the preview's split, a saved
 experiment that keeps them, and its exported script, which reproduces the run's final test loss."""
+
 import json
 import runpy
 
@@ -10,17 +11,35 @@ from playground.models import Run
 
 pytestmark = pytest.mark.django_db
 
-POINTS = [[-3.5, 2.25, 0], [-2.0, -1.5, 0], [-4.0, -4.0, 0], [1.0, 1.0, 1], [2.5, 3.75, 1], [4.0, -2.0, 1],
-          [-1.25, 4.5, 0], [3.0, 0.5, 1], [0.0, -5.0, 0], [5.5, 5.5, 1]]
+POINTS = [
+    [-3.5, 2.25, 0],
+    [-2.0, -1.5, 0],
+    [-4.0, -4.0, 0],
+    [1.0, 1.0, 1],
+    [2.5, 3.75, 1],
+    [4.0, -2.0, 1],
+    [-1.25, 4.5, 0],
+    [3.0, 0.5, 1],
+    [0.0, -5.0, 0],
+    [5.5, 5.5, 1],
+]
 
 
 def drawn_spec(points=POINTS):
     return {
-        "version": 1, "dataset": {"name": "custom", "points": points, "test_fraction": 0.4, "seed": 2},
+        "version": 1,
+        "dataset": {"name": "custom", "points": points, "test_fraction": 0.4, "seed": 2},
         "features": ["x1", "x2"],
-        "layers": [{"type": "dense", "units": 3, "activation": "tanh"}, {"type": "dense", "units": 1, "activation": "sigmoid"}],
-        "loss": "binary_crossentropy", "optimizer": {"name": "adam", "learning_rate": 0.03},
-        "regularization": {"type": "none", "rate": 0.0}, "batch_size": 2, "epochs": 12, "seed": 5,
+        "layers": [
+            {"type": "dense", "units": 3, "activation": "tanh"},
+            {"type": "dense", "units": 1, "activation": "sigmoid"},
+        ],
+        "loss": "binary_crossentropy",
+        "optimizer": {"name": "adam", "learning_rate": 0.03},
+        "regularization": {"type": "none", "rate": 0.0},
+        "batch_size": 2,
+        "epochs": 12,
+        "seed": 5,
     }
 
 

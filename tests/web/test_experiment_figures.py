@@ -38,8 +38,10 @@ def trained(spec, session_key):
 def embedded(response):
     """The figures as the browser gets them: the page's JSON script, parsed."""
     html = response.content.decode()
-    start = html.index('<script type="application/json" id="figures">') + len('<script type="application/json" id="figures">')
-    return json.loads(html[start:html.index("</script>", start)])
+    start = html.index('<script type="application/json" id="figures">') + len(
+        '<script type="application/json" id="figures">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
 
 
 def history_of(run):
@@ -77,7 +79,9 @@ def test_binary_points_loss_accuracy_boundary_with_slider_neurons_confusion(smal
 
     browser = embedded(response)  # the JSON the page renders: same traces, uint8 grids as typed arrays
     assert list(browser) == list(figs)
-    assert browser["boundary"]["data"][0]["z"]["dtype"] == "u1" and len(browser["boundary"]["frames"]) == len(boundary.frames)
+    assert browser["boundary"]["data"][0]["z"]["dtype"] == "u1" and len(browser["boundary"]["frames"]) == len(
+        boundary.frames
+    )
     assert browser["loss"]["data"][2]["y"] == [f["test_loss"] for f in history]
 
 
@@ -108,7 +112,9 @@ def test_regression_draws_rmse_and_no_confusion(session_key):
     heat = figs["boundary"].data[0]
     lo, hi = run.probes["boundary"]["range"]
     m = max(abs(lo), abs(hi))
-    assert heat.zmin == pytest.approx((-m - lo) * 255 / (hi - lo)) and heat.zmax == pytest.approx((m - lo) * 255 / (hi - lo))
+    assert heat.zmin == pytest.approx((-m - lo) * 255 / (hi - lo)) and heat.zmax == pytest.approx(
+        (m - lo) * 255 / (hi - lo)
+    )
     assert "RMSE" in response.content.decode() and "confusion" not in embedded(response)
 
 
@@ -121,14 +127,20 @@ def stored_run(spec_dict, session_key, make_probes):
     run = services.run_create(spec_dict, session_key=session_key)
     history = []
     for seq, it in enumerate((5, 10), 1):
-        frame = events.metrics([[it, 1.0 / it]], {"iteration": it, "epoch": it // 5, "epochs": 2, "total_steps": 10,
-                                                  "samples_seen": it * 32},
-                               {"train": {"loss": 1.0 / it, "accuracy": 0.5}, "test": {"loss": 1.2 / it, "accuracy": 0.4}}, 0.01, 50.0)
+        frame = events.metrics(
+            [[it, 1.0 / it]],
+            {"iteration": it, "epoch": it // 5, "epochs": 2, "total_steps": 10, "samples_seen": it * 32},
+            {"train": {"loss": 1.0 / it, "accuracy": 0.5}, "test": {"loss": 1.2 / it, "accuracy": 0.4}},
+            0.01,
+            50.0,
+        )
         services.run_record_metrics(run, [(seq, frame)])
         history.append(frame)
     first, last = make_probes(spec, params), make_probes(spec, shifted)
     services.run_record_snapshot(run, {"iteration": 5, "frames": first})
-    services.run_finish(run, status="completed", probes=last, metrics={"steps": 10, "test_loss": 0.12, "test_accuracy": 0.4})
+    services.run_finish(
+        run, status="completed", probes=last, metrics={"steps": 10, "test_loss": 0.12, "test_accuracy": 0.4}
+    )
     run.refresh_from_db()
     return run, spec
 
@@ -146,8 +158,11 @@ def test_cnn_draws_filters_and_feature_maps_with_sliders_and_confusion(session_k
 
     def make(spec, params):
         split = datasets.generate(spec.dataset)
-        return {"filters": events.probe("filters", probes.filters(spec, params)), **sample_probes(spec, params, split),
-                "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 10))}
+        return {
+            "filters": events.probe("filters", probes.filters(spec, params)),
+            **sample_probes(spec, params, split),
+            "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 10)),
+        }
 
     run, spec = stored_run(spec_dict, session_key, make)
     figs = page_for(run, session_key).context["figures"]
@@ -171,9 +186,13 @@ def test_embedding_model_draws_the_projection_hidden_states_and_confusion(sessio
 
     def make(spec, params):
         split, pipeline = datasets.text_split(spec.dataset)
-        return {"embedding": events.probe("embedding", probes.embedding(params[0]["embeddings"], pipeline.vocab)),
-                **sample_probes(spec, params, split, pipeline.vocab),
-                "confusion": events.probe("confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 2, ("neg", "pos")))}
+        return {
+            "embedding": events.probe("embedding", probes.embedding(params[0]["embeddings"], pipeline.vocab)),
+            **sample_probes(spec, params, split, pipeline.vocab),
+            "confusion": events.probe(
+                "confusion", probes.confusion(split.y_test, np.zeros_like(split.y_test), 2, ("neg", "pos"))
+            ),
+        }
 
     run, spec = stored_run(spec_dict, session_key, make)
     figs = page_for(run, session_key).context["figures"]

@@ -2,7 +2,6 @@
 history is what was streamed, the time slider's snapshots, the socket's owner and
 visibility rules, and a re-run that reproduces the saved final test loss."""
 
-import asyncio
 import threading
 import time
 
@@ -14,8 +13,8 @@ from django.test import Client
 from playground import jobs, selectors, services, snapshots
 from playground.asgi import application
 from playground.models import Run, RunSnapshot
-from tests.web.test_consumer import is_done, of_type, scenario, until
 from tests.web.sockets import next_frame
+from tests.web.test_consumer import is_done, of_type, scenario, until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(90)]
 
@@ -40,8 +39,9 @@ def wait_for_snapshots(run, at_least, timeout=30):
     """The task replays a short run for its slider after `done` is out, and writes its
     snapshots in one transaction: wait until they are there and the task has ended."""
     deadline = time.monotonic() + timeout
-    while (RunSnapshot.objects.filter(run=run).count() < at_least or Run.objects.get(pk=run.pk).is_active
-           or task_running()):
+    while (
+        RunSnapshot.objects.filter(run=run).count() < at_least or Run.objects.get(pk=run.pk).is_active or task_running()
+    ):
         assert time.monotonic() < deadline, "the snapshots never came"
         time.sleep(0.1)
     return selectors.run_snapshots(run)

@@ -9,8 +9,8 @@ import json
 
 import numpy as np
 import pytest
-from django.utils.html import escape as django_escape
 from django.test import Client
+from django.utils.html import escape as django_escape
 
 from playground import selectors, services
 from playground.models import Experiment, Run
@@ -27,24 +27,58 @@ def finished_run(spec, *, user=None, session_key="", iterations=(10, 20, 30), ac
     run = services.run_create(spec, user=user, session_key=session_key)
     total = iterations[-1]
     for seq, it in enumerate(iterations, 1):
-        services.run_record_metrics(run, [(seq, {
-            "type": "metrics", "points": [[it - 5, loss + 0.2], [it, loss + 0.1]], "iteration": it, "epoch": it // 10,
-            "epochs": total // 10, "total_steps": total, "samples_seen": it * 10, "train_loss": loss + 0.05,
-            "test_loss": loss + 1 / it, "train_accuracy": accuracy, "test_accuracy": accuracy * it / total,
-            "train_rmse": None, "test_rmse": None, "test_r2": None, "learning_rate": 0.03, "steps_per_second": 100.0})])
+        services.run_record_metrics(
+            run,
+            [
+                (
+                    seq,
+                    {
+                        "type": "metrics",
+                        "points": [[it - 5, loss + 0.2], [it, loss + 0.1]],
+                        "iteration": it,
+                        "epoch": it // 10,
+                        "epochs": total // 10,
+                        "total_steps": total,
+                        "samples_seen": it * 10,
+                        "train_loss": loss + 0.05,
+                        "test_loss": loss + 1 / it,
+                        "train_accuracy": accuracy,
+                        "test_accuracy": accuracy * it / total,
+                        "train_rmse": None,
+                        "test_rmse": None,
+                        "test_r2": None,
+                        "learning_rate": 0.03,
+                        "steps_per_second": 100.0,
+                    },
+                )
+            ],
+        )
     confusion = {"type": "confusion", "classes": 2, "labels": ["0", "1"], "matrix": [[40, 10], [5, 45]]}
-    services.run_finish(run, status="completed", probes={"confusion": confusion},
-                        metrics={"status": "completed", "steps": total, "epochs": total // 10, "test_loss": loss,
-                                 "train_loss": loss, "test_accuracy": accuracy, "train_accuracy": accuracy},
-                        weights={"0_dense.kernel": np.ones((2, 4), np.float32), "0_dense.bias": np.zeros(4, np.float32)})
+    services.run_finish(
+        run,
+        status="completed",
+        probes={"confusion": confusion},
+        metrics={
+            "status": "completed",
+            "steps": total,
+            "epochs": total // 10,
+            "test_loss": loss,
+            "train_loss": loss,
+            "test_accuracy": accuracy,
+            "train_accuracy": accuracy,
+        },
+        weights={"0_dense.kernel": np.ones((2, 4), np.float32), "0_dense.bias": np.zeros(4, np.float32)},
+    )
     run.refresh_from_db()
     return run
 
 
 @pytest.fixture
 def users(django_user_model):
-    return (django_user_model.objects.create_user("ada", password="pw-ada-12345"),
-            django_user_model.objects.create_user("bob", password="pw-bob-12345"))
+    return (
+        django_user_model.objects.create_user("ada", password="pw-ada-12345"),
+        django_user_model.objects.create_user("bob", password="pw-bob-12345"),
+    )
 
 
 @pytest.fixture
@@ -65,7 +99,11 @@ def saved(spec, owner, title="circle net", visibility="private", **kw):
 
 def test_save_over_the_api_names_the_run_and_gives_an_unguessable_slug(client, small_spec):
     created = post(client, "/api/runs/", small_spec).json()
-    response = post(client, "/api/experiments/", {"run": created["id"], "title": "  My circle  ", "notes": "tanh", "visibility": "public"})
+    response = post(
+        client,
+        "/api/experiments/",
+        {"run": created["id"], "title": "  My circle  ", "notes": "tanh", "visibility": "public"},
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["title"] == "My circle" and body["notes"] == "tanh" and body["visibility"] == "public" and body["yours"]
@@ -81,9 +119,12 @@ def test_save_refuses_others_runs_bad_fields_and_unknown_keys(client, small_spec
     assert post(client, "/api/experiments/", {"run": theirs.pk, "title": "mine now"}).status_code == 404
     assert post(client, "/api/experiments/", {"run": 10**9, "title": "t"}).status_code == 404
     mine = post(client, "/api/runs/", small_spec).json()["id"]
-    for body, path in [({"run": mine, "title": ""}, "title"), ({"run": mine, "title": "x" * 201}, "title"),
-                       ({"run": mine, "title": "t", "visibility": "secret"}, "visibility"),
-                       ({"run": mine, "title": "t", "colour": 1}, "colour")]:
+    for body, path in [
+        ({"run": mine, "title": ""}, "title"),
+        ({"run": mine, "title": "x" * 201}, "title"),
+        ({"run": mine, "title": "t", "visibility": "secret"}, "visibility"),
+        ({"run": mine, "title": "t", "colour": 1}, "colour"),
+    ]:
         response = post(client, "/api/experiments/", body)
         assert response.status_code == 400 and response.json()["errors"][0]["path"] == path, body
     assert Experiment.objects.get(runs=mine).saved is None
@@ -95,10 +136,16 @@ def test_save_refuses_others_runs_bad_fields_and_unknown_keys(client, small_spec
 def test_private_is_404_for_everyone_else_on_pages_api_and_downloads(clients, users, small_spec):
     ada, bob, anonymous = clients
     e = saved(small_spec, users[0])
-    urls = [f"/experiments/{e.slug}/", f"/api/experiments/{e.slug}/", f"/experiments/{e.slug}/export/spec.json",
-            f"/experiments/{e.slug}/export/weights.npz", f"/experiments/{e.slug}/export/metrics.csv",
-            f"/experiments/{e.slug}/export/batch-loss.csv", f"/experiments/{e.slug}/export/script.py",
-            f"/api/runs/{e.runs.get().pk}/"]
+    urls = [
+        f"/experiments/{e.slug}/",
+        f"/api/experiments/{e.slug}/",
+        f"/experiments/{e.slug}/export/spec.json",
+        f"/experiments/{e.slug}/export/weights.npz",
+        f"/experiments/{e.slug}/export/metrics.csv",
+        f"/experiments/{e.slug}/export/batch-loss.csv",
+        f"/experiments/{e.slug}/export/script.py",
+        f"/api/runs/{e.runs.get().pk}/",
+    ]
     for url in urls:
         assert ada.get(url).status_code == 200, url
         assert bob.get(url).status_code == 404, url
@@ -134,10 +181,15 @@ def test_public_is_readable_by_anyone_and_changed_only_by_its_owner(clients, use
 def test_owner_renames_edits_notes_toggles_visibility_and_deletes_with_confirmation(clients, users, small_spec):
     ada, bob, _ = clients
     e = saved(small_spec, users[0])
-    response = post(ada, f"/api/experiments/{e.slug}/", {"title": "Renamed", "notes": "better", "visibility": "public"}, "patch")
+    response = post(
+        ada, f"/api/experiments/{e.slug}/", {"title": "Renamed", "notes": "better", "visibility": "public"}, "patch"
+    )
     assert response.status_code == 200 and response.json()["visibility"] == "public"
     assert bob.get(f"/experiments/{e.slug}/").status_code == 200
-    assert ada.post(f"/experiments/{e.slug}/edit/", {"title": "Again", "notes": "n", "visibility": "private"}).status_code == 302
+    assert (
+        ada.post(f"/experiments/{e.slug}/edit/", {"title": "Again", "notes": "n", "visibility": "private"}).status_code
+        == 302
+    )
     e.refresh_from_db()
     assert (e.title, e.notes, e.visibility) == ("Again", "n", "private")
     assert bob.get(f"/experiments/{e.slug}/").status_code == 404
@@ -161,7 +213,9 @@ def test_delete_waits_for_a_training_run(clients, users, small_spec):
     assert ada.delete(f"/api/experiments/{e.slug}/").status_code == 204
 
 
-def test_rerun_queues_the_same_spec_in_the_same_experiment(clients, users, small_spec, django_capture_on_commit_callbacks):
+def test_rerun_queues_the_same_spec_in_the_same_experiment(
+    clients, users, small_spec, django_capture_on_commit_callbacks
+):
     from django.tasks import default_task_backend
 
     ada = clients[0]
@@ -185,9 +239,17 @@ def test_list_shows_mine_and_public_searches_sorts_and_pages(clients, users, sma
     ada, bob, anonymous = clients
     ada_private = saved(small_spec, users[0], "Ada private", accuracy=0.7)
     ada_public = saved(small_spec, users[0], "Ada public", "public", accuracy=0.95)
-    conv = dict(small_spec, dataset={"name": "digits", "test_fraction": 0.25}, features=None, loss="categorical_crossentropy",
-                layers=[{"type": "conv2d", "filters": 4, "kernel_size": 3, "activation": "relu"}, {"type": "flatten"},
-                        {"type": "dense", "units": 10, "activation": "softmax"}])
+    conv = dict(
+        small_spec,
+        dataset={"name": "digits", "test_fraction": 0.25},
+        features=None,
+        loss="categorical_crossentropy",
+        layers=[
+            {"type": "conv2d", "filters": 4, "kernel_size": 3, "activation": "relu"},
+            {"type": "flatten"},
+            {"type": "dense", "units": 10, "activation": "softmax"},
+        ],
+    )
     conv.pop("features")
     bob_conv = saved(conv, users[1], "Bob digits", "public", accuracy=0.8)
     services.run_create(small_spec, user=users[1])  # not saved: never listed
@@ -207,7 +269,10 @@ def test_list_shows_mine_and_public_searches_sorts_and_pages(clients, users, sma
     assert ada_private.slug in page and bob_conv.slug in page and ada_public.slug in page
     for i in range(21):
         saved(small_spec, users[1], f"bulk {i:02d}", "public")
-    first, second = bob.get("/api/experiments/", {"mine": "1"}).json(), bob.get("/api/experiments/", {"mine": "1", "page": 2}).json()
+    first, second = (
+        bob.get("/api/experiments/", {"mine": "1"}).json(),
+        bob.get("/api/experiments/", {"mine": "1", "page": 2}).json(),
+    )
     assert first["count"] == 22 and first["pages"] == 2 and len(first["results"]) == 20 and len(second["results"]) == 2
     assert "page 1 of 2" in bob.get("/experiments/", {"mine": "1"}).content.decode()
 
@@ -239,9 +304,13 @@ def test_compare_overlays_runs_of_different_lengths_and_skips_a_deleted_one(clie
     assert rows["epochs"]["differs"] and not rows["loss"]["differs"] and not rows["seed"]["differs"]
     assert 'class="differs"' in response.content.decode()
     smooth = ada.get("/api/experiments/compare/", {"e": [short.slug, long.slug], "smoothing": "0.6"}).json()
-    assert smooth["missing"] == 0 and len(smooth["figures"]["loss"]["data"]) == 8  # 2 runs x (test, train) x (raw, smoothed)
+    assert (
+        smooth["missing"] == 0 and len(smooth["figures"]["loss"]["data"]) == 8
+    )  # 2 runs x (test, train) x (raw, smoothed)
     services.experiment_update(short, title='<a href="https://evil.example">click</a>')
-    names = {t.name for t in ada.get("/experiments/compare/", {"e": [short.slug, long.slug]}).context["figures"]["loss"].data}
+    names = {
+        t.name for t in ada.get("/experiments/compare/", {"e": [short.slug, long.slug]}).context["figures"]["loss"].data
+    }
     assert '&lt;a href="https://evil.example"&gt;click&lt;/a&gt;' in names  # Plotly reads tags in names: shown as typed
     alone = ada.get("/experiments/compare/", {"e": [short.slug, gone_slug]})
     assert not alone.context["enough"] and "Pick at least two" in alone.content.decode()
@@ -266,7 +335,9 @@ def test_downloads_spec_metrics_weights_and_script(clients, users, small_spec):
     assert spec["Content-Disposition"] == f'attachment; filename="experiment-{e.slug}-spec.json"'
     assert json.loads(spec.content) == e.spec
     rows = list(csv.DictReader(io.StringIO(ada.get(f"/experiments/{e.slug}/export/metrics.csv").content.decode())))
-    assert [int(r["iteration"]) for r in rows] == [10, 20, 30] and float(rows[-1]["test_accuracy"]) == pytest.approx(0.9)
+    assert [int(r["iteration"]) for r in rows] == [10, 20, 30] and float(rows[-1]["test_accuracy"]) == pytest.approx(
+        0.9
+    )
     assert rows[0]["train_rmse"] == ""
     batch = list(csv.reader(io.StringIO(ada.get(f"/experiments/{e.slug}/export/batch-loss.csv").content.decode())))
     assert batch[0] == ["iteration", "batch_loss"] and len(batch) == 7
@@ -306,13 +377,18 @@ def test_sign_up_moves_them_too_and_log_out_and_password_change_work(small_spec,
     anon_run = post(c, "/api/runs/", small_spec).json()["id"]
     bad = c.post("/accounts/signup/", {"username": "cy", "password1": "short", "password2": "short"})
     assert bad.status_code == 400 and "too short" in bad.content.decode()
-    response = c.post("/accounts/signup/", {"username": "cy", "password1": "a-long-pass-987", "password2": "a-long-pass-987", "next": "/"})
+    response = c.post(
+        "/accounts/signup/",
+        {"username": "cy", "password1": "a-long-pass-987", "password2": "a-long-pass-987", "next": "/"},
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     cy = django_user_model.objects.get(username="cy")
     assert Run.objects.get(pk=anon_run).experiment.owner == cy
     assert "cy" in c.get("/experiments/").content.decode()
-    changed = c.post("/accounts/password_change/", {"old_password": "a-long-pass-987", "new_password1": "another-pass-654",
-                                                      "new_password2": "another-pass-654"})
+    changed = c.post(
+        "/accounts/password_change/",
+        {"old_password": "a-long-pass-987", "new_password1": "another-pass-654", "new_password2": "another-pass-654"},
+    )
     assert changed.status_code == 302 and changed["Location"] == "/accounts/password_change/done/"
     assert c.post("/accounts/logout/").status_code == 302
     assert Client().login(username="cy", password="another-pass-654")
@@ -321,8 +397,15 @@ def test_sign_up_moves_them_too_and_log_out_and_password_change_work(small_spec,
 
 def test_signup_ignores_an_offsite_next(small_spec):
     c = Client()
-    response = c.post("/accounts/signup/", {"username": "dee", "password1": "a-long-pass-987", "password2": "a-long-pass-987",
-                                            "next": "https://evil.example/"})
+    response = c.post(
+        "/accounts/signup/",
+        {
+            "username": "dee",
+            "password1": "a-long-pass-987",
+            "password2": "a-long-pass-987",
+            "next": "https://evil.example/",
+        },
+    )
     assert response["Location"] == "/experiments/"
 
 

@@ -56,7 +56,9 @@ def send(client, url, body, method="post"):
 nearby = st.sampled_from(SPECS) | mutated(SPECS, st.integers(-2, 600) | st.floats(-1, 2) | HUGE) | mutated(SPECS)
 specs = nearby | json_objects
 envelopes = st.fixed_dictionaries({"spec": nearby}, optional={"steps_per_second": json_values, "paused": json_values})
-datasets = mutated([s["dataset"] for s in SPECS], st.integers(-2, 6000) | st.floats(-1, 2) | HUGE | json_values) | json_objects
+datasets = (
+    mutated([s["dataset"] for s in SPECS], st.integers(-2, 6000) | st.floats(-1, 2) | HUGE | json_values) | json_objects
+)
 raw = st.binary(max_size=64) | text.map(lambda t: t.encode("utf-8", "surrogatepass"))
 
 
@@ -84,7 +86,11 @@ def own_run(client):
     return Run.objects.get(pk=request(client, "/api/runs/", SPECS[-1]).json()["id"])
 
 
-fields = {"title": st.text(max_size=40) | text | json_values, "notes": st.text() | text | json_values, "visibility": st.sampled_from(["private", "public"]) | json_values}
+fields = {
+    "title": st.text(max_size=40) | text | json_values,
+    "notes": st.text() | text | json_values,
+    "visibility": st.sampled_from(["private", "public"]) | json_values,
+}
 
 
 @shared
@@ -119,9 +125,15 @@ def finished(client):
 
 ink = st.integers(0, 255) | st.floats(0, 255) | json_values
 rows = st.lists(st.lists(ink, min_size=1, max_size=12), min_size=1, max_size=12)
-square = st.integers(1, 40).flatmap(lambda n: st.lists(st.lists(st.integers(0, 255), min_size=n, max_size=n), min_size=n, max_size=n))
-predict_bodies = (st.fixed_dictionaries({"pixels": square}) | st.fixed_dictionaries({"text": st.text(min_size=1, max_size=80)})
-                  | st.fixed_dictionaries({}, optional={"pixels": rows | json_values, "text": text | json_values}) | json_objects)
+square = st.integers(1, 40).flatmap(
+    lambda n: st.lists(st.lists(st.integers(0, 255), min_size=n, max_size=n), min_size=n, max_size=n)
+)
+predict_bodies = (
+    st.fixed_dictionaries({"pixels": square})
+    | st.fixed_dictionaries({"text": st.text(min_size=1, max_size=80)})
+    | st.fixed_dictionaries({}, optional={"pixels": rows | json_values, "text": text | json_values})
+    | json_objects
+)
 
 
 @shared

@@ -8,8 +8,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from playground import controls
-from trainer import controls as trainer_controls
 from tests.fuzz import json_objects, json_values, text
+from trainer import controls as trainer_controls
 
 ACTIONS = st.sampled_from([*controls.SIMPLE_ACTIONS, *controls.VALUE_ACTIONS])
 messages = st.fixed_dictionaries({"action": ACTIONS}, optional={"value": json_values}) | json_objects
@@ -65,10 +65,15 @@ def test_what_passes_is_what_the_loop_trusts(message):
 
 
 def test_the_bounds_are_the_trainers():
-    assert (controls.SIMPLE_ACTIONS, controls.VALUE_ACTIONS) == (trainer_controls.SIMPLE_ACTIONS, trainer_controls.VALUE_ACTIONS)
+    assert (controls.SIMPLE_ACTIONS, controls.VALUE_ACTIONS) == (
+        trainer_controls.SIMPLE_ACTIONS,
+        trainer_controls.VALUE_ACTIONS,
+    )
     assert controls.parse_control('{"action": "probe_sample", "value": %d}' % trainer_controls.MAX_PROBE_SAMPLE)
-    for refused in ('{"action": "probe_sample", "value": %d}' % (trainer_controls.MAX_PROBE_SAMPLE + 1),
-                    '{"action": "set_speed", "value": %d}' % (trainer_controls.MAX_STEPS_PER_SECOND + 1),
-                    '{"action": "set_learning_rate", "value": %g}' % (trainer_controls.LEARNING_RATE[1] * 2)):
+    for refused in (
+        '{"action": "probe_sample", "value": %d}' % (trainer_controls.MAX_PROBE_SAMPLE + 1),
+        '{"action": "set_speed", "value": %d}' % (trainer_controls.MAX_STEPS_PER_SECOND + 1),
+        '{"action": "set_learning_rate", "value": %g}' % (trainer_controls.LEARNING_RATE[1] * 2),
+    ):
         with pytest.raises(ValueError):
             controls.parse_control(refused)

@@ -13,7 +13,13 @@ from playground.asgi import application
 
 pytestmark = pytest.mark.django_db
 
-JSON_ENDPOINTS = ["/api/runs/", "/api/specs/validate/", "/api/specs/code/", "/api/datasets/preview/", "/api/experiments/"]
+JSON_ENDPOINTS = [
+    "/api/runs/",
+    "/api/specs/validate/",
+    "/api/specs/code/",
+    "/api/datasets/preview/",
+    "/api/experiments/",
+]
 FORM = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\nx1,x2,label\r\n--xyz--\r\n'
 
 
@@ -40,8 +46,18 @@ def test_the_finders_find_nothing_outside_the_static_roots(path):
 
 async def static_get(path):
     """What runserver serves /static/ with: Django's ASGIStaticFilesHandler around the project's application."""
-    scope = {"type": "http", "http_version": "1.1", "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "headers": [(b"host", b"127.0.0.1")], "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1)}
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1),
+    }
     communicator = ApplicationCommunicator(ASGIStaticFilesHandler(application), scope)
     await communicator.send_input({"type": "http.request", "body": b""})
     start, body = await communicator.receive_output(10), b""
@@ -52,8 +68,16 @@ async def static_get(path):
             return start["status"], body
 
 
-@pytest.mark.parametrize("path", ["/static/../settings.py", "/static/../playground/settings/base.py", "/static/../../etc/passwd",
-                                  "/static/..", "/static/js/../../manage.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../settings.py",
+        "/static/../playground/settings/base.py",
+        "/static/../../etc/passwd",
+        "/static/..",
+        "/static/js/../../manage.py",
+    ],
+)
 def test_runserver_answers_a_static_path_outside_the_roots_with_404(path):
     status, body = async_to_sync(static_get)(path)
     assert status == 404 and b"SECRET_KEY" not in body and b"root:" not in body

@@ -37,12 +37,15 @@ def small(name):
 # --- numbers of any size ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("url", "body", "path"), [
-    ("/api/runs/", {**small("tfp_default"), "epochs": 10**400}, "epochs"),
-    ("/api/specs/validate/", {**small("tfp_default"), "batch_size": -(10**400)}, "batch_size"),
-    ("/api/runs/", {"spec": small("tfp_default"), "steps_per_second": 10**400}, "steps_per_second"),
-    ("/api/datasets/preview/", {"name": "circle", "samples": 10**400}, "dataset.samples"),
-])
+@pytest.mark.parametrize(
+    ("url", "body", "path"),
+    [
+        ("/api/runs/", {**small("tfp_default"), "epochs": 10**400}, "epochs"),
+        ("/api/specs/validate/", {**small("tfp_default"), "batch_size": -(10**400)}, "batch_size"),
+        ("/api/runs/", {"spec": small("tfp_default"), "steps_per_second": 10**400}, "steps_per_second"),
+        ("/api/datasets/preview/", {"name": "circle", "samples": 10**400}, "dataset.samples"),
+    ],
+)
 def test_a_400_digit_number_is_a_400_naming_the_field(client, url, body, path):
     assert the_error(send(client, url, body))["path"] == path
 
@@ -61,10 +64,15 @@ def run_id(client):
     return send(client, "/api/runs/", small("tfp_default")).json()["id"]
 
 
-@pytest.mark.parametrize(("field", "value", "words"), [
-    ("title", "\ud800", "surrogate"), ("title", "nul\x00title", "U+0000"), ("notes", "bad \udfff notes", "surrogate"),
-    ("notes", "bell\x07", "U+0007"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("title", "\ud800", "surrogate"),
+        ("title", "nul\x00title", "U+0000"),
+        ("notes", "bad \udfff notes", "surrogate"),
+        ("notes", "bell\x07", "U+0007"),
+    ],
+)
 def test_save_refuses_lone_surrogates_and_control_characters(client, run_id, field, value, words):
     body = {"run": run_id, "title": "ok", field: value}
     error = the_error(send(client, "/api/experiments/", body))
@@ -72,7 +80,9 @@ def test_save_refuses_lone_surrogates_and_control_characters(client, run_id, fie
     assert not Experiment.objects.filter(saved__isnull=False).exists()
 
 
-@pytest.mark.parametrize(("field", "value"), [("title", "\ud83d"), ("title", "a\x00b"), ("notes", "\udc00"), ("notes", "\x1b[2J")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("title", "\ud83d"), ("title", "a\x00b"), ("notes", "\udc00"), ("notes", "\x1b[2J")]
+)
 def test_patch_refuses_them_too_and_keeps_the_old_value(client, run_id, field, value):
     slug = send(client, "/api/experiments/", {"run": run_id, "title": "kept", "notes": "kept"}).json()["slug"]
     assert the_error(send(client, f"/api/experiments/{slug}/", {field: value}, "patch"))["path"] == field
@@ -109,7 +119,11 @@ def test_the_experiment_page_of_a_run_on_uploaded_points_shows_them(client, sett
     assert client.get(f"/api/experiments/{slug}/").status_code == 200
     page = client.get(f"/experiments/{slug}/")
     assert page.status_code == 200
-    shown = {trace.name: len(trace.x) for trace in page.context["figures"]["boundary"].data if trace.name in ("train", "test")}
+    shown = {
+        trace.name: len(trace.x)
+        for trace in page.context["figures"]["boundary"].data
+        if trace.name in ("train", "test")
+    }
     assert shown == {"train": 48, "test": 12}  # the 60 uploaded points, split 80/20 as the run split them
 
 

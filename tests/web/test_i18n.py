@@ -25,11 +25,18 @@ NOT_SOURCES = {"locale", "tests", "media", "staticfiles", "build", "node_modules
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalog():
     """The .mo files are build output: compile them when missing or older than their .po (a fresh clone)."""
-    stale = [po for po in LOCALE.glob("*/LC_MESSAGES/*.po")  # django.po and djangojs.po (static/js)
-             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    stale = [
+        po
+        for po in LOCALE.glob("*/LC_MESSAGES/*.po")  # django.po and djangojs.po (static/js)
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
     if stale:
-        call_command("compilemessages", locale=[po.parent.parent.name for po in stale],
-                     ignore_patterns=[".*", *NOT_SOURCES - {"locale"}], verbosity=0)
+        call_command(
+            "compilemessages",
+            locale=[po.parent.parent.name for po in stale],
+            ignore_patterns=[".*", *NOT_SOURCES - {"locale"}],
+            verbosity=0,
+        )
         trans_real._translations.clear()  # catalogs loaded before the .mo existed
         trans_real._default = None
 
@@ -53,7 +60,11 @@ def pages(experiments):
         ("/experiments/", "곡선을 비교할 실험을 2~6개 선택하세요.", "Tick 2 to 6 experiments to compare their curves."),
         (f"/experiments/{one.slug}/", "최종 지표", "Final metrics"),
         (f"/experiments/compare/?e={one.slug}&e={two.slug}", "하이퍼파라미터와 결과", "Hyper-parameters and results"),
-        ("/datasets/", "기본 제공 데이터셋과 관리자가 업로드한 데이터셋입니다.", "The built-in sets and the ones uploaded by the staff."),
+        (
+            "/datasets/",
+            "기본 제공 데이터셋과 관리자가 업로드한 데이터셋입니다.",
+            "The built-in sets and the ones uploaded by the staff.",
+        ),
         ("/datasets/circle/", "플레이그라운드에서 사용", "Use in playground"),
         ("/accounts/login/", "아직 계정이 없나요?", "No account yet?"),
         ("/accounts/signup/", "계정 만들기", "Create the account"),
@@ -93,10 +104,14 @@ def test_the_header_switch_sets_the_language_and_it_stays():
     assert len(forms) == 2
     korean = next(f for f in forms if 'value="ko"' in f)
     assert 'name="next" value="/experiments/?sort=title"' in korean and "<script" not in page.split("<main")[0].replace(
-        '<script src="/jsi18n/"></script>', "")
+        '<script src="/jsi18n/"></script>', ""
+    )
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', korean).group(1)
-    response = client.post("/i18n/setlang/", {"language": "ko", "next": "/experiments/?sort=title",
-                                              "csrfmiddlewaretoken": token}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "ko", "next": "/experiments/?sort=title", "csrfmiddlewaretoken": token},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 302 and response["Location"] == "/experiments/?sort=title"
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "ko" and int(cookie["max-age"]) >= 30 * 24 * 3600  # outlives the browser session
@@ -128,7 +143,10 @@ def test_upload_messages_follow_the_language():
     for language, expected in (("ko", "파일이 비어 있습니다"), ("en", "the file is empty")):
         with translation.override(language), pytest.raises(UploadError, match=expected):
             csvfile.decode(b"  ")
-    with translation.override("ko"), pytest.raises(UploadError, match=r"3번째 줄, x1 열: 'abc'은\(는\) 숫자가 아닙니다"):
+    with (
+        translation.override("ko"),
+        pytest.raises(UploadError, match=r"3번째 줄, x1 열: 'abc'은\(는\) 숫자가 아닙니다"),
+    ):
         csvfile.numbers(csvfile.read(b"x1,x2,label\n1,2,a\nabc,1,b\n", "x1,x2,label", 100), "x1")
 
 
@@ -161,8 +179,15 @@ def test_every_message_has_a_korean_translation(tmp_path, monkeypatch, domain, l
     shutil.copytree(LOCALE, tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(settings, "LOCALE_PATHS", [tmp_path / "locale"])
-    call_command("makemessages", locale=["ko"], domain=domain, symlinks=True, no_obsolete=True, verbosity=0,
-                 ignore_patterns=list(NOT_SOURCES))
+    call_command(
+        "makemessages",
+        locale=["ko"],
+        domain=domain,
+        symlinks=True,
+        no_obsolete=True,
+        verbosity=0,
+        ignore_patterns=list(NOT_SOURCES),
+    )
     entries = _po_entries((tmp_path / "locale" / "ko" / "LC_MESSAGES" / f"{domain}.po").read_text(encoding="utf-8"))
     assert len(entries) > least  # the extraction found the templates and the code (djangojs: static/js)
     missing = [msgid for msgid, strings, fuzzy in entries if fuzzy or not all(strings)]

@@ -44,8 +44,11 @@ def test_english_spec_errors_are_unchanged(small_spec):
 
 @pytest.mark.django_db
 def test_spec_errors_with_parameters_keep_their_names(small_spec):
-    spec = {**small_spec, "layers": [{"type": "dense", "units": 4, "activation": "swish"}, *small_spec["layers"][1:]],
-            "loss": "binary_crossentropy"}
+    spec = {
+        **small_spec,
+        "layers": [{"type": "dense", "units": 4, "activation": "swish"}, *small_spec["layers"][1:]],
+        "loss": "binary_crossentropy",
+    }
     ko = {e["path"]: e["message"] for e in _validate(spec, HTTP_ACCEPT_LANGUAGE=KO)}
     en = {e["path"]: e["message"] for e in _validate(spec)}
     assert set(ko) == set(en) == {"layers[0].activation"}
@@ -56,8 +59,15 @@ def test_spec_errors_with_parameters_keep_their_names(small_spec):
 def test_every_trainer_spec_error_carries_its_template():
     """The English message is the template with its parameters: what the web side translates."""
     with pytest.raises(specs.SpecError) as caught:
-        specs.parse({"dataset": {"name": "circle", "samples": 10**400}, "layers": [{"type": "dense", "units": 1.5}],
-                     "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 0.1}, "epochs": True})
+        specs.parse(
+            {
+                "dataset": {"name": "circle", "samples": 10**400},
+                "layers": [{"type": "dense", "units": 1.5}],
+                "loss": "mse",
+                "optimizer": {"name": "sgd", "learning_rate": 0.1},
+                "epochs": True,
+            }
+        )
     assert len(caught.value.errors) == 3
     for entry in caught.value.errors:
         assert entry["message"] == entry["template"] % entry["params"]
@@ -66,8 +76,11 @@ def test_every_trainer_spec_error_carries_its_template():
 
 
 def test_stored_run_messages_are_english_and_shown_in_the_language():
-    stored = [trainer_messages.STOPPED_BY_USER, supervision.idle_message(90),
-              trainer_messages.TARGET_REACHED % {"target": "0.1", "epoch": 12, "loss": "0.0987"}]
+    stored = [
+        trainer_messages.STOPPED_BY_USER,
+        supervision.idle_message(90),
+        trainer_messages.TARGET_REACHED % {"target": "0.1", "epoch": 12, "loss": "0.0987"},
+    ]
     with translation.override("ko"):
         shown = [messages.run_message(text) for text in stored]
         assert messages.run_message("ValueError: odd") == "ValueError: odd"  # an exception's text stays as it is
@@ -86,13 +99,18 @@ def test_the_catalog_titles_follow_the_language():
     assert circle["title"] == "원" and circle["description"] == "한 클래스가 다른 클래스의 고리 안에 있습니다."
     assert {d["name"]: d for d in en["datasets"]}["circle"]["title"] == "Circle"
     presets = {p["name"]: p for p in ko["presets"]}
-    assert presets["mlp_xor"]["title"] == "XOR을 푸는 MLP" and presets["mlp_xor"]["spec"] == {
-        p["name"]: p for p in en["presets"]}["mlp_xor"]["spec"]
+    assert (
+        presets["mlp_xor"]["title"] == "XOR을 푸는 MLP"
+        and presets["mlp_xor"]["spec"] == {p["name"]: p for p in en["presets"]}["mlp_xor"]["spec"]
+    )
 
 
 def test_the_socket_language_is_the_pages():
     def scope(cookie=None, accept=""):
-        return {"cookies": {"django_language": cookie} if cookie else {}, "headers": [(b"accept-language", accept.encode())]}
+        return {
+            "cookies": {"django_language": cookie} if cookie else {},
+            "headers": [(b"accept-language", accept.encode())],
+        }
 
     assert scope_language(scope(accept=KO)) == "ko"
     assert scope_language(scope(cookie="ko", accept="en-US,en")) == "ko"  # the header's switch wins
@@ -103,8 +121,11 @@ def test_the_socket_language_is_the_pages():
 @scenario
 async def _korean_socket(spec, session_key):
     run = await database_sync_to_async(services.run_create)(spec, session_key=session_key, steps_per_second=200)
-    headers = [(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode()),
-               (b"accept-language", KO.encode())]
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"cookie", f"sessionid={session_key}".encode()),
+        (b"accept-language", KO.encode()),
+    ]
     comm = WebsocketCommunicator(application, f"/ws/runs/{run.pk}/", headers=headers)
     assert (await comm.connect())[0]
     await until(comm, of_type("metrics"))

@@ -38,7 +38,9 @@ def playground_imports(path):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             module = _resolve(path, node)
-            names = [f"{module}.{alias.name}" if f"{module}.{alias.name}" in MODULES else module for alias in node.names]
+            names = [
+                f"{module}.{alias.name}" if f"{module}.{alias.name}" in MODULES else module for alias in node.names
+            ]
         else:
             continue
         for name in names:
@@ -125,7 +127,10 @@ def test_the_graph_sees_imports():
 def test_a_cycle_is_named():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert cycles({"b": {"c"}, "c": {"a"}, "a": {"b"}}) == [["a", "b", "c", "a"]]  # from the first by name
-    assert cycles({"a": {"b"}, "b": {"a", "c"}, "c": {"b"}, "d": {"e"}, "e": {"d"}}) == [["a", "b", "a"], ["d", "e", "d"]]
+    assert cycles({"a": {"b"}, "b": {"a", "c"}, "c": {"b"}, "d": {"e"}, "e": {"d"}}) == [
+        ["a", "b", "a"],
+        ["d", "e", "d"],
+    ]
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 

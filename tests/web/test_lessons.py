@@ -35,8 +35,14 @@ def test_the_list_shows_the_course_in_order_in_korean_and_in_english():
     assert '<html lang="ko"' in ko and '<html lang="en"' in en
     assert re.findall(r'<li data-lesson="([\w-]+)">', ko) == SLUGS  # the course's order
     for slug in SLUGS:
-        assert html.escape(content_ko.LESSONS[slug]["title"]) in ko and html.escape(content_ko.LESSONS[slug]["summary"]) in ko
-        assert html.escape(content_en.LESSONS[slug]["title"]) in en and html.escape(content_ko.LESSONS[slug]["title"]) not in en
+        assert (
+            html.escape(content_ko.LESSONS[slug]["title"]) in ko
+            and html.escape(content_ko.LESSONS[slug]["summary"]) in ko
+        )
+        assert (
+            html.escape(content_en.LESSONS[slug]["title"]) in en
+            and html.escape(content_ko.LESSONS[slug]["title"]) not in en
+        )
     assert "1. 퍼셉트론" in ko and "8. 임베딩과 순환 신경망" in ko and "1. The perceptron" in en
 
 
@@ -53,7 +59,9 @@ def test_every_lesson_renders_in_both_languages(slug):
             assert html.escape(paragraph) in page
         assert html.escape(other.LESSONS[slug]["title"]) not in page
         # The answer waits in a <details>; the page has no inline script.
-        assert re.search(r'<details class="lesson-answer"><summary>.+?</summary><p>' + re.escape(html.escape(text["answer"])), page)
+        assert re.search(
+            r'<details class="lesson-answer"><summary>.+?</summary><p>' + re.escape(html.escape(text["answer"])), page
+        )
         assert "<script>" not in page and " onclick=" not in page
         assert f'id="open-preset" href="/#preset={lesson.preset}"' in page
         for name in lesson.more:
@@ -88,7 +96,9 @@ def test_every_lessons_preset_exists_and_parses(name):
 def test_the_text_lessons_use_the_real_review_sets():
     assert presets.load(catalog.BY_SLUG["bow-vs-rnn"].preset)["dataset"]["name"] == "nsmc"
     assert presets.load(catalog.BY_SLUG["text-preprocessing"].preset)["dataset"]["representation"] == "bag_of_words"
-    assert presets.load("lr_too_small")["layers"] == presets.load("lr_too_large")["layers"]  # the same net, another rate
+    assert (
+        presets.load("lr_too_small")["layers"] == presets.load("lr_too_large")["layers"]
+    )  # the same net, another rate
 
 
 @pytest.mark.django_db
@@ -143,7 +153,9 @@ def test_sign_up_moves_it_too(django_user_model):
     c = Client()
     page = c.get("/lessons/learning-rate/").content.decode()
     c.post("/lessons/learning-rate/finish/", {"csrfmiddlewaretoken": token(page)})
-    response = c.post("/accounts/signup/", {"username": "cy", "password1": "a-long-pass-987", "password2": "a-long-pass-987"})
+    response = c.post(
+        "/accounts/signup/", {"username": "cy", "password1": "a-long-pass-987", "password2": "a-long-pass-987"}
+    )
     assert response.status_code == 302
     cy = django_user_model.objects.get(username="cy")
     assert LessonProgress.objects.get(lesson="learning-rate").owner == cy

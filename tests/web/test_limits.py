@@ -13,10 +13,10 @@ from django.test import Client
 from playground import ratelimits, services
 from playground.asgi import application
 from playground.models import Dataset
+from tests.web.sockets import next_frame
 from tests.web.test_consumer import scenario
 from tests.web.test_predict import DIGITS, finished_run, seven  # noqa: F401 (a fixture)
 from tests.web.test_uploads_admin import form
-from tests.web.sockets import next_frame
 
 pytestmark = pytest.mark.django_db
 NOW = 278 * 3600 + 0.25  # 0.25 s into an hour (a quarter, a minute, a second)
@@ -99,16 +99,27 @@ def test_log_in_is_throttled_per_username_and_per_address(client, django_user_mo
     settings.PLAYGROUND_LOGIN_FAILURES = 3
     django_user_model.objects.create_user("alice", password="right-horse-battery")
     for i in range(3):  # from three addresses: the username's count
-        assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"},
-                           REMOTE_ADDR=f"10.0.1.{i}").status_code == 200
-    refused = client.post("/accounts/login/", {"username": "Alice", "password": "right-horse-battery"},
-                          REMOTE_ADDR="10.0.1.9")
+        assert (
+            client.post(
+                "/accounts/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR=f"10.0.1.{i}"
+            ).status_code
+            == 200
+        )
+    refused = client.post(
+        "/accounts/login/", {"username": "Alice", "password": "right-horse-battery"}, REMOTE_ADDR="10.0.1.9"
+    )
     assert refused.status_code == 429 and refused["Retry-After"] == "900"
     assert "Too many failed attempts" in refused.content.decode() and "_auth_user_id" not in client.session
     for name in ("bob", "carol", "dave"):  # one address, many usernames: the address's count
         client.post("/accounts/login/", {"username": name, "password": "x"}, REMOTE_ADDR="10.0.2.1")
-    assert client.post("/accounts/login/", {"username": "erin", "password": "x"}, REMOTE_ADDR="10.0.2.1").status_code == 429
-    assert client.post("/accounts/login/", {"username": "erin", "password": "x"}, REMOTE_ADDR="10.0.2.2").status_code == 200
+    assert (
+        client.post("/accounts/login/", {"username": "erin", "password": "x"}, REMOTE_ADDR="10.0.2.1").status_code
+        == 429
+    )
+    assert (
+        client.post("/accounts/login/", {"username": "erin", "password": "x"}, REMOTE_ADDR="10.0.2.2").status_code
+        == 200
+    )
 
 
 def test_sign_up_is_throttled_after_failures(client, settings, django_user_model):

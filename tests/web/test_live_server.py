@@ -20,8 +20,11 @@ def create_run(url, spec, steps_per_second):
     opener.open(url + "/")  # the page sets the csrftoken cookie
     token = next(c.value for c in jar if c.name == "csrftoken")
     body = json.dumps({"spec": spec, "steps_per_second": steps_per_second}).encode()
-    request = urllib.request.Request(url + "/api/runs/", data=body, headers={
-        "Content-Type": "application/json", "X-CSRFToken": token, "Referer": url + "/"})
+    request = urllib.request.Request(
+        url + "/api/runs/",
+        data=body,
+        headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": url + "/"},
+    )
     created = json.load(opener.open(request))
     return created, "; ".join(f"{c.name}={c.value}" for c in jar)
 
@@ -50,10 +53,15 @@ def test_a_run_over_http_and_a_real_websocket(live_server_url, small_spec):
     with ThreadPoolExecutor(1) as pool:
         result = pool.submit(asyncio.run, watch(live_server_url, created["ws"], cookie, want_metrics=20)).result()
     counts, done, first_metrics, elapsed = result
-    print(f"\nlive server: first metrics frame {first_metrics:.2f}s after connecting (cold process); "
-          f"then {(counts['metrics'] - 1) / (elapsed - first_metrics):.1f} metrics frames/s; frames {counts}")
+    print(
+        f"\nlive server: first metrics frame {first_metrics:.2f}s after connecting (cold process); "
+        f"then {(counts['metrics'] - 1) / (elapsed - first_metrics):.1f} metrics frames/s; frames {counts}"
+    )
     assert counts["metrics"] >= 20 and counts["boundary"] >= 1 and counts["neurons"] >= 1
     assert done["status"] == "stopped"
-    detail = json.load(urllib.request.build_opener().open(urllib.request.Request(
-        live_server_url + f"/api/runs/{created['id']}/", headers={"Cookie": cookie})))
+    detail = json.load(
+        urllib.request.build_opener().open(
+            urllib.request.Request(live_server_url + f"/api/runs/{created['id']}/", headers={"Cookie": cookie})
+        )
+    )
     assert detail["status"] == "stopped" and len(detail["metrics"]) >= 20

@@ -28,7 +28,9 @@ def test_finish_stores_weights_as_npz_without_pickles(make_run, small_spec):
     run = make_run(small_spec)
     kernel = np.arange(6, dtype=np.float32).reshape(2, 3)
     probes = {"boundary": {"type": "boundary", "size": 2}}
-    services.run_finish(run, status="completed", metrics={"test_loss": 0.1}, probes=probes, weights={"0_dense.w": kernel})
+    services.run_finish(
+        run, status="completed", metrics={"test_loss": 0.1}, probes=probes, weights={"0_dense.w": kernel}
+    )
     run.refresh_from_db()
     assert run.status == "completed" and not run.is_active and run.finished is not None
     np.testing.assert_array_equal(services.weights_from_npz(run.weights)["0_dense.w"], kernel)

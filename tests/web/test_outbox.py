@@ -1,4 +1,5 @@
 """A viewer that falls behind gets the newest pictures and every metrics frame, never a queue."""
+
 import asyncio
 
 from playground.outbox import Outbox

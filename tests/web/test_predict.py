@@ -18,14 +18,15 @@ from playground import compute, jobs, predict, services, taskbackend
 from playground.asgi import application
 from playground.models import Run
 from tests.conftest import example_spec
+from tests.web.sockets import next_frame
 from trainer import loop
 from trainer import spec as specs
-from tests.web.sockets import next_frame
 
 
 def post(client, url, body):
-    return client.post(url, data=json.dumps(body) if not isinstance(body, (str, bytes)) else body,
-                       content_type="application/json")
+    return client.post(
+        url, data=json.dumps(body) if not isinstance(body, (str, bytes)) else body, content_type="application/json"
+    )
 
 
 def small(name, **dataset):
@@ -109,15 +110,18 @@ def test_a_typed_sentence_gets_a_probability_with_its_tokens(client, finished_ru
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("body", "path", "words"), [
-    ({"pixels": [[0] * 201] * 3}, "pixels", "at most 200×200"),
-    ({"pixels": [[0, 0], [0]]}, "pixels", "same length"),
-    ({"pixels": [[0, 300]]}, "pixels[0]", "0 (no ink) to 255"),
-    ({"pixels": [[0, "x"]]}, "pixels[0]", "0 (no ink) to 255"),
-    ({"pixels": "abc"}, "pixels", "list of rows"),
-    ({"text": "hello"}, "text", "unknown key"),
-    ({}, "pixels", "is required"),
-])
+@pytest.mark.parametrize(
+    ("body", "path", "words"),
+    [
+        ({"pixels": [[0] * 201] * 3}, "pixels", "at most 200×200"),
+        ({"pixels": [[0, 0], [0]]}, "pixels", "same length"),
+        ({"pixels": [[0, 300]]}, "pixels[0]", "0 (no ink) to 255"),
+        ({"pixels": [[0, "x"]]}, "pixels[0]", "0 (no ink) to 255"),
+        ({"pixels": "abc"}, "pixels", "list of rows"),
+        ({"text": "hello"}, "text", "unknown key"),
+        ({}, "pixels", "is required"),
+    ],
+)
 def test_bad_drawings_get_a_clear_400(client, finished_run, body, path, words):
     run = finished_run(DIGITS)
     response = post(client, f"/api/runs/{run.pk}/predict/", body)
@@ -177,8 +181,11 @@ def _on_own_loop(body):
 
 async def owner_socket(run, session_key):
     """The run's socket, connected as its owner (the session that created it)."""
-    comm = WebsocketCommunicator(application, f"/ws/runs/{run.pk}/",
-                                 headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode())])
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/runs/{run.pk}/",
+        headers=[(b"origin", b"http://testserver"), (b"cookie", f"sessionid={session_key}".encode())],
+    )
     assert (await comm.connect())[0]
     return comm
 
@@ -245,7 +252,9 @@ def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sampl
         async with asyncio.timeout(60):
             await until(lambda f: f.get("status") == "paused")
             at_start = await weights_iteration(run)
-            prediction = await database_sync_to_async(compute.run_predict)(await Run.objects.aget(pk=run.pk), pixels=seven())
+            prediction = await database_sync_to_async(compute.run_predict)(
+                await Run.objects.aget(pk=run.pk), pixels=seven()
+            )
             await comm.send_json_to({"action": "step"})
             await until(lambda f: f["type"] == "metrics")
             while await weights_iteration(run) != 1:  # stored as the run pauses again
@@ -267,8 +276,9 @@ def test_a_paused_run_stores_its_weights_and_its_live_maps_follow_a_chosen_sampl
 
 
 @pytest.mark.django_db(transaction=True)  # the prediction's thread reads the run through its own connection
-def test_the_embedded_server_predicts_in_a_thread_of_its_own_outside_the_run_slots(client, finished_run, settings,
-                                                                                   monkeypatch):
+def test_the_embedded_server_predicts_in_a_thread_of_its_own_outside_the_run_slots(
+    client, finished_run, settings, monkeypatch
+):
     run = finished_run(DIGITS)  # enqueued to the DummyBackend: no training thread left running at exit
     settings.TASKS = {"default": {"BACKEND": "playground.taskbackend.InProcessBackend"}}
     monkeypatch.setattr(taskbackend, "run_slots", lambda loop=None: pytest.fail("a prediction waits for no run slot"))

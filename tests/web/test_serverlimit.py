@@ -49,8 +49,12 @@ def connect():
 
 
 def head(**headers):
-    lines = ["POST /api/runs/ HTTP/1.1", "Host: testserver", "Content-Type: application/json",
-             *(f"{k.replace('_', '-')}: {v}" for k, v in headers.items())]
+    lines = [
+        "POST /api/runs/ HTTP/1.1",
+        "Host: testserver",
+        "Content-Type: application/json",
+        *(f"{k.replace('_', '-')}: {v}" for k, v in headers.items()),
+    ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
@@ -102,7 +106,9 @@ def test_a_body_within_the_limit_reaches_the_application_whole(limit, chunked):
     server, transport, protocol = connect()
     body = b"x" * limit
     if chunked:
-        protocol.dataReceived(head(Transfer_Encoding="chunked") + chunk(body[:5000]) + chunk(body[5000:]) + b"0\r\n\r\n")
+        protocol.dataReceived(
+            head(Transfer_Encoding="chunked") + chunk(body[:5000]) + chunk(body[5000:]) + b"0\r\n\r\n"
+        )
     else:
         protocol.dataReceived(head(Content_Length=len(body)) + body)
     assert transport.value() == b"" and not transport.disconnecting

@@ -10,11 +10,20 @@ SECRET = "k3y-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_" * 2
 
 def manage(*args, settings="playground.settings.production", **env):
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": settings, **env}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_check_deploy_is_clean():
-    out = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="playground.example")
+    out = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="playground.example",
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
 
@@ -29,11 +38,20 @@ def test_environment_switches_to_the_scaled_out_mode():
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], s.TASKS['default']['BACKEND'])"
     )
-    env = {"DATABASE_URL": "postgres://u:p@db:5432/play", "REDIS_URL": "redis://cache:6379/0",
-           "PLAYGROUND_TASK_BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    env = {
+        "DATABASE_URL": "postgres://u:p@db:5432/play",
+        "REDIS_URL": "redis://cache:6379/0",
+        "PLAYGROUND_TASK_BACKEND": "django.tasks.backends.dummy.DummyBackend",
+    }
     out = manage("shell", "--no-imports", "-c", code, settings="playground.settings.dev", **env)
-    assert out.stdout.split() == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer",
-                                  "django.tasks.backends.dummy.DummyBackend"], out.stderr
+    assert out.stdout.split() == [
+        "django.db.backends.postgresql",
+        "channels_redis.core.RedisChannelLayer",
+        "django.tasks.backends.dummy.DummyBackend",
+    ], out.stderr
     default = manage("shell", "--no-imports", "-c", code, settings="playground.settings.dev")
-    assert default.stdout.split() == ["django.db.backends.sqlite3", "channels.layers.InMemoryChannelLayer",
-                                      "playground.taskbackend.InProcessBackend"], default.stderr
+    assert default.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "playground.taskbackend.InProcessBackend",
+    ], default.stderr

@@ -25,7 +25,9 @@ def test_one_snapshot_per_slot_spread_over_the_run():
     its = [s["iteration"] for s in kept]
     assert its == sorted(its)
     assert [snapshots.slot_of(it, 1000) for it in its] == list(range(snapshots.SLOTS))
-    assert all(set(s["frames"]) == {"boundary", "neurons"} and s["frames"]["boundary"]["at"] == s["iteration"] for s in kept)
+    assert all(
+        set(s["frames"]) == {"boundary", "neurons"} and s["frames"]["boundary"]["at"] == s["iteration"] for s in kept
+    )
 
 
 def test_few_frames_give_few_snapshots_and_unknown_types_are_ignored():

@@ -73,13 +73,20 @@ def test_reconcile_fails_only_runs_whose_heartbeat_stopped_and_tells_their_viewe
 
     assert sorted(supervision.reconcile_lost()) == sorted([lost.pk, paused_lost.pk])
     statuses = dict(Run.objects.values_list("pk", "status"))
-    assert statuses == {lost.pk: "failed", alive.pk: "running", paused_lost.pk: "failed", queued.pk: "queued",
-                        finished.pk: "completed"}
+    assert statuses == {
+        lost.pk: "failed",
+        alive.pk: "running",
+        paused_lost.pk: "failed",
+        queued.pk: "queued",
+        finished.pk: "completed",
+    }
     message = Run.objects.get(pk=lost.pk).message
     assert message.startswith("Worker lost") and "history" in message
     told = [frame for group, frame in layer.sent if group == streams.group_name(lost.pk)]
-    assert told == [{"type": "status", "status": "failed", "message": message},
-                    {"type": "done", "status": "failed", "metrics": {}, "message": message}]
+    assert told == [
+        {"type": "status", "status": "failed", "message": message},
+        {"type": "done", "status": "failed", "metrics": {}, "message": message},
+    ]
     assert {group for group, _ in layer.sent} == {streams.group_name(lost.pk), streams.group_name(paused_lost.pk)}
     assert supervision.reconcile_lost() == []  # once
 
@@ -95,8 +102,11 @@ def test_reconcile_command_lost_only(make_run, small_spec, capsys):
 
 
 def test_default_clocks_fail_a_lost_run_within_a_minute():
-    worst = (django_settings.PLAYGROUND_HEARTBEAT_S + django_settings.PLAYGROUND_WORKER_LOST_AFTER_S
-             + django_settings.PLAYGROUND_RECONCILE_EVERY_S)
+    worst = (
+        django_settings.PLAYGROUND_HEARTBEAT_S
+        + django_settings.PLAYGROUND_WORKER_LOST_AFTER_S
+        + django_settings.PLAYGROUND_RECONCILE_EVERY_S
+    )
     assert worst <= 60
     # a run waiting out a database outage is not declared lost while it still retries
     assert django_settings.PLAYGROUND_DB_RETRY_S < django_settings.PLAYGROUND_WORKER_LOST_AFTER_S
@@ -120,7 +130,7 @@ def test_celery_backend_sends_the_run_to_the_training_queue(settings, monkeypatc
     sent = []
     monkeypatch.setattr(celery.app, "send_task", lambda name, **kw: sent.append((name, kw)))
     result = jobs.train_run.enqueue(42)
-    (name, options), = sent
+    ((name, options),) = sent
     assert name == "playground.run_task" and options["queue"] == "training" and options["task_id"] == result.id
     assert options["args"] == ["playground.jobs.train_run", [42], {}]
     json.dumps(options["args"])  # what goes over the broker is plain JSON
@@ -148,8 +158,9 @@ def test_an_owner_may_have_only_so_many_runs_going(settings, client, small_spec,
     assert "2 runs going" in answers[2].json()["error"] and answers[2]["Retry-After"]
 
 
-def test_reconcile_sends_again_the_tasks_of_runs_queued_too_long(settings, monkeypatch, make_run, small_spec,
-                                                                  django_capture_on_commit_callbacks):
+def test_reconcile_sends_again_the_tasks_of_runs_queued_too_long(
+    settings, monkeypatch, make_run, small_spec, django_capture_on_commit_callbacks
+):
     from types import SimpleNamespace
 
     sent = []

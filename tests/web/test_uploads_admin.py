@@ -29,10 +29,23 @@ def stored_files(media):
 
 
 def form(name="pts", kind="points", data=None, filename="pts.csv", **extra):
-    return {"name": name, "title": name.title(), "kind": kind, "description": "", "target": "classification",
-            "label_column": "label", "height": 8, "width": 8, "color": "grayscale", "lowercase": "on",
-            "remove_stopwords": "on", "max_vocab": 1000, "max_length": "",
-            "file": SimpleUploadedFile(filename, f.points_csv(40) if data is None else data), **extra}
+    return {
+        "name": name,
+        "title": name.title(),
+        "kind": kind,
+        "description": "",
+        "target": "classification",
+        "label_column": "label",
+        "height": 8,
+        "width": 8,
+        "color": "grayscale",
+        "lowercase": "on",
+        "remove_stopwords": "on",
+        "max_vocab": 1000,
+        "max_length": "",
+        "file": SimpleUploadedFile(filename, f.points_csv(40) if data is None else data),
+        **extra,
+    }
 
 
 def upload(client, captured, **kwargs):
@@ -40,7 +53,9 @@ def upload(client, captured, **kwargs):
         return client.post(ADD, form(**kwargs))
 
 
-def test_a_staff_upload_is_processed_in_the_background_and_becomes_ready(admin_client, django_capture_on_commit_callbacks, media):
+def test_a_staff_upload_is_processed_in_the_background_and_becomes_ready(
+    admin_client, django_capture_on_commit_callbacks, media
+):
     default_task_backend.clear()
     response = upload(admin_client, django_capture_on_commit_callbacks)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -65,10 +80,30 @@ def test_a_staff_upload_is_processed_in_the_background_and_becomes_ready(admin_c
 BAD = [
     ("points", "p.csv", f.csv_bytes(["x1", "y", "label"], f.points_rows(30)), "no column &#x27;x2&#x27;"),
     ("points", "p.csv", "x1,x2,label\n1,2,café\n".encode("latin-1"), "is not UTF-8, and the file is not Korean CP949"),
-    ("points", "p.csv", f.csv_bytes(["x1", "x2", "label"], [*f.points_rows(30), (1, "nan", "a")]), "line 32, column x2"),
-    ("images", "i.zip", f.zip_bytes({"a/1.png": f.picture(0), "../../evil.png": f.picture(1)}), "points outside the archive"),
-    ("images", "i.zip", f.zip_bytes({**{f"a/{i}.png": f.picture(0) for i in range(12)}, **{f"b/{i}.png": f.picture(1) for i in range(11)},
-                                     "b/bad.png": f.picture(1)[:40]}), "image &#x27;b/bad.png&#x27; does not decode"),
+    (
+        "points",
+        "p.csv",
+        f.csv_bytes(["x1", "x2", "label"], [*f.points_rows(30), (1, "nan", "a")]),
+        "line 32, column x2",
+    ),
+    (
+        "images",
+        "i.zip",
+        f.zip_bytes({"a/1.png": f.picture(0), "../../evil.png": f.picture(1)}),
+        "points outside the archive",
+    ),
+    (
+        "images",
+        "i.zip",
+        f.zip_bytes(
+            {
+                **{f"a/{i}.png": f.picture(0) for i in range(12)},
+                **{f"b/{i}.png": f.picture(1) for i in range(11)},
+                "b/bad.png": f.picture(1)[:40],
+            }
+        ),
+        "image &#x27;b/bad.png&#x27; does not decode",
+    ),
     ("images", "i.npz", f.npz_bytes(x=f.np.zeros((30, 4, 4)), y=f.np.zeros(31)), "x has 30 samples but y has 31"),
     ("text", "t.csv", f.csv_bytes(["text", "label"], [("only one", "pos")] * 30), "only one class"),
     ("points", "p.csv", b"", "The submitted file is empty"),
@@ -104,14 +139,18 @@ def test_only_staff_reach_the_admin_upload(client, django_user_model, media):
     assert Dataset.objects.count() == 0 and stored_files(media) == []
 
 
-def test_progress_is_polled_and_a_failure_keeps_its_reason(admin_client, django_capture_on_commit_callbacks, monkeypatch):
+def test_progress_is_polled_and_a_failure_keeps_its_reason(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
     upload(admin_client, django_capture_on_commit_callbacks)
     row = Dataset.objects.get(slug="pts")
     Dataset.objects.filter(pk=row.pk).update(progress=40, message="decoding pictures 400/1,000")
     page = admin_client.get("/admin/playground/dataset/").content.decode()
     assert 'data-status="processing"' in page and 'value="40"' in page and "decoding pictures 400/1,000" in page
     body = admin_client.get(f"/admin/playground/dataset/progress/?ids={row.pk},x").json()
-    assert body == {"datasets": [{"id": row.pk, "status": "processing", "progress": 40, "message": "decoding pictures 400/1,000"}]}
+    assert body == {
+        "datasets": [{"id": row.pk, "status": "processing", "progress": 40, "message": "decoding pictures 400/1,000"}]
+    }
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
@@ -124,7 +163,14 @@ def test_progress_is_polled_and_a_failure_keeps_its_reason(admin_client, django_
 
 
 def test_progress_is_written_while_pictures_are_decoded(admin_client, django_capture_on_commit_callbacks, monkeypatch):
-    upload(admin_client, django_capture_on_commit_callbacks, name="pics", kind="images", data=f.image_zip(60), filename="p.zip")
+    upload(
+        admin_client,
+        django_capture_on_commit_callbacks,
+        name="pics",
+        kind="images",
+        data=f.image_zip(60),
+        filename="p.zip",
+    )
     row = Dataset.objects.get(slug="pics")
     seen = []
     original = services._Progress.__call__
@@ -139,14 +185,24 @@ def test_progress_is_written_while_pictures_are_decoded(admin_client, django_cap
     assert (41, "decoding pictures 50/120") in seen and Dataset.objects.get(pk=row.pk).status == "ready"
 
 
-def test_replacing_the_file_makes_a_new_version_and_archives_the_old_one(admin_client, django_capture_on_commit_callbacks):
+def test_replacing_the_file_makes_a_new_version_and_archives_the_old_one(
+    admin_client, django_capture_on_commit_callbacks
+):
     upload(admin_client, django_capture_on_commit_callbacks)
     v1 = Dataset.objects.get(slug="pts")
     services.dataset_process(v1.pk)
     change = f"/admin/playground/dataset/{v1.pk}/change/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(change, {"title": "Points", "description": "two clouds", "target": "classification",
-                                              "file": SimpleUploadedFile("new.csv", f.points_csv(60, seed=3))}, follow=True)
+        response = admin_client.post(
+            change,
+            {
+                "title": "Points",
+                "description": "two clouds",
+                "target": "classification",
+                "file": SimpleUploadedFile("new.csv", f.points_csv(60, seed=3)),
+            },
+            follow=True,
+        )
     assert "Version 2 is being processed" in response.content.decode()
     v2 = Dataset.objects.get(slug="pts-v2")
     assert (v2.family, v2.version, v2.status) == ("pts", 2, "processing")
@@ -158,7 +214,9 @@ def test_replacing_the_file_makes_a_new_version_and_archives_the_old_one(admin_c
     assert selectors.dataset_infos()["pts-v2"].default_samples == 60
 
 
-def test_a_dataset_used_by_a_saved_experiment_cannot_be_deleted(admin_client, django_capture_on_commit_callbacks, media):
+def test_a_dataset_used_by_a_saved_experiment_cannot_be_deleted(
+    admin_client, django_capture_on_commit_callbacks, media
+):
     upload(admin_client, django_capture_on_commit_callbacks)
     row = services.dataset_process(Dataset.objects.get(slug="pts").pk)
     Experiment.objects.create(spec={"dataset": {"name": "pts"}}, saved=timezone.now(), slug="abc", title="mine")
@@ -166,7 +224,9 @@ def test_a_dataset_used_by_a_saved_experiment_cannot_be_deleted(admin_client, dj
     page = admin_client.get(delete).content.decode()
     assert "pts is used by 1 saved experiment; archive it instead" in page
     admin_client.post(delete, {"post": "yes"})
-    admin_client.post("/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    admin_client.post(
+        "/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"}
+    )
     assert Dataset.objects.filter(pk=row.pk).exists() and row.arrays in stored_files(media)
     with pytest.raises(services.DatasetInUse):
         services.dataset_delete(row)
@@ -187,7 +247,9 @@ def test_a_dataset_used_by_a_running_run_cannot_be_deleted(admin_client, django_
     delete = f"/admin/playground/dataset/{row.pk}/delete/"
     assert "pts is used by 1 run in progress; archive it instead" in admin_client.get(delete).content.decode()
     admin_client.post(delete, {"post": "yes"})
-    admin_client.post("/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    admin_client.post(
+        "/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"}
+    )
     assert Dataset.objects.filter(pk=row.pk).exists() and row.arrays in stored_files(media)
     with pytest.raises(services.DatasetInUse, match="1 run in progress"):
         services.dataset_delete(row)
@@ -204,21 +266,29 @@ def test_built_in_datasets_come_from_an_idempotent_command(admin_client, django_
     assert Dataset.objects.filter(builtin=True).count() == len(datasets.BUILTIN)
     assert Dataset.objects.filter(builtin=False).count() == 1
     circle = Dataset.objects.get(slug="circle")
-    assert circle.is_ready and "Delete" not in admin_client.get(f"/admin/playground/dataset/{circle.pk}/change/").content.decode()
+    assert (
+        circle.is_ready
+        and "Delete" not in admin_client.get(f"/admin/playground/dataset/{circle.pk}/change/").content.decode()
+    )
     assert admin_client.get(f"/admin/playground/dataset/{circle.pk}/delete/").status_code == 403
-    page = admin_client.post("/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [circle.pk]})
+    page = admin_client.post(
+        "/admin/playground/dataset/", {"action": "delete_selected", "_selected_action": [circle.pk]}
+    )
     assert "Cannot delete dataset" in page.content.decode() and Dataset.objects.filter(slug="circle").exists()
 
 
-def test_an_upload_left_processing_by_a_restart_is_failed_with_the_reason(admin_client, django_capture_on_commit_callbacks):
+def test_an_upload_left_processing_by_a_restart_is_failed_with_the_reason(
+    admin_client, django_capture_on_commit_callbacks
+):
     upload(admin_client, django_capture_on_commit_callbacks)
     call_command("reconcile")  # what `make run` does before serving
     row = Dataset.objects.get(slug="pts")
     assert row.status == "failed" and "upload the file again" in row.message
 
 
-def test_an_upload_whose_processing_task_was_lost_is_sent_again_and_processed_once(admin_client, django_capture_on_commit_callbacks,
-                                                                                   settings):
+def test_an_upload_whose_processing_task_was_lost_is_sent_again_and_processed_once(
+    admin_client, django_capture_on_commit_callbacks, settings
+):
     from datetime import timedelta
 
     from playground import supervision
@@ -229,7 +299,9 @@ def test_an_upload_whose_processing_task_was_lost_is_sent_again_and_processed_on
     assert row.enqueued is not None and row.started is None and len(default_task_backend.results) == 1
     supervision.reconcile_lost()
     assert len(default_task_backend.results) == 1  # just sent: not again
-    Dataset.objects.filter(pk=row.pk).update(enqueued=timezone.now() - timedelta(seconds=settings.PLAYGROUND_REQUEUE_AFTER_S + 5))
+    Dataset.objects.filter(pk=row.pk).update(
+        enqueued=timezone.now() - timedelta(seconds=settings.PLAYGROUND_REQUEUE_AFTER_S + 5)
+    )
     supervision.reconcile_lost()  # the broker lost it (a Redis restarted empty): sent again
     assert [r.args for r in default_task_backend.results] == [[row.pk], [row.pk]]
     assert services.dataset_process(row.pk).status == "ready"
@@ -246,13 +318,27 @@ def test_a_text_upload_offers_the_token_level_and_uses_the_one_chosen(admin_clie
     assert re.findall(r'<option value="(\w+)"', offered.group(1)) == ["particles", "word", "morpheme", "char"]
     assert 'value="particles" selected' in offered.group(1)  # what every upload used before the levels
 
-    bad = upload(admin_client, django_capture_on_commit_callbacks, name="txt", kind="text", filename="t.csv",
-                 data=f.text_csv(40, korean=True), tokens="syllable")
+    bad = upload(
+        admin_client,
+        django_capture_on_commit_callbacks,
+        name="txt",
+        kind="text",
+        filename="t.csv",
+        data=f.text_csv(40, korean=True),
+        tokens="syllable",
+    )
     assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
     assert not Dataset.objects.filter(slug="txt").exists()
 
-    response = upload(admin_client, django_capture_on_commit_callbacks, name="txt", kind="text", filename="t.csv",
-                      data=f.text_csv(40, korean=True), tokens="char")
+    response = upload(
+        admin_client,
+        django_capture_on_commit_callbacks,
+        name="txt",
+        kind="text",
+        filename="t.csv",
+        data=f.text_csv(40, korean=True),
+        tokens="char",
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     row = Dataset.objects.get(slug="txt")
     assert row.options["tokens"] == "char"

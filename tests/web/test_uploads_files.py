@@ -42,7 +42,9 @@ def test_points_outside_the_plane_are_mapped_onto_it_and_the_scaling_kept():
 def test_tabular_is_standardized_with_the_statistics_kept():
     got = process.process("tabular", "iris.csv", f.tabular_csv(60), {"label_column": "Species"})
     assert got.task == "multiclass" and got.class_names == ["setosa", "versicolor", "virginica"]
-    assert got.x.shape == (60, 3) and np.allclose(got.x.mean(0), 0, atol=1e-5) and np.allclose(got.x.std(0), 1, atol=1e-4)
+    assert (
+        got.x.shape == (60, 3) and np.allclose(got.x.mean(0), 0, atol=1e-5) and np.allclose(got.x.std(0), 1, atol=1e-4)
+    )
     assert got.metadata["columns"] == ["petal", "sepal", "noise"] and len(got.metadata["standardization"]["mean"]) == 3
 
 
@@ -58,7 +60,9 @@ def test_images_of_any_size_format_and_colour_mode_become_one_shape():
     assert got.class_names == ["left", "right"] and np.bincount(got.y).tolist() == [12, 12]
     left = got.x[got.y == 0]
     assert left[:, :, :4].mean() > left[:, :, 6:].mean()  # the picture survived the trip
-    rgb = process.process("images", "pics.zip", f.image_zip(10, top="photos/"), {"height": 6, "width": 6, "color": "rgb"})
+    rgb = process.process(
+        "images", "pics.zip", f.image_zip(10, top="photos/"), {"height": 6, "width": 6, "color": "rgb"}
+    )
     assert rgb.x.shape == (20, 6, 6, 3) and len(rgb.extra["preview_before"]) == 8  # 4 "before" pictures a class
 
 
@@ -78,34 +82,62 @@ def test_text_goes_through_the_pipeline_chosen_on_upload():
 # --- CSV problems -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("data", "match"), [
-    (b"", "the file is empty"),
-    (b"  \n\n", "the file is empty"),
-    (f.csv_bytes(["x1", "y", "label"], f.points_rows(30)), r"line 1: no column 'x2'; the header must be x1,x2,label"),
-    (f.csv_bytes(["x1", "x2", "label", "z"], [(*r, 1) for r in f.points_rows(30)]), "unexpected column 'z'"),
-    (f.csv_bytes(["1.5", "2.5", "a"], f.points_rows(30)), r"line 1: the first line should be the header .* looks like data"),
-    (f.csv_bytes(POINTS, f.points_rows(30), delimiter=";"), "separated by semicolons, not commas"),
-    (f.csv_bytes(POINTS, f.points_rows(30), delimiter="\t"), "separated by tabs"),
-    (f.csv_bytes(POINTS, [*f.points_rows(30), (1, "abc", "a")]), r"line 32, column x2: 'abc' is not a number"),
-    (f.csv_bytes(POINTS, [(1, 2, "a"), ("", 2, "b"), *f.points_rows(30)]), r"line 3, column x1: the value is empty"),
-    (f.csv_bytes(POINTS, [*f.points_rows(30), ("nan", 1, "a")]), r"line 32, column x1: 'nan' is not a finite number"),
-    (f.csv_bytes(POINTS, [*f.points_rows(30), (1, "inf", "a")]), r"line 32, column x2: 'inf' is not a finite number"),
-    (f.csv_bytes(POINTS, [*f.points_rows(30), (1, 2)]), r"line 32: 2 fields, but the header has 3"),
-    (f.csv_bytes(POINTS, [(r[0], r[1], "same") for r in f.points_rows(30)]), r"only one class \('same'\)"),
-    (f.csv_bytes(POINTS, f.points_rows(12)), "only 12 rows of data; at least 20"),
-    (f.csv_bytes(POINTS, [(r[0], r[1], "") for r in f.points_rows(30)]), r"line 2, column label: the label is empty"),
-    (f.csv_bytes(POINTS, []), "a header but no rows"),
-    ("x1,x2,label\n1,2,café\n".encode("latin-1"), r"line 2: byte 0xe9 is not UTF-8, and the file is not Korean CP949"),
-    (f.points_csv(30).decode().encode("utf-16"), "UTF-16"),
-    (b"x1,x2,label\n1,2,a\x00b\n", "NUL"),
-])
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n", "the file is empty"),
+        (
+            f.csv_bytes(["x1", "y", "label"], f.points_rows(30)),
+            r"line 1: no column 'x2'; the header must be x1,x2,label",
+        ),
+        (f.csv_bytes(["x1", "x2", "label", "z"], [(*r, 1) for r in f.points_rows(30)]), "unexpected column 'z'"),
+        (
+            f.csv_bytes(["1.5", "2.5", "a"], f.points_rows(30)),
+            r"line 1: the first line should be the header .* looks like data",
+        ),
+        (f.csv_bytes(POINTS, f.points_rows(30), delimiter=";"), "separated by semicolons, not commas"),
+        (f.csv_bytes(POINTS, f.points_rows(30), delimiter="\t"), "separated by tabs"),
+        (f.csv_bytes(POINTS, [*f.points_rows(30), (1, "abc", "a")]), r"line 32, column x2: 'abc' is not a number"),
+        (
+            f.csv_bytes(POINTS, [(1, 2, "a"), ("", 2, "b"), *f.points_rows(30)]),
+            r"line 3, column x1: the value is empty",
+        ),
+        (
+            f.csv_bytes(POINTS, [*f.points_rows(30), ("nan", 1, "a")]),
+            r"line 32, column x1: 'nan' is not a finite number",
+        ),
+        (
+            f.csv_bytes(POINTS, [*f.points_rows(30), (1, "inf", "a")]),
+            r"line 32, column x2: 'inf' is not a finite number",
+        ),
+        (f.csv_bytes(POINTS, [*f.points_rows(30), (1, 2)]), r"line 32: 2 fields, but the header has 3"),
+        (f.csv_bytes(POINTS, [(r[0], r[1], "same") for r in f.points_rows(30)]), r"only one class \('same'\)"),
+        (f.csv_bytes(POINTS, f.points_rows(12)), "only 12 rows of data; at least 20"),
+        (
+            f.csv_bytes(POINTS, [(r[0], r[1], "") for r in f.points_rows(30)]),
+            r"line 2, column label: the label is empty",
+        ),
+        (f.csv_bytes(POINTS, []), "a header but no rows"),
+        (
+            "x1,x2,label\n1,2,café\n".encode("latin-1"),
+            r"line 2: byte 0xe9 is not UTF-8, and the file is not Korean CP949",
+        ),
+        (f.points_csv(30).decode().encode("utf-16"), "UTF-16"),
+        (b"x1,x2,label\n1,2,a\x00b\n", "NUL"),
+    ],
+)
 def test_points_csv_problems_name_the_line_and_column(data, match):
     refused("points", data, match)
 
 
 def test_regression_labels_must_be_numbers():
-    refused("points", f.csv_bytes(POINTS, [*f.points_rows(30, regression=True), (1, 2, "big")]),
-            r"line 32, column label: 'big' is not a number", target="regression")
+    refused(
+        "points",
+        f.csv_bytes(POINTS, [*f.points_rows(30, regression=True), (1, 2, "big")]),
+        r"line 32, column label: 'big' is not a number",
+        target="regression",
+    )
 
 
 def test_too_many_rows_columns_and_classes(settings):
@@ -131,9 +163,17 @@ def test_the_file_itself_size_and_name(settings):
 
 
 def test_text_problems():
-    refused("text", f.csv_bytes(["text", "label"], [("", "pos")] + [("fine", "neg")] * 30), r"line 2, column text: the text is empty")
+    refused(
+        "text",
+        f.csv_bytes(["text", "label"], [("", "pos")] + [("fine", "neg")] * 30),
+        r"line 2, column text: the text is empty",
+    )
     refused("text", f.csv_bytes(["review", "label"], [("fine", "neg")] * 30), r"no column 'text'")
-    refused("text", f.csv_bytes(["text", "label"], [("x" * 6000, "a"), *[("fine", "b")] * 30]), "6,000 characters, more than 5,000")
+    refused(
+        "text",
+        f.csv_bytes(["text", "label"], [("x" * 6000, "a"), *[("fine", "b")] * 30]),
+        "6,000 characters, more than 5,000",
+    )
 
 
 # --- archives and pictures --------------------------------------------------------------------------
@@ -159,7 +199,7 @@ def test_a_symbolic_link_entry_is_refused():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         info = zipfile.ZipInfo("a/link.png")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
     refused("images", buf.getvalue(), "is a symbolic link")
 
@@ -167,10 +207,17 @@ def test_a_symbolic_link_entry_is_refused():
 def test_pictures_that_do_not_decode_are_named():
     good = {f"{c}/{i}.png": f.picture(k, seed=i) for k, c in enumerate("ab") for i in range(12)}
     png = f.picture(0)
-    refused("images", f.zip_bytes({**good, "a/broken.png": png[: len(png) // 2]}), r"image 'a/broken.png' does not decode")
-    refused("images", f.zip_bytes({**good, "b/noise.png": b"\x89PNG\r\n\x1a\n" + b"junk" * 50}), r"image 'b/noise.png' does not decode")
+    refused(
+        "images", f.zip_bytes({**good, "a/broken.png": png[: len(png) // 2]}), r"image 'a/broken.png' does not decode"
+    )
+    refused(
+        "images",
+        f.zip_bytes({**good, "b/noise.png": b"\x89PNG\r\n\x1a\n" + b"junk" * 50}),
+        r"image 'b/noise.png' does not decode",
+    )
     tiff = io.BytesIO()
     from PIL import Image
+
     Image.new("L", (4, 4)).save(tiff, "TIFF")
     refused("images", f.zip_bytes({**good, "a/t.png": tiff.getvalue()}), r"'a/t.png' is a TIFF picture; use PNG")
 
@@ -189,8 +236,12 @@ def test_zip_layout_problems():
 def test_npz_problems():
     refused("images", f.npz_bytes(x=np.zeros((30, 4, 4)), y=np.zeros(29)), r"x has 30 samples but y has 29", "a.npz")
     refused("images", f.npz_bytes(x=np.zeros((30, 4, 4))), r"needs arrays named x .* and y .*; it has: x", "a.npz")
-    refused("images", f.npz_bytes(x=np.zeros((30, 4, 4)), y=np.array([{"a": 1}] * 30, dtype=object)),
-            r"array y holds Python objects \(pickles are refused\)", "a.npz")
+    refused(
+        "images",
+        f.npz_bytes(x=np.zeros((30, 4, 4)), y=np.array([{"a": 1}] * 30, dtype=object)),
+        r"array y holds Python objects \(pickles are refused\)",
+        "a.npz",
+    )
     refused("images", f.npz_bytes(x=np.zeros((30, 4)), y=np.arange(30) % 2), r"x must be pictures", "a.npz")
     refused("images", f.npz_bytes(x=np.full((30, 4, 4), np.nan), y=np.arange(30) % 2), "NaN or infinite", "a.npz")
     refused("images", f.npz_bytes(x=np.full((30, 4, 4), 300.0), y=np.arange(30) % 2), "between 0 and 255", "a.npz")
@@ -203,8 +254,10 @@ def test_image_options_and_processed_size(settings):
     refused("images", f.image_zip(12), r"24 pictures of 28×28×1 make .* of training data", height=28, width=28)
 
 
-@pytest.mark.parametrize(("source", "shape"), [((37, 23, 3), (8, 8, 1)), ((5, 9, 1), (12, 7, 3)), ((28, 28, 1), (28, 28, 1)),
-                                               ((64, 48, 4), (16, 20, 3))])
+@pytest.mark.parametrize(
+    ("source", "shape"),
+    [((37, 23, 3), (8, 8, 1)), ((5, 9, 1), (12, 7, 3)), ((28, 28, 1), (28, 28, 1)), ((64, 48, 4), (16, 20, 3))],
+)
 def test_pictures_are_resized_exactly_like_the_engine_preprocesses_a_drawing(source, shape):
     from playground.uploads import imagesets
     from trainer import images

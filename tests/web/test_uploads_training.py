@@ -18,7 +18,11 @@ FILES = {
     "points": ("pts.csv", lambda: f.points_csv(60), {"target": "classification"}),
     "tabular": ("iris.csv", lambda: f.tabular_csv(60), {"target": "classification", "label_column": "species"}),
     "images": ("pics.zip", lambda: f.image_zip(12), {"height": 8, "width": 8, "color": "grayscale"}),
-    "text": ("reviews.csv", lambda: f.text_csv(40, korean=True), {"max_vocab": 50, "lowercase": True, "remove_stopwords": True}),
+    "text": (
+        "reviews.csv",
+        lambda: f.text_csv(40, korean=True),
+        {"max_vocab": 50, "lowercase": True, "remove_stopwords": True},
+    ),
 }
 
 
@@ -31,8 +35,14 @@ def ready_dataset(kind, name=None):
     filename, make, options = FILES[kind]
     data = make()
     checked = process.check(kind, filename, data, options)
-    row = services.dataset_upload(name=name or kind, title=kind.title(), kind=kind, upload=ContentFile(data, name=filename),
-                                  options=options, checked=checked)
+    row = services.dataset_upload(
+        name=name or kind,
+        title=kind.title(),
+        kind=kind,
+        upload=ContentFile(data, name=filename),
+        options=options,
+        checked=checked,
+    )
     return services.dataset_process(row.pk)
 
 

@@ -18,7 +18,7 @@ def points_rows(n=40, regression=False, seed=0):
     """Two separable clouds (labels a/b), or a plane (regression)."""
     rng = np.random.default_rng(seed)
     rows = []
-    for i in range(n):
+    for _ in range(n):
         x1, x2 = rng.uniform(-4, 4, 2)
         label = round(float((x1 + x2) / 8), 4) if regression else ("a" if x1 + x2 > 0 else "b")
         rows.append((round(float(x1), 3), round(float(x2), 3), label))
@@ -39,12 +39,29 @@ def tabular_csv(n=60, label="species"):
     return csv_bytes(["petal", "sepal", "noise", label], rows)
 
 
-KOREAN = ["정말 좋아요 최고", "너무 재미있어요", "배우가 멋져요", "다시 보고 싶어요", "별로예요 지루해요", "시간 낭비였어요", "최악의 영화", "돈이 아까워요"]
+KOREAN = [
+    "정말 좋아요 최고",
+    "너무 재미있어요",
+    "배우가 멋져요",
+    "다시 보고 싶어요",
+    "별로예요 지루해요",
+    "시간 낭비였어요",
+    "최악의 영화",
+    "돈이 아까워요",
+]
 
 
 def text_csv(n=40, encoding="utf-8", bom=False, korean=False):
-    english = ["a great movie, loved it", "wonderful and fun", "the best film this year", "really good acting",
-               "boring and too long", "a waste of time", "terrible plot, bad acting", "awful, I left early"]
+    english = [
+        "a great movie, loved it",
+        "wonderful and fun",
+        "the best film this year",
+        "really good acting",
+        "boring and too long",
+        "a waste of time",
+        "terrible plot, bad acting",
+        "awful, I left early",
+    ]
     words = KOREAN if korean else english
     rows = [(f'"{words[i % 8]} {i}"', "pos" if i % 8 < 4 else "neg") for i in range(n)]
     return csv_bytes(["text", "label"], rows, encoding=encoding, bom=bom)
@@ -76,8 +93,14 @@ def zip_bytes(entries, compression=zipfile.ZIP_DEFLATED):
 
 def image_zip(per_class=12, top=""):
     """Two class folders of pictures in mixed formats and colour modes."""
-    formats = [("PNG", "RGB", "png"), ("JPEG", "L", "jpg"), ("GIF", "P", "gif"), ("BMP", "RGB", "bmp"),
-               ("WEBP", "RGB", "webp"), ("PNG", "RGBA", "png")]
+    formats = [
+        ("PNG", "RGB", "png"),
+        ("JPEG", "L", "jpg"),
+        ("GIF", "P", "gif"),
+        ("BMP", "RGB", "bmp"),
+        ("WEBP", "RGB", "webp"),
+        ("PNG", "RGBA", "png"),
+    ]
     entries = {}
     for cls, name in enumerate(["left", "right"]):
         for i in range(per_class):
@@ -98,5 +121,5 @@ def image_npz(n=40, size=12):
     y = np.arange(n) % 2
     x = rng.integers(0, 50, (n, size, size)).astype(np.uint8)
     x[y == 0, :, : size // 2] = 240
-    x[y == 1, :, size // 2:] = 240
+    x[y == 1, :, size // 2 :] = 240
     return npz_bytes(x=x, y=y)

@@ -8,15 +8,23 @@ class Command(BaseCommand):
     help = "Create or update the built-in Dataset rows from trainer.datasets (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--tokenize", action="store_true",
-                            help="also tokenize the built-in text sets at every level, filling the token cache (minutes, once)")
+        parser.add_argument(
+            "--tokenize",
+            action="store_true",
+            help="also tokenize the built-in text sets at every level, filling the token cache (minutes, once)",
+        )
 
     def handle(self, *args, **options):
         for info in datasets.BUILTIN.values():
             Dataset.objects.update_or_create(
                 slug=info.name,
-                defaults={"title": info.title, "kind": info.kind, "task": info.task, "builtin": True,
-                          "metadata": {"description": info.description, "classes": info.classes, "credit": info.credit}},
+                defaults={
+                    "title": info.title,
+                    "kind": info.kind,
+                    "task": info.task,
+                    "builtin": True,
+                    "metadata": {"description": info.description, "classes": info.classes, "credit": info.credit},
+                },
             )
         self.stdout.write(f"{len(datasets.BUILTIN)} built-in datasets")
         if options["tokenize"]:  # once per deploy: the first text run then starts in seconds, not minutes

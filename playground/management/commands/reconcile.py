@@ -5,11 +5,13 @@ from playground.uploads import services as upload_services
 
 
 class Command(BaseCommand):
-    help = ("Without options (the embedded mode, `make run`): mark every run left queued/running/paused by a "
-            "previous embedded server as failed. With --lost (the scaled-out mode, where workers outlive web "
-            "servers): fail only running runs whose heartbeat is older than PLAYGROUND_WORKER_LOST_AFTER_S "
-            "(their worker is gone), and tell their viewers; --every SECONDS repeats that forever. Workers "
-            "already do it themselves; this is for a deployment that wants it even when no worker is left.")
+    help = (
+        "Without options (the embedded mode, `make run`): mark every run left queued/running/paused by a "
+        "previous embedded server as failed. With --lost (the scaled-out mode, where workers outlive web "
+        "servers): fail only running runs whose heartbeat is older than PLAYGROUND_WORKER_LOST_AFTER_S "
+        "(their worker is gone), and tell their viewers; --every SECONDS repeats that forever. Workers "
+        "already do it themselves; this is for a deployment that wants it even when no worker is left."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--lost", action="store_true", help="only runs whose worker stopped sending heartbeats")
