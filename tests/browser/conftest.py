@@ -6,6 +6,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
+
+# expect() waits for its condition up to this long (Playwright's default is 5 s): on a 2-core CI
+# machine with the integration layer in the other process, a first validation of a text spec
+# (its vocabulary) took longer. A wait for an event, not a time the test asserts.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

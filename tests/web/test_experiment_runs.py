@@ -96,7 +96,7 @@ def test_save_mid_run_keeps_recording_and_the_stored_history_is_the_stream(small
     its = [s["iteration"] for s in taken]
     assert len(its) >= snapshots.MIN_SNAPSHOTS and its == sorted(its) and its[-1] <= 200
     assert max(b - a for a, b in zip([0, *its], its)) <= 2 * 200 / snapshots.MIN_SNAPSHOTS  # spread over the run
-    assert all(set(s["frames"]) == {"boundary", "neurons", "confusion"} for s in taken)
+    assert all(set(s["frames"]) == {"boundary", "neurons", "confusion", "gradients"} for s in taken)
 
     page = Client().get(f"/experiments/{experiment.slug}/")  # public: anyone
     assert page.status_code == 200
