@@ -245,7 +245,7 @@ def per_step_baseline(model, data, state, steps):
 
     @jax.jit
     def step(params, opt_state, x, t):
-        grads, loss = jax.grad(lambda p: engine._objective(model, p, x, t, None), has_aux=True)(params)
+        grads, loss = jax.grad(lambda p: engine.objective(model, p, x, t), has_aux=True)(params)
         updates, opt_state = opt.update(grads, opt_state, params)
         return jax.tree.map(lambda p, u: p + u, params, updates), opt_state, loss
 

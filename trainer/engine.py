@@ -142,25 +142,26 @@ def _tiny_dense_stack(model, params, x):
     return z, x
 
 
-def _training_output(model, params, x, key):
-    """(z, a) of the output layer for a training batch (dropout on)."""
+def _training_output(model, params, x, key, train=True):
+    """(z, a) of the output layer for a training batch (dropout on while train)."""
     if model.is_tiny_dense:
         return _tiny_dense_stack(model, params, x)
-    return L.apply_stack(model.layers, params, x, key, True)[-1]
+    return L.apply_stack(model.layers, params, x, key, train)[-1]
 
 
 def _masked_mean(values, mask):
     return values.mean() if mask is None else (values * mask).sum() / mask.sum()
 
 
-def _objective(model, params, x, t, mask, key=None):
-    """What the optimizer descends: mean loss over the batch (mask: None, or 0
-    for the padding of a short last batch) + regularization.
+def objective(model, params, x, t, mask=None, key=None, train=True):
+    """What the optimizer descends, and the batch's mean loss: mean loss over the batch
+    (mask: None, or 0 for the padding of a short last batch) + regularization.
+    train=False: dropout off (trainer.gradients takes the gradient of a fixed batch so).
 
     For the perceptron, the surrogate -(t - step(z))·z has exactly the gradient
     of Rosenblatt's rule, w <- w + lr·(t - y)·x (averaged over the batch).
     """
-    z, _ = _training_output(model, params, x, key)
+    z, _ = _training_output(model, params, x, key, train)
     data = _masked_mean(LOSSES[model.loss](z, model.out_activation, t), mask)
     if model.is_perceptron:
         err = jax.lax.stop_gradient(t - step_fn(z))
@@ -309,7 +310,7 @@ def compiled(model):
     mask = jnp.asarray((np.arange(spe * bs) < n).reshape(spe, bs), jnp.float32)
 
     def sgd_step(params, opt_state, x, t, m, key):
-        grads, loss = jax.grad(lambda p: _objective(model, p, x, t, m, key), has_aux=True)(params)
+        grads, loss = jax.grad(lambda p: objective(model, p, x, t, m, key), has_aux=True)(params)
         updates, opt_state = update(grads, opt_state, params)
         return jax.tree.map(lambda p, u: p + u, params, updates), opt_state, loss
 

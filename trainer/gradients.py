@@ -38,34 +38,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from trainer import layers as L
-from trainer.activations import step as step_fn
-from trainer.losses import LOSSES
+from trainer import engine
 
 BINS = 30
 SAMPLES = 256
-
-
-def penalty(regularization, params):
-    """The L1 / L2 term training adds to the loss (rate * sum|w|, rate * ½ sum w²), on kernels only."""
-    if regularization.type == "none" or regularization.rate == 0:
-        return 0.0
-    kernels = [p["kernel"] for p in params if "kernel" in p]
-    if regularization.type == "l1":
-        return regularization.rate * sum(jnp.abs(k).sum() for k in kernels)
-    return regularization.rate * sum(0.5 * (k * k).sum() for k in kernels)
-
-
-def objective(model, params, x, t):
-    """What the optimizer descends on batch (x, t), dropout off: the mean loss plus the
-    penalty; for the perceptron, the surrogate -(t - step(z))·z whose gradient is its rule."""
-    z, _ = L.apply_stack(model.layers, params, x)[-1]
-    if model.is_perceptron:
-        err = jax.lax.stop_gradient(t - step_fn(z))
-        data = -(err * z).sum(-1).mean()
-    else:
-        data = LOSSES[model.loss](z, model.out_activation, t).mean()
-    return data + penalty(model.regularization, params)
 
 
 def batch(data, samples=SAMPLES):
@@ -114,7 +90,7 @@ def compiled(model, samples=SAMPLES):
     @jax.jit
     def measure(params, data):
         x, t = batch(data, samples)
-        grads = jax.grad(lambda p: objective(model, p, x, t))(params)
+        grads = jax.grad(lambda p: engine.objective(model, p, x, t, train=False)[0])(params)
         return jnp.concatenate([leaf.ravel() for leaf in jax.tree.leaves((params, grads))])
 
     return measure

@@ -92,7 +92,8 @@ def test_histogram_is_numpys_over_the_finite_values():
 
 @pytest.mark.parametrize("name", ["tfp_default", "perceptron_separable", "blobs_softmax"])
 def test_the_gradient_is_the_trainings(example, name):
-    """The objective is what the engine's step descends (penalty and the perceptron's surrogate included)."""
+    """The frame's norms are those of the gradient the engine's step descends (penalty and the
+    perceptron's surrogate included), on the fixed batch with dropout off."""
     d = example(name)
     d["regularization"] = (
         {"type": "l1", "rate": 0.003}
@@ -100,11 +101,14 @@ def test_the_gradient_is_the_trainings(example, name):
         else d.get("regularization", {"type": "none", "rate": 0})
     )
     _, model, data, params = setup(d)
-    x, t = gradients.batch(data, 32)
-    ours = jax.grad(lambda p: gradients.objective(model, p, x, t))(params)
-    training = jax.grad(lambda p: engine._objective(model, p, x, t, None)[0])(params)
-    for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(training)):
-        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-7)
+    x, t = gradients.batch(data)
+    training = jax.grad(lambda p: engine.objective(model, p, x, t, train=False)[0])(params)
+    sent = gradients.payload(model, params, data)["layers"]
+    expected = [(i, g) for i, g in enumerate(training) if g]
+    assert [layer["layer"] for layer in sent] == [i for i, _ in expected]
+    for layer, (_, g) in zip(sent, expected, strict=True):
+        assert layer["kernel_norm"] == pytest.approx(float(np.linalg.norm(np.asarray(g["kernel"]))), rel=1e-4)
+        assert layer["bias_norm"] == pytest.approx(float(np.linalg.norm(np.asarray(g["bias"]))), rel=1e-4, abs=1e-12)
 
 
 def test_layers_without_weights_are_skipped_and_an_embedding_has_no_bias():
