@@ -229,7 +229,8 @@ def test_a_classroom_link_trains_and_presents_the_boundary_full_screen(page, sho
     page.wait_for_function(
         "() => !document.fullscreenElement && !document.getElementById('boundary-wrap').classList.contains('presenting')"
     )
-    page.evaluate("document.getElementById('stop').click()")  # ends the run if it still runs (a disabled button ignores it)
+    # Ends the run if it still runs; a disabled button ignores the click (no check, then act).
+    page.evaluate("document.getElementById('stop').click()")
     assert page.errors == []
 
 
