@@ -37,6 +37,7 @@ CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a
 # Frames come at most this often: an evaluation (metrics and the pictures that need the test set)
 # costs at most about this share of the time; the live pictures between them another PICTURE_SHARE.
 EVAL_SHARE = 0.1
+POINTS_EVAL_SHARE = 0.25  # a dense network on points evaluates in a few milliseconds: 30 frames a second cost this
 PICTURE_SHARE = 0.1
 MAX_WAIT_S = 3600.0  # a pacing wait never blocks longer than this (a tiny pace must not overflow the timeout)
 SLOT_POLL_S = 0.5  # while waiting for a slot, the inbox is read this often (stop and pause still work)
@@ -221,7 +222,7 @@ class _Run:
         """Seconds between frames: the requested interval, longer where evaluating
         is slow (a 28x28 CNN evaluating 2,000 images ten times a second would
         spend most of its time on that instead of training)."""
-        return max(self.frame_interval, self.frame_cost / EVAL_SHARE)
+        return max(self.frame_interval, self.frame_cost / (POINTS_EVAL_SHARE if self.drawn_by_page else EVAL_SHARE))
 
     @property
     def picture_interval(self):
