@@ -4,7 +4,7 @@
 import { CLASS_COLORS, DIVERGING } from "../colors.js";
 import { plain } from "../escape.js";
 import * as levelsChart from "../charts/levels.js";
-import { gettext } from "../i18n.js";
+import { gettext, interpolate } from "../i18n.js";
 import { CONFIG } from "../charts/font.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,14 +23,14 @@ function classesChart(target) {
     const [counts, edges] = page.targets;
     const centers = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2);
     Plotly.newPlot(target, [{ type: "bar", x: centers, y: counts, marker: { color: "#0877bd" } }],
-      { margin: MARGIN, height: 260, xaxis: { title: { text: "target value" } }, yaxis: { title: { text: "samples" } } }, CONFIG);
+      { margin: MARGIN, height: 260, xaxis: { title: { text: gettext("target value") } }, yaxis: { title: { text: gettext("samples") } } }, CONFIG);
     return;
   }
   const names = page.classes.map((c) => plain(c.name)); // uploaded class names: shown as typed
   Plotly.newPlot(target, [{
     type: "bar", x: names, y: page.classes.map((c) => c.count), text: page.classes.map((c) => String(c.count)), textposition: "auto",
     marker: { color: names.map((_, i) => CLASS_COLORS[i % CLASS_COLORS.length]) },
-  }], { margin: MARGIN, height: 260, xaxis: { type: "category" }, yaxis: { title: { text: "samples" } } }, CONFIG);
+  }], { margin: MARGIN, height: 260, xaxis: { type: "category" }, yaxis: { title: { text: gettext("samples") } } }, CONFIG);
   target.dataset.classes = String(names.length);
 }
 
@@ -39,7 +39,7 @@ function scatter(target, p) {
   const traces = [["train", 1, "circle"], ["test", 0.45, "circle-open"]].map(([part, opacity, symbol]) => {
     const set = p[part];
     return {
-      type: "scatter", mode: "markers", name: part, x: set.x.map((v) => v[0]), y: set.x.map((v) => v[1]), opacity,
+      type: "scatter", mode: "markers", name: part === "train" ? gettext("train") : gettext("test"), x: set.x.map((v) => v[0]), y: set.x.map((v) => v[1]), opacity,
       text: set.y.map((v) => (regression ? v.toFixed(3) : plain(className(v)))),
       marker: regression ? { color: set.y, colorscale: DIVERGING, size: 6, symbol }
         : { color: set.y.map((v) => CLASS_COLORS[v % CLASS_COLORS.length]), size: 6, symbol },
@@ -53,17 +53,17 @@ function scatter(target, p) {
 }
 
 function histograms(target, p) {
-  target.append(el("p", { className: "small muted", textContent: "Each feature's values as uploaded (before standardizing)." }));
+  target.append(el("p", { className: "small muted", textContent: gettext("Each feature's values as uploaded (before standardizing).") }));
   const grid = el("div", { className: "ds-hist-grid" });
   target.append(grid);
   for (const h of p.histograms) {
     const cell = el("div", { className: "ds-hist" });
-    grid.append(el("div", {}, el("b", { textContent: h.column }), el("span", { className: "muted small", textContent: `  mean ${h.mean}, std ${h.std}` }), cell));
+    grid.append(el("div", {}, el("b", { textContent: h.column }), el("span", { className: "muted small", textContent: "  " + interpolate(gettext("mean %(mean)s, std %(std)s"), { mean: h.mean, std: h.std }) }), cell));
     const centers = h.counts.map((_, i) => (h.edges[i] + h.edges[i + 1]) / 2);
     Plotly.newPlot(cell, [{ type: "bar", x: centers, y: h.counts, marker: { color: "#0877bd" } }],
       { margin: { l: 30, r: 5, t: 5, b: 25 }, height: 140 }, CONFIG);
   }
-  if (p.more) target.append(el("p", { className: "small muted", textContent: `and ${p.more} more columns` }));
+  if (p.more) target.append(el("p", { className: "small muted", textContent: interpolate(gettext("and %(n)s more columns"), { n: p.more }) }));
 }
 
 /** One processed picture (base64 uint8, h × w × c) on a canvas, scaled up. */
@@ -87,9 +87,9 @@ function pictures(target, p) {
   const row = (title, items) => el("div", { className: "ds-pictures" }, el("h3", { textContent: title }), el("div", { className: "ds-picture-row" }, ...items));
   const caption = (i) => el("figcaption", { textContent: className(p.labels[i]) });
   if (p.before.length) {
-    target.append(row("Before: as uploaded", p.before.map((b64, i) => el("figure", {}, el("img", { src: `data:image/png;base64,${b64}`, alt: className(p.labels[i]) }), caption(i)))));
+    target.append(row(gettext("Before: as uploaded"), p.before.map((b64, i) => el("figure", {}, el("img", { src: `data:image/png;base64,${b64}`, alt: className(p.labels[i]) }), caption(i)))));
   }
-  target.append(row(`After preprocessing: ${p.shape.join(" × ")}, values in [0, 1]`, p.after.map((b64, i) => el("figure", {}, pictureCanvas(b64, p.shape, scale), caption(i)))));
+  target.append(row(interpolate(gettext("After preprocessing: %(shape)s, values in [0, 1]"), { shape: p.shape.join(" × ") }), p.after.map((b64, i) => el("figure", {}, pictureCanvas(b64, p.shape, scale), caption(i)))));
 }
 
 function tokens(list, oov = []) {
@@ -109,23 +109,23 @@ function textSteps(target, p) {
   textLevels(target, p);
   for (const s of p.samples) {
     const steps = [
-      ["text", el("span", { textContent: s.text })],
-      ["1. cleaned", el("span", { textContent: s.cleaned })],
-      ["2. tokens", tokens(s.tokens)],
-      ["3. stop words removed", tokens(s.kept, s.oov)],
-      ["4. sequence (vocabulary indices)", tokens(s.sequence)],
-      [`5. padded to ${p.length}${s.truncated ? " (cut)" : ""}`, tokens(s.padded)],
+      [gettext("text"), el("span", { textContent: s.text })],
+      [gettext("1. cleaned"), el("span", { textContent: s.cleaned })],
+      [gettext("2. tokens"), tokens(s.tokens)],
+      [gettext("3. stop words removed"), tokens(s.kept, s.oov)],
+      [gettext("4. sequence (vocabulary indices)"), tokens(s.sequence)],
+      [interpolate(s.truncated ? gettext("5. padded to %(n)s (cut)") : gettext("5. padded to %(n)s"), { n: p.length }), tokens(s.padded)],
     ];
     target.append(el("table", { className: "ds-steps" },
-      el("caption", { textContent: `label: ${className(s.label)}` }),
+      el("caption", { textContent: interpolate(gettext("label: %(label)s"), { label: className(s.label) }) }),
       ...steps.map(([name, value]) => el("tr", {}, el("th", { textContent: name }), el("td", {}, value)))));
   }
-  target.append(el("h3", { textContent: `Vocabulary: ${p.vocab_size} words (the most frequent; 0 = <pad>, 1 = <oov>)` }),
+  target.append(el("h3", { textContent: interpolate(gettext("Vocabulary: %(n)s words (the most frequent; 0 = <pad>, 1 = <oov>)"), { n: p.vocab_size }) }),
     el("div", { className: "ds-vocab" }, ...p.vocab.map(([w, n], i) => el("span", { className: "ds-token", textContent: `${i}: ${w}${n ? ` (${n})` : ""}` }))));
   const lengths = el("div", { className: "ds-chart" });
-  target.append(el("h3", { textContent: "Tokens per text; the dashed line is the padding length" }), lengths);
+  target.append(el("h3", { textContent: gettext("Tokens per text; the dashed line is the padding length") }), lengths);
   Plotly.newPlot(lengths, [{ type: "bar", x: p.lengths.map((_, i) => i), y: p.lengths, marker: { color: "#0877bd" } }], {
-    margin: MARGIN, height: 220, xaxis: { title: { text: "tokens" } },
+    margin: MARGIN, height: 220, xaxis: { title: { text: gettext("tokens") } },
     shapes: [{ type: "line", x0: p.length + 0.5, x1: p.length + 0.5, yref: "paper", y0: 0, y1: 1, line: { dash: "dash", color: "#f59322" } }],
   }, CONFIG);
 }
