@@ -10,6 +10,7 @@ import { canvas, paintInk } from "./pixels.js";
 import * as probabilities from "./charts/probabilities.js";
 import * as levelsChart from "./charts/levels.js";
 import { box as el } from "./dom.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 
 const SIDE = 112; // the drawing's pixels (shown at twice the size)
 const READY = new Set(["running", "paused", "completed", "stopped"]);
@@ -27,21 +28,21 @@ export function attachPredict(root, { onResult }) {
   // images
   const pad = canvas("draw-pad");
   pad.width = pad.height = SIDE;
-  pad.title = "Draw a digit (or a shape) with the mouse";
-  const clear = Object.assign(el("button", "small-button", "Clear"), { type: "button" });
+  pad.title = gettext("Draw a digit (or a shape) with the mouse or a finger");
+  const clear = Object.assign(el("button", "small-button", gettext("Clear")), { type: "button" });
   const seen = canvas("seen");
   const seenBox = el("figure", "seen-box");
   seenBox.append(seen, el("figcaption", "muted", "what the network saw"));
   seenBox.hidden = true;
   const drawBox = el("div", "draw-box");
   const drawTools = el("div", "draw-tools");
-  drawTools.append(el("span", "muted small", "Draw here, or click a test image above."), clear);
+  drawTools.append(el("span", "muted small", gettext("Draw here, or click a test image above.")), clear);
   drawBox.append(el("div", "draw-row"), drawTools);
   drawBox.firstChild.append(pad, seenBox);
   // text
   const form = el("form", "predict-text");
-  const input = Object.assign(el("input"), { type: "text", maxLength: 1000, placeholder: "Type a review, e.g. not bad at all, I loved it", id: "predict-input" });
-  const go = Object.assign(el("button", "small-button", "Predict"), { type: "submit" });
+  const input = Object.assign(el("input"), { type: "text", maxLength: 1000, placeholder: gettext("Type a review, e.g. not bad at all, I loved it"), id: "predict-input" });
+  const go = Object.assign(el("button", "small-button", gettext("Predict")), { type: "submit" });
   form.append(input, go);
   const tokens = el("div", "predict-tokens");
   const levels = el("div", "levels predict-levels");
@@ -50,7 +51,7 @@ export function attachPredict(root, { onResult }) {
   const probs = el("div", "probs");
   probs.id = "predict-probs";
   probabilities.render(probs);
-  root.replaceChildren(el("h3", "", "Predict"), note, drawBox, form, probs, tokens, levels);
+  root.replaceChildren(el("h3", "", gettext("Predict")), note, drawBox, form, probs, tokens, levels);
 
   const ctx = pad.getContext("2d");
   let last = null;
@@ -131,7 +132,7 @@ export function attachPredict(root, { onResult }) {
     const w = rows[0].length;
     const flat = rows.flat().map((v) => (Array.isArray(v) ? v.reduce((a, c) => a + c, 0) / v.length : v)); // RGB: its mean
     paintInk(seen, flat, h, w);
-    seenBox.querySelector("figcaption").textContent = `what the network saw (${h}×${w})`;
+    seenBox.querySelector("figcaption").textContent = interpolate(gettext("what the network saw (%(h)s×%(w)s)"), { h, w });
     seenBox.hidden = false;
   }
 
@@ -147,11 +148,11 @@ export function attachPredict(root, { onResult }) {
     };
     const chip = (text, cls = "") => el("span", `token ${cls}`.trim(), text);
     tokens.replaceChildren(
-      line("cleaned", el("span", "", steps.cleaned || "∅")),
-      line("tokens", ...steps.tokens.map((t) => chip(t, kept.has(t) ? "" : "stop"))),
-      line("indices", ...steps.kept.map((t, i) => chip(`${t}→${steps.sequence[i]}`, oov.has(t) ? "oov" : ""))),
-      ...(steps.oov.length ? [el("p", "note", `${steps.oov.length} word${steps.oov.length > 1 ? "s" : ""} not in the vocabulary: the network sees <oov> for ${steps.oov.length > 1 ? "them" : "it"}.`)] : []),
-      ...(steps.truncated ? [el("p", "note warn", `Longer than the cut (${steps.padded.length} tokens): the rest is not seen.`)] : []));
+      line(gettext("cleaned"), el("span", "", steps.cleaned || "∅")),
+      line(gettext("tokens"), ...steps.tokens.map((t) => chip(t, kept.has(t) ? "" : "stop"))),
+      line(gettext("indices"), ...steps.kept.map((t, i) => chip(`${t}→${steps.sequence[i]}`, oov.has(t) ? "oov" : ""))),
+      ...(steps.oov.length ? [el("p", "note", interpolate(ngettext("%(n)s word not in the vocabulary: the network sees <oov> for it.", "%(n)s words not in the vocabulary: the network sees <oov> for them.", steps.oov.length), { n: steps.oov.length }))] : []),
+      ...(steps.truncated ? [el("p", "note warn", interpolate(gettext("Longer than the cut (%(n)s tokens): the rest is not seen."), { n: steps.padded.length }))] : []));
   }
 
   /** The typed sentence at every token level (the run's own highlighted), with each level's OOV rate and coverage. */
@@ -164,12 +165,16 @@ export function attachPredict(root, { onResult }) {
 
   function showNote(iteration) {
     const run = state.run;
-    const at = iteration == null ? "" : ` after iteration ${iteration.toLocaleString("en-US")}`;
+    const values = { run: run && run.id, iteration: iteration == null ? "" : iteration.toLocaleString("en-US"), status: run && run.status };
     note.classList.remove("error");
-    if (run && LIVE.has(run.status)) note.textContent = `Run ${run.id}'s current weights${at} (stored as it pauses, and every few seconds while it trains).`;
-    else if (run && READY.has(run.status)) note.textContent = `Run ${run.id}'s trained weights${at} (${run.status}).`;
-    else if (run && run.status === "queued") note.textContent = "Predict opens once the run starts.";
-    else note.textContent = "Train first: Predict uses the weights of a run (its current ones while it trains or is paused).";
+    if (run && LIVE.has(run.status)) {
+      note.textContent = interpolate(iteration == null ? gettext("Run %(run)s's current weights (stored as it pauses, and every few seconds while it trains).")
+        : gettext("Run %(run)s's current weights after iteration %(iteration)s (stored as it pauses, and every few seconds while it trains)."), values);
+    } else if (run && READY.has(run.status)) {
+      note.textContent = interpolate(iteration == null ? gettext("Run %(run)s's trained weights (%(status)s).")
+        : gettext("Run %(run)s's trained weights after iteration %(iteration)s (%(status)s)."), values);
+    } else if (run && run.status === "queued") note.textContent = gettext("Predict opens once the run starts.");
+    else note.textContent = gettext("Train first: Predict uses the weights of a run (its current ones while it trains or is paused).");
   }
 
   return {
