@@ -7,7 +7,7 @@ import { canvas, paintInk } from "./pixels.js";
 import * as lengthsChart from "./charts/lengths.js";
 import * as levelsChart from "./charts/levels.js";
 import { box as el } from "./dom.js";
-import { gettext } from "./i18n.js";
+import { gettext, interpolate } from "./i18n.js";
 
 
 function images(root, p) {
@@ -21,7 +21,8 @@ function images(root, p) {
     grid.append(figure);
   });
   root.replaceChildren(
-    el("p", "hint", `${p.n_train.toLocaleString()} training and ${p.n_test.toLocaleString()} test images of ${h}×${w} pixels, values scaled to 0–1 (ink dark here). The first ${p.images.length} training images:`),
+    el("p", "hint", interpolate(gettext("%(train)s training and %(test)s test images of %(h)s×%(w)s pixels, values scaled to 0–1 (ink dark here). The first %(n)s training images:"),
+      { train: p.n_train.toLocaleString(), test: p.n_test.toLocaleString(), h, w, n: p.images.length })),
     grid);
 }
 
@@ -44,13 +45,13 @@ function sampleCard(s, p) {
   const pad = s.padded.length - Math.min(s.sequence.length, s.padded.length);
   card.append(
     el("div", "sample-label", p.class_names[s.label] ?? String(s.label)),
-    step("text", el("span", "raw", s.text)),
-    step("1 cleanup", el("span", "", s.cleaned || "∅")),
-    step("2–3 tokens", ...s.tokens.map((t) => chip(t, kept.has(t) ? "" : "stop"))),
-    step("4 bag of words", ...[...counts].map(([t, n]) => chip(n > 1 ? `${t} ×${n}` : t, oov.has(t) ? "oov" : ""))),
-    step("5 indices", ...s.kept.map((t, i) => chip(`${t}→${s.sequence[i]}`, oov.has(t) ? "oov" : ""))),
-    step(`6 padded to ${s.padded.length}`, el("code", "", `[${s.padded.join(", ")}]`),
-      s.truncated ? el("span", "note warn", " truncated: longer than the cut") : el("span", "note muted", pad ? ` ${pad} × <pad>` : "")));
+    step(gettext("text"), el("span", "raw", s.text)),
+    step(gettext("1 cleanup"), el("span", "", s.cleaned || "∅")),
+    step(gettext("2–3 tokens"), ...s.tokens.map((t) => chip(t, kept.has(t) ? "" : "stop"))),
+    step(gettext("4 bag of words"), ...[...counts].map(([t, n]) => chip(n > 1 ? `${t} ×${n}` : t, oov.has(t) ? "oov" : ""))),
+    step(gettext("5 indices"), ...s.kept.map((t, i) => chip(`${t}→${s.sequence[i]}`, oov.has(t) ? "oov" : ""))),
+    step(interpolate(gettext("6 padded to %(n)s"), { n: s.padded.length }), el("code", "", `[${s.padded.join(", ")}]`),
+      s.truncated ? el("span", "note warn", " " + gettext("truncated: longer than the cut")) : el("span", "note muted", pad ? ` ${pad} × <pad>` : "")));
   return card;
 }
 
@@ -60,20 +61,23 @@ function text(root, p) {
   const vocab = el("div", "vocab");
   p.vocab.forEach(([word, count], i) => {
     const item = chip(`${word} ${count || ""}`.trim(), i < 2 ? "special" : "");
-    item.title = `index ${i}${count ? `, ${count} times in the training texts` : ""}`;
+    item.title = count ? interpolate(gettext("index %(i)s, %(n)s times in the training texts"), { i, n: count })
+      : interpolate(gettext("index %(i)s"), { i });
     vocab.append(item);
   });
   const histogram = el("div", "chart lengths-chart");
   const levels = el("div", "levels");
   root.replaceChildren(
-    el("p", "hint", `${p.n_train.toLocaleString()} training and ${p.n_test.toLocaleString()} test texts. Each text goes through the steps below; `
-      + "struck-through tokens are stop words, red ones are out of the vocabulary (<oov>)."),
+    el("p", "hint", interpolate(gettext("%(train)s training and %(test)s test texts. Each text goes through the steps below; struck-through tokens are stop words, red ones are out of the vocabulary (<oov>)."),
+      { train: p.n_train.toLocaleString(), test: p.n_test.toLocaleString() })),
     ...(p.credit ? [el("p", "credit small muted", p.credit)] : []),
     ...(p.levels ? [el("h3", "", gettext("One sample at every token level")), levels] : []),
     samples,
-    el("h3", "", `Vocabulary: ${p.vocab_size.toLocaleString()} entries, by frequency${p.vocab.length < p.vocab_size ? ` (the first ${p.vocab.length})` : ""}`),
+    el("h3", "", p.vocab.length < p.vocab_size
+      ? interpolate(gettext("Vocabulary: %(size)s entries, by frequency (the first %(n)s)"), { size: p.vocab_size.toLocaleString(), n: p.vocab.length })
+      : interpolate(gettext("Vocabulary: %(size)s entries, by frequency"), { size: p.vocab_size.toLocaleString() })),
     vocab,
-    el("h3", "", "Text lengths and the cut"),
+    el("h3", "", gettext("Text lengths and the cut")),
     histogram);
   lengthsChart.render(histogram);
   lengthsChart.update(histogram, p);
