@@ -24,6 +24,7 @@ from trainer import optimizers
 from trainer.activations import ACTIVATIONS, SYMMETRIC
 from trainer.activations import step as step_fn
 from trainer.losses import LOSSES
+from trainer.spec import layer_type
 
 MAX_CHUNK = 16384  # about the most steps one call runs (with ORDER_BLOCK, it sets epochs_per_call)
 EVAL_BYTES = 4 << 20  # evaluation runs a set in chunks whose largest activation is about this big (see eval_chunk)
@@ -281,7 +282,7 @@ def eval_chunk(model):
     at once spills the caches: the 28x28 shapes CNN evaluates 1.7x faster in
     chunks of about 160, where the 8x8 digits are fastest whole. Recurrent
     layers take the whole set: their time steps cost the same for 1 or 1,000."""
-    if any(layer.type in ("simple_rnn", "lstm", "gru") for layer in model.layers):
+    if any(layer_type(layer).recurrent for layer in model.layers):
         return 1 << 30
     largest, shape = 1, model.input_shape
     for layer in model.layers:

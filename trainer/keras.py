@@ -71,6 +71,7 @@ from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.kera
     check_loss,
     default_metrics,
     get_optimizer,
+    keras_class,
     l1,
     l2,
     layer_from_dict,
@@ -80,6 +81,12 @@ from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.kera
     optimizer_from_spec,
     task_of,
 )
+
+
+def __getattr__(name):
+    """`from trainer.keras import X` for a declared layer type whose Keras class its declaration makes."""
+    return keras_class(name)
+
 
 FORMAT = "nn-playground-keras"
 MAX_LOAD_PARAMS = 100_000_000  # a saved file is untrusted input: no model bigger than this is built from one
@@ -545,7 +552,7 @@ class Sequential:
             d["features"] = list(features)
         opt = self.optimizer.to_spec()
         d.update(
-            layers=[S._layer_dict(layer.spec) for layer in self.layers],
+            layers=[S.layer_dict(layer.spec) for layer in self.layers],
             loss=LOSSES[self.loss],
             optimizer={"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
             regularization=asdict(self._regularization()),
@@ -581,7 +588,7 @@ class Sequential:
             "name": self.name,
             "seed": self.seed,
             "input_shape": list(self.input_shape) if self.input_shape else None,
-            "layers": [S._layer_dict(layer.spec) for layer in self.layers],
+            "layers": [S.layer_dict(layer.spec) for layer in self.layers],
             "layer_names": [layer.name for layer in self.layers],
             "regularization": asdict(self._regularization()),
             "settings": self._settings,

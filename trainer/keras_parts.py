@@ -10,8 +10,10 @@ differ from Keras' defaults: `Dense(4, activation="tanh", input_dim=2)`.
 
 import json
 import numbers
+from collections.abc import Mapping
 
 from trainer import spec as S
+from trainer.spec.knobs import Init
 
 
 def _code(value):
@@ -253,9 +255,6 @@ def _shape(value):
     )
 
 
-WEIGHTED = ("dense", "conv2d", *S.RNN_GATES)  # the layer types whose "kernel" the engine regularizes
-
-
 class Layer(Part):
     """A Keras layer: its spec object (`.spec`), the input shape the first
     layer declares, an optional name and kernel regularizer."""
@@ -280,7 +279,7 @@ class Layer(Part):
     @property
     def weighted(self):
         """Whether the engine regularizes this layer's kernel."""
-        return self.spec.type in WEIGHTED
+        return S.layer_type(self.spec).weighted
 
 
 def _inits(layer, kw):
@@ -525,25 +524,89 @@ def Input(shape):  # noqa: N802 (Keras' name)
     return InputLayer(shape)
 
 
-LAYER_CLASSES = {
-    "dense": Dense,
-    "conv2d": Conv2D,
-    "maxpool2d": MaxPooling2D,
-    "avgpool2d": AveragePooling2D,
-    "flatten": Flatten,
-    "dropout": Dropout,
-    "embedding": Embedding,
-    "simple_rnn": SimpleRNN,
-    "lstm": LSTM,
-    "gru": GRU,
-}
+class _PlainLayer(Layer):
+    """A declared layer type with no Keras quirks to honour: its arguments are its knobs
+    (the required ones may come positionally), checked against the spec's own bounds."""
+
+    declaration = None  # the trainer.spec LayerType
+
+    def __init__(self, *args, input_shape=None, name=None, kernel_regularizer=None, **kwargs):
+        t = self.declaration
+        required = [k.name for k in t.knobs if k.default is S.REQUIRED]
+        if len(args) > len(required):
+            raise TypeError(f"{t.keras} takes {len(required)} positional arguments ({', '.join(required)})")
+        given = {**dict(zip(required, args)), **kwargs}
+        for knob in t.knobs:  # a Keras initializer (a name or an object) -> the spec's form
+            if isinstance(knob, Init) and knob.name in given:
+                given[knob.name] = initializer_to_spec(given[knob.name]).to_dict()
+        errors = []
+        layer = S.parse_layer(errors, {"type": t.name, **given}, t.keras)
+        if errors:
+            raise S.SpecError(errors)
+        super().__init__(layer, input_shape, name, kernel_regularizer)
+
+    def __getattr__(self, key):  # the knobs read as attributes, as Keras layers' arguments do
+        if key != "spec" and any(k.name == key for k in self.declaration.knobs):
+            return getattr(self.spec, key)
+        raise AttributeError(key)
+
+    def _args(self):
+        knobs = self.declaration.knobs
+        pos = [getattr(self.spec, k.name) for k in knobs if k.default is S.REQUIRED]
+        kw = {}
+        for k in knobs:
+            value = getattr(self.spec, k.name)
+            if k.default is not S.REQUIRED and value != k.default:
+                kw[k.name] = initializer_from_spec(value) if isinstance(value, S.Initializer) else value
+        return pos, self._extra(kw)
+
+
+_PLAIN_CLASSES = {}  # type name -> its _PlainLayer subclass, made on first use
+
+
+def layer_class(kind: str) -> type[Layer]:
+    """The Keras class of a declared layer type: the class above of its Keras name, or
+    one made from its declaration."""
+    t = S.LAYER_TYPES[kind]
+    cls = globals().get(t.keras)
+    if isinstance(cls, type) and issubclass(cls, Layer) and not issubclass(cls, _PlainLayer):
+        return cls
+    if getattr(_PLAIN_CLASSES.get(kind), "declaration", None) is not t:
+        _PLAIN_CLASSES[kind] = type(t.keras, (_PlainLayer,), {"declaration": t, "default_name": t.name})
+    return _PLAIN_CLASSES[kind]
+
+
+def keras_class(name: str) -> type[Layer]:
+    """A declared layer type's Keras class by its Keras name (AttributeError if none is declared)."""
+    for kind, t in S.LAYER_TYPES.items():
+        if t.keras == name:
+            return layer_class(kind)
+    raise AttributeError(name)
+
+
+class _LayerClasses(Mapping):
+    """type -> Keras class, read from the declarations at each use (a type declared later is known too)."""
+
+    def __getitem__(self, kind):
+        if kind not in S.LAYER_TYPES:
+            raise KeyError(kind)
+        return layer_class(kind)
+
+    def __iter__(self):
+        return iter(S.LAYER_TYPES)
+
+    def __len__(self):
+        return len(S.LAYER_TYPES)
+
+
+LAYER_CLASSES = _LayerClasses()
 
 
 def layer_from_spec(layer, input_shape=None, regularization=None, name=None):
     """A spec layer object -> the Keras layer holding exactly it."""
     keras = LAYER_CLASSES[layer.type].__new__(LAYER_CLASSES[layer.type])
     regularizer = regularizer_from_spec(regularization) if regularization is not None else None
-    weighted = layer.type in WEIGHTED
+    weighted = S.layer_type(layer).weighted
     Layer.__init__(keras, layer, input_shape, name, regularizer if weighted else None)
     return keras
 

@@ -3,8 +3,8 @@
 `init(layer, key, in_shape) -> params` builds arrays of the shapes that
 `spec` inferred; `apply(layer, params, x, key, train) -> (z, a)` returns the
 pre-activation and the activation, so losses can work from logits and probes
-can show every unit. Images are NHWC. New layer types add one entry to each
-table.
+can show every unit. Images are NHWC. Each layer type's declaration
+(trainer.spec.builtin_layers) names its init and apply functions here.
 """
 
 import functools
@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from trainer.activations import ACTIVATIONS
+from trainer.spec import layer_type
 
 _KERAS_INITS = {
     "glorot_uniform": jax.nn.initializers.glorot_uniform,
@@ -209,33 +210,17 @@ def apply_recurrent(layer, params, x, key, train, mask=None):
     return y, y
 
 
-INIT = {
-    "dense": init_weighted,
-    "conv2d": init_weighted,
-    "embedding": init_embedding,
-    "simple_rnn": init_recurrent,
-    "lstm": init_recurrent,
-    "gru": init_recurrent,
-}
-APPLY = {
-    "dense": apply_dense,
-    "conv2d": apply_conv2d,
-    "maxpool2d": apply_pool,
-    "avgpool2d": apply_pool,
-    "flatten": apply_flatten,
-    "dropout": apply_dropout,
-    "embedding": apply_embedding,
-    "simple_rnn": apply_recurrent,
-    "lstm": apply_recurrent,
-    "gru": apply_recurrent,
-}
+def _engine(name):
+    """A function of this module named by a layer type's declaration (trainer.spec.layer_types)."""
+    return globals()[name]
 
 
 def init_stack(layers, key, in_shape):
     """The whole stack's params: a list of dicts, one per layer ({} if it has none)."""
     params = []
     for layer, k in zip(layers, jax.random.split(key, len(layers))):
-        params.append(INIT[layer.type](layer, k, in_shape) if layer.type in INIT else {})
+        init = layer_type(layer).init
+        params.append(_engine(init)(layer, k, in_shape) if init else {})
         in_shape, _ = layer.shapes(in_shape)
     return params
 
@@ -248,7 +233,7 @@ def apply_stack(layers, params, x, key=None, train=False):
         layer_key = jax.random.fold_in(key, i) if key is not None else None
         if layer.type == "embedding":
             mask = x != 0  # padding: recurrent layers skip these steps
-        z, x = APPLY[layer.type](layer, p, x, layer_key, train, mask)
+        z, x = _engine(layer_type(layer).apply)(layer, p, x, layer_key, train, mask)
         if x.ndim != 3:
             mask = None  # the sequence is gone (an RNN's last state, flatten)
         outputs.append((z, x))

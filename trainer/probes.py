@@ -18,6 +18,7 @@ import numpy as np
 
 from trainer import layers as L
 from trainer.datasets import EXTENT, expand_features
+from trainer.spec import layer_type
 
 _recurrent_states = jax.jit(L.recurrent_states, static_argnums=0)  # the layer (hashable) picks the cell
 BOUNDARY_SIZE = 80
@@ -128,7 +129,7 @@ def feature_maps(spec, forward, params, x, label, sample=0):
     image = np.asarray(x[sample]).mean(axis=2)
     layers = []
     for i, (layer, a) in enumerate(zip(spec.layers, acts)):
-        if layer.type in ("conv2d", "maxpool2d", "avgpool2d"):
+        if layer_type(layer).spatial:
             a = np.asarray(a[0])
             lo, hi = float(a.min()), float(a.max())
             layers.append(
@@ -189,7 +190,7 @@ def embedding(table, vocab, words=80):
 def hidden_states(spec, forward, params, x, vocab, sample=0):
     """The `hidden_states` payload: the first recurrent layer's state after
     each real (unpadded) token of one test sentence, as a steps x units grid."""
-    index = next((i for i, layer in enumerate(spec.layers) if layer.type in ("simple_rnn", "lstm", "gru")), None)
+    index = next((i for i, layer in enumerate(spec.layers) if layer_type(layer).recurrent), None)
     if index is None:
         return None
     tokens = np.asarray(x[sample])

@@ -66,10 +66,11 @@ export function clear(stack, strip, spec, kind) {
   spec.layers.forEach((layer, i) => {
     const area = liveArea(stack, i);
     if (!area) return;
+    const flags = area.closest(".layer-row").dataset; // the type's flags, from the catalog (stack.js)
     if (layer.type === "conv2d") block(area, "filters");
-    if (["conv2d", "maxpool2d", "avgpool2d"].includes(layer.type)) block(area, "maps");
+    if (flags.spatial === "true") block(area, "maps");
     if (layer.type === "embedding") block(area, "embedding");
-    if (!recurrent && ["simple_rnn", "lstm", "gru"].includes(layer.type)) { block(area, "hidden"); recurrent = true; }
+    if (!recurrent && flags.recurrent === "true") { block(area, "hidden"); recurrent = true; }
   });
 }
 

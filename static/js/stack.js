@@ -8,35 +8,26 @@ import { fillSelect, pretty } from "./controls.js";
 import { el } from "./dom.js";
 import { gettext, ngettext, interpolate } from "./i18n.js";
 
-const TITLES = {
-  dense: "Dense", conv2d: "Conv2D", maxpool2d: "MaxPool2D", avgpool2d: "AvgPool2D", flatten: "Flatten",
-  dropout: "Dropout", embedding: "Embedding", simple_rnn: "SimpleRNN", lstm: "LSTM", gru: "GRU",
-};
 // The fields' labels (a field not named here shows its key).
 const LABELS = {
   units: gettext("units"), activation: gettext("activation"), filters: gettext("filters"), kernel_size: gettext("kernel"),
   strides: gettext("strides"), padding: gettext("padding"), pool_size: gettext("pool"), rate: gettext("rate"),
   output_dim: gettext("dimensions"), return_sequences: gettext("return sequences"),
 };
-// Layers worth offering first for each kind of data (the rest follow: impossible stacks are explained inline).
-const FIRST = {
-  images: ["conv2d", "maxpool2d", "avgpool2d", "flatten", "dropout", "dense"],
-  tabular: ["dense", "dropout"],
-  text: ["embedding", "simple_rnn", "lstm", "gru", "dropout", "dense", "flatten"],
-};
-
+// A layer type's title, flags (recurrent, spatial) and the add menu's first entries for each kind
+// of data come from its declaration on the server (trainer/spec/builtin_layers.py), through the catalog.
+const titleOf = (catalog, type) => catalog.layer_info[type]?.title || type;
 
 const tool = (action, text, title, disabled = false) =>
   el("button", { type: "button", class: "tiny-button", "data-action": action, text, title, disabled });
 
-/** A new layer of `type` with the schema's defaults (a hidden layer learns better with relu). */
+/** A new layer of `type`: each field's `start` where the schema has one (relu in a hidden layer), else its default. */
 export function newLayer(type, catalog) {
   const layer = { type };
   for (const [key, field] of Object.entries(catalog.layer_types[type] || {})) {
-    if (field.default !== null && field.default !== undefined) layer[key] = field.default;
+    const value = field.start ?? field.default;
+    if (value !== null && value !== undefined) layer[key] = value;
   }
-  if ((type === "dense" || type === "conv2d") && layer.activation === "linear") layer.activation = "relu";
-  if (type === "conv2d") layer.padding = "same";
   return layer;
 }
 
@@ -70,9 +61,9 @@ function row(spec, catalog, i) {
   const last = spec.layers.length - 1;
   const output = i === last;
   const schema = catalog.layer_types[layer.type] || {};
-  const title = el("span", { class: "layer-title", text: TITLES[layer.type] || layer.type });
   const head = el("div", { class: "layer-head" },
-    el("span", { class: "layer-index", text: output ? gettext("out") : String(i + 1) }), title,
+    el("span", { class: "layer-index", text: output ? gettext("out") : String(i + 1) }),
+    el("span", { class: "layer-title", text: titleOf(catalog, layer.type) }),
     output ? el("span", { class: "muted small", text: gettext("output layer") }) : null,
     el("span", { class: "layer-tools" },
       tool("up", "▲", gettext("Move this layer up"), output || i === 0),
@@ -81,7 +72,9 @@ function row(spec, catalog, i) {
     el("span", { class: "layer-shape", "data-shape": String(i) }));
   const fields = el("div", { class: "layer-fields" },
     ...Object.entries(schema).map(([key, def]) => field(i, key, def, layer[key], output)));
-  return el("div", { class: `layer-row layer-${layer.type}`, "data-index": String(i), "data-path": `layers[${i}]`, "data-type": layer.type },
+  const info = catalog.layer_info[layer.type] || {};
+  return el("div", { class: `layer-row layer-${layer.type}`, "data-index": String(i), "data-path": `layers[${i}]`, "data-type": layer.type,
+    "data-recurrent": String(Boolean(info.recurrent)), "data-spatial": String(Boolean(info.spatial)) },
     head, fields, el("div", { class: "row-errors" }), el("div", { class: "layer-live", "data-live": String(i) }));
 }
 
@@ -94,9 +87,9 @@ function inputRow() {
 
 function adder(catalog, kind) {
   const select = el("select", { "data-role": "add-type", title: gettext("Layer type") });
-  const first = FIRST[kind] || [];
+  const first = catalog.layer_menu[kind] || [];
   const types = [...first, ...Object.keys(catalog.layer_types).filter((t) => !first.includes(t))];
-  fillSelect(select, types.map((t) => [t, TITLES[t] || t]));
+  fillSelect(select, types.map((t) => [t, titleOf(catalog, t)]));
   return el("div", { class: "layer-add" },
     el("span", { class: "muted small", text: gettext("Add a") }), select,
     el("button", { type: "button", class: "small-button", "data-action": "add", text: gettext("+ layer"),

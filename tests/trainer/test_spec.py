@@ -180,11 +180,12 @@ def test_registries_match_the_spec_vocabulary():
 
 
 def test_layer_schema_fields_are_accepted_by_the_parsers():
-    from trainer.spec import LAYER_PARSERS, LAYER_SCHEMA
+    from trainer.spec import LAYER_TYPES
 
-    assert set(LAYER_SCHEMA) == set(LAYER_PARSERS)
-    for kind, fields in LAYER_SCHEMA.items():
-        assert set(fields) <= LAYER_PARSERS[kind][1], kind
+    schema = catalog()["layer_types"]
+    assert set(schema) == set(LAYER_TYPES)
+    for kind, fields in schema.items():
+        assert set(fields) <= {knob.name for knob in LAYER_TYPES[kind].knobs}, kind
 
 
 def test_uploaded_datasets_resolve_through_the_given_infos():
