@@ -109,6 +109,7 @@ def detail_context(experiment, access):
         task=task,
         points=points,
         class_names=spec.dataset.info.class_names if spec else (),
+        edits=experiment.spec.get("edits") or [],
     )
     layers, total_params = summaries.layer_table(experiment.spec)
     saved_loss = final.get("test_loss")
@@ -143,7 +144,7 @@ def _script(experiment):
 
 
 def _snapshots_pending(run, count):
-    """Just finished, and the task is still replaying it for the time slider (jobs._backfill_snapshots)."""
+    """Just finished, and the task is still replaying it for the time slider (compute._backfill_snapshots)."""
     steps = (run.final_metrics or {}).get("steps") or 0
     recent = run.finished is not None and timezone.now() - run.finished < timedelta(seconds=SNAPSHOT_WAIT_S)
     return recent and run.status in ("completed", "stopped") and count < snapshots.wanted(steps)

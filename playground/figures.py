@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext
 from plotly.subplots import make_subplots
 
+from trainer import events
+
 ORANGE, MIDDLE, BLUE = "#f59322", "#e8eaeb", "#0877bd"
 DIVERGING = [[0.0, ORANGE], [0.5, MIDDLE], [1.0, BLUE]]
 CLASS_COLORS = [
@@ -93,8 +95,46 @@ def _mode(n):
     return "lines+markers" if n < SPARSE else "lines"  # a fast run streams only a few evaluations
 
 
-def curves(history, task):
-    """(loss figure, accuracy or RMSE figure) from the metrics frames, in order."""
+def edit_text(edit):
+    """A weight or bias set by hand (trainer.edits, as stored in the spec), in words."""
+    layer, unit = edit["layer"] + 1, edit["unit"] + 1
+    if edit["input"] is None:
+        return gettext("bias of layer %(layer)s, unit %(unit)s set to %(value)s") % {
+            "layer": layer,
+            "unit": unit,
+            "value": f"{edit['value']:.3f}",
+        }
+    return gettext("weight from input %(input)s to layer %(layer)s, unit %(unit)s set to %(value)s") % {
+        "input": edit["input"] + 1,
+        "layer": layer,
+        "unit": unit,
+        "value": f"{edit['value']:.3f}",
+    }
+
+
+def _mark_edits(fig, history, edits):
+    """Weights set by hand: a dashed line each, and a marker on the test loss that names it."""
+    for edit in edits:
+        fig.add_vline(x=edit["iteration"], line=dict(color="#555", dash="dash", width=1))
+    after = {}
+    for frame in history:  # the test loss evaluated at (or after) each edit's iteration
+        for edit in edits:
+            if frame["iteration"] >= edit["iteration"]:
+                after.setdefault(id(edit), frame.get("test_loss"))
+    fig.add_scatter(
+        x=[edit["iteration"] for edit in edits],
+        y=[after.get(id(edit)) for edit in edits],
+        name=gettext("set by hand"),
+        mode="markers",
+        marker=dict(symbol="x", size=9, color="#333"),
+        hovertext=[edit_text(edit) for edit in edits],
+        hoverinfo="text",
+    )
+
+
+def curves(history, task, edits=()):
+    """(loss figure, accuracy or RMSE figure) from the metrics frames, in order; edits: the
+    weights set by hand (the spec's), marked on the loss curve."""
     batch = [p for frame in history for p in frame.get("points") or []]
     at = [f["iteration"] for f in history]
     loss = go.Figure(
@@ -121,6 +161,8 @@ def curves(history, task):
         mode=_mode(len(at)),
         line=dict(color=ORANGE, width=2),
     )
+    if edits:
+        _mark_edits(loss, history, edits)
     if task == "regression":
         metric = go.Figure(
             layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title="RMSE", hovermode="x unified")
@@ -664,29 +706,30 @@ def gradients(final, snapshots, final_iteration):
 # --- the experiment page ----------------------------------------------------------
 
 
-def for_run(*, history, probes, snapshots, final_iteration, task, points=None, class_names=()):
-    """{name: Figure} for whatever this run's model produced, in page order."""
-    figs = dict(zip(("loss", "accuracy"), curves(history, task)))
-    if "boundary" in probes:
-        figs["boundary"] = boundary(probes["boundary"], snapshots, final_iteration, points, task)
-    if probes.get("neurons", {}).get("layers"):
-        figs["neurons"] = neurons(probes["neurons"])
-    if probes.get("filters", {}).get("layers"):
-        figs["filters"] = filters(probes["filters"], snapshots, final_iteration)
+def for_run(*, history, probes, snapshots, final_iteration, task, points=None, class_names=(), edits=()):
+    """{name: Figure} for whatever this run's model produced, in page order: the curves, then
+    the pictures this page draws (trainer.events.PROBES), each whose final frame has content."""
 
     def class_name(c):
         return class_names[c] if c < len(class_names) else str(c)
 
-    if probes.get("feature_maps", {}).get("layers"):
-        figs["feature_maps"] = feature_maps(probes["feature_maps"], snapshots, final_iteration, class_name)
-    if "confusion" in probes:
-        figs["confusion"] = confusion(probes["confusion"])
-    if "embedding" in probes:
-        figs["embedding"] = embedding(probes["embedding"], snapshots, final_iteration)
-    if probes.get("hidden_states", {}).get("states"):
-        figs["hidden_states"] = hidden_states(probes["hidden_states"], snapshots, final_iteration, class_name)
-    if probes.get("gradients", {}).get("layers"):
-        figs["gradients"] = gradients(probes["gradients"], snapshots, final_iteration)
+    draw = {  # kind -> (the field its final frame must fill, if any; its figure)
+        "boundary": (None, lambda f: boundary(f, snapshots, final_iteration, points, task)),
+        "neurons": ("layers", neurons),
+        "filters": ("layers", lambda f: filters(f, snapshots, final_iteration)),
+        "feature_maps": ("layers", lambda f: feature_maps(f, snapshots, final_iteration, class_name)),
+        "confusion": (None, confusion),
+        "embedding": (None, lambda f: embedding(f, snapshots, final_iteration)),
+        "hidden_states": ("states", lambda f: hidden_states(f, snapshots, final_iteration, class_name)),
+        "gradients": ("layers", lambda f: gradients(f, snapshots, final_iteration)),
+    }
+    figs = dict(zip(("loss", "accuracy"), curves(history, task, edits)))
+    for kind, kept in events.PROBES.items():
+        if kept == events.LIVE or kind not in probes:
+            continue
+        needs, figure = draw[kind]
+        if needs is None or probes[kind].get(needs):
+            figs[kind] = figure(probes[kind])
     return figs
 
 

@@ -6,9 +6,6 @@ from django.tasks import task
 
 from playground import compute, slots
 
-# test_uploads_training predicts with a Run as jobs.run_predict; it lives in playground.compute.
-run_predict = compute.run_predict
-
 
 @task
 def train_run(run_id):

@@ -7,6 +7,7 @@ import re
 
 from django.utils.translation import gettext
 
+from playground import runguard
 from trainer import messages
 
 
@@ -30,10 +31,8 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)([sdg])")
 @functools.cache
 def _patterns():
     """[(regex, template, {name: conversion})] of the run messages that carry parameters."""
-    from playground import supervision  # noqa: PLC0415 (supervision imports the services, which import the views' helpers)
-
     out = []
-    for template in (*messages.RUN_MESSAGES, *supervision.RUN_MESSAGES):
+    for template in (*messages.RUN_MESSAGES, *runguard.RUN_MESSAGES):
         if _PLACEHOLDER.search(template):
             parts = _PLACEHOLDER.split(template.replace("%%", "%"))  # text, name, conversion, text, ...
             regex = "".join(

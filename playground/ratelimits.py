@@ -1,5 +1,6 @@
 """Limits per client, for a public server: fixed-window counters in Django's cache
-(this process's memory embedded, Redis shared by every web process scaled out).
+(this process's memory embedded, Redis shared by every web process scaled out), and the
+runs an owner or an address may have going at once (check_active_runs).
 
 A client is its owner (the user, or the anonymous session) and its address
 (client_address). Over a limit a request gets 429 with Retry-After and {"error": "..."}
@@ -17,6 +18,8 @@ from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
+
+from playground.models import Run
 
 
 class Limited(Exception):
@@ -176,8 +179,8 @@ def login_failed(username, address):
             _incr(_key(name, who, window, _now()), window)
 
 
-# Active runs per address: the cache remembers which runs an address started (the Run rows
-# know only their owner); services.check_active_runs counts those still going.
+# Active runs per owner and per address: the cache remembers which runs an address started (the
+# Run rows know only their owner); check_active_runs counts those still going.
 ADDRESS_RUNS_S = 24 * 3600
 
 
@@ -188,6 +191,57 @@ def address_runs(address):
 def remember_runs(address, run_ids):
     runs = sorted(set(address_runs(address)) | set(run_ids))[-500:]
     cache.set(f"limit:address-runs:{_digest(address)}", runs, timeout=ADDRESS_RUNS_S)
+
+
+class RunLimitReached(Limited):
+    """The owner (PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS / _SIGNED_IN) or the address
+    (PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS) already has that many runs queued, running or paused:
+    429 over HTTP, until one ends (RETRY_S is a guess: a run's end cannot be foreseen)."""
+
+    RETRY_S = 30
+
+
+def _owned_active(user, session_key):
+    runs = Run.objects.filter(status__in=Run.ACTIVE)
+    if user is not None and user.is_authenticated:
+        return runs.filter(experiment__owner=user)
+    return runs.filter(experiment__owner__isnull=True, experiment__owner_session=session_key or "-")
+
+
+def active_run_ids(user, session_key):
+    return list(_owned_active(user, session_key).values_list("pk", flat=True))
+
+
+def check_active_runs(user, session_key, address=None):
+    """Raises RunLimitReached when the owner, or the address (the runs it started: remember_runs),
+    has its limit of active runs."""
+    signed_in = user is not None and user.is_authenticated
+    limit = (
+        settings.PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN if signed_in else settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS
+    )
+    per_address = settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS
+    if limit and (signed_in or session_key) and _owned_active(user, session_key).count() >= limit:
+        raise RunLimitReached(
+            _(
+                "You already have %(limit)s runs going (queued, training or paused), the most allowed: "
+                "stop one or wait for one to finish, then try again."
+            )
+            % {"limit": limit},
+            RunLimitReached.RETRY_S,
+        )
+    if (
+        per_address
+        and address
+        and Run.objects.filter(pk__in=address_runs(address), status__in=Run.ACTIVE).count() >= per_address
+    ):
+        raise RunLimitReached(
+            _(
+                "%(limit)s runs started from your network address are still going, the most allowed: "
+                "stop one or wait for one to finish, then try again."
+            )
+            % {"limit": per_address},
+            RunLimitReached.RETRY_S,
+        )
 
 
 # Open run sockets per session (else per user, else per address), counted in the cache so that
@@ -265,7 +319,7 @@ CHECKS = {  # URL name -> (check, what counts as done: the counters are taken ba
 
 class RateLimitMiddleware(MiddlewareMixin):
     """The checks above for the POSTs that start runs, predict and upload; a Limited raised
-    by a view (services.check_active_runs) becomes its 429 too."""
+    by a view (check_active_runs, through services.run_create) becomes its 429 too."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         url_name = request.resolver_match.url_name if request.resolver_match else None
@@ -276,9 +330,7 @@ class RateLimitMiddleware(MiddlewareMixin):
         check, done = CHECKS[url_name]
         try:
             if url_name in RUN_STARTS:
-                from playground import services  # noqa: PLC0415 (services imports this module)
-
-                services.check_active_runs(
+                check_active_runs(
                     getattr(request, "user", None),
                     request.session.session_key if hasattr(request, "session") else None,
                     client_address(request),
@@ -301,7 +353,5 @@ class RateLimitMiddleware(MiddlewareMixin):
         if response.status_code not in done:
             uncount(keys)
         elif request.resolver_match.url_name in RUN_STARTS:
-            from playground import services  # noqa: PLC0415
-
-            remember_runs(client_address(request), services.active_run_ids(request.user, request.session.session_key))
+            remember_runs(client_address(request), active_run_ids(request.user, request.session.session_key))
         return response

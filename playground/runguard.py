@@ -93,6 +93,13 @@ IDLE = gettext_noop(
     "This run was paused for %(limit)s with no control from you, so it was stopped to free its place; "
     "its history and weights are kept."
 )
+# The reconciler's (playground.supervision), here beside the others: playground.messages reads them all
+# from this module, which enqueues nothing.
+LOST = gettext_noop(
+    "Worker lost: the worker running this run stopped answering (no heartbeat for %(age)s s; "
+    "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue."
+)
+RUN_MESSAGES = (WALL_CLOCK, IDLE, LOST, HOURS, MINUTES, SECONDS)
 
 
 def _duration(seconds):

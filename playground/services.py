@@ -1,11 +1,13 @@
 """Writes: create a run and enqueue it, save and share experiments. What the run's task writes while it
 trains lives in playground.records (the task must not import this module, which enqueues it)."""
 
+from __future__ import annotations
+
 import logging
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,10 +32,19 @@ from playground.records import (  # noqa: F401
 from playground.uploads import selectors as dataset_selectors
 from trainer import spec as specs
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    User = AbstractBaseUser | AnonymousUser
+
 logger = logging.getLogger(__name__)
 
 
-def spec_parse(parse, data):
+def spec_parse[T](parse: Callable[..., T], data: object) -> T:
     """trainer.spec.parse / parse_dataset on untrusted input: a parser bug on some odd
     value (it should raise SpecError naming the field) becomes a 400, not a 500.
     The ready uploaded datasets are offered next to the built-in ones."""
@@ -47,7 +58,7 @@ def spec_parse(parse, data):
         raise specs.SpecError([{"path": "", "message": message}]) from exc
 
 
-def check_steps_per_second(value):
+def check_steps_per_second(value: object) -> float | None:
     """None (as fast as possible) or a pace within controls' bounds (the socket's set_speed has
     the same); raises SpecError naming the field."""
     try:
@@ -56,58 +67,15 @@ def check_steps_per_second(value):
         raise specs.SpecError([{"path": "steps_per_second", "message": str(exc)}]) from None  # controls translated it
 
 
-class RunLimitReached(ratelimits.Limited):
-    """The owner (PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS / _SIGNED_IN) or the address
-    (PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS) already has that many runs queued, running or paused:
-    429 over HTTP, until one ends (RETRY_S is a guess: a run's end cannot be foreseen)."""
-
-    RETRY_S = 30
-
-
-def _owned_active(user, session_key):
-    runs = Run.objects.filter(status__in=Run.ACTIVE)
-    if user is not None and user.is_authenticated:
-        return runs.filter(experiment__owner=user)
-    return runs.filter(experiment__owner__isnull=True, experiment__owner_session=session_key or "-")
-
-
-def active_run_ids(user, session_key):
-    return list(_owned_active(user, session_key).values_list("pk", flat=True))
-
-
-def check_active_runs(user, session_key, address=None):
-    """Raises RunLimitReached when the owner, or the address (the runs it started: ratelimits
-    remembers them), has its limit of active runs."""
-    signed_in = user is not None and user.is_authenticated
-    limit = (
-        settings.PLAYGROUND_MAX_ACTIVE_RUNS_SIGNED_IN if signed_in else settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS
-    )
-    per_address = settings.PLAYGROUND_MAX_ACTIVE_RUNS_PER_ADDRESS
-    if limit and (signed_in or session_key) and _owned_active(user, session_key).count() >= limit:
-        raise RunLimitReached(
-            _(
-                "You already have %(limit)s runs going (queued, training or paused), the most allowed: "
-                "stop one or wait for one to finish, then try again."
-            )
-            % {"limit": limit},
-            RunLimitReached.RETRY_S,
-        )
-    if (
-        per_address
-        and address
-        and Run.objects.filter(pk__in=ratelimits.address_runs(address), status__in=Run.ACTIVE).count() >= per_address
-    ):
-        raise RunLimitReached(
-            _(
-                "%(limit)s runs started from your network address are still going, the most allowed: "
-                "stop one or wait for one to finish, then try again."
-            )
-            % {"limit": per_address},
-            RunLimitReached.RETRY_S,
-        )
-
-
-def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, title="", paused=False):
+def run_create(
+    spec_dict: object,
+    *,
+    user: User | None = None,
+    session_key: str | None = "",
+    steps_per_second: object = None,
+    title: str = "",
+    paused: object = False,
+) -> Run:
     """Validate the spec (SpecError on any problem), store it as an Experiment with one
     queued Run, and enqueue the training once the rows are committed (the task runs
     on another thread or machine and must see them). paused: the run starts paused
@@ -117,7 +85,7 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     if not isinstance(paused, bool):
         raise specs.SpecError([{"path": "paused", "message": _("must be true or false")}])
     owner = user if user is not None and user.is_authenticated else None
-    check_active_runs(user, session_key)  # the address too, in ratelimits.RateLimitMiddleware
+    ratelimits.check_active_runs(user, session_key)  # the address too, in ratelimits.RateLimitMiddleware
     with transaction.atomic():
         experiment = Experiment.objects.create(
             spec=spec.to_dict(), owner=owner, owner_session="" if owner else session_key, title=title[:200]
@@ -127,13 +95,13 @@ def run_create(spec_dict, *, user=None, session_key="", steps_per_second=None, t
     return run
 
 
-def run_enqueue(run_id):
+def run_enqueue(run_id: int) -> None:
     """Send a queued run's task to the task backend (once the run's row is committed)."""
     Run.objects.filter(pk=run_id).update(enqueued=timezone.now())
     jobs.train_run.enqueue(run_id)
 
 
-def runs_requeue_lost(max_age_s):
+def runs_requeue_lost(max_age_s: float) -> list[int]:
     """Queued runs whose task was sent more than max_age_s ago and never started: the
     broker lost it (Redis restarted empty) or it waits behind busy workers. Send each
     again; whichever copy comes first starts the run (run_start), the others do nothing.
@@ -141,7 +109,7 @@ def runs_requeue_lost(max_age_s):
     return send_again(Run.objects.filter(status=Run.Status.QUEUED), max_age_s, jobs.train_run.enqueue)
 
 
-def send_again(waiting, max_age_s, enqueue):
+def send_again(waiting: QuerySet, max_age_s: float, enqueue: Callable[[int], object]) -> list[int]:
     """enqueue(pk) for each row of `waiting` (a queryset of rows with `enqueued` and
     `created`) whose task was sent more than max_age_s ago; restamps `enqueued`.
     Returns the pks sent."""
@@ -155,7 +123,7 @@ def send_again(waiting, max_age_s, enqueue):
     return sent
 
 
-def runs_fail_lost(max_age_s, message):
+def runs_fail_lost(max_age_s: float, message: str) -> list[int]:
     """Running or paused runs whose heartbeat is older than max_age_s: their worker is gone.
     Fail each (the guard leaves alone a run that beat meanwhile); returns their ids."""
     stale = Run.objects.filter(
@@ -171,7 +139,7 @@ def runs_fail_lost(max_age_s, message):
 SERVER_RESTARTED = gettext_noop("server restarted")  # stored in English, translated when shown (playground.messages)
 
 
-def runs_reconcile():
+def runs_reconcile() -> int:
     """Runs left queued/running/paused by a previous embedded server can never finish: fail them."""
     return Run.objects.filter(status__in=Run.ACTIVE).update(
         status=Run.Status.FAILED, message=SERVER_RESTARTED, finished=timezone.now()
@@ -221,7 +189,9 @@ def _experiment_fields(title=None, notes=None, visibility=None):
     return fields
 
 
-def experiment_save(run, *, title, notes="", visibility=Experiment.Visibility.PRIVATE):
+def experiment_save(
+    run: Run, *, title: object, notes: object = "", visibility: object = Experiment.Visibility.PRIVATE
+) -> Experiment:
     """Save the run's experiment (the caller checked the owner): title, notes,
     visibility and an unguessable slug. A run still going keeps recording into
     it (its frames, snapshots and final probes are the run's) until it ends.
@@ -235,7 +205,9 @@ def experiment_save(run, *, title, notes="", visibility=Experiment.Visibility.PR
     return experiment
 
 
-def experiment_update(experiment, *, title=None, notes=None, visibility=None):
+def experiment_update(
+    experiment: Experiment, *, title: object = None, notes: object = None, visibility: object = None
+) -> Experiment:
     """Rename, edit the notes, or switch visibility (the caller checked the owner)."""
     fields = _experiment_fields(title, notes, visibility)
     for name, value in fields.items():
@@ -245,7 +217,7 @@ def experiment_update(experiment, *, title=None, notes=None, visibility=None):
     return experiment
 
 
-def experiment_delete(experiment):
+def experiment_delete(experiment: Experiment) -> None:
     """Delete it with its runs; refused while one of them trains (stop it first)."""
     if experiment.runs.filter(status__in=Run.ACTIVE).exists():
         raise ExperimentError(
@@ -254,7 +226,7 @@ def experiment_delete(experiment):
     experiment.delete()
 
 
-def experiment_rerun(experiment):
+def experiment_rerun(experiment: Experiment) -> Run:
     """Queue a fresh run of the stored spec (its seed included) in the same experiment."""
     with transaction.atomic():
         run = Run.objects.create(experiment=experiment)
@@ -262,7 +234,7 @@ def experiment_rerun(experiment):
     return run
 
 
-def experiments_claim(session_key, user):
+def experiments_claim(session_key: str | None, user: User | None) -> int:
     """On log-in or sign-up: the anonymous session's runs (saved or not) become the user's."""
     if not session_key or user is None or not user.is_authenticated:
         return 0

@@ -4,24 +4,18 @@ A run streams probe frames (boundary, neurons, filters, ...) right after some
 metrics frames, and gradients frames with those and more often. The picker
 cuts the run's length into SLOTS equal stretches of iterations and keeps, per
 stretch, the probes that follow the first metrics frame landing in it: at most
-SLOTS snapshots, spread over the run. Pure Python, no Django: jobs.py feeds it
-and stores what it returns.
+SLOTS snapshots, spread over the run. Pure Python, no Django: playground.recorder
+feeds it a live run's frames, playground.compute those of a replay, and
+playground.records stores what it returns.
 """
+
+from trainer import events
 
 SLOTS = 24  # at least MIN_SNAPSHOTS of them filled once a run has streamed enough
 MIN_SNAPSHOTS = 20
-TYPES = (
-    "boundary",
-    "neurons",
-    "filters",
-    "feature_maps",
-    "embedding",
-    "hidden_states",
-    "confusion",
-)  # what the slider scrubs
-# Kept in a snapshot that the pictures above opened, never opening one: they go out several times
-# between two pictures (trainer.loop.GRADIENT_INTERVAL), and one alone would take a slot from them.
-JOINERS = ("gradients",)
+# What the slider scrubs, and what is kept only beside them (trainer.events.PROBES says which).
+TYPES = tuple(kind for kind, kept in events.PROBES.items() if kept == events.OPENS)
+JOINERS = tuple(kind for kind, kept in events.PROBES.items() if kept == events.JOINS)
 
 
 def slot_of(iteration, total, slots=SLOTS):

@@ -22,9 +22,13 @@ def group_name(run_id):
     return f"run.{run_id}"
 
 
+CONTROL_PREFIX = "runctl."
+CONTROL_CHANNELS = CONTROL_PREFIX + "*"  # every run's control channel (the channel layer's capacity for them)
+
+
 def control_channel(run_id):
     """The channel a run's task listens on for control messages."""
-    return f"runctl.{run_id}"
+    return f"{CONTROL_PREFIX}{run_id}"
 
 
 def frame_message(frame, seq=None):

@@ -17,7 +17,6 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, connections
-from django.utils.translation import gettext_noop
 
 from playground import runguard, services, streams
 from playground.runguard import idle_message, wall_clock_message  # noqa: F401 (their messages' tests name them here)
@@ -26,19 +25,10 @@ from trainer import events
 
 logger = logging.getLogger(__name__)
 
-LOST = gettext_noop(
-    "Worker lost: the worker running this run stopped answering (no heartbeat for %(age)s s; "
-    "killed, crashed or cut off). Its history up to the last saved point is kept; train again to continue."
-)
-
-
-# A run's stop messages are stored in English (Run.message) and translated where they are shown
-# (playground.messages.run_message, which recognizes these templates and their parameters).
-RUN_MESSAGES = (runguard.WALL_CLOCK, runguard.IDLE, LOST, runguard.HOURS, runguard.MINUTES, runguard.SECONDS)
-
 
 def lost_message(age_s):
-    return LOST % {"age": f"{age_s:g}"}
+    """The stored end message of a run failed as lost (its template is runguard.LOST, beside the other stop messages)."""
+    return runguard.LOST % {"age": f"{age_s:g}"}
 
 
 def reconcile_lost(max_age_s=None):

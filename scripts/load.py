@@ -9,7 +9,7 @@ stops the runs and prints:
 
 - frames delivered per second (all viewers together; and the metrics frames among them);
 - metrics-frame latency p50/p95/max: the worker stamps `sent_at` when it emits a frame
-  (playground.jobs), the viewer subtracts it from its own clock on arrival;
+  (playground.recorder), the viewer subtracts it from its own clock on arrival;
 - lost frames (a metrics seq the run stored that a viewer never got), out-of-order and
   duplicate frames (the exit status is 1 if there are any);
 - the pause round trip: a viewer sends `pause` and gets the run's `paused` status back

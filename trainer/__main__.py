@@ -4,9 +4,12 @@ Shows a progress line on stderr; with --json the last line of stdout is one
 JSON object with the final metrics. A bad spec exits with status 2 and the
 validation messages on stderr."""
 
+from __future__ import annotations
+
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 
 from trainer import spec as specs
 
@@ -25,7 +28,7 @@ def _progress(frame, out=sys.stderr):
         out.write(f"\n{frame['status']}: {frame['message']}\n")
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer", description="Train a playground spec headless.")
     parser.add_argument("spec", help="path to a spec JSON file (see trainer/examples/)")
     parser.add_argument("--epochs", type=int, help="override the spec's epochs")

@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 
 
-def step(x):
+def step(x: jax.Array) -> jax.Array:
     """Heaviside step, as in Rosenblatt's perceptron: 1 where x >= 0, else 0."""
     return (x >= 0).astype(x.dtype)
 

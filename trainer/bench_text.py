@@ -8,8 +8,11 @@ training tokens, the sequence length, the time to load and tokenize (from
 trainer.tokencache when warm), the training time and the final test accuracy.
 """
 
+from __future__ import annotations
+
 import argparse
 import time
+from collections.abc import Sequence
 
 from trainer import datasets, loop, presets
 from trainer.spec import parse
@@ -18,7 +21,7 @@ PRESETS = ("nsmc_lstm", "sentiment_en_gru")
 TARGETS = {"nsmc": 0.82, "sentiment_en": 0.78}  # on the preset's own level
 
 
-def bench(name, level, epochs=None):
+def bench(name: str, level: str, epochs: int | None = None) -> dict:
     d = presets.load(name)
     d["dataset"] = {**d["dataset"], "tokens": level}
     if epochs:
@@ -44,7 +47,7 @@ def bench(name, level, epochs=None):
     }
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("presets", nargs="*", default=PRESETS)
     parser.add_argument("--levels", default="word,morpheme,char")

@@ -9,6 +9,8 @@ optimizer code is the repr of the very objects `Sequential.from_spec` builds
 side imports this module for the "Code" tab.
 """
 
+from __future__ import annotations
+
 import json
 import re
 
@@ -17,7 +19,13 @@ from trainer import spec as S
 from trainer.text import TOKEN_LEVELS
 
 
-def script(spec_dict, title=None, description=None, uploads=None, arrays_file=None):
+def script(
+    spec_dict: dict,
+    title: str | None = None,
+    description: str | None = None,
+    uploads: dict | None = None,
+    arrays_file: str | None = None,
+) -> str:
     """The script's text for a spec dict (validated with trainer.spec.parse;
     raises SpecError for a bad one).
 
@@ -49,7 +57,7 @@ def script(spec_dict, title=None, description=None, uploads=None, arrays_file=No
     return "\n".join(parts) + "\n"
 
 
-def model_code(spec, uploads=None):
+def model_code(spec: dict | S.Spec, uploads: dict | None = None) -> str:
     """`model = Sequential([...])` and `model.compile(...)` for a spec (dict or parsed)."""
     spec = spec if isinstance(spec, S.Spec) else S.parse(spec, uploads=uploads)
     layers = "".join(f"    {layer!r},\n" for layer in _layers(spec))
@@ -117,8 +125,14 @@ def _docstring(spec, title, description):
         "(or run it from anywhere with PYTHONPATH set to the repository root). It trains",
         "the same network on the same data with the same seed as the playground, so",
         "its final test loss matches the run in the browser.",
-        '"""',
     ]
+    if spec.edits:  # trainer.keras trains without stopping at an iteration: say so rather than differ silently
+        lines += [
+            "",
+            f"In the playground {len(spec.edits)} weight(s) were set by hand during training; this",
+            "script does not set them, so its numbers differ from that run's after the first one.",
+        ]
+    lines.append('"""')
     return "\n".join(lines)
 
 

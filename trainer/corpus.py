@@ -109,7 +109,7 @@ def _pick(rng, items):
     return items[rng.integers(len(items))]
 
 
-def english(rng):
+def english(rng: np.random.Generator) -> tuple[str, int]:
     s, label = _pick(rng, SUBJECTS_EN), int(rng.integers(2))
     same, other = (POSITIVE_EN, NEGATIVE_EN) if label else (NEGATIVE_EN, POSITIVE_EN)
     kind = rng.integers(5)
@@ -126,7 +126,7 @@ def english(rng):
     return " ".join(w for w in words if w) + _pick(rng, [".", "!", "", "!!"]), label
 
 
-def korean(rng):
+def korean(rng: np.random.Generator) -> tuple[str, int]:
     s, label = _topic(_pick(rng, SUBJECTS_KO)), int(rng.integers(2))
     same, other = (POSITIVE_KO, NEGATIVE_KO) if label else (NEGATIVE_KO, POSITIVE_KO)
     kind = rng.integers(4)
@@ -141,7 +141,7 @@ def korean(rng):
     return " ".join(w for w in words if w) + _pick(rng, [".", "!", "", "~"]), label
 
 
-def sentiment(samples, language="both", seed=0):
+def sentiment(samples: int, language: str = "both", seed: int = 0) -> tuple[list[str], np.ndarray]:
     """(texts, labels) of `samples` reviews; "both" alternates English and Korean."""
     rng = np.random.default_rng(seed)
     makers = {"en": [english], "ko": [korean], "both": [english, korean]}[language]

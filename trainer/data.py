@@ -11,8 +11,11 @@ way a course would with pandas (`x = df.drop(columns="label").values`), with
 or without pandas installed.
 """
 
+from __future__ import annotations
+
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,13 +30,21 @@ class Dataset:
     shuffled, seed: whether `shuffle` was called, and its seed
     """
 
-    def __init__(self, tensors, single=False, batch_size=None, drop_remainder=False, shuffled=False, seed=None):
+    def __init__(
+        self,
+        tensors: tuple[np.ndarray, ...],
+        single: bool = False,
+        batch_size: int | None = None,
+        drop_remainder: bool = False,
+        shuffled: bool = False,
+        seed: int | None = None,
+    ) -> None:
         self.tensors, self.single, self.batch_size, self.drop_remainder = tensors, single, batch_size, drop_remainder
         self.shuffled, self.seed = shuffled, seed
         self._rng = np.random.default_rng(seed)
 
     @classmethod
-    def from_tensor_slices(cls, tensors):
+    def from_tensor_slices(cls, tensors: object) -> Dataset:
         """An array, or a tuple (features, labels) of arrays (or pandas objects) of one length."""
         single = not isinstance(tensors, tuple)  # as in tf.data, a list is one tensor
         arrays = (np.asarray(tensors),) if single else tuple(np.asarray(t) for t in tensors)
@@ -56,7 +67,7 @@ class Dataset:
         }
         return Dataset(self.tensors, self.single, **d)
 
-    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True):
+    def shuffle(self, buffer_size: int, seed: int | None = None, reshuffle_each_iteration: bool = True) -> Dataset:
         """Shuffle every epoch. The whole set is shuffled whatever buffer_size
         is (as a buffer of at least its length would in tf.data)."""
         if isinstance(buffer_size, bool) or not isinstance(buffer_size, (int, np.integer)) or buffer_size < 1:
@@ -67,7 +78,7 @@ class Dataset:
             )
         return self._with(shuffled=True, seed=seed)
 
-    def batch(self, batch_size, drop_remainder=False):
+    def batch(self, batch_size: int, drop_remainder: bool = False) -> Dataset:
         if self.batch_size is not None:
             raise ValueError("This dataset is already batched; call .batch() once")
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
@@ -75,10 +86,10 @@ class Dataset:
         return self._with(batch_size=int(batch_size), drop_remainder=bool(drop_remainder))
 
     @property
-    def n(self):
+    def n(self) -> int:
         return len(self.tensors[0])
 
-    def arrays(self):
+    def arrays(self) -> tuple[np.ndarray, ...]:
         """The arrays fit trains on: all samples, in order (the last partial
         batch dropped with drop_remainder)."""
         keep = self.n - self.n % self.batch_size if self.batch_size and self.drop_remainder else self.n
@@ -100,10 +111,10 @@ class Dataset:
             parts = tuple(a[idx] for a in arrays)
             yield parts[0] if self.single else parts
 
-    def as_numpy_iterator(self):
+    def as_numpy_iterator(self) -> Iterator:
         return iter(self)
 
-    def take(self, count):
+    def take(self, count: int) -> list:
         """The first `count` elements as a list."""
         out = []
         for element in self:
@@ -134,7 +145,13 @@ class Table:
         return iter((self.x, self.y))
 
 
-def read_csv(source, label="label", features=None, classification=None, max_rows=1_000_000):
+def read_csv(
+    source: object,
+    label: str | int = "label",
+    features: list | None = None,
+    classification: bool | None = None,
+    max_rows: int = 1_000_000,
+) -> Table:
     """A CSV file (a path, an open text file, or a pandas DataFrame) -> Table.
 
     label: the label column's name (or index; -1 is the last column).

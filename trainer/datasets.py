@@ -6,15 +6,23 @@ noise as a fraction) so its pictures and numbers can be compared with ours;
 side imports this module for previews.
 """
 
+from __future__ import annotations
+
 import base64
 import functools
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trainer import corpus, images, reviews, text, tokencache
 from trainer.messages import gettext_noop
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from trainer.spec import DatasetSpec
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of every 2-D set
 
@@ -209,7 +217,7 @@ DRAWN = {
 DRAWN_FOR = {"binary": "custom", "regression": "custom_regression"}  # a task -> the drawn set that edits its points
 
 
-def info(name):
+def info(name: str) -> DatasetInfo | None:
     """The DatasetInfo of a built-in or drawn set, or None."""
     return BUILTIN.get(name) or DRAWN.get(name)
 
@@ -226,7 +234,7 @@ FEATURES = {
 }
 
 
-def expand_features(xy, features):
+def expand_features(xy: np.ndarray, features: Sequence[str]) -> np.ndarray:
     """(n, 2) raw points -> (n, len(features)) float32 network inputs."""
     x1, x2 = xy[:, 0], xy[:, 1]
     return np.stack([FEATURES[f](x1, x2) for f in features], axis=1).astype(np.float32)
@@ -332,12 +340,12 @@ class Split:
     y_test: np.ndarray  # (n_test,)
 
 
-def split_sizes(samples, test_fraction):
+def split_sizes(samples: int, test_fraction: float) -> tuple[int, int]:
     n_test = int(round(samples * test_fraction))
     return samples - n_test, n_test
 
 
-def generate(dataset):
+def generate(dataset: DatasetSpec) -> Split:
     """A `spec.DatasetSpec` -> Split, deterministic for `dataset.seed`."""
     if not dataset.info.builtin:
         raise ValueError(
@@ -364,14 +372,14 @@ def generate(dataset):
     return Split(xy[:n_train], y[:n_train], xy[n_train:], y[n_train:])
 
 
-def drawn_points(dataset):
+def drawn_points(dataset: DatasetSpec) -> tuple[np.ndarray, np.ndarray]:
     """(xy float32 (n, 2), targets) of a drawn set, in the spec's order: int32 classes or float32 values."""
     points = np.asarray(dataset.points, np.float64).reshape(-1, 3)
     y = points[:, 2].astype(np.float32 if dataset.info.task == "regression" else np.int32)
     return points[:, :2].astype(np.float32), y
 
 
-def drawn_split(dataset):
+def drawn_split(dataset: DatasetSpec) -> Split:
     """A drawn set's points, split as an uploaded set's rows are: shuffled by the seed, cut by test_fraction.
     Train and test together are exactly the spec's points."""
     xy, y = drawn_points(dataset)
@@ -391,7 +399,7 @@ def _rows(dataset, n):
     return np.random.default_rng(dataset.seed).permutation(n)[: dataset.samples]
 
 
-def token_level(dataset):
+def token_level(dataset: DatasetSpec) -> str:
     return dataset.tokens or dataset.info.default_tokens
 
 
@@ -407,7 +415,7 @@ def _tokenized(dataset, level):
 
 
 @functools.lru_cache(maxsize=16)
-def text_split(dataset):
+def text_split(dataset: DatasetSpec) -> tuple[Split, text.Pipeline]:
     """(Split of token indices or bag-of-words counts, the fitted text.Pipeline).
     The vocabulary is fitted on the training texts only."""
     pipeline, lists = _tokenized(dataset, token_level(dataset))
@@ -430,7 +438,7 @@ def _level_stats(dataset, level):
     return pipeline, {"length": pipeline.length, **text.level_stats(pipeline.vocab, lists[:n_train], lists[n_train:])}
 
 
-def text_levels(dataset, sentences):
+def text_levels(dataset: DatasetSpec, sentences: Sequence[str]) -> list[dict]:
     """Each shown token level of a built-in text set: its vocabulary's coverage of the
     training tokens, its OOV rate on the test texts, and `sentences` tokenized there
     with OOV tokens marked (one list per sentence)."""
@@ -450,7 +458,7 @@ def text_levels(dataset, sentences):
     return out
 
 
-def input_shape(dataset, features):
+def input_shape(dataset: DatasetSpec, features: Sequence[str]) -> tuple[int, ...]:
     """What one sample looks like to the first layer."""
     info = dataset.info
     if info.kind == "points":
@@ -460,20 +468,20 @@ def input_shape(dataset, features):
     return tuple(info.input_shape)
 
 
-def vocab_size(dataset):
+def vocab_size(dataset: DatasetSpec) -> int:
     if dataset.info.kind != "text":
         return None
     return dataset.info.vocab_size if not dataset.info.builtin else len(text_split(dataset)[1].vocab)
 
 
-def network_inputs(x, features):
+def network_inputs(x: np.ndarray, features: Sequence[str]) -> np.ndarray:
     """Raw inputs -> what the first layer sees: expanded features for points, images as they are."""
     if x.dtype == np.int32:
         return x  # token indices go to an embedding as they are
     return expand_features(x, features) if x.ndim == 2 and features else x.astype(np.float32)
 
 
-def split_arrays(x, y, test_fraction, seed):
+def split_arrays(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int) -> Split:
     """An uploaded dataset's arrays -> Split: shuffled by `seed`, then cut like the built-in sets."""
     order = np.random.default_rng(seed).permutation(len(x))
     n_train, _ = split_sizes(len(x), test_fraction)
@@ -481,7 +489,7 @@ def split_arrays(x, y, test_fraction, seed):
     return Split(x[:n_train], y[:n_train], x[n_train:], y[n_train:])
 
 
-def points(dataset, image_count=32, levels=False):
+def points(dataset: DatasetSpec, image_count: int = 32, levels: bool = False) -> dict:
     """The preview the page shows: raw points, labels and the plane's extent;
     for image sets, the first training images (uint8, base64) with labels."""
     if dataset.info.kind == "text":
@@ -507,7 +515,7 @@ def points(dataset, image_count=32, levels=False):
     }
 
 
-def text_preview(dataset, count=8, levels=False):
+def text_preview(dataset: DatasetSpec, count: int = 8, levels: bool = False) -> dict:
     """The pipeline step by step for a few training texts, the vocabulary with
     counts, and the token-length histogram with the chosen cut; with `levels`, the
     shown texts at every token level (costly: it tokenizes the set at each level)."""

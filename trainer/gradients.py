@@ -31,8 +31,11 @@ The `gradients` frame payload (without its type; trainer/events.py):
 embedding table, a recurrent layer's kernel and recurrent kernel together.
 """
 
+from __future__ import annotations
+
 import functools
 import threading
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -44,17 +47,17 @@ BINS = 30
 SAMPLES = 256
 
 
-def batch(data, samples=SAMPLES):
+def batch(data: dict, samples: int = SAMPLES) -> tuple:
     """The fixed batch (x, t): the first `samples` training samples."""
     return data["x_train"][:samples], data["t_train"][:samples]
 
 
-def histogram(values, bins=BINS):
+def histogram(values: np.ndarray, bins: int = BINS) -> dict:
     """H (see above) of an array's finite values: numpy.histogram's counts and range."""
     return histograms([values], bins)[0]
 
 
-def histograms(arrays, bins=BINS):
+def histograms(arrays: list[np.ndarray], bins: int = BINS) -> list[dict]:
     """[H] for several arrays in one pass: numpy.histogram's bins (its own index arithmetic,
     corrected against the linspace edges), one bincount for all; ten calls of
     numpy.histogram cost more than the gradient of a small network."""
@@ -81,7 +84,7 @@ def _weights(p):
 
 
 @functools.lru_cache(maxsize=64)
-def compiled(model, samples=SAMPLES):
+def compiled(model: engine.Model, samples: int = SAMPLES) -> Callable[[list, dict], jax.Array]:
     """measure(params, data) -> every param then every gradient (the objective's, on
     batch(data, samples)), raveled into one vector: one copy to the host. jit'd, cached
     by model. Only this runs on the device: histograms there took seconds to compile and
@@ -96,7 +99,7 @@ def compiled(model, samples=SAMPLES):
     return measure
 
 
-def warm(model, params, data, samples=SAMPLES):
+def warm(model: engine.Model, params: list, data: dict, samples: int = SAMPLES) -> threading.Event:
     """Compile measure for these shapes on a thread, while the training step compiles: its
     first call compiles for about as long as the evaluation does, which would hold back a
     run's first frame. Returns a threading.Event, set once it is ready (or failed: the first
@@ -130,7 +133,7 @@ def _number(v):
     return float(f"{v:.6g}") if np.isfinite(v) else None
 
 
-def payload(model, params, data, samples=SAMPLES, bins=BINS):
+def payload(model: engine.Model, params: list, data: dict, samples: int = SAMPLES, bins: int = BINS) -> dict:
     """The `gradients` frame payload, without iteration (see the module's docstring)."""
     params, grads = _unravel(np.asarray(compiled(model, samples)(params, data)), params)
     layers, arrays = [], []

@@ -4,7 +4,10 @@ Inputs go through exactly the preprocessing the training data had (images.prepro
 the dataset's text pipeline), so what the page sends is judged like a test sample.
 """
 
+from __future__ import annotations
+
 import functools
+from typing import TYPE_CHECKING
 
 import jax
 import jax.numpy as jnp
@@ -13,8 +16,12 @@ import numpy as np
 from trainer import datasets, engine, images
 from trainer import layers as L
 
+if TYPE_CHECKING:
+    from trainer.spec import Spec
+    from trainer.text import Pipeline
 
-def params_from_weights(spec, weights):
+
+def params_from_weights(spec: Spec, weights: dict[str, np.ndarray]) -> list[dict[str, jax.Array]]:
     """The flat {"<index>_<type>.<param>": array} of RunResult.weights -> the engine's params list."""
     params = [{} for _ in spec.layers]
     for name, array in weights.items():
@@ -33,7 +40,7 @@ def _activations(layers):
     return jax.jit(lambda params, x: [a for _, a in L.apply_stack(layers, params, x)])
 
 
-def activations(spec, params, x):
+def activations(spec: Spec, params: list, x: np.ndarray) -> list[jax.Array]:
     """Every layer's activation for inputs x (a batch: (n, *spec.input_shape), or (n, steps) token
     ids): a list with one (n, ...) array per layer of spec.layers, the network's output last.
     It is the `forward(params, x)` that probes.feature_maps / hidden_states take."""
@@ -58,7 +65,7 @@ def _classes(spec, out):
     }
 
 
-def predict_image(spec, weights, pixels):
+def predict_image(spec: Spec, weights: dict[str, np.ndarray], pixels: np.ndarray | list) -> dict:
     """pixels: (h, w) or (h, w, c), 0-255 or 0-1 -> class probabilities and the
     preprocessed image the network saw (so the page can show it). Digits are
     cropped to the ink first, as scikit-learn's were; other sets are only resized."""
@@ -67,7 +74,7 @@ def predict_image(spec, weights, pixels):
     return {**_classes(spec, out), "input": x[..., 0].round(3).tolist() if x.shape[2] == 1 else x.round(3).tolist()}
 
 
-def predict_text(spec, weights, sentence, pipeline=None):
+def predict_text(spec: Spec, weights: dict[str, np.ndarray], sentence: str, pipeline: Pipeline | None = None) -> dict:
     """A typed sentence -> probability, with each pipeline step (OOV tokens marked) and,
     in `levels`, the sentence at each token level with that level's OOV rate and coverage
     (an uploaded set, whose `pipeline` is passed: its own level only)."""
@@ -89,7 +96,7 @@ def predict_text(spec, weights, sentence, pipeline=None):
     }
 
 
-def predict_points(spec, weights, xy):
+def predict_points(spec: Spec, weights: dict[str, np.ndarray], xy: np.ndarray | list) -> list:
     """Raw (x1, x2) points -> outputs, for checking a boundary by hand."""
     x = datasets.expand_features(np.asarray(xy, np.float32).reshape(-1, 2), spec.features)
     return np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x))).tolist()

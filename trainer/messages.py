@@ -12,12 +12,12 @@ RUN_MESSAGES lists the templates that playground.messages recognizes in it.
 """
 
 
-def gettext_noop(template):
+def gettext_noop(template: str) -> str:
     """Marks a template for the message catalog; returns it unchanged."""
     return template
 
 
-def entry(path, template, **params):
+def entry(path: str, template: str, **params: object) -> dict:
     """A SpecError entry: the English message, and the template and parameters that translate it."""
     return {"path": path, "message": template % params, "template": template, "params": params}
 
@@ -25,7 +25,7 @@ def entry(path, template, **params):
 class Problem(ValueError):
     """A ValueError whose text is a template with parameters (str(exc) is the English)."""
 
-    def __init__(self, template, **params):
+    def __init__(self, template: str, **params: object) -> None:
         self.template, self.params = template, params
         super().__init__(template % params)
 

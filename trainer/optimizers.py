@@ -2,7 +2,14 @@
 hyper-parameter so the run loop can change it between chunks without
 resetting the optimizer state."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import optax
+
+if TYPE_CHECKING:
+    from trainer.spec import Optimizer
 
 RECIPES = {
     "sgd": lambda learning_rate: optax.sgd(learning_rate),
@@ -19,10 +26,10 @@ RECIPES = {
 }
 
 
-def make(optimizer):
+def make(optimizer: Optimizer) -> optax.GradientTransformation:
     """spec.Optimizer -> optax.GradientTransformation with `learning_rate` injectable.
     optax.flatten runs the update on one vector instead of one per array: small
-    networks are bound by the count of operations, not their size (W4 RNN: +45%)."""
+    networks are bound by the count of operations, not their size."""
     knobs = dict(optimizer.options)
     recipe = optax.inject_hyperparams(RECIPES[optimizer.name], static_args=tuple(knobs))
     return optax.flatten(recipe(learning_rate=optimizer.learning_rate, **knobs))

@@ -112,7 +112,7 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
 }
 
 
-def load(name):
+def load(name: str) -> dict:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
 
 

@@ -20,7 +20,7 @@ CLASSES = ("negative", "positive")
 
 
 @functools.cache
-def load(name):
+def load(name: str) -> tuple[tuple[str, ...], np.ndarray, str]:
     """name -> (texts as a tuple, labels as int32 0/1, the file's SHA-256)."""
     raw = (DATA / FILES[name]).read_bytes()
     rows = list(csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8"))))

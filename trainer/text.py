@@ -10,9 +10,12 @@ before the levels existed, so their numbers stay what they were; morphemes
 are what real Korean text needs (a review's eojeol are mostly unseen words).
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -69,7 +72,7 @@ class TextOptions:
     tokens: str = "particles"  # a TOKEN_LEVELS key; "particles" is what every set used before the levels
 
 
-def clean(text, lowercase=True):
+def clean(text: str, lowercase: bool = True) -> str:
     """Noise canceling: Unicode NFKC, lower-case, drop markup / URLs / e-mail
     addresses / symbols and emoji, squeeze repeated characters and spaces."""
     text = unicodedata.normalize("NFKC", text)
@@ -89,12 +92,12 @@ def _split_particle(word):
     return [word]
 
 
-def tokenize(text, level="particles"):
+def tokenize(text: str, level: str = "particles") -> list[str]:
     """A cleaned text -> tokens at `level` (see TOKEN_LEVELS)."""
     return tokenize_all([text], level)[0]
 
 
-def tokenize_all(texts, level="particles"):
+def tokenize_all(texts: Sequence[str], level: str = "particles") -> list[list[str]]:
     """Cleaned texts -> a token list each; morphemes are analysed in one batch."""
     if level == "morpheme":  # Kiwi splits "wasn't" at the apostrophe: the apostrophe alone is no token
         return [[t for t in tokens if t != "'"] for tokens in morphemes.split(texts)]
@@ -108,7 +111,7 @@ def tokenize_all(texts, level="particles"):
     return [[t for w in ws for t in _split_particle(w)] for ws in words]
 
 
-def remove_stopwords(tokens, stopwords):
+def remove_stopwords(tokens: Iterable[str], stopwords: Iterable[str]) -> list[str]:
     return [t for t in tokens if t not in stopwords]
 
 
@@ -116,19 +119,19 @@ def _drops_stopwords(options):
     return options.remove_stopwords and options.tokens != "char"  # "이", "a": single letters are not stop words
 
 
-def build_vocab(token_lists, max_size):
+def build_vocab(token_lists: Iterable[list[str]], max_size: int) -> tuple[list[str], dict[str, int]]:
     """Frequency-ranked vocabulary (ties alphabetical): [PAD, OOV, ...] and the counts."""
     counts = Counter(t for tokens in token_lists for t in tokens)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, max_size - 2)]
     return [PAD, OOV] + [w for w, _ in ranked], dict(ranked)
 
 
-def to_sequences(token_lists, vocab):
+def to_sequences(token_lists: Iterable[list[str]], vocab: Sequence[str]) -> list[list[int]]:
     index = {w: i for i, w in enumerate(vocab)}
     return [[index.get(t, 1) for t in tokens] for tokens in token_lists]
 
 
-def choose_length(lengths, coverage=0.95):
+def choose_length(lengths: Sequence[int], coverage: float = 0.95) -> int:
     """The length that covers `coverage` of the texts, so a few very long ones don't set it."""
     if not len(lengths):
         return 1
@@ -137,7 +140,7 @@ def choose_length(lengths, coverage=0.95):
     )  # smallest L with >= coverage of texts <= L
 
 
-def pad(sequences, length):
+def pad(sequences: Sequence[Sequence[int]], length: int) -> np.ndarray:
     """Post-pad with 0 and cut longer texts after `length` tokens: (n, length) int32."""
     out = np.zeros((len(sequences), length), np.int32)
     for i, seq in enumerate(sequences):
@@ -146,7 +149,7 @@ def pad(sequences, length):
     return out
 
 
-def bag_of_words(padded, vocab_size):
+def bag_of_words(padded: np.ndarray, vocab_size: int) -> np.ndarray:
     """(n, length) indices -> (n, vocab_size) counts, padding not counted."""
     out = np.zeros((len(padded), vocab_size), np.float32)
     rows = np.repeat(np.arange(len(padded)), padded.shape[1])
@@ -155,12 +158,12 @@ def bag_of_words(padded, vocab_size):
     return out
 
 
-def tokens_of(text, options):
+def tokens_of(text: str, options: TextOptions) -> list[str]:
     """One text through clean, tokenize and stop-word removal."""
     return token_lists([text], options)[0]
 
 
-def token_lists(texts, options):
+def token_lists(texts: Iterable[str], options: TextOptions) -> list[list[str]]:
     """Texts through clean, tokenize and stop-word removal (a batch: one Kiwi call for morphemes)."""
     lists = tokenize_all([clean(t, options.lowercase) for t in texts], options.tokens)
     if _drops_stopwords(options):
@@ -169,7 +172,7 @@ def token_lists(texts, options):
     return lists
 
 
-def level_stats(vocab, train_lists, test_lists):
+def level_stats(vocab: Iterable[str], train_lists: list[list[str]], test_lists: list[list[str]]) -> dict:
     """How well a vocabulary fits: the share of training tokens it covers, and the
     share of test tokens it does not know (they become <oov>)."""
     known = set(vocab[2:])
@@ -198,29 +201,29 @@ class Pipeline:
     )  # level_stats of the set it was fitted on, if kept
 
     @classmethod
-    def fit(cls, texts, options=TextOptions()):
+    def fit(cls, texts: Iterable[str], options: TextOptions = TextOptions()) -> Pipeline:
         return cls.fit_tokens(token_lists(texts, options), options)
 
     @classmethod
-    def fit_tokens(cls, lists, options=TextOptions()):
+    def fit_tokens(cls, lists: list[list[str]], options: TextOptions = TextOptions()) -> Pipeline:
         """The same from texts already through `token_lists` (e.g. from trainer.reviews' cache)."""
         vocab, counts = build_vocab(lists, options.max_vocab)
         length = options.max_length or choose_length([len(t) for t in lists], options.coverage)
         return cls(options, tuple(vocab), counts, length)
 
-    def encode(self, texts):
+    def encode(self, texts: Iterable[str]) -> np.ndarray:
         """texts -> (n, length) int32 token indices."""
         return self.encode_tokens(token_lists(texts, self.options))
 
-    def encode_tokens(self, lists):
+    def encode_tokens(self, lists: list[list[str]]) -> np.ndarray:
         return pad(to_sequences(lists, self.vocab), self.length)
 
-    def marked(self, text):
+    def marked(self, text: str) -> list[dict]:
         """One text's kept tokens at this pipeline's level, each with whether it is out of the vocabulary."""
         known = set(self.vocab[2:])
         return [{"token": t, "oov": t not in known} for t in tokens_of(text, self.options)]
 
-    def level(self, text):
+    def level(self, text: str) -> dict:
         """text_levels' entry for this pipeline alone (an uploaded set keeps one level)."""
         return {
             "level": self.options.tokens,
@@ -231,7 +234,7 @@ class Pipeline:
             "sentences": [self.marked(text)],
         }
 
-    def explain(self, text):
+    def explain(self, text: str) -> dict:
         """Each step's output for one text, for the dataset page and Predict."""
         cleaned = clean(text, self.options.lowercase)
         tokens = tokenize(cleaned, self.options.tokens)

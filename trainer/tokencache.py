@@ -8,10 +8,13 @@ $TRAINER_TOKEN_CACHE, by default ~/.cache/nn-playground/tokens (like the
 JAX cache in trainer.loop, set per process: the engine knows no settings module).
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +27,11 @@ VERSION = 1  # of trainer.text's tokenizers: a change to what they return must b
 tokenized = {"rows": 0}  # rows sent to the tokenizer in this process (the tests check the cache spares it)
 
 
-def folder():
+def folder() -> Path:
     return Path(os.environ.get("TRAINER_TOKEN_CACHE") or os.path.expanduser("~/.cache/nn-playground/tokens"))
 
 
-def key(name, digest, options):
+def key(name: str, digest: str, options: text.TextOptions) -> str:
     parts = [
         VERSION,
         name,
@@ -42,7 +45,9 @@ def key(name, digest, options):
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
-def token_lists(name, digest, texts, rows, options):
+def token_lists(
+    name: str, digest: str, texts: Sequence[str], rows: Sequence[int] | np.ndarray, options: text.TextOptions
+) -> list[list[str]]:
     """text.token_lists(texts[r] for r in rows), from the cache where it has them."""
     if options.tokens != "morpheme":
         tokenized["rows"] += len(rows)

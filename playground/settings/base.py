@@ -88,11 +88,14 @@ if REDIS_URL:
     from redis.asyncio.retry import Retry
     from redis.backoff import ExponentialBackoff
 
+    from playground.streams import CONTROL_CHANNELS
+
     # Retries: after a Redis restart the pooled connections are dead; each is replaced on first
     # use instead of failing that command. Capacity: all the viewers in one web process share
     # one Redis inbox, and channels_redis drops messages beyond it, so it must hold a few
-    # seconds of every run's frames (about 20 a second each) for a process that lags. The
-    # prefix keeps several deployments (or test sessions) on one Redis apart.
+    # seconds of every run's frames (about 20 a second each) for a process that lags; a run's
+    # control channel holds at most 100 waiting controls. The prefix keeps several deployments
+    # (or test sessions) on one Redis apart.
     _redis = {"address": REDIS_URL, "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)}
     CHANNEL_LAYERS = {
         "default": {
@@ -101,7 +104,7 @@ if REDIS_URL:
                 "hosts": [_redis],
                 "prefix": os.environ.get("PLAYGROUND_CHANNEL_PREFIX", "asgi"),
                 "capacity": 2000,
-                "channel_capacity": {"runctl.*": 100},
+                "channel_capacity": {CONTROL_CHANNELS: 100},
             },
         }
     }

@@ -1,7 +1,10 @@
 """Reads about datasets: the DatasetInfo map the spec parser needs, the builder's
 catalog with the uploaded sets, and what the dataset pages list."""
 
+from __future__ import annotations
+
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,8 +13,11 @@ from playground.models import Dataset, Experiment, Run
 from trainer import datasets
 from trainer import spec as specs
 
+if TYPE_CHECKING:
+    from trainer.text import Pipeline
 
-def dataset_info(row):
+
+def dataset_info(row: Dataset) -> datasets.DatasetInfo:
     """A ready uploaded Dataset row -> trainer.datasets.DatasetInfo (what trainer.spec.parse checks against)."""
     m = row.metadata
     return datasets.DatasetInfo(
@@ -30,20 +36,20 @@ def dataset_info(row):
     )
 
 
-def dataset_infos():
+def dataset_infos() -> dict[str, datasets.DatasetInfo]:
     """{slug: DatasetInfo} of every ready uploaded set, archived versions included (saved
     experiments still load them): pass it to trainer.spec.parse(..., uploads=)."""
     rows = Dataset.objects.filter(builtin=False, status=Dataset.Status.READY)
     return {row.slug: dataset_info(row) for row in rows}
 
 
-def translated(entry):
+def translated(entry: dict) -> dict:
     """A built-in set's or a preset's dict with its title and description in the request's language
     (trainer marks them with gettext_noop; an uploaded set's are the staff's own words, kept)."""
     return {**entry, **{k: _(entry[k]) for k in ("title", "description") if entry.get(k)}}
 
 
-def catalog():
+def catalog() -> dict:
     """trainer.spec.catalog() plus the uploaded sets the picker offers: ready ones
     (selectable) and ones still processing (shown greyed with their progress)."""
     out = specs.catalog()
@@ -77,7 +83,7 @@ def catalog():
     return out
 
 
-def dataset_in_use(row):
+def dataset_in_use(row: Dataset) -> str | None:
     """Why the row cannot be deleted (saved experiments or active runs use it), or None."""
     name = {"spec__dataset__name": row.slug}
     saved = Experiment.objects.filter(saved__isnull=False, **name).count()
@@ -98,7 +104,7 @@ def dataset_in_use(row):
     return None
 
 
-def datasets_listed():
+def datasets_listed() -> list[dict]:
     """What /datasets/ shows: the built-in sets (from trainer's registry), then the current
     version of each ready uploaded set, as dicts for the template."""
     listed = [
@@ -132,19 +138,19 @@ def datasets_listed():
     return listed
 
 
-def dataset_get(slug):
+def dataset_get(slug: str) -> Dataset | None:
     """A ready uploaded set (archived versions too: old links keep working), else None."""
     return Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY).first()
 
 
-def dataset_versions(row):
+def dataset_versions(row: Dataset) -> list[Dataset]:
     """Every version of an uploaded set, newest first."""
     if row.builtin:
         return []
     return list(Dataset.objects.filter(family=row.family, builtin=False).order_by("-version"))
 
 
-def dataset_arrays(slug):
+def dataset_arrays(slug: str) -> str:
     """The storage name of a ready uploaded set's .npz."""
     return (
         Dataset.objects.filter(slug=slug, builtin=False, status=Dataset.Status.READY)
@@ -153,7 +159,7 @@ def dataset_arrays(slug):
     )
 
 
-def dataset_text_pipeline(slug):
+def dataset_text_pipeline(slug: str) -> Pipeline:
     """An uploaded text set's fitted trainer.text.Pipeline (stored vocabulary and options), for predictions."""
     from playground.uploads import store, textsets  # noqa: PLC0415 (storage and the text reader: only here)
 

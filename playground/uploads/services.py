@@ -1,30 +1,36 @@
 """Writes for uploaded datasets: a new set or version (stored, then processed in the
-background), the processing itself with its progress, archiving, deleting."""
+background: playground.uploads.processing), archiving, deleting."""
 
-import logging
+from __future__ import annotations
+
 import os
 import re
-import time
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Dataset
-from playground.uploads import process, selectors, store, tasks
+from playground.services import send_again
+from playground.uploads import selectors, store, tasks
 from playground.uploads.limits import UploadError
 from trainer import datasets
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.core.files.base import File
+
+    from playground.uploads.processed import Processed
+
 NAME = re.compile(r"^[a-z][a-z0-9_-]{1,40}$")
-PROGRESS_EVERY_S = 0.5
 
 
 class DatasetInUse(ValueError):
     """Deleting this dataset would break saved experiments (or it is built in)."""
 
 
-def check_name(name):
+def check_name(name: str) -> None:
     """A new family name: a slug that is neither built in nor taken, nor looks like a version."""
     if not NAME.match(name):
         raise UploadError(_("use 2-41 lower-case letters, digits, '-' or '_', starting with a letter"))
@@ -71,7 +77,17 @@ def _create(*, family, version, title, kind, upload, options, description, user,
     return row
 
 
-def dataset_upload(*, name, title, kind, upload, options, checked, description="", user=None):
+def dataset_upload(
+    *,
+    name: str,
+    title: str,
+    kind: str,
+    upload: File,
+    options: dict,
+    checked: Processed,
+    description: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Dataset:
     """A new uploaded set (version 1): the file is stored and a `processing` row created;
     the task processes it once the row is committed. `checked` is process.check()'s result."""
     return _create(
@@ -87,7 +103,9 @@ def dataset_upload(*, name, title, kind, upload, options, checked, description="
     )
 
 
-def dataset_new_version(previous, *, upload, options, checked, user=None):
+def dataset_new_version(
+    previous: Dataset, *, upload: File, options: dict, checked: Processed, user: AbstractBaseUser | None = None
+) -> Dataset:
     """Replacing a file makes a new version (slug family-vN); the old one is archived
     once the new one is ready, and stays loadable for the experiments that use it."""
     latest = Dataset.objects.filter(family=previous.family, builtin=False).order_by("-version").first()
@@ -104,87 +122,26 @@ def dataset_new_version(previous, *, upload, options, checked, user=None):
     )
 
 
-def dataset_enqueue(dataset_id):
+def dataset_enqueue(dataset_id: int) -> None:
     """Send an upload's processing task (once its row is committed)."""
     Dataset.objects.filter(pk=dataset_id).update(enqueued=timezone.now())
     tasks.process_dataset.enqueue(dataset_id)
 
 
-def datasets_requeue_lost(max_age_s):
+def datasets_requeue_lost(max_age_s: float) -> list[int]:
     """Uploads whose processing task was sent more than max_age_s ago and not taken up
     (a broker that restarted empty lost it): sent again; only one copy processes the
-    file (dataset_process takes the row up once). Returns their ids."""
-    from playground.services import send_again  # noqa: PLC0415 (playground.services imports the uploads package)
-
+    file (processing.dataset_process takes the row up once). Returns their ids."""
     waiting = Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING, started__isnull=True)
     return send_again(waiting, max_age_s, tasks.process_dataset.enqueue)
 
 
-class _Progress:
-    """progress(fraction, message) for the readers: written to the row at most twice a second."""
-
-    def __init__(self, pk):
-        self.pk, self.last = pk, 0.0
-
-    def __call__(self, fraction, message):
-        if time.monotonic() - self.last < PROGRESS_EVERY_S:
-            return
-        self.last = time.monotonic()
-        Dataset.objects.filter(pk=self.pk, status=Dataset.Status.PROCESSING).update(
-            progress=max(1, min(99, int(fraction * 100))), message=message
-        )
-
-
-def _fail(pk, message):
-    Dataset.objects.filter(pk=pk, status=Dataset.Status.PROCESSING).update(
-        status=Dataset.Status.FAILED, message=message
-    )
-
-
-def dataset_process(dataset_id):
-    """The task's body: read the stored upload, preprocess it, write the .npz, mark the row
-    ready (or failed, with the reason). Older versions of the family are archived."""
-    taken = Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.PROCESSING, started__isnull=True).update(
-        started=timezone.now()
-    )
-    if not taken:  # gone, done, failed, or another copy of the task has it
-        return None
-    row = Dataset.objects.get(pk=dataset_id)
-    progress = _Progress(row.pk)
-    progress(0.0, _("reading the file"))
-    try:
-        with row.source.open("rb") as f:
-            data = f.read()
-        processed = process.process(row.kind, row.source.name, data, row.options, progress)
-        progress.last = 0.0
-        progress(0.97, _("saving the arrays"))
-        name = store.save(row.slug, processed)
-    except UploadError as exc:
-        _fail(row.pk, str(exc))
-        return None
-    except Exception as exc:  # a bug, or the storage: the row says so, the worker goes on
-        logger.exception("processing dataset %s failed", row.slug)
-        _fail(row.pk, _("processing failed (%(error)s)") % {"error": f"{type(exc).__name__}: {exc}"})
-        return None
-    metadata = {**row.metadata, **processed.summary()}
-    with transaction.atomic():
-        done = Dataset.objects.filter(pk=row.pk, status=Dataset.Status.PROCESSING).update(
-            status=Dataset.Status.READY, progress=100, message="", arrays=name, task=processed.task, metadata=metadata
-        )
-        if done:
-            Dataset.objects.filter(family=row.family, builtin=False, version__lt=row.version).update(archived=True)
-    if not done:  # deleted while it was processed
-        store.delete(name)
-        return None
-    return Dataset.objects.get(pk=row.pk)
-
-
-def dataset_archive(row, archived=True):
+def dataset_archive(row: Dataset, archived: bool = True) -> None:
     """Hide it from the picker and the list (or bring it back); it stays loadable."""
     Dataset.objects.filter(pk=row.pk, builtin=False).update(archived=archived)
 
 
-def dataset_delete(row):
+def dataset_delete(row: Dataset) -> None:
     """Delete an uploaded set with its files; refused (DatasetInUse) for built-in sets and
     for sets that saved experiments or running runs use."""
     if row.builtin:
@@ -198,7 +155,7 @@ def dataset_delete(row):
         source.delete(save=False)
 
 
-def datasets_reconcile():
+def datasets_reconcile() -> int:
     """Uploads a previous embedded server left processing can never finish: fail them, saying why."""
     return Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING).update(
         status=Dataset.Status.FAILED, message=_("the server restarted while it was processed; upload the file again")

@@ -3,12 +3,12 @@
 from django.db import connections
 from django.tasks import task
 
-from playground.uploads import services
+from playground.uploads import processing
 
 
 @task
 def process_dataset(dataset_id):
     try:
-        services.dataset_process(dataset_id)
+        processing.dataset_process(dataset_id)
     finally:
         connections.close_all()  # a pool thread or a worker: nothing keeps this connection

@@ -1,11 +1,11 @@
-// socket.js: the one frame dispatcher. A run's websocket delivers JSON frames; they
-// (one per message, or a list of those that waited together) are handed out once per animation frame, so the page draws the newest state and
-// never works through a backlog: metrics, status, done and error frames all arrive,
-// in order (consecutive metrics frames as one array); of every picture type (weights,
-// boundary, neurons, ...) only the newest waiting one. Control actions go the other way.
+// socket.js: the one frame dispatcher. A run's websocket delivers JSON frames (defined once, in
+// trainer/events.py), one per message or a list of those that waited together; they are handed out
+// once per animation frame, so the page draws the newest state and never works through a backlog:
+// the ORDERED types all arrive, in order (consecutive metrics frames as one array); of every other
+// type (the pictures) only the newest waiting one. Control actions go the other way.
 import { socketUrl } from "./api.js";
 
-const ORDERED = new Set(["metrics", "status", "done", "error"]);
+const ORDERED = new Set(["metrics", "status", "done", "error", "edit"]);
 const FALLBACK_MS = 500; // a hidden tab gets no animation frames: flush now and then anyway
 
 /**
@@ -57,7 +57,9 @@ export function connect(path, handlers, onClose = () => {}) {
   return {
     stats,
     send(action, value) {
-      const message = JSON.stringify(value === undefined ? { action } : { action, value });
+      // value: a number (or null), or an object of the action's fields (edit_weight's layer, unit, ...)
+      const fields = value === undefined ? {} : value !== null && typeof value === "object" ? value : { value };
+      const message = JSON.stringify({ action, ...fields });
       if (ws.readyState === WebSocket.OPEN) ws.send(message);
       else if (ws.readyState === WebSocket.CONNECTING) pending.push(message);
     },

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
-from playground import jobs, records, runguard, services, streams, supervision
+from playground import jobs, ratelimits, records, runguard, services, streams, supervision
 from playground.models import Run
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_the_worker_task_runs_only_playground_tasks():
 def test_an_owner_may_have_only_so_many_runs_going(settings, client, small_spec, make_run):
     settings.PLAYGROUND_MAX_ACTIVE_RUNS_ANONYMOUS = 2
     first, _ = make_run(small_spec), make_run(small_spec)
-    with pytest.raises(services.RunLimitReached):
+    with pytest.raises(ratelimits.RunLimitReached):
         make_run(small_spec)
     make_run(small_spec, key="another-session")  # others are not counted
     records.run_finish(first, status="completed")

@@ -10,7 +10,7 @@ from django.tasks import default_task_backend
 from django.utils import timezone
 
 from playground.models import Dataset, Experiment, Run
-from playground.uploads import selectors, services, store
+from playground.uploads import processing, selectors, services, store
 from tests.web import upload_files as f
 from trainer import datasets
 
@@ -66,7 +66,7 @@ def test_a_staff_upload_is_processed_in_the_background_and_becomes_ready(
     assert "pts" not in selectors.dataset_infos()  # not selectable yet
     assert [d["ready"] for d in selectors.catalog()["datasets"] if d["name"] == "pts"] == [False]
 
-    services.dataset_process(row.pk)
+    processing.dataset_process(row.pk)
     row.refresh_from_db()
     assert (row.status, row.progress, row.message) == ("ready", 100, "")
     assert row.metadata["class_names"] == ["a", "b"] and sum(row.metadata["class_counts"]) == 40
@@ -155,8 +155,8 @@ def test_progress_is_polled_and_a_failure_keeps_its_reason(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(services.store, "save", broken)
-    services.dataset_process(row.pk)
+    monkeypatch.setattr(store, "save", broken)
+    processing.dataset_process(row.pk)
     row.refresh_from_db()
     assert row.status == "failed" and row.message == "processing failed (OSError: disk full)"
     assert "pts" not in selectors.dataset_infos() and all(d["name"] != "pts" for d in selectors.catalog()["datasets"])
@@ -173,15 +173,15 @@ def test_progress_is_written_while_pictures_are_decoded(admin_client, django_cap
     )
     row = Dataset.objects.get(slug="pics")
     seen = []
-    original = services._Progress.__call__
+    original = processing._Progress.__call__
 
     def spy(self, fraction, message):
         original(self, fraction, message)
         seen.append(Dataset.objects.values_list("progress", "message").get(pk=row.pk))
 
-    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0.0)
-    monkeypatch.setattr(services._Progress, "__call__", spy)
-    services.dataset_process(row.pk)
+    monkeypatch.setattr(processing, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(processing._Progress, "__call__", spy)
+    processing.dataset_process(row.pk)
     assert (41, "decoding pictures 50/120") in seen and Dataset.objects.get(pk=row.pk).status == "ready"
 
 
@@ -190,7 +190,7 @@ def test_replacing_the_file_makes_a_new_version_and_archives_the_old_one(
 ):
     upload(admin_client, django_capture_on_commit_callbacks)
     v1 = Dataset.objects.get(slug="pts")
-    services.dataset_process(v1.pk)
+    processing.dataset_process(v1.pk)
     change = f"/admin/playground/dataset/{v1.pk}/change/"
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -206,7 +206,7 @@ def test_replacing_the_file_makes_a_new_version_and_archives_the_old_one(
     assert "Version 2 is being processed" in response.content.decode()
     v2 = Dataset.objects.get(slug="pts-v2")
     assert (v2.family, v2.version, v2.status) == ("pts", 2, "processing")
-    services.dataset_process(v2.pk)
+    processing.dataset_process(v2.pk)
     v1.refresh_from_db()
     assert v1.archived and v1.is_ready  # archived, still loadable
     assert set(selectors.dataset_infos()) == {"pts", "pts-v2"}
@@ -218,7 +218,7 @@ def test_a_dataset_used_by_a_saved_experiment_cannot_be_deleted(
     admin_client, django_capture_on_commit_callbacks, media
 ):
     upload(admin_client, django_capture_on_commit_callbacks)
-    row = services.dataset_process(Dataset.objects.get(slug="pts").pk)
+    row = processing.dataset_process(Dataset.objects.get(slug="pts").pk)
     Experiment.objects.create(spec={"dataset": {"name": "pts"}}, saved=timezone.now(), slug="abc", title="mine")
     delete = f"/admin/playground/dataset/{row.pk}/delete/"
     page = admin_client.get(delete).content.decode()
@@ -241,7 +241,7 @@ def test_a_dataset_used_by_a_saved_experiment_cannot_be_deleted(
 
 def test_a_dataset_used_by_a_running_run_cannot_be_deleted(admin_client, django_capture_on_commit_callbacks, media):
     upload(admin_client, django_capture_on_commit_callbacks)
-    row = services.dataset_process(Dataset.objects.get(slug="pts").pk)
+    row = processing.dataset_process(Dataset.objects.get(slug="pts").pk)
     unsaved = Experiment.objects.create(spec={"dataset": {"name": "pts"}}, slug="run1")  # a playground run, not saved
     run = Run.objects.create(experiment=unsaved, status=Run.Status.RUNNING)
     delete = f"/admin/playground/dataset/{row.pk}/delete/"
@@ -304,8 +304,8 @@ def test_an_upload_whose_processing_task_was_lost_is_sent_again_and_processed_on
     )
     supervision.reconcile_lost()  # the broker lost it (a Redis restarted empty): sent again
     assert [r.args for r in default_task_backend.results] == [[row.pk], [row.pk]]
-    assert services.dataset_process(row.pk).status == "ready"
-    assert services.dataset_process(row.pk) is None  # the other copy finds it taken up
+    assert processing.dataset_process(row.pk).status == "ready"
+    assert processing.dataset_process(row.pk) is None  # the other copy finds it taken up
     Dataset.objects.filter(pk=row.pk).update(enqueued=timezone.now() - timedelta(days=1))
     supervision.reconcile_lost()
     assert len(default_task_backend.results) == 2  # processed (or being processed): never sent again
@@ -342,7 +342,7 @@ def test_a_text_upload_offers_the_token_level_and_uses_the_one_chosen(admin_clie
     assert response.status_code == 302, response.content.decode()[:2000]
     row = Dataset.objects.get(slug="txt")
     assert row.options["tokens"] == "char"
-    services.dataset_process(row.pk)
+    processing.dataset_process(row.pk)
     row.refresh_from_db()
     vocab = store.load(row.arrays, ("vocab",))["vocab"].tolist()
     assert row.status == "ready" and len(vocab) > 10

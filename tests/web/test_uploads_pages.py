@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
-from playground.uploads import process, services
+from playground.uploads import process, processing, services
 from tests.web import upload_files as f
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def uploaded(kind, name, filename, data, **options):
         checked=checked,
         description=f"an uploaded {kind} set",
     )
-    return row, services.dataset_process(row.pk)
+    return row, processing.dataset_process(row.pk)
 
 
 def page_data(response):
@@ -41,7 +41,7 @@ def page_data(response):
 
 def test_the_list_shows_built_in_and_ready_uploaded_sets(client):
     uploaded("points", "pts", "p.csv", f.points_csv(40))
-    processing = services.dataset_upload(
+    waiting = services.dataset_upload(
         name="later",
         title="Later",
         kind="points",
@@ -53,7 +53,7 @@ def test_the_list_shows_built_in_and_ready_uploaded_sets(client):
     for name in ("circle", "digits", "sentiment", "pts"):
         assert f'data-name="{name}"' in html
     assert 'data-name="later"' not in html and "uploaded · v1" in html
-    assert client.get(f"/datasets/{processing.slug}/").status_code == 404
+    assert client.get(f"/datasets/{waiting.slug}/").status_code == 404
     assert client.get("/datasets/nothing-here/").status_code == 404
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 
-from playground import jobs
+from playground import compute, jobs
 from playground.models import Run
-from playground.uploads import previews, process, selectors, services, store
+from playground.uploads import previews, process, processing, selectors, services, store
 from tests.web import upload_files as f
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -43,7 +43,7 @@ def ready_dataset(kind, name=None):
         options=options,
         checked=checked,
     )
-    return services.dataset_process(row.pk)
+    return processing.dataset_process(row.pk)
 
 
 def post(client, url, body):
@@ -73,14 +73,14 @@ def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, m
     assert run.final_metrics["test_accuracy"] >= 0.8, run.final_metrics
     if kind == "text":
         assert "embedding" in run.probes  # the stored vocabulary labels the embedding projection
-        said = jobs.run_predict(run, text="정말 재미있어요!")  # through the stored pipeline
+        said = compute.run_predict(run, text="정말 재미있어요!")  # through the stored pipeline
         assert said["classes"] == ["neg", "pos"] and said["steps"]["kept"] and "hidden_states" in said
         asked = post(client, f"/api/runs/{run.pk}/predict/", {"text": "정말 재미있어요!"})  # the page's way
         assert asked.status_code == 200 and asked.json()["probabilities"] == said["probabilities"]
     if kind == "images":
         drawn = np.zeros((30, 30), np.uint8)
         drawn[:, :15] = 255
-        said = jobs.run_predict(run, pixels=drawn)
+        said = compute.run_predict(run, pixels=drawn)
         assert said["classes"] == ["left", "right"] and np.asarray(said["input"]).shape == (8, 8)
         asked = post(client, f"/api/runs/{run.pk}/predict/", {"pixels": drawn.tolist()})
         assert asked.status_code == 200 and asked.json()["probabilities"] == said["probabilities"]
