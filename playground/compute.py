@@ -22,14 +22,8 @@ from playground.recorder import Recorder
 from playground.uploads import selectors as dataset_selectors
 from playground.uploads import store as dataset_store
 from trainer import datasets, events
-from trainer import spec as specs
 
 logger = logging.getLogger(__name__)
-
-
-def _parse(run):
-    """The run's spec; it may name a ready uploaded dataset (archived versions included)."""
-    return specs.parse(run.experiment.spec, uploads=dataset_selectors.dataset_infos())
 
 
 def _training_data(spec):
@@ -76,7 +70,7 @@ def _train(run_id, slot):
             emit.publish(events.status("running"))  # viewers learn at once; importing JAX takes a second
             from trainer import loop  # noqa: PLC0415 (JAX loads only where runs execute)
 
-            spec = _parse(run)
+            spec = selectors.run_spec(run)
             result = loop.run(
                 spec,
                 emit=emit,
@@ -148,7 +142,7 @@ def _backfill_snapshots(run, result, kept):
 
     chunk = max(1, steps // (3 * snapshots.SLOTS))  # three frames a slot; probes go out every other frame
     try:
-        spec = _parse(run)
+        spec = selectors.run_spec(run)
         loop.run(
             spec,
             emit=collect,
@@ -185,7 +179,7 @@ def run_predict(run, *, pixels=None, text=None):
 
     from trainer import inference, probes  # noqa: PLC0415 (JAX loads only where it is needed)
 
-    spec = _parse(run)
+    spec = selectors.run_spec(run)
     weights = records.weights_from_npz(run.weights)
     params = inference.params_from_weights(spec, weights)
 

@@ -33,6 +33,16 @@ def _history(run_id):
 
 
 @database_sync_to_async
+def _check_edit(run_id, control):
+    """ValueError (translated) unless the edit names a number of the run's own network; a re-run
+    repeats its experiment's edits and takes none of its own."""
+    run = selectors.run_get(run_id)
+    if run is None or not selectors.run_is_first(run):
+        raise ValueError(_("weights are set by hand in an experiment's first run; a re-run repeats them"))
+    controls.check_edit(selectors.run_spec(run), control)
+
+
+@database_sync_to_async
 def _metrics_after(run_id, seq):
     run = selectors.run_get(run_id)
     return selectors.run_metrics_frames(run, after=seq) if run else ([], seq)
@@ -113,6 +123,8 @@ class RunConsumer(AsyncWebsocketConsumer):
             return
         try:
             control = controls.parse_control(text_data)
+            if control["action"] == "edit_weight":
+                await _check_edit(self.run_id, control)
         except ValueError as exc:
             await self.send_frame(events.error(str(exc)))
             return

@@ -7,7 +7,9 @@ import math
 
 from django.utils.translation import gettext as _
 
+from trainer import edits
 from trainer.controls import (
+    EDIT_ACTION,
     LEARNING_RATE,
     MAX_PROBE_SAMPLE,
     MAX_STEPS_PER_SECOND,
@@ -15,6 +17,7 @@ from trainer.controls import (
     SIMPLE_ACTIONS,
     VALUE_ACTIONS,
 )
+from trainer.messages import Problem
 
 MAX_MESSAGE_CHARS = 1024
 
@@ -78,10 +81,12 @@ def parse_control(text):
         raise ValueError(_('a message must be a JSON object like {"action": "pause"}'))
     action = message.get("action")
     allowed = {"action", "value"} if action in VALUE_ACTIONS else {"action"}
-    if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS):
+    if action == EDIT_ACTION:
+        allowed = {"action", *edits.KEYS}
+    if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS, EDIT_ACTION):
         raise ValueError(
             _("unknown action %(action)s; use pause, resume, step, stop, %(actions)s")
-            % {"action": repr(action), "actions": ", ".join(VALUE_ACTIONS)}
+            % {"action": repr(action), "actions": ", ".join((*VALUE_ACTIONS, EDIT_ACTION))}
         )
     if extra := sorted(set(message) - allowed):
         raise ValueError(
@@ -102,4 +107,34 @@ def parse_control(text):
         return {"action": action, "value": value}
     if action == "set_speed":
         return {"action": action, "value": steps_per_second(message.get("value"))}
+    if action == EDIT_ACTION:
+        return _edit(message)
     return {"action": action}
+
+
+def _index(value, what):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
+        raise ValueError(_("%(what)s must be a whole number from 0") % {"what": what})
+    return value
+
+
+def _edit(message):
+    """edit_weight's fields, typed; whether they name a number of the run's network is
+    check_edit's question (it needs the run's spec)."""
+    if missing := [key for key in edits.KEYS if key not in message]:
+        raise ValueError(_("edit_weight needs %(key)s") % {"key": missing[0]})
+    return {
+        "action": EDIT_ACTION,
+        "layer": _index(message["layer"], "layer"),
+        "unit": _index(message["unit"], "unit"),
+        "input": None if message["input"] is None else _index(message["input"], "input"),
+        "value": _finite(message["value"], "value"),
+    }
+
+
+def check_edit(spec, control):
+    """ValueError (translated) if an edit_weight control names no number of `spec`'s network."""
+    try:
+        edits.check(spec, control["layer"], control["unit"], control["input"], control["value"])
+    except Problem as problem:
+        raise ValueError(_(problem.template) % problem.params) from None

@@ -2,7 +2,7 @@
 state, never a growing queue.
 
 Metrics frames are history (every one draws a piece of the loss curve) and all go out,
-in order; of every picture type (boundary, weights, neurons, ...) only the newest one
+in order, as do the other trainer.events.ORDERED types; of every picture type (boundary, weights, neurons, ...) only the newest one
 waiting is sent. Pushing never waits, so the channel layer's queue for this viewer
 never fills while a slow socket drains.
 """
@@ -10,9 +10,9 @@ never fills while a slow socket drains.
 import asyncio
 import logging
 
-logger = logging.getLogger(__name__)
+from trainer import events
 
-ORDERED = ("metrics", "status", "done", "error")  # every one is sent
+logger = logging.getLogger(__name__)
 
 
 class Outbox:
@@ -25,7 +25,7 @@ class Outbox:
 
     def put(self, frame):
         kind = frame.get("type")
-        if kind not in ORDERED:
+        if kind not in events.ORDERED:
             before = len(self.pending)
             self.pending = [f for f in self.pending if f.get("type") != kind]
             self.dropped += before - len(self.pending)

@@ -10,7 +10,7 @@ import logging
 import time
 
 from playground import records, runguard, snapshots, streams
-from trainer import events
+from trainer import edits, events
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,10 @@ class Recorder:
         if kind == "checkpoint":  # stored for predictions, never published
             runguard.db_retry(records.run_record_weights, self.run, frame["iteration"], frame["weights"])
             return
-        if kind == "metrics":
+        if kind == "edit":  # a weight set by hand now joins the experiment's spec (a re-run repeats it)
+            if frame["live"]:
+                runguard.db_retry(records.run_record_edit, self.run, {k: frame[k] for k in ("iteration", *edits.KEYS)})
+        elif kind == "metrics":
             # seq (the stored order) and the worker's clock let a viewer spot lost frames and latency.
             self.seq = seq = self.seq + 1
             frame = {**frame, "seq": seq, "sent_at": round(time.time(), 4)}

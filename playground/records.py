@@ -9,7 +9,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from playground.models import Run, RunFrame, RunSnapshot
+from playground.models import Experiment, Run, RunFrame, RunSnapshot
 
 
 def run_start(run_id):
@@ -45,6 +45,15 @@ def weights_to_npz(weights):
 def weights_from_npz(blob):
     with np.load(io.BytesIO(bytes(blob)), allow_pickle=False) as npz:
         return {name: npz[name] for name in npz.files}
+
+
+def run_record_edit(run, edit):
+    """A weight or bias set by hand (trainer.edits, as a dict) joins the spec of the run's experiment,
+    after those before it, so a re-run repeats it (only the first run is edited live: controls.check_edit)."""
+    with transaction.atomic():
+        experiment = Experiment.objects.select_for_update().get(pk=run.experiment_id)
+        experiment.spec = {**experiment.spec, "edits": [*experiment.spec.get("edits", []), edit]}
+        experiment.save(update_fields=["spec"])
 
 
 def run_record_weights(run, iteration, weights):

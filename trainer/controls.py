@@ -7,6 +7,8 @@ A control is a plain dict (it travels through the channel layer as JSON):
     {"action": "set_speed", "value": None (full speed) or a float from MIN_ to MAX_STEPS_PER_SECOND}
     {"action": "probe_sample", "value": int from 0 to MAX_PROBE_SAMPLE (a test sample's index;
                                         the loop shows its test set's last sample past its end)}
+    {"action": "edit_weight", "layer": int, "unit": int, "input": int or None (the bias), "value": float}
+        (trainer.edits: one number of a dense layer set by hand, checked against the run's spec)
 
 Controls are checked once, where they enter: playground.controls.parse_control (a socket's
 text) and the API's steps_per_second. The loop trusts what its inbox holds and only
@@ -17,7 +19,8 @@ from trainer.spec import LIMITS
 
 SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
 VALUE_ACTIONS = ("set_learning_rate", "set_speed", "probe_sample")
-ACTIONS = (*SIMPLE_ACTIONS, *VALUE_ACTIONS)
+EDIT_ACTION = "edit_weight"
+ACTIONS = (*SIMPLE_ACTIONS, *VALUE_ACTIONS, EDIT_ACTION)
 
 # The pace a run accepts (the API's steps_per_second and the socket's set_speed alike): at least
 # a step a second, so a run never crawls while it holds its place.

@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from trainer import datasets, engine, events, gradients, messages, probes
+from trainer import datasets, edits, engine, events, gradients, messages, probes
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
@@ -101,6 +101,7 @@ class _Controls:
         self.steps_per_second = steps_per_second
         self.pace_changed = False
         self.sample = None  # a test sample the live feature maps / hidden states should follow, not yet shown
+        self.edits = []  # weights and biases set by hand (edit_weight), not yet applied
 
     def read(self, timeout=0.0):
         """Apply waiting messages; block up to `timeout` seconds for the first."""
@@ -137,6 +138,8 @@ class _Controls:
             self.steps_per_second, self.pace_changed = value, True
         elif action == "probe_sample":
             self.sample = value
+        elif action == "edit_weight":
+            self.edits.append({key: msg[key] for key in edits.KEYS})
 
 
 def run(
@@ -216,6 +219,7 @@ class _Run:
         self.live_pictures = (kind == "images" and "conv2d" in types) or (
             kind == "text" and spec.layers[0].type == "embedding"
         )
+        self.scheduled = list(spec.edits)  # the spec's edits by hand, in order, not yet applied
 
     @property
     def interval(self):
@@ -253,6 +257,8 @@ class _Run:
             if ctl.sample is not None:
                 self.follow(ctl.sample)
                 ctl.sample = None
+            if ctl.edits or (self.scheduled and self.scheduled[0].iteration <= self.step):
+                self.apply_edits()
             single = ctl.paused and ctl.single_steps > 0
             if ctl.paused and not single:
                 if self.pending:
@@ -260,7 +266,7 @@ class _Run:
                 self.checkpoint()
                 self.announce("paused")
                 self.slot.release()  # parked: the params stay here, the slot goes to another run
-                while ctl.paused and not ctl.stop and ctl.single_steps == 0 and ctl.sample is None:
+                while ctl.paused and not (ctl.stop or ctl.single_steps or ctl.sample is not None or ctl.edits):
                     ctl.read(timeout=0.5)
                 continue
             if not self.take_slot():
@@ -278,6 +284,8 @@ class _Run:
                 min(self.interval, self.picture_interval),
                 ctl.steps_per_second,
             )
+            if self.scheduled:  # stop where the next edit by hand belongs
+                n = min(n, self.scheduled[0].iteration - self.step)
             losses = self.chunk(min(n, self.frame_every - self.step % self.frame_every))
             if single:
                 ctl.single_steps -= 1
@@ -450,6 +458,36 @@ class _Run:
             self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample
         ):
             self.emit(frame)
+
+    def apply_edits(self):
+        """Set the weights and biases asked for by hand (the spec's, where they belong, then the live
+        ones, here), then show their effect at once: a forward pass, no step."""
+        due = [edit for edit in self.scheduled if edit.iteration <= self.step]
+        self.scheduled, repeated = self.scheduled[len(due) :], len(due)
+        due += [edits.Edit(self.step, **fields) for fields in self.ctl.edits]
+        self.ctl.edits = []
+        params, replaced = list(self.state["params"]), []
+        for edit in due:
+            name, index = ("bias", (edit.unit,)) if edit.input is None else ("kernel", (edit.input, edit.unit))
+            layer = dict(params[edit.layer])
+            replaced.append(float(layer[name][index]))
+            layer[name] = layer[name].at[index].set(edit.value)
+            params[edit.layer] = layer
+        self.state = {**self.state, "params": params}
+        evaluated = self.evaluated()
+        for i, (edit, previous) in enumerate(zip(due, replaced, strict=True)):
+            self.emit(events.edit(edit, previous, evaluated[0], live=i >= repeated))
+        metrics, test_pred, host_params = evaluated
+        if self.drawn_by_page:
+            self.emit(events.weights(self.step, probes.dense_weights(host_params)))
+        for frame in probe_frames(
+            self.spec, self.model, self.forward, params, self.data, test_pred, self.vocabulary, self.sample
+        ):
+            self.emit(frame)
+        if self.gradients_ready.is_set():
+            self.emit(gradient_frame(self.model, params, self.data, self.step))
+        self.last_probe = self.last_pictures = self.last_gradients = self.clock()
+        self.checkpointed = (None, self.checkpointed[1])  # the weights predictions use changed
 
     def weights(self):
         names = [f"{i}_{layer.type}" for i, layer in enumerate(self.spec.layers)]

@@ -144,7 +144,8 @@ function renderNetwork() {
     return;
   }
   renderBuilder($("network"), spec, catalog, taskOf(spec));
-  network.render($("network"), { features: spec.features, activations: spec.layers.map((l) => l.activation), task: taskOf(spec) });
+  network.render($("network"), { features: spec.features, activations: spec.layers.map((l) => l.activation), task: taskOf(spec),
+    startPaused: () => startRun({ paused: true, step: false }) });
   const hidden = spec.layers.length - 1;
   $("layer-count").textContent = interpolate(ngettext("%(n)s hidden layer", "%(n)s hidden layers", hidden), { n: hidden });
   $("remove-layer").disabled = hidden === 0;
@@ -285,6 +286,7 @@ function clearOutputs() {
   gradientsChart.render($("gradients-chart"));
   predictPanel.setKind(kindOf(app.state.spec));
   predictPanel.setRun(null);
+  network.setEditing($("network"), null);
   drawBoundary();
   renderNetwork();
   panel.counters(null);
@@ -321,6 +323,12 @@ function showPictures(boundary, neurons) {
   network.update($("network"), { ...(boundary && { boundary, zrange }), ...(neurons && { neurons }) });
 }
 
+/** Weights and biases are set by hand while a run is paused, on a network the page draws from its weights. */
+function allowEdits(run) {
+  const editable = run.status === "paused" && run.drawsPictures;
+  network.setEditing($("network"), editable ? (edit) => run.socket.send("edit_weight", edit) : null);
+}
+
 function frameHandlers(run) {
   const current = (fn) => (frame) => { if (app.run === run) fn(frame); };
   return {
@@ -331,6 +339,7 @@ function frameHandlers(run) {
       panel.buttons(f.status, app.valid);
       panel.progress(run.last, f.status);
       predictPanel.setRun(run);
+      allowEdits(run);
       $("stack").dataset.liveRun = String(panel.isActive(f.status)); // the sample stepper steers a live run only
     }),
     metrics: current((frames) => {
@@ -355,11 +364,17 @@ function frameHandlers(run) {
       const { boundary, neurons } = pictures(net, f);
       showPictures(boundary, neurons);
       drawn.pictures += 1;
+      allowEdits(run);
     }),
     boundary: current((f) => { if (!run.drawsPictures) showPictures(decodeBoundary(f), null); }),
     neurons: current((f) => { if (!run.drawsPictures) showPictures(null, decodeNeurons(f)); }),
     confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
     gradients: current((f) => gradientsChart.update($("gradients-chart"), f)),
+    edit: current((f) => {
+      const text = network.describeEdit($("network"), f);
+      lossChart.mark($("loss-chart"), f.iteration, text);
+      if (f.test_loss != null) panel.note(interpolate(gettext("%(edit)s: the test loss is now %(loss)s."), { edit: text, loss: f.test_loss.toFixed(4) }), "paused");
+    }),
     ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names, () => !app.own),
     done: current((f) => {
       run.status = f.status;
@@ -388,8 +403,9 @@ function openSocket(run) {
   });
 }
 
-/** Create a run and watch it. paused: Step from idle: the run starts paused and takes one step. */
-async function startRun({ paused = false } = {}) {
+/** Create a run and watch it. paused: it starts paused and, unless `step` is false (weights to set
+ * by hand before training), takes one step: Step from idle. */
+async function startRun({ paused = false, step = true } = {}) {
   if (app.starting) return;
   app.starting = true;
   $("train").disabled = $("step").disabled = true;
@@ -410,7 +426,7 @@ async function startRun({ paused = false } = {}) {
   app.run = run;
   sessionStorage.setItem(LAST_RUN, JSON.stringify({ id: run.id, ws: run.ws, hash: toHash(app.state) }));
   openSocket(run);
-  if (paused) run.socket.send("step");
+  if (paused && step) run.socket.send("step");
   panel.buttons(run.status, app.valid);
 }
 

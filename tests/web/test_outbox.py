@@ -21,6 +21,8 @@ def test_a_slow_viewer_gets_every_metrics_frame_and_only_the_newest_pictures():
             outbox.put({"type": "weights", "iteration": i})
             if i % 10 == 0:
                 outbox.put({"type": "boundary", "iteration": i})
+            if i % 50 == 0:  # a weight set by hand: every one is marked on the loss curve
+                outbox.put({"type": "edit", "iteration": i})
         outbox.put({"type": "done", "status": "completed"})
         waiting = len(outbox.pending)
         gate.set()
@@ -35,6 +37,7 @@ def test_a_slow_viewer_gets_every_metrics_frame_and_only_the_newest_pictures():
     assert [f["seq"] for f in frames if f["type"] == "metrics"] == list(range(1, 101))  # all of them, in order
     assert [f["iteration"] for f in frames if f["type"] == "weights"] == [100]  # the newest state only
     assert [f["iteration"] for f in frames if f["type"] == "boundary"] == [100]
+    assert [f["iteration"] for f in frames if f["type"] == "edit"] == [50, 100]
     assert frames[-1]["type"] == "done"
-    assert waiting == 100 + 2 + 1 and outbox.dropped == 99 + 9  # the queue never held more than one picture a type
+    assert waiting == 100 + 2 + 2 + 1 and outbox.dropped == 99 + 9  # the queue never held more than one picture a type
     assert len(sent) == 2  # what waited together went as one message

@@ -2,8 +2,8 @@
 // frame. (Plotly lays the whole figure out again on each extendTraces: about 20 ms here,
 // which held the live page to a few pictures a second.) Named, coloured series; axis
 // titles and a legend as text; a linear or log y axis, and a second one on the right for
-// series marked `right`; the values under the pointer. el.data holds the series
-// ({name, x, y}), as on a Plotly chart.
+// series marked `right`; the values under the pointer; marks (dashed verticals with a label:
+// weights set by hand). el.data holds the series ({name, x, y}), as on a Plotly chart.
 import { FONT } from "./font.js";
 
 const MAX_POINTS = 4000; // per series: past it, every other point goes
@@ -33,7 +33,7 @@ export function create(el, options) {
   el.replaceChildren(legend, canvas, div("xtitle", options.xTitle), div("ytitle", options.yTitle),
     ...(options.y2Title ? [div("ytitle y2title", options.y2Title)] : []), readout);
   el.classList.add("lines-chart");
-  el._lines = { ...options, log: Boolean(options.log), canvas, readout };
+  el._lines = { ...options, log: Boolean(options.log), canvas, readout, marks: [] };
   el.data = options.series.map((s) => ({ name: s.name, x: [], y: [] }));
   if (!el._observed) {
     el._observed = true;
@@ -54,6 +54,14 @@ export function extend(el, points) {
       trace.y = trace.y.filter((_, j) => j % 2 === 0);
     }
   });
+  draw(el);
+}
+
+/** Add a mark: a dashed vertical line at x, its label in the readout under the pointer. */
+export function mark(el, x, label) {
+  if (el._lines.marks.some((m) => m.x === x && m.label === label)) return; // replayed and live: one mark
+  el._lines.marks.push({ x, label });
+  el.dataset.marks = String(el._lines.marks.length);
   draw(el);
 }
 
@@ -97,6 +105,7 @@ function geometry(el) {
   const box = { l: PAD.l, r: w - (right ? PAD_RIGHT_AXIS : PAD.r), t: PAD.t, b: h - PAD.b };
   let x0 = Infinity, x1 = -Infinity;
   for (const t of el.data) if (t.x.length) { x0 = Math.min(x0, t.x[0]); x1 = Math.max(x1, t.x.at(-1)); }
+  for (const m of el._lines.marks) { x0 = Math.min(x0, m.x); x1 = Math.max(x1, m.x); }
   if (!(x1 > x0)) [x0, x1] = x1 === x0 ? [x0 - 1, x0 + 1] : [0, 1];
   const y = log ? extent(el, false, true) : yRange || extent(el, false, false);
   const y2 = y2Range || extent(el, true, false);
@@ -164,6 +173,12 @@ function draw(el) {
     }
     ctx.stroke();
   });
+  ctx.strokeStyle = INK;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([4, 3]);
+  for (const m of el._lines.marks) {
+    ctx.beginPath(); ctx.moveTo(g.sx(m.x), g.box.t); ctx.lineTo(g.sx(m.x), g.box.b); ctx.stroke();
+  }
   ctx.restore();
   ctx.setLineDash([]);
   el._geometry = g;
@@ -191,6 +206,8 @@ function showReadout(el, event) {
     at ??= t.x[j];
     if (t.y[j] != null) parts.push(`${s.name} ${(s.right ? plain : chart.format || plain)(t.y[j])}`);
   });
+  const near = chart.marks.filter((m) => Math.abs(g.sx(m.x) - px) <= 4).map((m) => m.label);
+  parts.push(...near);
   if (!parts.length) { chart.readout.hidden = true; return; }
   chart.readout.textContent = `${at.toLocaleString()}: ${parts.join(" · ")}`;
   chart.readout.hidden = false;

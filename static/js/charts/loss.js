@@ -1,5 +1,6 @@
 // loss.js: train (per mini-batch) and test loss per iteration, with a log-scale
-// toggle. update(el, [metricsFrame, ...]) appends; update(el, {log: bool}) switches the axis.
+// toggle. update(el, [metricsFrame, ...]) appends; update(el, {log: bool}) switches the axis;
+// mark(el, iteration, text) marks a weight or bias set by hand where it was set.
 import * as lines from "./lines.js";
 import { gettext } from "../i18n.js";
 
@@ -29,3 +30,5 @@ export function update(el, payload) {
   lines.extend(el, points);
   el.dataset.updates = String(Number(el.dataset.updates) + 1);
 }
+
+export const mark = (el, iteration, text) => lines.mark(el, iteration, text);

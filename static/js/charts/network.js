@@ -1,8 +1,11 @@
 // network.js: the live network diagram over the builder's columns: neuron
 // thumbnails painted from `neurons` frames, weights as SVG curves (colour by
-// sign, thickness by size), a large view on hover and the formula on click.
-// render(el, {features, activations, task}) after the columns are built;
-// update(el, {neurons}) or update(el, {boundary, zrange}) as frames arrive (decoded: forward.js).
+// sign, thickness by size), a large view on hover and the formula on click (or Enter).
+// render(el, {features, activations, task, startPaused?}) after the columns are built (startPaused:
+// begin a run paused before its first step, to set weights by hand);
+// update(el, {neurons}) or update(el, {boundary, zrange}) as frames arrive (decoded: forward.js);
+// setEditing(el, onEdit): while a run is paused, the formula's numbers are fields, and a click on
+// a connection opens its weight: onEdit({layer, unit, input (null: the bias), value}) sets one.
 import { BLUE, ORANGE, paintGrid } from "../colors.js";
 import { featureLabel, paintFeature } from "../features.js";
 import { el as h } from "../dom.js";
@@ -26,9 +29,32 @@ export function render(el, context) {
     listen(el);
     new ResizeObserver(() => layout(el)).observe(el);
   }
-  el._selected = null;
+  // A neuron chosen before (the network drawn again for a new run): still chosen, if it is still there.
+  const kept = el._selected && neuronAt(el, ...el._selected);
+  el._selected = kept ? el._selected : null;
+  kept?.classList.add("selected");
+  for (const node of el.querySelectorAll(".neuron")) {
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", name(el, Number(node.dataset.layer), Number(node.dataset.unit)));
+  }
   explain(el);
   layout(el);
+}
+
+/** onEdit(edit) while weights may be set by hand (a paused run), null otherwise. */
+export function setEditing(el, onEdit) {
+  if (Boolean(onEdit) === Boolean(el._onEdit)) { el._onEdit = onEdit; return; }
+  el._onEdit = onEdit;
+  el.classList.toggle("editing", Boolean(onEdit));
+  explain(el, { rebuild: true });
+}
+
+/** An edit frame in words: which number was set to what. */
+export function describeEdit(el, edit) {
+  const target = name(el, edit.layer, edit.unit);
+  const what = edit.input == null ? interpolate(gettext("bias of %(target)s"), { target })
+    : interpolate(gettext("weight %(source)s → %(target)s"), { source: inputName(el, edit.layer, edit.input), target });
+  return interpolate(gettext("%(what)s set to %(value)s by hand"), { what, value: Number(edit.value).toFixed(3) });
 }
 
 /** Source and target nodes of every kernel: [[srcNodes by input index], [targetNodes]]. */
@@ -67,7 +93,10 @@ function layout(el) {
         const mid = (x0 + x1) / 2;
         const path = document.createElementNS(SVG, "path");
         path.setAttribute("d", `M${x0},${y0} C${mid},${y0} ${mid},${y1} ${x1},${y1}`);
-        svg.append(path);
+        const hit = path.cloneNode(); // wider and invisible: what a click on the connection lands on
+        hit.classList.add("link-hit");
+        Object.assign(hit.dataset, { layer: String(k), unit: String(j), input: String(i) });
+        svg.append(path, hit);
         el._links.push({ path, k, i, j });
       });
     });
@@ -145,13 +174,27 @@ function listen(el) {
     if (event.target.closest(".neuron, .feature") && !event.relatedTarget?.closest?.(".neuron, .feature")) zoom.hidden = true;
   });
   el.addEventListener("click", (event) => {
-    const node = event.target.closest(".neuron");
-    if (!node) return;
-    el.querySelectorAll(".neuron.selected").forEach((n) => n.classList.remove("selected"));
-    node.classList.add("selected");
-    el._selected = [Number(node.dataset.layer), Number(node.dataset.unit)];
-    explain(el);
+    const link = event.target.closest(".link-hit");
+    const node = link ? neuronAt(el, link.dataset.layer, link.dataset.unit) : event.target.closest(".neuron");
+    if (node) select(el, node, link ? Number(link.dataset.input) : null);
   });
+  el.addEventListener("keydown", (event) => {
+    const node = event.target.closest(".neuron");
+    if (!node || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    select(el, node, null);
+  });
+}
+
+const neuronAt = (el, layer, unit) => el.querySelector(`.neuron[data-layer="${Number(layer)}"][data-unit="${Number(unit)}"]`);
+
+// Show a neuron's formula; with an input index (a connection clicked while editing), focus its weight.
+function select(el, node, input) {
+  el.querySelectorAll(".neuron.selected").forEach((n) => n.classList.remove("selected"));
+  node.classList.add("selected");
+  el._selected = [Number(node.dataset.layer), Number(node.dataset.unit)];
+  explain(el, { rebuild: true });
+  if (el._onEdit) el.nextElementSibling.querySelector(`input[data-input="${input == null ? "bias" : input}"]`)?.focus();
 }
 
 function name(el, layer, unit) {
@@ -162,21 +205,71 @@ function name(el, layer, unit) {
 
 const inputName = (el, layer, i) => (layer === 0 ? featureLabel(el._ctx.features[i]) : `h${layer},${i + 1}`);
 
+// One number of the formula as a field: Enter or leaving it sets that weight (or bias) by hand.
+function field(el, layer, unit, input, value, label) {
+  const box = h("input", { type: "number", step: "any", min: "-1000", max: "1000", value: value.toFixed(3),
+    class: "weight-input", title: label, "data-input": input == null ? "bias" : String(input) });
+  box.setAttribute("aria-label", label);
+  const commit = () => {
+    if (box.value === "" || !box.checkValidity()) { box.reportValidity(); return; }
+    if (box.dataset.sent === box.value) return; // Enter, then the change event of leaving the field
+    box.dataset.sent = box.value;
+    el._onEdit?.({ layer, unit, input, value: Number(box.value) });
+  };
+  box.addEventListener("change", commit);
+  box.addEventListener("keydown", (event) => { if (event.key === "Enter") commit(); });
+  return box;
+}
+
+function editableFormula(el, panel, layer, unit, act) {
+  const f = el._frame;
+  const target = name(el, layer, unit);
+  const key = `${layer},${unit}`;
+  const weights = f.weights[layer].map((row) => row[unit]);
+  const bias = f.biases[layer][unit];
+  if (panel.dataset.editing === key) { // the same fields: new numbers in place, the one being typed in kept
+    panel.querySelectorAll("input.weight-input").forEach((box) => {
+      const v = box.dataset.input === "bias" ? bias : weights[Number(box.dataset.input)];
+      if (box !== document.activeElement && v != null) box.value = v.toFixed(3);
+    });
+    return;
+  }
+  panel.dataset.editing = key;
+  const parts = [];
+  weights.forEach((w, i) => {
+    const source = inputName(el, layer, i);
+    if (i) parts.push(" + ");
+    parts.push(field(el, layer, unit, i, w, interpolate(gettext("weight %(source)s → %(target)s"), { source, target })), `·${source}`);
+  });
+  parts.push(" + ", field(el, layer, unit, null, bias, interpolate(gettext("bias of %(target)s"), { target })));
+  panel.replaceChildren(h("strong", { text: target }), " ", h("code", {}, `y = ${act}(`, ...parts, ")"), " ",
+    h("span", { class: "muted small", text: gettext("Paused: type a number and press Enter to set it; the pictures follow at once.") }));
+}
+
 // The formula of the selected neuron, built as nodes: names and numbers land as text.
-function explain(el) {
+function explain(el, { rebuild = false } = {}) {
   const panel = el.nextElementSibling;
   if (!panel || !panel.classList.contains("explain")) return;
   if (!el._selected) {
-    panel.replaceChildren(h("span", { class: "muted", text: gettext("Click a neuron to see its formula with the current numbers; hover one to see its output large.") }));
+    delete panel.dataset.editing;
+    panel.replaceChildren(h("span", { class: "muted", text: el._onEdit
+      ? gettext("Paused: click a neuron or a connection to set its weights and bias by hand.")
+      : gettext("Click a neuron to see its formula with the current numbers; hover one to see its output large.") }));
     return;
   }
   const [layer, unit] = el._selected;
   const act = el._ctx.activations[layer];
   const f = el._frame;
+  if (rebuild) delete panel.dataset.editing;
+  if (el._onEdit && f && f.weights[layer]) { editableFormula(el, panel, layer, unit, act); return; }
+  delete panel.dataset.editing;
   const title = h("strong", { text: name(el, layer, unit) });
   if (!f || !f.weights[layer]) {
+    const start = h("button", { type: "button", class: "small-button", text: gettext("Set them by hand first") });
+    start.addEventListener("click", () => el._ctx.startPaused?.());
     panel.replaceChildren(title, " ", h("code", { text: `y = ${act}(w·x + b)` }), " ",
-      h("span", { class: "muted", text: gettext("— the numbers appear once training starts.") }));
+      h("span", { class: "muted", text: gettext("— the numbers appear once training starts.") }),
+      ...(el._ctx.startPaused && !document.body.dataset.run?.match(/running|queued|paused/) ? [" ", start] : []));
     return;
   }
   const column = f.weights[layer].map((row) => row[unit]);
