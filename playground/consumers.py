@@ -43,6 +43,15 @@ def _check_edit(run_id, control):
 
 
 @database_sync_to_async
+def _check_dataset(run_id, control):
+    """set_dataset's control, its points checked against the run's network (ValueError, translated)."""
+    run = selectors.run_get(run_id)
+    if run is None or not selectors.run_is_first(run):
+        raise ValueError(_("points are drawn anew in an experiment's first run; a re-run repeats them"))
+    return controls.check_dataset(selectors.run_spec(run), run.experiment.spec, control)
+
+
+@database_sync_to_async
 def _metrics_after(run_id, seq):
     run = selectors.run_get(run_id)
     return selectors.run_metrics_frames(run, after=seq) if run else ([], seq)
@@ -125,6 +134,8 @@ class RunConsumer(AsyncWebsocketConsumer):
             control = controls.parse_control(text_data)
             if control["action"] == "edit_weight":
                 await _check_edit(self.run_id, control)
+            elif control["action"] == "set_dataset":
+                control = await _check_dataset(self.run_id, control)
         except ValueError as exc:
             await self.send_frame(events.error(str(exc)))
             return

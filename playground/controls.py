@@ -7,8 +7,11 @@ import math
 
 from django.utils.translation import gettext as _
 
+from playground import messages
 from trainer import edits
+from trainer import spec as specs
 from trainer.controls import (
+    DATA_ACTION,
     EDIT_ACTION,
     LEARNING_RATE,
     MAX_PROBE_SAMPLE,
@@ -20,6 +23,7 @@ from trainer.controls import (
 from trainer.messages import Problem
 
 MAX_MESSAGE_CHARS = 1024
+MAX_DATA_MESSAGE_CHARS = 64_000  # set_dataset: up to 1,000 drawn points
 
 
 def _forbid_constant(name):
@@ -71,8 +75,9 @@ def steps_per_second(value, what="value"):
 
 def parse_control(text):
     """A client text frame -> a control dict for the run's inbox, or ValueError saying what is wrong."""
-    if text is None or len(text) > MAX_MESSAGE_CHARS:
-        raise ValueError(_("send a JSON text message of at most %(limit)s characters") % {"limit": MAX_MESSAGE_CHARS})
+    too_long = _("send a JSON text message of at most %(limit)s characters")
+    if text is None or len(text) > MAX_DATA_MESSAGE_CHARS:
+        raise ValueError(too_long % {"limit": MAX_MESSAGE_CHARS})
     try:
         message = loads(text)
     except ValueError as exc:
@@ -80,13 +85,17 @@ def parse_control(text):
     if not isinstance(message, dict):
         raise ValueError(_('a message must be a JSON object like {"action": "pause"}'))
     action = message.get("action")
+    if len(text) > MAX_MESSAGE_CHARS and action != DATA_ACTION:  # only a set of points is long
+        raise ValueError(too_long % {"limit": MAX_MESSAGE_CHARS})
     allowed = {"action", "value"} if action in VALUE_ACTIONS else {"action"}
     if action == EDIT_ACTION:
         allowed = {"action", *edits.KEYS}
-    if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS, EDIT_ACTION):
+    if action == DATA_ACTION:
+        allowed = {"action", "dataset"}
+    if action not in (*SIMPLE_ACTIONS, *VALUE_ACTIONS, EDIT_ACTION, DATA_ACTION):
         raise ValueError(
             _("unknown action %(action)s; use pause, resume, step, stop, %(actions)s")
-            % {"action": repr(action), "actions": ", ".join((*VALUE_ACTIONS, EDIT_ACTION))}
+            % {"action": repr(action), "actions": ", ".join((*VALUE_ACTIONS, EDIT_ACTION, DATA_ACTION))}
         )
     if extra := sorted(set(message) - allowed):
         raise ValueError(
@@ -109,6 +118,10 @@ def parse_control(text):
         return {"action": action, "value": steps_per_second(message.get("value"))}
     if action == EDIT_ACTION:
         return _edit(message)
+    if action == DATA_ACTION:
+        if not isinstance(message.get("dataset"), dict):
+            raise ValueError(_("set_dataset needs a dataset object"))
+        return {"action": action, "dataset": message["dataset"]}  # checked against the run's spec: check_dataset
     return {"action": action}
 
 
@@ -138,3 +151,19 @@ def check_edit(spec, control):
         edits.check(spec, control["layer"], control["unit"], control["input"], control["value"])
     except Problem as problem:
         raise ValueError(_(problem.template) % problem.params) from None
+
+
+def check_dataset(spec, spec_dict, control):
+    """set_dataset's control with its dataset parsed (a drawn set's dict, as the loop takes it), or
+    ValueError (translated) naming what is wrong: the run's spec (parsed, and `spec_dict` as stored)
+    must hold with this dataset, and the network built for the old one must fit it."""
+    base = {key: value for key, value in spec_dict.items() if key != "edits"}
+    try:
+        new = specs.parse({**base, "dataset": control["dataset"]})
+        edits.check_data(spec, new.dataset)
+    except specs.SpecError as exc:
+        first = messages.spec_errors(exc.errors)[0]
+        raise ValueError(f"{first['path']}: {first['message']}" if first["path"] else first["message"]) from None
+    except Problem as problem:
+        raise ValueError(_(problem.template) % problem.params) from None
+    return {"action": DATA_ACTION, "dataset": new.dataset.to_dict()}

@@ -96,8 +96,9 @@ def detail_context(experiment, access):
     history, _ = selectors.run_metrics_frames(run)
     spec = summaries.parsed(experiment.spec)
     task = spec.task if spec else "binary"
-    # built-in: generated from the spec; uploaded: the stored arrays, split as the run split them
-    points = dataset_previews.points(spec.dataset) if spec and spec.dataset.info.kind == "points" else None
+    # built-in: generated from the spec; uploaded: the stored arrays, split as the run split them; the points
+    # the run ended on where some were drawn anew while it was paused
+    points = dataset_previews.points(spec.last_dataset) if spec and spec.dataset.info.kind == "points" else None
     final = run.final_metrics or {}
     final_iteration = final.get("steps") or (history[-1]["iteration"] if history else 0)
     taken = selectors.run_snapshots(run)

@@ -13,7 +13,7 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from plotly.subplots import make_subplots
 
 from trainer import events
@@ -96,7 +96,10 @@ def _mode(n):
 
 
 def edit_text(edit):
-    """A weight or bias set by hand (trainer.edits, as stored in the spec), in words."""
+    """A weight or bias set by hand, or points drawn anew (trainer.edits, as stored in the spec), in words."""
+    if "dataset" in edit:
+        n = len(edit["dataset"]["points"])
+        return ngettext("%(n)s point drawn anew", "%(n)s points drawn anew", n) % {"n": n}
     layer, unit = edit["layer"] + 1, edit["unit"] + 1
     if edit["input"] is None:
         return gettext("bias of layer %(layer)s, unit %(unit)s set to %(value)s") % {

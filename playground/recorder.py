@@ -46,7 +46,8 @@ class Recorder:
             return
         if kind == "edit":  # a weight set by hand now joins the experiment's spec (a re-run repeats it)
             if frame["live"]:
-                runguard.db_retry(records.run_record_edit, self.run, {k: frame[k] for k in ("iteration", *edits.KEYS)})
+                edit = {k: v for k, v in frame.items() if k in ("iteration", "dataset", *edits.KEYS)}
+                runguard.db_retry(records.run_record_edit, self.run, edit)
         elif kind == "metrics":
             # seq (the stored order) and the worker's clock let a viewer spot lost frames and latency.
             self.seq = seq = self.seq + 1

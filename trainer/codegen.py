@@ -129,8 +129,9 @@ def _docstring(spec, title, description):
     if spec.edits:  # trainer.keras trains without stopping at an iteration: say so rather than differ silently
         lines += [
             "",
-            f"In the playground {len(spec.edits)} weight(s) were set by hand during training; this",
-            "script does not set them, so its numbers differ from that run's after the first one.",
+            f"In the playground the run was changed by hand {len(spec.edits)} time(s) (weights set, or",
+            "points drawn anew); this script does not repeat that, so its numbers differ from that",
+            "run's after the first change.",
         ]
     lines.append('"""')
     return "\n".join(lines)

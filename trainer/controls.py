@@ -9,6 +9,8 @@ A control is a plain dict (it travels through the channel layer as JSON):
                                         the loop shows its test set's last sample past its end)}
     {"action": "edit_weight", "layer": int, "unit": int, "input": int or None (the bias), "value": float}
         (trainer.edits: one number of a dense layer set by hand, checked against the run's spec)
+    {"action": "set_dataset", "dataset": a drawn set's spec dict} (trainer.edits.DataEdit: the points the
+        run goes on with, parsed and checked against the run's spec where it entered)
 
 Controls are checked once, where they enter: playground.controls.parse_control (a socket's
 text) and the API's steps_per_second. The loop trusts what its inbox holds and only
@@ -19,8 +21,8 @@ from trainer.spec import LIMITS
 
 SIMPLE_ACTIONS = ("pause", "resume", "step", "stop")
 VALUE_ACTIONS = ("set_learning_rate", "set_speed", "probe_sample")
-EDIT_ACTION = "edit_weight"
-ACTIONS = (*SIMPLE_ACTIONS, *VALUE_ACTIONS, EDIT_ACTION)
+EDIT_ACTION, DATA_ACTION = "edit_weight", "set_dataset"
+ACTIONS = (*SIMPLE_ACTIONS, *VALUE_ACTIONS, EDIT_ACTION, DATA_ACTION)
 
 # The pace a run accepts (the API's steps_per_second and the socket's set_speed alike): at least
 # a step a second, so a run never crawls while it holds its place.

@@ -13,13 +13,14 @@ import math
 import os
 import queue
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from trainer import datasets, edits, engine, events, gradients, messages, probes
+from trainer.spec import DatasetSpec
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
@@ -101,7 +102,7 @@ class _Controls:
         self.steps_per_second = steps_per_second
         self.pace_changed = False
         self.sample = None  # a test sample the live feature maps / hidden states should follow, not yet shown
-        self.edits = []  # weights and biases set by hand (edit_weight), not yet applied
+        self.edits = []  # weights and biases set by hand (edit_weight) and points drawn anew (set_dataset), to apply
 
     def read(self, timeout=0.0):
         """Apply waiting messages; block up to `timeout` seconds for the first."""
@@ -140,6 +141,8 @@ class _Controls:
             self.sample = value
         elif action == "edit_weight":
             self.edits.append({key: msg[key] for key in edits.KEYS})
+        elif action == "set_dataset":
+            self.edits.append({"dataset": msg["dataset"]})
 
 
 def run(
@@ -192,20 +195,15 @@ class _Run:
             clock,
         )
         self.slot = slot
-        self.model = engine.Model.from_spec(spec)
         self.drawn_by_page = probes.drawn_by_page(spec)
         if probe_interval is None:
             probe_interval = PROBE_INTERVAL if self.drawn_by_page else 0.0
         self.probe_interval, self.last_probe = probe_interval, -math.inf
-        self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
-        self.data = engine.to_device(self.model, split or datasets.generate(spec.dataset), spec.features)
-        self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
-        self.last_gradients = -math.inf  # when the latest gradients frame went out
-        self.gradients_ready = gradients.warm(self.model, self.state["params"], self.data)  # compiles meanwhile
-        self.spe = self.model.steps_per_epoch
-        self.total = spec.epochs * self.spe
-        self.frame_every = self.spe * -(-spec.epochs // MIN_FRAMES)  # steps, in whole epochs
         self.step, self.pending, self.frames_sent, self.shown = 0, [], 0, None
+        self.last_gradients = -math.inf  # when the latest gradients frame went out
+        self.use_data(spec.dataset, split)
+        self.state = engine.init_state(self.model, spec.optimizer, spec.seed)
+        self.gradients_ready = gradients.warm(self.model, self.state["params"], self.data)  # compiles meanwhile
         self.sec_per_step, self.best = None, (math.inf, 0)
         self.last_frame = self.pace_time = clock()
         self.pace_step, self.train_time, self.train_steps, self.compiled_paths = 0, 0.0, 0, set()
@@ -220,6 +218,39 @@ class _Run:
             kind == "text" and spec.layers[0].type == "embedding"
         )
         self.scheduled = list(spec.edits)  # the spec's edits by hand, in order, not yet applied
+
+    def use_data(self, dataset, split=None):
+        """Train on `dataset` from here (the spec's at the start; points drawn anew while paused later,
+        trainer.edits.DataEdit): the epoch under way ends, the epochs left run over the new data."""
+        if hasattr(self, "spe"):
+            self.base = (self.step, self.epoch, self.samples_seen)
+        else:
+            self.base = (0, 0, 0)  # (step, epoch, samples seen) where this data began
+        self.spec = replace(self.spec, dataset=dataset)
+        self.model = engine.Model.from_spec(self.spec)
+        self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
+        self.data = engine.to_device(self.model, split or datasets.generate(dataset), self.spec.features)
+        self.spe = self.model.steps_per_epoch
+        self.total = self.step + (self.spec.epochs - self.base[1]) * self.spe
+        self.frame_every = self.spe * -(-self.spec.epochs // MIN_FRAMES)  # steps, in whole epochs
+
+    @property
+    def within(self):
+        """Steps into the epoch under way."""
+        return (self.step - self.base[0]) % self.spe
+
+    @property
+    def epoch(self):
+        """Whole epochs trained."""
+        return self.epoch_of(self.step)
+
+    def epoch_of(self, step):
+        return self.base[1] + (step - self.base[0]) // self.spe
+
+    @property
+    def samples_seen(self):
+        epochs = (self.step - self.base[0]) // self.spe
+        return self.base[2] + epochs * self.model.n_train + self.within * self.model.batch_size
 
     @property
     def interval(self):
@@ -275,8 +306,8 @@ class _Run:
                 self.announce("running")
 
             n = _chunk_size(
-                self.step,
-                self.total,
+                self.within,
+                self.total - self.step,
                 self.spe,
                 per_epoch,
                 single,
@@ -286,7 +317,7 @@ class _Run:
             )
             if self.scheduled:  # stop where the next edit by hand belongs
                 n = min(n, self.scheduled[0].iteration - self.step)
-            losses = self.chunk(min(n, self.frame_every - self.step % self.frame_every))
+            losses = self.chunk(min(n, self.frame_every - (self.step - self.base[0]) % self.frame_every))
             if single:
                 ctl.single_steps -= 1
             bad = ~np.isfinite(losses)
@@ -296,7 +327,7 @@ class _Run:
                 self.step += len(losses)
                 outcome, message = (
                     "diverged",
-                    _divergence_message(what, first + 1, first // self.spe, engine.learning_rate(self.state)),
+                    _divergence_message(what, first + 1, self.epoch_of(first), engine.learning_rate(self.state)),
                 )
                 break
             self.step += len(losses)
@@ -307,9 +338,9 @@ class _Run:
                 single
                 or now - self.last_frame >= FRAME_SLACK * self.interval
                 or self.step >= self.total
-                or self.step % self.frame_every == 0
+                or (self.step - self.base[0]) % self.frame_every == 0
             )
-            if due or (per_epoch and self.step % self.spe == 0):
+            if due or (per_epoch and self.within == 0):
                 started, publishing = time.perf_counter(), 0.0
                 evaluated = self.evaluated()
                 stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
@@ -350,14 +381,14 @@ class _Run:
     def chunk(self, n):
         """Run about n steps (whole epochs on the fast path); returns their batch losses."""
         started = self.clock()
-        path = "epochs" if self.step % self.spe == 0 and n >= self.spe else "steps"
-        epoch, per_call = self.step // self.spe, engine.epochs_per_call(self.model)
+        path = "epochs" if self.within == 0 and n >= self.spe else "steps"
+        epoch, per_call = self.epoch, engine.epochs_per_call(self.model)
         if path == "epochs":
             n = min(n // self.spe, per_call) * self.spe
             orders = engine.call_orders(self.model, self.spec.seed, epoch, n // self.spe)
             self.state, losses = self.advance_epochs(self.state, self.data, orders, n // self.spe)
         else:
-            n = min(n, self.spe - self.step % self.spe)
+            n = min(n, self.spe - self.within)
             order = engine.epoch_orders(self.model, self.spec.seed, epoch, 1)[0]
             self.state, losses = self.advance_steps(self.state, self.data, order, n)
         losses = np.asarray(losses).ravel()[:n]
@@ -370,7 +401,7 @@ class _Run:
 
     def check_stop_rules(self, test_loss):
         test_loss = math.inf if test_loss is None else test_loss
-        epoch = self.step // self.spe
+        epoch = self.epoch
         message = _stop_rule(self.spec.stop, test_loss, epoch, self.best)
         if test_loss < self.best[0]:
             self.best = (test_loss, epoch)
@@ -387,13 +418,12 @@ class _Run:
         )
 
     def counters(self):
-        step, spe = self.step, self.spe
         return {
-            "iteration": step,
-            "epoch": step // spe,
+            "iteration": self.step,
+            "epoch": self.epoch,
             "epochs": self.spec.epochs,
             "total_steps": self.total,
-            "samples_seen": (step // spe) * self.model.n_train + (step % spe) * self.model.batch_size,
+            "samples_seen": self.samples_seen,
         }
 
     def send_frame(self, evaluated, now, pictures=False):
@@ -460,20 +490,28 @@ class _Run:
             self.emit(frame)
 
     def apply_edits(self):
-        """Set the weights and biases asked for by hand (the spec's, where they belong, then the live
-        ones, here), then show their effect at once: a forward pass, no step."""
+        """Set the weights and biases asked for by hand and swap in points drawn anew (the spec's edits
+        where they belong, then the live ones, here); then show their effect at once: a forward pass,
+        no step."""
         due = [edit for edit in self.scheduled if edit.iteration <= self.step]
         self.scheduled, repeated = self.scheduled[len(due) :], len(due)
-        due += [edits.Edit(self.step, **fields) for fields in self.ctl.edits]
+        due += [_live_edit(self.step, fields) for fields in self.ctl.edits]
         self.ctl.edits = []
         params, replaced = list(self.state["params"]), []
         for edit in due:
+            if isinstance(edit, edits.DataEdit):
+                self.use_data(edit.dataset)
+                self.sample = min(self.sample, len(self.data["y_test"]) - 1)
+                replaced.append(None)
+                continue
             name, index = ("bias", (edit.unit,)) if edit.input is None else ("kernel", (edit.input, edit.unit))
             layer = dict(params[edit.layer])
             replaced.append(float(layer[name][index]))
             layer[name] = layer[name].at[index].set(edit.value)
             params[edit.layer] = layer
         self.state = {**self.state, "params": params}
+        if any(isinstance(edit, edits.DataEdit) for edit in due):  # new shapes: compile the gradients anew
+            self.gradients_ready = gradients.warm(self.model, params, self.data)
         evaluated = self.evaluated()
         for i, (edit, previous) in enumerate(zip(due, replaced, strict=True)):
             self.emit(events.edit(edit, previous, evaluated[0], live=i >= repeated))
@@ -503,7 +541,7 @@ class _Run:
     def finish(self, outcome, message):
         final = {
             "status": outcome,
-            "epochs": self.step // self.spe,
+            "epochs": self.epoch,
             "steps": self.step,
             "steps_per_second": round(self.train_steps / self.train_time, 1) if self.train_time else None,
         }
@@ -539,6 +577,13 @@ class _Run:
         return RunResult(outcome, message, final, self.weights())
 
 
+def _live_edit(iteration, fields):
+    """A control's edit (trainer.controls: edit_weight's numbers, or set_dataset's dataset) at `iteration`."""
+    if "dataset" in fields:
+        return edits.DataEdit(iteration, DatasetSpec(**fields["dataset"]))
+    return edits.Edit(iteration, **fields)
+
+
 @functools.lru_cache(maxsize=64)
 def _frame_call(evaluate):
     """A frame's device work as one compiled call: the evaluation and every weight flattened into
@@ -559,7 +604,7 @@ def _unflatten(flat, like):
     return jax.tree.unflatten(tree, [part.reshape(leaf.shape) for part, leaf in zip(np.split(flat, ends[:-1]), leaves)])
 
 
-def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, interval, steps_per_second):
+def _chunk_size(within, remaining, spe, per_epoch, single, sec_per_step, interval, steps_per_second):
     if single:
         return 1
     if sec_per_step is None:
@@ -569,8 +614,8 @@ def _chunk_size(step, total, spe, per_epoch, single, sec_per_step, interval, ste
     if steps_per_second:
         n = min(n, max(1, int(steps_per_second * interval)))
     if per_epoch:
-        n = min(n, spe - step % spe)  # the stop rules look at the test loss after each epoch
-    return max(1, min(n, total - step))
+        n = min(n, spe - within)  # the stop rules look at the test loss after each epoch
+    return max(1, min(n, remaining))
 
 
 def _stop_rule(rules, test_loss, epoch, best):

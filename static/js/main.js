@@ -61,6 +61,16 @@ const showCode = attachCode($("code"));
 const drawing = attachDrawing($("boundary-chart"), $("draw-tools"), { catalog, state: () => app.state, shown: () => app.points, edited: pointsDrawn });
 function pointsDrawn(renamed) {
   app.points = drawing.preview();
+  if (app.run && app.run.status === "paused" && app.run.drawsPictures) { // the paused run goes on with them
+    app.run.newData = true;
+    if (renamed) app.previous = profile(app.state.spec);
+    syncFields();
+    writeUrl(app.state);
+    scheduleValidate();
+    drawBoundary();
+    panel.note(gettext("The run goes on with these points when you resume or step."), "paused");
+    return;
+  }
   if (renamed) onField("spec.dataset.name", app.state.spec.dataset.name);
   else { specEdited(); refreshPoints(); }
   drawBoundary();
@@ -430,6 +440,19 @@ async function startRun({ paused = false, step = true } = {}) {
   panel.buttons(run.status, app.valid);
 }
 
+/** Resume or step a paused run; points drawn meanwhile go first, so it goes on with them. */
+function goOn(action) {
+  if (app.run.newData && !app.valid) {
+    panel.note(gettext("Fix the points marked in red first: the run goes on with them."), "invalid");
+    return;
+  }
+  if (app.run.newData) {
+    app.run.socket.send("set_dataset", { dataset: app.state.spec.dataset });
+    app.run.newData = false;
+  }
+  app.run.socket.send(action);
+}
+
 function reset() {
   abandonRun("");
   if (!$("keep-weights").checked) app.state.spec.seed = Math.floor(Math.random() * 2 ** 31);
@@ -524,9 +547,9 @@ function init() {
   $("stack").addEventListener("sample", (event) => followSample(Number($("stack").dataset.sample || 0) + event.detail.delta));
   $("add-layer").addEventListener("click", addLayer);
   $("remove-layer").addEventListener("click", removeLayer);
-  $("train").addEventListener("click", () => (app.run && app.run.status === "paused" ? app.run.socket.send("resume") : startRun()));
-  $("pause").addEventListener("click", () => app.run && app.run.socket.send(app.run.status === "paused" ? "resume" : "pause"));
-  $("step").addEventListener("click", () => (app.run && app.run.status === "paused" ? app.run.socket.send("step") : startRun({ paused: true })));
+  $("train").addEventListener("click", () => (app.run && app.run.status === "paused" ? goOn("resume") : startRun()));
+  $("pause").addEventListener("click", () => app.run && (app.run.status === "paused" ? goOn("resume") : app.run.socket.send("pause")));
+  $("step").addEventListener("click", () => (app.run && app.run.status === "paused" ? goOn("step") : startRun({ paused: true })));
   $("stop").addEventListener("click", () => app.run && app.run.socket.send("stop"));
   $("reset").addEventListener("click", reset);
   $("regenerate").addEventListener("click", () => {

@@ -1,8 +1,11 @@
-"""Weights and biases set by hand in a real browser (issue #16): paused, a neuron's formula turns
-into fields (a click on a neuron, or Enter on it, or a click on a connection); a number typed there
-redraws the boundary at once, marks the loss curve, and the saved experiment keeps it."""
+"""Hands on a paused run in a real browser (issue #16): a neuron's formula turns into fields (a click
+on a neuron, or Enter on it, or a click on a connection); a number typed there redraws the boundary at
+once, marks the loss curve, and the saved experiment keeps it. Points drawn while paused are what the
+run goes on with."""
 
 from playwright.sync_api import expect
+
+from tests.browser.test_draw_points import CHART_READY, chart_at
 
 TIMEOUT = 60_000  # ms: a cold JAX compile plus the first chunk
 
@@ -84,6 +87,35 @@ def test_set_a_bias_by_hand_before_the_first_step(page):
     page.wait_for_function(
         "() => Number(document.getElementById('c-iteration').textContent.replace(/,/g, '')) > 0", timeout=TIMEOUT
     )
+    page.click("#stop", no_wait_after=True)
+    expect(page.locator("#status")).to_contain_text("Stopped", timeout=TIMEOUT)
+    assert page.errors == []
+
+
+def test_points_drawn_while_paused_are_what_the_run_goes_on_with(page):
+    page.goto("/#dataset=circle&samples=40&speed=30")
+    expect(page.locator("#train")).to_be_enabled(timeout=TIMEOUT)
+    page.wait_for_function(CHART_READY)
+    page.click("#step", no_wait_after=True)
+    expect(page.locator("#c-iteration")).to_have_text("1", timeout=TIMEOUT)
+    expect(page.locator("#status")).to_contain_text("Paused", timeout=TIMEOUT)
+    page.click("#draw-edit")  # the points on show become your own; the paused run stays
+    expect(page.locator("#draw-count")).to_have_text("40 points")
+    page.click(".draw-class[data-label='1']")
+    chart = page.locator("#boundary-chart")
+    chart.click(position=chart_at(page, 5, 5))
+    expect(page.locator("#draw-count")).to_have_text("41 points")
+    expect(page.locator("#status")).to_contain_text("goes on with these points")
+    assert page.evaluate("() => document.body.dataset.run") == "paused"
+
+    page.click("#step", no_wait_after=True)  # the new points first, then the step on them
+    expect(page.locator("#loss-chart")).to_have_attribute("data-marks", "1", timeout=TIMEOUT)
+    expect(page.locator("#c-iteration")).to_have_text("2", timeout=TIMEOUT)
+    run_id = page.evaluate("() => JSON.parse(sessionStorage.getItem('playground.lastRun')).id")
+    spec = page.request.get(f"/api/runs/{run_id}/").json()["spec"]
+    assert spec["dataset"]["name"] == "circle"  # what the run began with
+    [edit] = spec["edits"]
+    assert edit["iteration"] == 1 and edit["dataset"]["name"] == "custom" and len(edit["dataset"]["points"]) == 41
     page.click("#stop", no_wait_after=True)
     expect(page.locator("#status")).to_contain_text("Stopped", timeout=TIMEOUT)
     assert page.errors == []

@@ -5,7 +5,7 @@ import pytest
 
 from tests.trainer.test_training import Driver, of_type, train
 from trainer import edits, engine, probes
-from trainer.spec import SpecError, parse
+from trainer.spec import SpecError, parse, parse_dataset
 
 
 def spec_with(example, edit_list):
@@ -41,7 +41,7 @@ def test_a_spec_keeps_its_edits_in_order(example):
         (edit(value=10**400), "edits[0]", "value a number"),
         (edit(value=True), "edits[0]", "value a number"),
         (edit(unit=-1), "edits[0]", "whole numbers"),
-        (edit(iteration=10**9), "edits[0]", "iteration must be from 0"),
+        (edit(iteration=10**9), "edits[0]", "iteration must be a whole number from 0"),
         ({"iteration": 0, "layer": 0}, "edits[0]", "must be an object with"),
         ({**edit(), "extra": 1}, "edits[0]", "must be an object with"),
         ("nope", "edits[0]", "must be an object with"),
@@ -55,7 +55,7 @@ def test_a_bad_edit_is_named(example, bad, path, words):
 
 
 def test_edits_go_in_the_order_they_were_made_and_at_most_so_many(example):
-    with pytest.raises(SpecError, match=r"edits\[1\]: iteration must be from 50"):
+    with pytest.raises(SpecError, match=r"edits\[1\]: iteration must be a whole number from 50"):
         parse(spec_with(example, [edit(50), edit(10)]))
     with pytest.raises(SpecError, match="at most 200 edits"):
         parse(spec_with(example, [edit()] * 201))
@@ -83,7 +83,7 @@ def test_an_edit_at_the_start_changes_the_first_pictures_as_a_forward_pass_predi
     params[1] = {**params[1], "kernel": params[1]["kernel"].at[2, 0].set(3.25)}
     weights = [f for f in run.frames if f["type"] == "weights" and f["iteration"] == 0][-1]
     assert weights["weights"][1][2][0] == 3.25
-    forward = engine.compiled(model)[3]
+    forward = engine.compiled(model).forward
     expected = probes.boundary(model, forward, params, spec.features)
     assert of_type(run.frames, "boundary")[0] == {"type": "boundary", **expected}
     before = probes.boundary(
@@ -127,4 +127,69 @@ def test_the_code_export_says_it_leaves_out_the_edits(example):
     from trainer import codegen
 
     assert "set by hand" not in codegen.script(example("tfp_default"))
-    assert "1 weight(s) were set by hand" in codegen.script(spec_with(example, [edit()]))
+    assert "changed by hand 1 time(s)" in codegen.script(spec_with(example, [edit()]))
+
+
+# --- points drawn anew while paused (DataEdit) ---------------------------------------------------
+
+POINTS = [[-3.5, 2.25, 0], [-2.0, -1.5, 0], [-4.0, -4.0, 0], [1.0, 1.0, 1], [2.5, 3.75, 1], [4.0, -2.0, 1]]
+MORE = [*POINTS, [-1.25, 4.5, 0], [3.0, 0.5, 1], [0.0, -5.0, 0], [5.5, 5.5, 1], [-5.0, 1.0, 0], [2.0, -4.5, 1]]
+
+
+def drawn(points=POINTS, name="custom"):
+    return {"name": name, "points": points, "test_fraction": 0.3, "seed": 4}
+
+
+def drawn_spec(example, edit_list=()):
+    d = example("tfp_default")
+    d["dataset"] = drawn()
+    d["batch_size"], d["epochs"] = 2, 30
+    if edit_list:
+        d["edits"] = list(edit_list)
+    return d
+
+
+def test_points_drawn_anew_are_checked_against_the_network(example):
+    spec = parse(drawn_spec(example, [{"iteration": 4, "dataset": drawn(MORE)}]))
+    assert spec.edits[0] == edits.DataEdit(4, parse_dataset(drawn(MORE)))
+    assert parse(spec.to_dict()) == spec
+    bad = [
+        ({"iteration": 4, "dataset": {"name": "circle"}}, "edits[0].dataset", "points drawn on the plane only"),
+        ({"iteration": 4, "dataset": drawn(name="custom_regression")}, "edits[0].dataset", "built for binary"),
+        ({"iteration": 4, "dataset": drawn(POINTS[:1])}, "edits[0].dataset.points", "at least 2"),
+        ({"iteration": 4, "dataset": drawn(), "layer": 0}, "edits[0]", "iteration and dataset"),
+    ]
+    for edit_obj, path, words in bad:
+        with pytest.raises(SpecError) as caught:
+            parse(drawn_spec(example, [edit_obj]))
+        assert caught.value.errors[0]["path"] == path and words in caught.value.errors[0]["message"], caught.value
+
+
+def test_a_run_goes_on_with_points_drawn_anew_and_its_spec_repeats_it(example):
+    """Paused after a few steps, new points: the run keeps its weights and trains the epochs left
+    on them; a run of the spec it recorded ends equal."""
+    d = drawn_spec(example)
+    run = Driver(d, paused=True)
+    run.wait_for(lambda f: f.get("status") == "paused")
+    for _ in range(5):
+        run.send("step")
+    run.wait_for(lambda f: f["type"] == "metrics" and f["iteration"] == 5)
+    run.inbox.put({"action": "set_dataset", "dataset": drawn(MORE)})
+    run.wait_for(lambda f: f["type"] == "edit")
+    run.send("resume")
+    run.thread.join(60)
+    [made] = of_type(run.frames, "edit")
+    assert made["iteration"] == 5 and made["dataset"]["points"] == MORE and made["previous"] is None
+    old_spe, new_spe = parse(d).steps_per_epoch, parse({**d, "dataset": drawn(MORE)}).steps_per_epoch
+    assert (old_spe, new_spe) == (2, 4)  # 4 then 8 training points, 2 a batch
+    metrics = of_type(run.frames, "metrics")
+    # the epoch under way (the third, at step 5) ends there; the 28 left run over the new points
+    assert metrics[-1]["iteration"] == run.result.metrics["steps"] == 5 + 28 * new_spe
+    assert metrics[-1]["epoch"] == 30 and metrics[-1]["total_steps"] == 5 + 28 * new_spe
+    assert [m["iteration"] for m in metrics] == sorted(m["iteration"] for m in metrics)
+    again = {**d, "edits": [{"iteration": 5, "dataset": made["dataset"]}]}
+    result, frames = train(again)
+    for name, value in run.result.weights.items():
+        np.testing.assert_allclose(result.weights[name], value, atol=1e-6)
+    plain, _ = train(d)
+    assert not np.allclose(plain.weights["0_dense.kernel"], result.weights["0_dense.kernel"], atol=1e-4)

@@ -97,3 +97,56 @@ def test_an_edit_over_the_socket_joins_the_spec_is_replayed_and_a_rerun_repeats_
     assert Experiment.objects.get(pk=run.experiment_id).spec["edits"] == [stored]  # not added twice
     assert Run.objects.get(pk=rerun.pk).status == "completed"
     assert "first run" in refused_on_rerun["message"]
+
+
+POINTS = [[-3.5, 2.25, 0], [-2.0, -1.5, 0], [-4.0, -4.0, 0], [1.0, 1.0, 1], [2.5, 3.75, 1], [4.0, -2.0, 1]]
+
+
+def points_spec(small_spec, points=POINTS):
+    return {**small_spec, "dataset": {"name": "custom", "points": points, "test_fraction": 0.3, "seed": 4}}
+
+
+def set_dataset(points, name="custom"):
+    return json.dumps(
+        {"action": "set_dataset", "dataset": {"name": name, "points": points, "test_fraction": 0.3, "seed": 4}}
+    )
+
+
+def test_only_a_set_of_points_may_be_a_long_message():
+    many = [[round(i / 100, 2), 0.5, i % 2] for i in range(400)]
+    assert len(set_dataset(many)) > controls.MAX_MESSAGE_CHARS
+    assert controls.parse_control(set_dataset(many))["dataset"]["points"] == many
+    with pytest.raises(ValueError, match="at most 1024 characters"):
+        controls.parse_control(json.dumps({"action": "pause", "pad": "x" * 2000}))
+    with pytest.raises(ValueError, match="needs a dataset object"):
+        controls.parse_control(json.dumps({"action": "set_dataset", "dataset": [1]}))
+
+
+@scenario
+async def _points_anew(spec, session_key):
+    run = await database_sync_to_async(services.run_create)(spec, session_key=session_key, paused=True)
+    comm = connect_as(session_key, run.pk)
+    assert (await comm.connect())[0]
+    await until(comm, of_type("status", "paused"))
+    await comm.send_to(text_data=set_dataset(POINTS[:1]))
+    too_few = await until(comm, of_type("error"))
+    await comm.send_to(text_data=set_dataset(POINTS, name="custom_regression"))
+    wrong_task = await until(comm, of_type("error"))
+    more = [*POINTS, [0.0, -5.0, 0], [5.5, 5.5, 1], [-1.25, 4.5, 0], [3.0, 0.5, 1]]
+    await comm.send_to(text_data=set_dataset(more))
+    made = await until(comm, of_type("edit"))
+    await comm.send_json_to({"action": "resume"})
+    await until(comm, is_done)
+    await comm.disconnect()
+    return too_few, wrong_task, made, more, run
+
+
+def test_points_drawn_anew_over_the_socket_are_checked_and_join_the_spec(small_spec, session_key):
+    too_few, wrong_task, made, more, run = _points_anew(points_spec(small_spec), session_key)
+    assert too_few["message"].startswith("dataset.points") and "at least 2" in too_few["message"]
+    assert "built for binary" in wrong_task["message"]
+    assert made["iteration"] == 0 and made["dataset"]["points"] == more
+    experiment = Experiment.objects.get(pk=run.experiment_id)
+    assert experiment.spec["edits"] == [{"iteration": 0, "dataset": made["dataset"]}]
+    assert parse(experiment.spec).edits[0].dataset.samples == len(more)
+    assert Run.objects.get(pk=run.pk).status == "completed"

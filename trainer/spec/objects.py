@@ -97,6 +97,11 @@ class Spec:
     edits: tuple = ()  # trainer.edits.Edit: weights and biases set by hand, in the order they were made
 
     @property
+    def last_dataset(self):
+        """The data a run of this spec ends on: its own, or the last points drawn anew (edits.DataEdit)."""
+        return next((edit.dataset for edit in reversed(self.edits) if hasattr(edit, "dataset")), self.dataset)
+
+    @property
     def task(self):
         return self.dataset.info.task
 

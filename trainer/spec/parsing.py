@@ -137,7 +137,24 @@ def parse(d: object, uploads: dict | None = None) -> Spec:
     if errors:
         raise SpecError(errors)
     if "edits" in r.obj:  # they name the stack's numbers: read once the stack is sound
-        spec = replace(spec, edits=edits.parse(errors, r.obj["edits"], spec))
+        spec = replace(spec, edits=edits.parse(errors, r.obj["edits"], spec, _edit_dataset_reader(errors, spec)))
         if errors:
             raise SpecError(errors)
     return spec
+
+
+def _edit_dataset_reader(errors, spec):
+    """read_dataset for an edit at `path` (edits[i].dataset): its problems named there, and the
+    stack's rules (steps and all) checked with it."""
+
+    def read(obj, path):
+        found = []
+        dataset = read_dataset(found, obj)
+        if not found:
+            check_stack(replace(spec, dataset=dataset), found)
+        for problem in found:
+            problem["path"] = path + problem["path"].removeprefix("dataset")
+        errors.extend(found)
+        return None if found else dataset
+
+    return read

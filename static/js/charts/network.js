@@ -9,7 +9,7 @@
 import { BLUE, ORANGE, paintGrid } from "../colors.js";
 import { featureLabel, paintFeature } from "../features.js";
 import { el as h } from "../dom.js";
-import { gettext, interpolate } from "../i18n.js";
+import { gettext, ngettext, interpolate } from "../i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const rgb = (c) => `rgb(${c.join(",")})`;
@@ -51,6 +51,10 @@ export function setEditing(el, onEdit) {
 
 /** An edit frame in words: which number was set to what. */
 export function describeEdit(el, edit) {
+  if (edit.dataset) {
+    const n = edit.dataset.points.length;
+    return interpolate(ngettext("%(n)s point drawn anew", "%(n)s points drawn anew", n), { n });
+  }
   const target = name(el, edit.layer, edit.unit);
   const what = edit.input == null ? interpolate(gettext("bias of %(target)s"), { target })
     : interpolate(gettext("weight %(source)s → %(target)s"), { source: inputName(el, edit.layer, edit.input), target });
