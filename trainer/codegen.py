@@ -206,8 +206,9 @@ def _drawn_points(spec):
         *("    " + " ".join(f"[{', '.join(map(repr, p))}]," for p in row) for row in rows),
         "]",
         (
-            f"split = datasets.generate(DatasetSpec(name={K._code(ds.name)}, points=points, "
-            f"test_fraction={ds.test_fraction!r}, seed={ds.seed}))"
+            f"split = datasets.generate(DatasetSpec(name={K._code(ds.name)}, "
+            + (f"classes={ds.classes}, " if ds.classes is not None else "")
+            + f"points=points, test_fraction={ds.test_fraction!r}, seed={ds.seed}))"
         ),
     ]
 

@@ -189,7 +189,7 @@ BUILTIN = {
 
 # Sets whose points are the spec's own (`dataset.points`: [x1, x2, label or value] each), drawn on the
 # boundary chart. Not in BUILTIN: they have no data of their own (no dataset page, no Dataset row).
-# One per task the plane can draw: two classes (0/1), or a value per point.
+# One per task the plane can draw: two classes (0/1), three to five (0..classes-1), or a value per point.
 DRAWN = {
     info.name: info
     for info in [
@@ -204,6 +204,16 @@ DRAWN = {
             drawn=True,
         ),
         DatasetInfo(
+            "custom_multiclass",
+            gettext_noop("Your own classes"),
+            "points",
+            "multiclass",
+            gettext_noop("Points you place on the plane yourself, each of one of three to five classes."),
+            3,  # the spec chooses how many (`classes`), as for blobs
+            default_samples=0,
+            drawn=True,
+        ),
+        DatasetInfo(
             "custom_regression",
             gettext_noop("Your own values"),
             "points",
@@ -214,7 +224,9 @@ DRAWN = {
         ),
     ]
 }
-DRAWN_FOR = {"binary": "custom", "regression": "custom_regression"}  # a task -> the drawn set that edits its points
+# a task -> the drawn set that edits its points
+DRAWN_FOR = {"binary": "custom", "multiclass": "custom_multiclass", "regression": "custom_regression"}
+CHOSEN_CLASSES = ("blobs", "custom_multiclass")  # sets whose spec says how many classes (`classes`)
 
 
 def info(name: str) -> DatasetInfo | None:

@@ -1,5 +1,6 @@
 // draw_points.js: your own data on the plane (issue #16). On a drawn set (the catalog's `drawn`
-// datasets: "custom", two classes; "custom_regression", a value a point) the boundary chart takes
+// datasets: "custom", two classes; "custom_multiclass", three to five (its `classes`, chosen as for
+// blobs); "custom_regression", a value a point) the boundary chart takes
 // pointer events (mouse, pen, touch): a click or tap adds a point of the chosen class (or value),
 // dragging paints several, shift-click, right-click or the eraser removes the nearest one, Clear
 // empties the plane. "Edit points" copies the dataset on show into a drawn set of the same task.
@@ -9,6 +10,7 @@
 import { planeAt, planeUnits } from "./charts/boundary.js";
 import { fetchPoints } from "./data.js";
 import { gettext, ngettext, interpolate } from "./i18n.js";
+import { CLASS_COLORS } from "./colors.js";
 
 const PAINT_SPACING = 0.35; // plane units between two points painted by one drag
 const ERASE_PIXELS = 24; // a click removes the nearest point within this many screen pixels
@@ -36,7 +38,8 @@ export function attachDrawing(chart, tools, { catalog, state, shown, edited }) {
   function become(target, points) {
     const d = dataset();
     tool.erase = false;
-    state().spec.dataset = { name: target.name, points, test_fraction: d.test_fraction ?? 0.5, seed: d.seed ?? 0 };
+    const classes = target.task === "multiclass" ? { classes: d.classes ?? target.classes } : {}; // blobs' count carries over
+    state().spec.dataset = { name: target.name, ...classes, points, test_fraction: d.test_fraction ?? 0.5, seed: d.seed ?? 0 };
     edited(true);
   }
 
@@ -119,8 +122,28 @@ export function attachDrawing(chart, tools, { catalog, state, shown, edited }) {
   // --- the toolbar ------------------------------------------------------------------------------------
   $("draw-edit").addEventListener("click", editPoints);
   $("draw-clear").addEventListener("click", clear);
-  for (const button of tools.querySelectorAll(".draw-class")) {
-    button.addEventListener("click", () => { tool.label = Number(button.dataset.label); tool.erase = false; sync(); });
+  $("draw-classes").addEventListener("click", (event) => {
+    const button = event.target.closest(".draw-class");
+    if (!button) return;
+    tool.label = Number(button.dataset.label);
+    tool.erase = false;
+    sync();
+  });
+
+  /** One button a class: two, or the drawn set's `classes`; the chosen one stays chosen while it exists. */
+  function classButtons(count) {
+    const group = $("draw-classes");
+    if (group.querySelectorAll(".draw-class").length === count) return;
+    group.replaceChildren(...Array.from({ length: count }, (_, c) => {
+      const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
+      swatch.style.background = CLASS_COLORS[c % CLASS_COLORS.length];
+      swatch.setAttribute("aria-hidden", "true");
+      const button = Object.assign(document.createElement("button"), { type: "button", className: "small-button draw-class" });
+      button.dataset.label = String(c);
+      button.append(swatch, interpolate(gettext("class %(n)s"), { n: c }));
+      return button;
+    }));
+    if (tool.label >= count) tool.label = 0;
   }
   $("draw-erase").addEventListener("click", () => { tool.erase = !tool.erase; sync(); });
   $("draw-value").addEventListener("input", () => { tool.erase = false; sync(); }); // a value to draw with: the pen again
@@ -137,6 +160,7 @@ export function attachDrawing(chart, tools, { catalog, state, shown, edited }) {
       : gettext("Copy these points into your own set, to add and remove points on the plane");
     $("draw-pen").hidden = !drawn;
     $("draw-classes").hidden = regression;
+    if (!regression) classButtons(current?.task === "multiclass" ? d.classes ?? current.classes : 2);
     $("draw-value-row").hidden = !regression;
     for (const button of tools.querySelectorAll(".draw-class")) {
       button.setAttribute("aria-pressed", String(!tool.erase && Number(button.dataset.label) === tool.label));

@@ -136,7 +136,7 @@ function syncFields() {
   $("samples-out").textContent = spec.dataset.samples;
   $("ratio-out").textContent = `${Math.round((1 - spec.dataset.test_fraction) * 100)}%`;
   $("classes-out").textContent = spec.dataset.classes ?? "";
-  $("classes-row").hidden = spec.dataset.name !== "blobs";
+  $("classes-row").hidden = !(spec.dataset.name === "blobs" || spec.dataset.name === "custom_multiclass"); // sets that choose their classes
   document.querySelector("[data-bind='spec.dataset.language']").closest("label").hidden = Boolean(info.language); // a real corpus has one
   $("speed").value = view.speed == null ? "" : String(view.speed);
   markCard($("dataset-cards"), spec.dataset.name);

@@ -60,7 +60,8 @@ export function specTools(catalog) {
   function datasetFields(spec, info) {
     const d = spec.dataset;
     if (info.drawn) { // a drawn set is its points (draw_points.js), split by test_fraction and seed
-      spec.dataset = { name: info.name, points: d.points ?? [], test_fraction: d.test_fraction ?? 0.5, seed: d.seed ?? 0 };
+      const classes = info.task === "multiclass" ? { classes: d.classes ?? info.classes } : {};
+      spec.dataset = { name: info.name, ...classes, points: d.points ?? [], test_fraction: d.test_fraction ?? 0.5, seed: d.seed ?? 0 };
       spec.features ??= ["x1", "x2"];
       return;
     }

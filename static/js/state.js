@@ -53,6 +53,7 @@ const initializer = {
 
 // Drawn points (spec.dataset.points: [[x1, x2, label or value], ...], to the hundredth) as base64url:
 // "c" then 3 bytes a point for classes: x and y as 11-bit hundredths above -6 (0..1200) and a 2-bit class;
+// "m" then 4 bytes a point where a class passes 3 (several classes): the same with a 3-bit class;
 // "v" then 6 bytes a point for values: x, y and the value (hundredths above -100: 0..20000) as 16-bit numbers.
 // 4 characters a point (8 for values): 1,000 drawn points make a link of about 4 KB.
 const EDGE = 600; // -6.00 in hundredths
@@ -70,10 +71,10 @@ const base64url = {
     return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
   },
 };
-const isClass = (v) => Number.isInteger(v) && v >= 0 && v <= 3;
+const isClass = (v, most = 3) => Number.isInteger(v) && v >= 0 && v <= most;
 export const points = {
   parse: (s) => {
-    const size = { c: 3, v: 6 }[s[0]];
+    const size = { c: 3, m: 4, v: 6 }[s[0]];
     const bytes = base64url.decode(s.slice(1));
     if (!size || bytes.length % size) throw new SyntaxError("not drawn points");
     const out = [];
@@ -82,6 +83,9 @@ export const points = {
       if (size === 3) {
         const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
         [x, y, z] = [n >>> 13, (n >>> 2) & 0x7ff, n & 3];
+      } else if (size === 4) {
+        const n = ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
+        [x, y, z] = [n >>> 14, (n >>> 3) & 0x7ff, n & 7];
       } else {
         [x, y, z] = [0, 2, 4].map((k) => (bytes[i + k] << 8) | bytes[i + k + 1]);
         if (z > 2 * VALUE_EDGE) throw new RangeError("a value out of range");
@@ -94,19 +98,23 @@ export const points = {
   },
   format: (list) => {
     const classes = list.every((p) => isClass(p[2]));
+    const several = !classes && list.every((p) => isClass(p[2], 7));
     const bytes = [];
     for (const [x1, x2, z] of list) {
       const x = hundredths(x1, EDGE, SPAN), y = hundredths(x2, EDGE, SPAN);
       if (classes) {
         const n = (x << 13) | (y << 2) | z;
         bytes.push((n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+      } else if (several) {
+        const n = ((x << 14) | (y << 3) | z) >>> 0;
+        bytes.push((n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
       } else {
         for (const k of [x, y, hundredths(z, VALUE_EDGE, 2 * VALUE_EDGE)]) bytes.push(k >>> 8, k & 255);
       }
     }
     let text = "";
     for (let i = 0; i < bytes.length; i += 3000) text += base64url.encode(bytes.slice(i, i + 3000)); // whole groups of 3 bytes: no padding between
-    return (classes ? "c" : "v") + text;
+    return (classes ? "c" : several ? "m" : "v") + text;
   },
 };
 

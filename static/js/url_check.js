@@ -58,7 +58,8 @@ export const RULES = {
   points: (v, ctx) => { // a drawn set's points (state.js's codec): within the plane, as many as the spec parser takes
     const info = ctx.catalog.datasets.find((d) => d.name === ctx.state.spec.dataset?.name);
     const [x0, x1, y0, y1] = ctx.catalog.extent, most = ctx.catalog.limits.drawn_value;
-    const target = info?.task === "regression" ? (z) => between(z, -most, most) : (z) => z === 0 || z === 1;
+    const classes = info?.task === "multiclass" ? ctx.catalog.limits.blob_classes[1] : 2; // the spec says which of them
+    const target = info?.task === "regression" ? (z) => between(z, -most, most) : (z) => Number.isInteger(z) && z >= 0 && z < classes;
     return Boolean(info?.drawn) && Array.isArray(v) && v.length <= ctx.catalog.limits.drawn_points[1]
       && v.every((p) => Array.isArray(p) && p.length === 3 && between(p[0], x0, x1) && between(p[1], y0, y1) && target(p[2]));
   },

@@ -183,3 +183,41 @@ def test_a_finger_paints_points(browser, live_server_url):
         assert pg.errors == [] and json.loads(json.dumps(painted)) == painted
     finally:
         context.close()
+
+
+def test_several_classes_copy_blobs_add_a_point_of_the_fifth_class_reload_and_train(page):
+    page.goto("/#dataset=blobs&classes=5&samples=60")
+    expect(page.locator("#train")).to_be_enabled()
+    page.wait_for_function(CHART_READY)
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').data.reduce((n, t) => n + t.x.length, 0) > 0"
+    )
+    page.click("#draw-edit")  # the five blobs become your own points, of five classes
+    expect(page.locator("#draw-count")).to_have_text("60 points")
+    assert "dataset=custom_multiclass&" in page.url and "classes=5" in page.url
+    expect(page.locator(".draw-class")).to_have_count(5)
+    page.click(".draw-class[data-label='4']")
+    expect(page.locator(".draw-class[data-label='4']")).to_have_attribute("aria-pressed", "true")
+    chart = page.locator("#boundary-chart")
+    chart.click(position=chart_at(page, 5.5, -5.5))
+    expect(page.locator("#draw-count")).to_have_text("61 points")
+    value = parse_qs(urlsplit(page.url).fragment)["points"][0]
+    assert value[0] == "m"  # a class past 3 takes the 4-byte form
+    raw = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
+    last = int.from_bytes(raw[-4:], "big")
+    assert [((last >> 14) - 600) / 100, (((last >> 3) & 0x7FF) - 600) / 100, last & 7] == [5.5, -5.5, 4]
+
+    page.reload()  # the link keeps them all
+    expect(page.locator("#draw-count")).to_have_text("61 points")
+    expect(page.locator(".draw-class")).to_have_count(5)
+    expect(page.locator("#train")).to_be_enabled()
+    with page.expect_response(lambda r: r.url.endswith("/api/runs/") and r.request.method == "POST") as created:
+        page.click("#train", no_wait_after=True)
+    stored = page.request.get(f"/api/runs/{created.value.json()['id']}/").json()["spec"]
+    assert stored["dataset"]["name"] == "custom_multiclass" and stored["dataset"]["classes"] == 5
+    assert stored["dataset"]["points"][-1] == [5.5, -5.5, 4] and len(stored["dataset"]["points"]) == 61
+    assert stored["layers"][-1]["units"] == 5 and stored["layers"][-1]["activation"] == "softmax"
+    page.wait_for_function(
+        "() => document.getElementById('boundary-chart').dataset.hasBoundary === 'true'", timeout=SOCKET_TIMEOUT
+    )
+    assert page.errors == []

@@ -129,6 +129,7 @@ def test_the_catalog_offers_the_drawn_sets():
     listed = {d["name"]: d for d in catalog()["datasets"]}
     assert listed["custom"]["task"] == "binary" and listed["custom"]["drawn"] and listed["custom"]["kind"] == "points"
     assert listed["custom_regression"]["task"] == "regression" and listed["custom_regression"]["drawn"]
+    assert listed["custom_multiclass"]["task"] == "multiclass" and listed["custom_multiclass"]["classes"] == 3
     assert not listed["circle"]["drawn"] and "custom" not in datasets.BUILTIN  # no dataset page or row of its own
 
 
@@ -147,3 +148,33 @@ def test_a_run_trains_on_them_and_the_script_reproduces_it(name, tmp_path):
     path.write_text(text)
     scope = runpy.run_path(str(path))
     assert scope["test_loss"] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
+
+
+SEVERAL = [[x, y, i % 4] for i, (x, y, _) in enumerate(DRAWN)]
+
+
+def several(classes=4, points=SEVERAL):
+    d = spec(points, "custom_multiclass", classes=classes)
+    d["layers"][-1].update(units=classes, activation="softmax")
+    d["loss"] = "categorical_crossentropy"
+    return d
+
+
+def test_several_classes_are_drawn_with_their_count_and_checked_against_it(tmp_path):
+    parsed = parse(several())
+    assert parsed.dataset.n_classes == 4 and parsed.to_dict()["dataset"]["classes"] == 4
+    assert parse(parsed.to_dict()) == parsed
+    with pytest.raises(SpecError) as caught:
+        parse(several(classes=3))  # a point of class 3 where there are three (0..2)
+    assert [e["path"] for e in caught.value.errors] == ["dataset.points[3][2]", "dataset.points[7][2]"]
+    with pytest.raises(SpecError, match=r"dataset.classes: must be between 3 and 5"):
+        parse(several(classes=6))
+    with pytest.raises(SpecError, match="dataset.classes: unknown key"):
+        parse(spec(DRAWN, "custom", classes=3))  # two classes is what "custom" is
+    result = loop.run(parsed, emit=lambda frame: None)
+    assert result.metrics["status"] == "completed"
+    text = codegen.script(several())
+    assert 'DatasetSpec(name="custom_multiclass", classes=4, points=points' in text
+    path = tmp_path / "script.py"
+    path.write_text(text)
+    assert runpy.run_path(str(path))["test_loss"] == pytest.approx(result.metrics["test_loss"], abs=1e-6)

@@ -94,10 +94,13 @@ MAX_POINT_ERRORS = 20  # a list of 1,000 bad points names the first few
 
 
 def _read_drawn(errors, obj, info):
-    """A drawn set: {"name", "points": [[x1, x2, label or value], ...], "test_fraction", "seed"}. Each
-    coordinate lies in datasets.EXTENT; a label is 0 or 1 (binary), a value a number within ±drawn_value."""
-    r = Reader(errors, obj, "dataset", {"name", "points", "test_fraction", "seed"})
+    """A drawn set: {"name", "points": [[x1, x2, label or value], ...], "test_fraction", "seed", "classes"}. Each
+    coordinate lies in datasets.EXTENT; a label is 0 or 1 (binary) or below `classes` (3 to 5: several
+    classes), a value a number within ±drawn_value."""
+    several = info.task == "multiclass"
+    r = Reader(errors, obj, "dataset", {"name", "points", "test_fraction", "seed", *(["classes"] if several else [])})
     test_fraction, seed = r.number("test_fraction", 0.1, 0.9, 0.5), r.integer("seed", 0, 2**31 - 1, 0)
+    classes = r.integer("classes", *LIMITS["blob_classes"], default=info.classes) if several else None
     lo, hi = LIMITS["drawn_points"]
     value = r.obj.get("points")
     regression = info.task == "regression"
@@ -131,7 +134,8 @@ def _read_drawn(errors, obj, info):
             low=lo,
         )
     (x0, x1, y0, y1), v = datasets.EXTENT, LIMITS["drawn_value"]
-    ranges = ((x0, x1, False), (y0, y1, False), (-v, v, False) if regression else (0, 1, True))
+    label = (-v, v, False) if regression else (0, (classes or 2) - 1, True)
+    ranges = ((x0, x1, False), (y0, y1, False), label)
     points, bad = [], 0
     for i, p in enumerate(value):
         before = len(errors)
@@ -163,7 +167,7 @@ def _read_drawn(errors, obj, info):
                     gettext_noop("leaves no training point of the %(count)s drawn; draw more points or lower it"),
                     count=len(value),
                 )
-    return DatasetSpec(name=info.name, test_fraction=test_fraction, seed=seed, points=tuple(points))
+    return DatasetSpec(name=info.name, test_fraction=test_fraction, seed=seed, classes=classes, points=tuple(points))
 
 
 def parse_dataset(d: object, uploads: dict | None = None) -> DatasetSpec:

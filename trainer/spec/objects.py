@@ -47,7 +47,7 @@ class DatasetSpec:
 
     @property
     def n_classes(self):
-        return self.classes if self.name == "blobs" else self.info.classes
+        return self.classes if self.name in datasets.CHOSEN_CLASSES else self.info.classes
 
     def to_dict(self):
         if self.uploaded:  # an uploaded set is what it is: only the split is chosen
@@ -55,6 +55,7 @@ class DatasetSpec:
         if self.points is not None:  # a drawn set is its points: no size or noise to choose
             return {
                 "name": self.name,
+                **({"classes": self.classes} if self.classes is not None else {}),
                 "points": [list(p) for p in self.points],
                 "test_fraction": self.test_fraction,
                 "seed": self.seed,
