@@ -92,6 +92,11 @@ def test_a_run_on_drawn_points_is_saved_with_them_and_its_script_reproduces_it(c
     assert stored["spec"]["dataset"]["points"] == POINTS
     assert json.loads(client.get(f"/experiments/{slug}/export/spec.json").content)["dataset"]["points"] == POINTS
     assert client.get(f"/experiments/{slug}/").status_code == 200  # the page's scatter shows them
+    rerun = post(client, f"/api/experiments/{slug}/rerun/", {})
+    assert rerun.status_code == 201, rerun.content
+    jobs.train_run.call(rerun.json()["id"])
+    again = Run.objects.get(pk=rerun.json()["id"])
+    assert again.final_metrics["test_loss"] == pytest.approx(run.final_metrics["test_loss"], abs=1e-6)
 
     script = client.get(f"/experiments/{slug}/export/script.py").content.decode()
     assert "    [-3.5, 2.25, 0], [-2.0, -1.5, 0], [-4.0, -4.0, 0], [1.0, 1.0, 1]," in script
