@@ -100,7 +100,7 @@ def steps_per_second(run, steps):
 def throughput(d):
     spec = parse(d)
     model = engine.Model.from_spec(spec)
-    advance_epochs, _, _, _ = engine.compiled(model)
+    advance_epochs = engine.compiled(model).advance_epochs
     data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
     state = engine.init_state(model, spec.optimizer, spec.seed)
     spe = model.steps_per_epoch
@@ -151,7 +151,7 @@ def as_the_loop_runs(spec):
     """(model, rate): rate(epochs per call, seconds) -> steps/s of our engine called as loop.chunk() calls
     it on the fast path: call_orders for the next epochs, advance_epochs, the losses pulled to the host."""
     model = engine.Model.from_spec(spec)
-    advance_epochs = engine.compiled(model)[0]
+    advance_epochs = engine.compiled(model).advance_epochs
     data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
     box = {"state": engine.init_state(model, spec.optimizer, spec.seed), "epoch": 0}
     spe = model.steps_per_epoch
@@ -269,7 +269,7 @@ def per_step_baseline(model, data, state, steps):
 
 def against_per_step(model, data):
     """The engine's chunked scan beside the per-step loop, interleaved rounds."""
-    advance_epochs = engine.compiled(model)[0]
+    advance_epochs = engine.compiled(model).advance_epochs
     state = engine.init_state(model, model.optimizer.__class__(model.optimizer.name, 1e-3, model.optimizer.options), 0)
     spe = model.steps_per_epoch
     epochs = max(1, min(engine.epochs_per_call(model), 2000 // spe))

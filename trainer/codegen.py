@@ -5,7 +5,7 @@ trainer.datasets, the Sequential model, compile, fit, evaluate, predict.
 Run from the repository root, the script reproduces the playground's run:
 same data, weights, shuffle order and final test loss. The layer and
 optimizer code is the repr of the very objects `Sequential.from_spec` builds
-(trainer.keras_parts), so the two cannot drift apart. No JAX here: the web
+(trainer.keras.layers, .optimizers), so the two cannot drift apart. No JAX here: the web
 side imports this module for the "Code" tab.
 """
 
@@ -14,8 +14,11 @@ from __future__ import annotations
 import json
 import re
 
-from trainer import keras_parts as K
 from trainer import spec as S
+from trainer.keras.declared import layer_from_spec
+from trainer.keras.losses import KERAS_LOSS, default_metrics
+from trainer.keras.optimizers import optimizer_from_spec
+from trainer.keras.parts import Part, source
 from trainer.text import TOKEN_LEVELS
 
 
@@ -62,27 +65,27 @@ def model_code(spec: dict | S.Spec, uploads: dict | None = None) -> str:
     spec = spec if isinstance(spec, S.Spec) else S.parse(spec, uploads=uploads)
     layers = "".join(f"    {layer!r},\n" for layer in _layers(spec))
     seed = f", seed={spec.seed}" if spec.seed else ""
-    optimizer = K.optimizer_from_spec(spec.optimizer)
-    metrics = K.default_metrics(spec.task)
+    optimizer = optimizer_from_spec(spec.optimizer)
+    metrics = default_metrics(spec.task)
     return (
         f"model = Sequential([\n{layers}]{seed})\n"
-        f"model.compile(optimizer={optimizer!r}, loss={K._code(K.KERAS_LOSS[spec.loss])}, metrics={json.dumps(metrics)})"
+        f"model.compile(optimizer={optimizer!r}, loss={source(KERAS_LOSS[spec.loss])}, metrics={json.dumps(metrics)})"
     )
 
 
 def _layers(spec):
     return [
-        K.layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization)
+        layer_from_spec(layer, spec.input_shape if i == 0 else None, spec.regularization)
         for i, layer in enumerate(spec.layers)
     ]
 
 
 def _imported_names(spec):
-    names = {"Sequential", type(K.optimizer_from_spec(spec.optimizer)).__name__}
+    names = {"Sequential", type(optimizer_from_spec(spec.optimizer)).__name__}
     for layer in _layers(spec):
         names.add(type(layer).__name__)
-        _, kw = layer._args()
-        names.update(type(v).__name__ for v in kw.values() if isinstance(v, K.Part))
+        _, kw = layer.arguments()
+        names.update(type(v).__name__ for v in kw.values() if isinstance(v, Part))
     if spec.stop.early_stopping_patience is not None:
         names.add("EarlyStopping")
     if spec.stop.target_loss is not None:
@@ -143,7 +146,7 @@ def _data(spec, arrays_file):
     if info.drawn:
         lines = _drawn_points(spec)
     elif info.builtin:
-        args = ", ".join(f"{k}={K._code(v)}" for k, v in ds.items())
+        args = ", ".join(f"{k}={source(v)}" for k, v in ds.items())
         lines = [f"# 1. Data: the playground's built-in {_one_line(info.title)} set, split into train and test."]
         if info.kind == "text":
             lines += [
@@ -154,7 +157,7 @@ def _data(spec, arrays_file):
             lines.append("morphemes.use(Kiwi())  # the analyser trainer.text splits the texts with")
         lines.append(f"split = datasets.generate(DatasetSpec({args}))")
     else:
-        path = K._code(arrays_file or f"{spec.dataset.name}.npz")
+        path = source(arrays_file or f"{spec.dataset.name}.npz")
         lines = [
             f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it (download its arrays from",
             f"#    the dataset's page as {path[1:-1]}, in the folder you run this from), split into train and test.",
@@ -206,7 +209,7 @@ def _drawn_points(spec):
         *("    " + " ".join(f"[{', '.join(map(repr, p))}]," for p in row) for row in rows),
         "]",
         (
-            f"split = datasets.generate(DatasetSpec(name={K._code(ds.name)}, "
+            f"split = datasets.generate(DatasetSpec(name={source(ds.name)}, "
             + (f"classes={ds.classes}, " if ds.classes is not None else "")
             + f"points=points, test_fraction={ds.test_fraction!r}, seed={ds.seed}))"
         ),

@@ -12,7 +12,9 @@ smaller (masked here, so shapes stay fixed).
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -291,8 +293,17 @@ def eval_chunk(model):
     return max(32, EVAL_BYTES // (4 * largest))
 
 
+class Compiled(NamedTuple):
+    """A model's jit'd functions (see `compiled`); named, and still unpacks as the 4-tuple it was."""
+
+    advance_epochs: Callable
+    advance_steps: Callable
+    evaluate: Callable
+    forward: Callable
+
+
 @functools.lru_cache(maxsize=64)
-def compiled(model):
+def compiled(model: Model) -> Compiled:
     """Jit'd functions for this model, cached by model:
 
     advance_epochs(state, data, orders, e): e whole epochs from an epoch
@@ -407,7 +418,7 @@ def compiled(model):
         """Every layer's activation for inputs x: [a_0, ..., a_out]."""
         return [a for _, a in L.apply_stack(model.layers, params, x)]
 
-    return advance_epochs, advance_steps, evaluate, forward
+    return Compiled(advance_epochs, advance_steps, evaluate, forward)
 
 
 @jax.jit

@@ -55,7 +55,7 @@ def server_pictures(spec_dict, seed):
     model = engine.Model.from_spec(spec)
     params = engine.init_state(model, spec.optimizer, spec.seed)["params"]
     params = [{k: v * 3 for k, v in p.items()} for p in params]  # bigger weights: saturated units, sharp boundaries
-    forward = engine.compiled(model)[3]
+    forward = engine.compiled(model).forward
     boundary = probes.boundary(model, forward, params, spec.features)
     neurons = probes.neurons(model, forward, params, spec.features)
     expected = {

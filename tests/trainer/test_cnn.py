@@ -186,7 +186,7 @@ def test_dropout_network_trains_and_evaluates_deterministically():
     d["epochs"] = 3
     spec = parse(d)
     model = engine.Model.from_spec(spec)
-    _, _, evaluate, _ = engine.compiled(model)
+    evaluate = engine.compiled(model).evaluate
     result = loop.run(spec, emit=lambda f: None)
     assert result.status == "completed"
     data = engine.to_device(
@@ -224,11 +224,11 @@ def test_evaluating_in_chunks_gives_the_whole_sets_numbers(monkeypatch):
     model = engine.Model.from_spec(spec)
     data = engine.to_device(model, datasets.generate(spec.dataset), spec.features)
     params = engine.init_state(model, spec.optimizer, 0)["params"]
-    whole = engine.compiled(model)[2](params, data)
+    whole = engine.compiled(model).evaluate(params, data)
     monkeypatch.setattr(engine, "EVAL_BYTES", 4 * 28 * 28 * 8 * 40)  # chunks of 40: 225 and 75 samples don't divide
     assert engine.eval_chunk(model) == 40
     engine.compiled.cache_clear()
-    chunked = engine.compiled(model)[2](params, data)
+    chunked = engine.compiled(model).evaluate(params, data)
     engine.compiled.cache_clear()
     for a, b in zip(jax.tree.leaves(whole), jax.tree.leaves(chunked)):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)

@@ -19,7 +19,7 @@ def test_weights_round_trip_to_params(digits_run):
     spec, result = digits_run
     params = inference.params_from_weights(spec, result.weights)
     model = engine.Model.from_spec(spec)
-    _, _, evaluate, _ = engine.compiled(model)
+    evaluate = engine.compiled(model).evaluate
     metrics, _ = evaluate(params, engine.to_device(model, datasets.generate(spec.dataset), spec.features))
     assert float(metrics["test"]["loss"]) == pytest.approx(result.metrics["test_loss"], rel=1e-6)
 
@@ -53,6 +53,6 @@ def test_activations_are_every_layers_output_the_last_the_prediction(digits_run)
     acts = inference.activations(spec, params, x)
     model = engine.Model.from_spec(spec)
     assert len(acts) == len(spec.layers) and all(a.shape[0] == 3 for a in acts)
-    _, _, _, forward = engine.compiled(model)  # what the run loop's probes use
+    forward = engine.compiled(model).forward  # what the run loop's probes use
     for mine, loops in zip(acts, forward(params, x)):
         np.testing.assert_allclose(np.asarray(mine), np.asarray(loops), rtol=1e-5, atol=1e-6)

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from trainer import codegen, datasets, loop, presets
-from trainer.data import Dataset, read_csv
 from trainer.keras import (
     GRU,
     LSTM,
     SGD,
     AveragePooling2D,
     Conv2D,
+    Dataset,
     Dense,
     Dropout,
     EarlyStopping,
@@ -27,6 +27,7 @@ from trainer.keras import (
     Sequential,
     SimpleRNN,
     load_model,
+    read_csv,
 )
 from trainer.spec import parse
 
@@ -365,7 +366,7 @@ def test_save_and_load_beyond_the_webs_limits(tmp_path):
     model = Sequential([Dense(600, activation="relu", input_dim=3), Dense(1)], name="wide", seed=4)
     model.save(tmp_path / "wide.keras")  # never compiled nor built: layers only
     again = load_model(tmp_path / "wide.keras")
-    assert (again.name, again.seed, again.loss, again._params) == ("wide", 4, None, None)
+    assert (again.name, again.seed, again.loss, again.params) == ("wide", 4, None, None)
     np.testing.assert_array_equal(again.predict(np.ones((2, 3))), model.predict(np.ones((2, 3))))
 
 

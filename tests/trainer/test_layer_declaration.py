@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import example_spec
-from trainer import codegen, keras, keras_parts, layers
+from trainer import codegen, keras, layers
+from trainer.keras import declared
 from trainer.spec import LAYER_TYPES, LayerType, SpecError, catalog, layer_type, parse, register
 from trainer.spec.knobs import Number
 
@@ -91,11 +92,11 @@ def test_the_catalog_lists_its_knobs_title_and_menu_place(gain):
 
 
 def test_the_keras_classes_know_it_by_its_keras_name(gain):
-    cls = keras_parts.LAYER_CLASSES["gain"]
-    assert cls.__name__ == "Gain" and "gain" in keras_parts.LAYER_CLASSES and keras.Gain is cls
+    cls = declared.LAYER_CLASSES["gain"]
+    assert cls.__name__ == "Gain" and "gain" in declared.LAYER_CLASSES and keras.Gain is cls
     assert repr(cls(3)) == "Gain(3.0)" and repr(cls(factor=1.5, shift=0.5)) == "Gain(1.5, shift=0.5)"
     assert cls(3).factor == 3.0 and not cls(3).weighted
-    assert keras_parts.layer_from_dict({"type": "gain", "factor": 2, "shift": -1}) == cls(2, shift=-1)
+    assert declared.layer_from_dict({"type": "gain", "factor": 2, "shift": -1}) == cls(2, shift=-1)
     with pytest.raises(ValueError, match=r"Gain.factor: must be between 0.5 and 4"):
         cls(9)
     spec = parse(spec_with({"type": "gain", "factor": 2, "shift": 0.25}))
@@ -115,7 +116,7 @@ def test_the_engine_applies_it_through_its_declaration(gain):
 
 def test_without_it_nothing_knows_it():
     assert "gain" not in LAYER_TYPES and "gain" not in catalog()["layer_types"]
-    assert "gain" not in keras_parts.LAYER_CLASSES
+    assert "gain" not in declared.LAYER_CLASSES
     with pytest.raises(SpecError, match=r"layers\[1\]\.type: must be one of"):
         parse(spec_with({"type": "gain", "factor": 2}))
 

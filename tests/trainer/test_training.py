@@ -44,7 +44,7 @@ def test_perceptron_rule_is_rosenblatts():
     }
     spec = parse(d)
     model = engine.Model.from_spec(spec)
-    _, advance_steps, _, _ = engine.compiled(model)
+    advance_steps = engine.compiled(model).advance_steps
     split = datasets.generate(spec.dataset)
     data = engine.to_device(model, split, spec.features)
     state = engine.init_state(model, spec.optimizer, spec.seed)

@@ -149,7 +149,9 @@ def sample_probes(spec, params, split, vocabulary=None, sample=2):
     """The feature maps or hidden states of test sample `sample`, as the run loop makes them."""
     model = engine.Model.from_spec(spec)
     data = engine.to_device(model, split, spec.features)
-    return {f["type"]: f for f in loop.sample_frames(spec, engine.compiled(model)[3], params, data, vocabulary, sample)}
+    return {
+        f["type"]: f for f in loop.sample_frames(spec, engine.compiled(model).forward, params, data, vocabulary, sample)
+    }
 
 
 def test_cnn_draws_filters_and_feature_maps_with_sliders_and_confusion(session_key):

@@ -1,7 +1,7 @@
 """The registry of layer types. A layer type is declared once, as a `LayerType`
 (see trainer.spec.builtin_layers); everything else is derived from it: the spec
 parser, the builder's catalog (fields, titles, flags, the add menu's order), the
-engine's init/apply (trainer.layers), the Keras-style classes (trainer.keras_parts)
+engine's init/apply (trainer.layers), the Keras-style classes (trainer.keras.declared)
 and which layers the live pictures follow (trainer.probes, trainer.engine).
 """
 
@@ -18,7 +18,7 @@ class LayerType:
     name: str  # the spec's "type"
     layer: type  # the frozen dataclass of one such layer; its shapes(in_shape) is the shape rule
     knobs: tuple[Knob, ...]  # its fields, in the builder's (and the parser's) order
-    keras: str  # the Keras class name (trainer.keras_parts, the code export)
+    keras: str  # the Keras class name (trainer.keras, the code export)
     title: str = ""  # the builder's row title; the Keras name when empty
     # the engine's functions in trainer.layers, by name: this package imports no JAX
     apply: str = ""

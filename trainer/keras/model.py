@@ -1,12 +1,8 @@
-"""The Keras-style API over the engine: Sequential, compile, fit, evaluate,
-predict, summary, save / load_model, and from_spec / to_spec.
+"""Sequential: a list of spec layers that the engine trains, with Keras'
+compile, fit, evaluate, predict, summary and weights, and the way to and from
+the playground's spec (from_spec / to_spec).
 
-    model = Sequential([Dense(10, activation="sigmoid", input_dim=2), Dense(1, activation="sigmoid")])
-    model.compile(optimizer="SGD", loss="mean_squared_error", metrics=["accuracy"])
-    history = model.fit(x, y, epochs=100, batch_size=10)
-
-Not a second engine: a Sequential is a list of spec layers (its parts live in
-`trainer.keras_parts`), and fit builds an `engine.Model` and trains with the
+Not a second engine: fit builds an `engine.Model` and trains with the
 engine's compiled functions, so one spec and seed give the same numbers here,
 in the browser and in `python -m trainer`.
 
@@ -18,9 +14,7 @@ epoch (Keras averages it over the epoch's batches); binary labels are 0/1 and
 a tanh output trains on ±1 (the playground's convention).
 """
 
-import json
 import math
-import sys
 import time
 from dataclasses import asdict
 
@@ -30,67 +24,17 @@ import numpy as np
 
 from trainer import datasets, engine, loop
 from trainer import spec as S
-from trainer.data import Dataset
-from trainer.keras_parts import (  # noqa: F401 (re-exported: `from trainer.keras import Dense, SGD, ...`)
-    ENGINE_METRIC,
-    GRU,
-    KERAS_LOSS,
-    L1,
-    L2,
-    LOSSES,
-    LSTM,
-    SGD,
-    Adagrad,
-    Adam,
-    AdamW,
-    AveragePooling2D,
-    AvgPool2D,
-    Constant,
-    Conv2D,
-    Dense,
-    Dropout,
-    Embedding,
-    Flatten,
-    GlorotNormal,
-    GlorotUniform,
-    HeNormal,
-    HeUniform,
-    Input,
-    InputLayer,
-    Layer,
-    LecunNormal,
-    MaxPool2D,
-    MaxPooling2D,
-    Ones,
-    Optimizer,
-    RandomNormal,
-    RandomUniform,
-    RMSprop,
-    SimpleRNN,
-    Zeros,
-    check_loss,
-    default_metrics,
-    get_optimizer,
-    keras_class,
-    l1,
-    l2,
-    layer_from_dict,
-    layer_from_spec,
-    metric_names,
-    optimizer_from_dict,
-    optimizer_from_spec,
-    task_of,
-)
+from trainer.keras.arrays import device_data, labels, pairs
+from trainer.keras.callbacks import History, Progress
+from trainer.keras.data import Dataset
+from trainer.keras.declared import layer_from_spec
+from trainer.keras.layers import InputLayer, Layer
+from trainer.keras.losses import ENGINE_METRIC, KERAS_LOSS, LOSSES, check_loss, default_metrics, metric_names, task_of
+from trainer.keras.optimizers import get_optimizer, optimizer_from_spec
+from trainer.keras.parts import count
 
-
-def __getattr__(name):
-    """`from trainer.keras import X` for a declared layer type whose Keras class its declaration makes."""
-    return keras_class(name)
-
-
-FORMAT = "nn-playground-keras"
-MAX_LOAD_PARAMS = 100_000_000  # a saved file is untrusted input: no model bigger than this is built from one
 PARAM_ORDER = ("embeddings", "kernel", "recurrent_kernel", "bias")  # Keras' order of a layer's weights
+
 NOT_BUILT = (
     "This model has not yet been built: its first layer has no input shape. Give it one, as in "
     "Dense(10, activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, input_length=40), "
@@ -102,20 +46,22 @@ class Sequential:
     """A stack of layers, trained by the engine. `seed` draws the weights and
     the shuffle order, as a spec's seed does."""
 
-    def __init__(self, layers=None, name="sequential", seed=0):
+    def __init__(self, layers: list | None = None, name: str = "sequential", seed: int = 0) -> None:
         self.name, self.seed = name, seed
         self.layers, self._input = [], None
         self.optimizer = self.loss = None
         self._metrics = []
         self.history, self.stop_training = None, False
-        self._settings = {}  # the spec fields a model alone lacks: dataset, features, batch_size, epochs, stop
-        self._params = self._state = self._model = None
+        self.settings = {}  # the spec fields a model alone lacks: dataset, features, batch_size, epochs, stop
+        # The engine's numbers, None until drawn or trained: its params (the weights), its whole
+        # training state (params, optimizer state, step) and the engine Model that fit trained.
+        self.params = self.train_state = self.fitted = None
         for layer in layers or []:
             self.add(layer)
 
     # --- building -------------------------------------------------------------------
 
-    def add(self, layer):
+    def add(self, layer: Layer | InputLayer) -> None:
         if isinstance(layer, InputLayer):
             if self.layers:
                 raise ValueError("Input(shape=...) goes first, before any layer")
@@ -126,18 +72,18 @@ class Sequential:
             raise TypeError(
                 f"The added layer must be an instance of class Layer. Received: layer={layer!r} of type {type(layer).__name__}"
             )
-        self._params = self._state = self._model = None
+        self.params = self.train_state = self.fitted = None
 
     @property
-    def input_shape(self):
+    def input_shape(self) -> tuple | None:
         """One sample's shape, or None when the first layer does not say."""
         return self._input or (self.layers[0].input_shape if self.layers else None)
 
-    def build(self, input_shape=None):
+    def build(self, input_shape: tuple | None = None) -> None:
         """Keras' build: input_shape includes the batch axis, (None, 2)."""
         if input_shape is not None:
             self._input = tuple(input_shape[1:])
-            self._params = self._state = None
+            self.params = self.train_state = None
         self._ensure_params()
 
     def _names(self):
@@ -163,7 +109,11 @@ class Sequential:
             out.append((name, layer, tuple(shape), sum(math.prod(s) for s in params.values())))
         return out
 
-    def _regularization(self):
+    def count_params(self) -> int:
+        return sum(n for *_, n in self._walk())
+
+    def regularization(self) -> S.Regularization:
+        """The spec's one regularization, from the layers' kernel_regularizer (the same on every weighted layer)."""
         weighted = [layer for layer in self.layers if layer.weighted]
         if len({repr(layer.kernel_regularizer) for layer in weighted}) > 1:
             raise ValueError(
@@ -173,19 +123,19 @@ class Sequential:
         reg = weighted[0].kernel_regularizer if weighted else None
         if reg is not None:
             return reg.to_spec()
-        stored = self._settings.get("regularization")  # type none with a rate, kept for an exact round trip
+        stored = self.settings.get("regularization")  # type none with a rate, kept for an exact round trip
         return S.Regularization(**stored) if stored else S.Regularization()
 
     # --- compile and the engine's model ---------------------------------------------------
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+    def compile(self, optimizer: object = "rmsprop", loss: str | None = None, metrics: list | None = None) -> None:
         if loss is None:
             raise ValueError('compile needs a loss, such as loss="mean_squared_error" or loss="binary_crossentropy"')
         self.optimizer, self.loss, self._metrics = get_optimizer(optimizer), check_loss(loss), metric_names(metrics)
-        self._state = self._model = None  # a fresh optimizer; the weights stay
+        self.train_state = self.fitted = None  # a fresh optimizer; the weights stay
 
     @property
-    def metrics_names(self):
+    def metrics_names(self) -> list[str]:
         return ["loss", *self._metrics]
 
     def _need_compiled(self):
@@ -194,7 +144,7 @@ class Sequential:
                 "You must compile your model before training/testing. Use `model.compile(optimizer, loss)`."
             )
 
-    def _bare_model(self):
+    def bare_model(self) -> engine.Model:
         """An engine Model for drawing weights and forward passes before compile."""
         return engine.Model(
             tuple(layer.spec for layer in self.layers),
@@ -207,7 +157,8 @@ class Sequential:
             tuple(self.input_shape),
         )
 
-    def _engine_model(self, n_train, batch_size):
+    def engine_model(self, n_train: int, batch_size: int) -> engine.Model:
+        """The engine Model fit trains for n_train samples in batches of batch_size, checked against the loss."""
         self._need_compiled()
         walk = self._walk()
         last, out = self.layers[-1], walk[-1][2]
@@ -237,7 +188,7 @@ class Sequential:
             tuple(layer.spec for layer in self.layers),
             LOSSES[self.loss],
             S.Optimizer(opt.name, 0.0, opt.options),
-            self._regularization(),
+            self.regularization(),
             batch_size,
             n_train,
             task,
@@ -245,10 +196,10 @@ class Sequential:
         )
 
     def _ensure_params(self):
-        if self._params is None:
+        if self.params is None:
             self._walk()
-            self._params = engine.init_state(self._bare_model(), S.Optimizer("sgd", 0.01), self.seed)["params"]
-        return self._params
+            self.params = engine.init_state(self.bare_model(), S.Optimizer("sgd", 0.01), self.seed)["params"]
+        return self.params
 
     # --- data ---------------------------------------------------------------------------
 
@@ -272,56 +223,6 @@ class Sequential:
             )
         return x.astype(np.int32)
 
-    def _labels(self, y, n, model):
-        if y is None:
-            raise ValueError("Missing the targets y")
-        y = np.asarray(y)
-        if len(y) != n:
-            raise ValueError(f"x and y hold different numbers of samples: {n} and {len(y)}")
-        units = model.layers[-1].units
-        if model.task == "multiclass" and y.ndim == 2 and y.shape[1] == units > 1:
-            y = y.argmax(1)  # one-hot rows -> class indices
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        if y.ndim != 1:
-            raise ValueError(f"y must hold one target per sample, shape ({n},); got shape {y.shape}")
-        if model.task == "regression":
-            return y.astype(np.float32)
-        classes = units if model.task == "multiclass" else 2
-        if model.task == "binary" and model.out_activation == "tanh" and np.isin(y, (-1, 1)).all():
-            y = (y > 0).astype(np.int32)  # ±1 labels for a tanh output read as 0/1
-        if not (np.isin(y, np.arange(classes))).all():
-            want = "0 or 1" if classes == 2 else f"class indices 0 to {classes - 1} (or one-hot rows)"
-            raise ValueError(f"Labels must be {want}; got values such as {np.unique(y)[:6].tolist()}")
-        return y.astype(np.int32)
-
-    @staticmethod
-    def _pairs(data, what):
-        if isinstance(data, Dataset):
-            arrays = data.arrays()
-        elif isinstance(data, (tuple, list)):
-            arrays = tuple(data)
-        else:
-            arrays = ()
-        if len(arrays) != 2:
-            raise ValueError(
-                f"{what} must be (features, labels): a tuple of two arrays or Dataset.from_tensor_slices((x, y))"
-            )
-        return arrays
-
-    def _device_data(self, model, train, test):
-        """The engine's data dict (as engine.to_device builds it) from arrays."""
-        out = {}
-        for part, (x, y) in (("train", train), ("test", test)):
-            out.update(
-                {
-                    f"x_{part}": jnp.asarray(x),
-                    f"t_{part}": jnp.asarray(engine.encode_targets(model, y)),
-                    f"y_{part}": jnp.asarray(y),
-                }
-            )
-        return out
-
     # --- training -------------------------------------------------------------------------
 
     def fit(
@@ -336,7 +237,7 @@ class Sequential:
         validation_data=None,
         shuffle=True,
         seed=None,
-    ):
+    ) -> History:
         """Train; returns a History. x, y: arrays, or x a batched Dataset of
         (features, labels) (then its batch size, and its shuffle and seed, apply).
         seed: the shuffle order's seed for this fit (None: the model's own stream)."""
@@ -349,12 +250,12 @@ class Sequential:
             if x.batch_size is None:
                 raise ValueError("Batch the dataset before fit, as in dataset.batch(32)")
             batch_size, shuffle, seed = x.batch_size, x.shuffled, x.seed if seed is None else seed
-            x, y = self._pairs(x, "fit's dataset")
-        batch_size = 32 if batch_size is None else _count("batch_size", batch_size)
-        epochs = _count("epochs", epochs, zero=True)
+            x, y = pairs(x, "fit's dataset")
+        batch_size = 32 if batch_size is None else count("batch_size", batch_size)
+        epochs = count("epochs", epochs, zero=True)
         model, train, val = self._fit_data(x, y, batch_size, validation_split, validation_data)
-        advance, _, evaluate, _ = _compiled(model)
-        data = self._device_data(model, train, val or (train[0][:1], train[1][:1]))
+        functions = compiled(model)
+        data = device_data(model, train, val or (train[0][:1], train[1][:1]))
         state = self._start_state(model)
         shuffle_seed = self.seed if seed is None else seed
 
@@ -363,7 +264,7 @@ class Sequential:
             cb.set_model(self)
             cb.on_train_begin()
         history = History(self, {"verbose": verbose, "epochs": epochs, "steps": model.steps_per_epoch})
-        progress = _Progress(verbose, epochs, model.steps_per_epoch)
+        progress = Progress(verbose, epochs, model.steps_per_epoch)
         weights = np.full(model.steps_per_epoch, batch_size, np.float64)  # Keras weighs each batch's loss by its size
         weights[-1] = model.n_train - batch_size * (model.steps_per_epoch - 1)
         per_epoch = bool(self._metrics or val is not None or callbacks or verbose or not shuffle)
@@ -374,12 +275,14 @@ class Sequential:
             orders = engine.call_orders(
                 model, shuffle_seed, int(state["step"]) // model.steps_per_epoch, chunk, shuffle
             )
-            state, losses = advance(state, data, orders, chunk)
+            state, losses = functions.advance_epochs(state, data, orders, chunk)
             took = (time.perf_counter() - started) / chunk
             evaluation = (
-                jax.device_get(evaluate(state["params"], data)[0]) if self._metrics or val is not None else None
+                jax.device_get(functions.evaluate(state["params"], data)[0])
+                if self._metrics or val is not None
+                else None
             )
-            self._state, self._params, self._model = state, state["params"], model
+            self.train_state, self.params, self.fitted = state, state["params"], model
             for row in np.asarray(losses)[:chunk]:
                 logs = self._logs(float((row * weights).sum() / weights.sum()), evaluation, val is not None)
                 history.append(epoch, logs)
@@ -387,7 +290,7 @@ class Sequential:
                 for cb in callbacks:
                     cb.on_epoch_end(epoch, logs)
                 epoch += 1
-        self._settings.update(batch_size=batch_size, epochs=epochs)
+        self.settings.update(batch_size=batch_size, epochs=epochs)
         for cb in callbacks:
             cb.on_train_end()
         self.history = history
@@ -402,13 +305,13 @@ class Sequential:
             cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, before any shuffling
             y = np.asarray(y)
             validation_data, x, y = (x[cut:], y[cut:]), x[:cut], y[:cut]
-        model = self._engine_model(len(x), batch_size)
+        model = self.engine_model(len(x), batch_size)
         val = None
         if validation_data is not None:
-            xv, yv = self._pairs(validation_data, "validation_data")
+            xv, yv = pairs(validation_data, "validation_data")
             xv = self._inputs(xv)
-            val = (xv, self._labels(yv, len(xv), model))
-        return model, (x, self._labels(y, len(x), model)), val
+            val = (xv, labels(yv, len(xv), model))
+        return model, (x, labels(y, len(x), model)), val
 
     def _logs(self, loss, evaluation, validating):
         """One epoch's logs: the mean batch loss, then metrics on the whole training set, then val_*."""
@@ -422,29 +325,29 @@ class Sequential:
 
     def _start_state(self, model):
         opt = self.optimizer.to_spec()
-        if self._state is None:
+        if self.train_state is None:
             state = engine.init_state(model, opt, self.seed)
-            if self._params is not None:
-                state = dict(state, params=self._params)
+            if self.params is not None:
+                state = dict(state, params=self.params)
         else:  # a second fit goes on from here; the learning rate may have been changed
-            state = engine.set_learning_rate(dict(self._state, params=self._params), self.optimizer.learning_rate)
+            state = engine.set_learning_rate(dict(self.train_state, params=self.params), self.optimizer.learning_rate)
         return state
 
     # --- using the model ------------------------------------------------------------------
 
     def _trained_model(self, n):
-        return self._model or self._engine_model(n, 32)
+        return self.fitted or self.engine_model(n, 32)
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, return_dict=False) -> float | list | dict:
         """Loss (and metrics) over all of x: the loss alone, or [loss, *metrics]."""
         self._need_compiled()
         if isinstance(x, Dataset):
-            x, y = self._pairs(x, "evaluate's dataset")
+            x, y = pairs(x, "evaluate's dataset")
         x = self._inputs(x)
         model = self._trained_model(len(x))
-        y = self._labels(y, len(x), model)
-        _, _, evaluate, _ = _compiled(model)
-        data = self._device_data(model, (x[:1], y[:1]), (x, y))  # the train half is unused here: one sample
+        y = labels(y, len(x), model)
+        evaluate = compiled(model).evaluate
+        data = device_data(model, (x[:1], y[:1]), (x, y))  # the train half is unused here: one sample
         test = jax.device_get(evaluate(self._ensure_params(), data)[0])["test"]
         logs = {"loss": float(test["loss"]), **{m: float(test[ENGINE_METRIC[m]]) for m in self._metrics}}
         if verbose:
@@ -453,13 +356,13 @@ class Sequential:
             return logs
         return logs["loss"] if not self._metrics else list(logs.values())
 
-    def predict(self, x, batch_size=None, verbose=0):
+    def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
         """The network's outputs for x, (n, output units), as NumPy."""
         if isinstance(x, Dataset):
             x = x.arrays()[0]
         x = self._inputs(x)
-        model = self._model or (self._engine_model(len(x), 32) if self.loss else self._bare_model())
-        forward = _compiled(model)[3]
+        model = self.fitted or (self.engine_model(len(x), 32) if self.loss else self.bare_model())
+        forward = compiled(model).forward
         out = np.asarray(forward(self._ensure_params(), jnp.asarray(x))[-1])
         if verbose:
             print(f"{len(x)}/{len(x)} [{'=' * 30}]")
@@ -468,10 +371,10 @@ class Sequential:
     def __call__(self, x):
         return self.predict(x)
 
-    def get_weights(self):
+    def get_weights(self) -> list[np.ndarray]:
         return [np.asarray(p[k]) for p in self._ensure_params() for k in PARAM_ORDER if k in p]
 
-    def set_weights(self, weights):
+    def set_weights(self, weights: list) -> None:
         params = self._ensure_params()
         slots = [(i, k) for i, p in enumerate(params) for k in PARAM_ORDER if k in p]
         if len(weights) != len(slots):
@@ -484,23 +387,23 @@ class Sequential:
                     f"Layer {self._names()[i]!r} weight {k!r} has shape {params[i][k].shape}; received {w.shape}"
                 )
             new[i][k] = jnp.asarray(w)
-        self._params = new
-        if self._state is not None:
-            self._state = dict(self._state, params=new)
+        self.params = new
+        if self.train_state is not None:
+            self.train_state = dict(self.train_state, params=new)
 
-    def summary(self, print_fn=None):
+    def summary(self, print_fn=None) -> None:
         """Layers, output shapes and parameter counts, as Keras prints them."""
         walk = self._walk()
         rule, lines = (
             "_" * 65,
             [f'Model: "{self.name}"', "_" * 65, _row("Layer (type)", "Output Shape", "Param #"), "=" * 65],
         )
-        for i, (name, layer, shape, count) in enumerate(walk):
+        for i, (name, layer, shape, n) in enumerate(walk):
             lines.append(
-                _row(f"{name} ({type(layer).__name__})", "(None, " + ", ".join(map(str, shape)) + ")", f"{count:,}")
+                _row(f"{name} ({type(layer).__name__})", "(None, " + ", ".join(map(str, shape)) + ")", f"{n:,}")
             )
             lines.append("" if i < len(walk) - 1 else "=" * 65)
-        total = sum(count for *_, count in walk)
+        total = sum(n for *_, n in walk)
         lines += [f"Total params: {total:,}", f"Trainable params: {total:,}", "Non-trainable params: 0", rule]
         for line in lines:
             (print_fn or print)(line)
@@ -508,7 +411,7 @@ class Sequential:
     # --- the spec ---------------------------------------------------------------------
 
     @classmethod
-    def from_spec(cls, spec, uploads=None):
+    def from_spec(cls, spec: dict | S.Spec, uploads: dict | None = None) -> "Sequential":
         """A spec (dict or trainer.spec.Spec) -> a compiled Sequential that
         remembers the spec's dataset, features, batch size, epochs and stop rules.
         uploads: the uploaded datasets' infos, as for trainer.spec.parse."""
@@ -524,18 +427,20 @@ class Sequential:
             loss=KERAS_LOSS[spec.loss],
             metrics=default_metrics(spec.task),
         )
-        model._settings = {k: d[k] for k in ("dataset", "features", "batch_size", "epochs", "stop") if k in d}
+        model.settings = {k: d[k] for k in ("dataset", "features", "batch_size", "epochs", "stop") if k in d}
         if spec.regularization.type == "none":
-            model._settings["regularization"] = d["regularization"]
+            model.settings["regularization"] = d["regularization"]
         return model
 
-    def to_spec(self, dataset=None, features=None, batch_size=None, epochs=None, seed=None, stop=None, uploads=None):
+    def to_spec(
+        self, dataset=None, features=None, batch_size=None, epochs=None, seed=None, stop=None, uploads=None
+    ) -> dict:
         """The spec dict of this model, validated by trainer.spec.parse. A model
         from from_spec (or after fit) knows its settings; the others take them here:
         dataset (a name or a spec dataset dict), features, batch_size, epochs, seed, stop
         (and uploads, the uploaded datasets' infos, as for parse)."""
         self._need_compiled()
-        s = self._settings
+        s = self.settings
         dataset = dataset if dataset is not None else s.get("dataset")
         if dataset is None:
             raise ValueError(
@@ -555,7 +460,7 @@ class Sequential:
             layers=[S.layer_dict(layer.spec) for layer in self.layers],
             loss=LOSSES[self.loss],
             optimizer={"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
-            regularization=asdict(self._regularization()),
+            regularization=asdict(self.regularization()),
             batch_size=batch_size or s.get("batch_size", 32),
             epochs=s.get("epochs", 1) if epochs is None else epochs,
             seed=self.seed if seed is None else seed,
@@ -570,220 +475,17 @@ class Sequential:
             )
         return S.parse(d, uploads=uploads).to_dict()
 
-    # --- saving -------------------------------------------------------------------------
+    def save(self, filepath: str) -> None:
+        """One .npz file: see trainer.keras.saving."""
+        from trainer.keras.saving import save_model  # saving builds Sequentials: it imports this module
 
-    def save(self, filepath):
-        """One .npz file: a JSON header (the layers as spec dicts, compile
-        settings) and the weights and optimizer state as arrays. No pickle."""
-        arrays = {}
-        if self._params is not None:
-            for i, p in enumerate(self._params):
-                arrays.update({f"params/{i}/{k}": np.asarray(v) for k, v in p.items()})
-        if self._state is not None:
-            arrays.update({f"state/{j:05d}": np.asarray(leaf) for j, leaf in enumerate(jax.tree.leaves(self._state))})
-        opt = self.optimizer.to_spec() if self.optimizer else None
-        header = {
-            "format": FORMAT,
-            "version": 1,
-            "name": self.name,
-            "seed": self.seed,
-            "input_shape": list(self.input_shape) if self.input_shape else None,
-            "layers": [S.layer_dict(layer.spec) for layer in self.layers],
-            "layer_names": [layer.name for layer in self.layers],
-            "regularization": asdict(self._regularization()),
-            "settings": self._settings,
-            "compile": None
-            if self.loss is None
-            else {
-                "optimizer": {"name": opt.name, "learning_rate": opt.learning_rate, **dict(opt.options)},
-                "loss": self.loss,
-                "metrics": self._metrics,
-            },
-            "fit": None
-            if self._model is None
-            else {"n_train": self._model.n_train, "batch_size": self._model.batch_size},
-        }
-        arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), np.uint8)
-        with open(filepath, "wb") as f:
-            np.savez(f, **arrays)
+        save_model(self, filepath)
 
 
-def load_model(filepath):
-    """A Sequential saved by `save`: layers, compile settings, weights and,
-    if it was trained, the optimizer state (so training goes on as it would have)."""
-    with np.load(filepath, allow_pickle=False) as f:
-        arrays = {k: f[k] for k in f.files}
-    try:
-        header = json.loads(bytes(arrays.pop("header")).decode("utf-8"))
-        assert header["format"] == FORMAT and header["version"] == 1
-    except (KeyError, ValueError, AssertionError, TypeError):
-        raise ValueError(f"{filepath} is not a model saved by trainer.keras") from None
-    try:
-        model = _model_from_header(header)
-    except (KeyError, IndexError, TypeError, ValueError) as e:
-        raise ValueError(f"{filepath}: the saved model description is damaged ({e})") from None
-    if any(k.startswith("params/") for k in arrays):
-        fresh = engine.init_state(model._bare_model(), S.Optimizer("sgd", 0.01), model.seed)["params"]
-        model._params = [{k: _checked(arrays, f"params/{i}/{k}", v) for k, v in p.items()} for i, p in enumerate(fresh)]
-    if header.get("fit") and model.loss and any(k.startswith("state/") for k in arrays):
-        trained = model._engine_model(
-            _count("n_train", header["fit"]["n_train"]), _count("batch_size", header["fit"]["batch_size"])
-        )
-        leaves, treedef = jax.tree.flatten(engine.init_state(trained, model.optimizer.to_spec(), model.seed))
-        loaded = [_checked(arrays, f"state/{j:05d}", leaf) for j, leaf in enumerate(leaves)]
-        model._state, model._model = jax.tree.unflatten(treedef, loaded), trained
-        model._params = model._state["params"]
-    return model
-
-
-def _model_from_header(header):
-    reg = header["regularization"]
-    if reg["type"] not in ("none", "l1", "l2"):
-        raise ValueError(f"unknown regularization {reg['type']!r}")
-    reg = S.Regularization(reg["type"], float(reg["rate"]))
-    names = header["layer_names"]
-    layers = [
-        layer_from_dict(
-            d, header["input_shape"] if i == 0 else None, reg, names[i] if isinstance(names[i], str) else None
-        )
-        for i, d in enumerate(header["layers"])
-    ]
-    model = Sequential(layers, name=str(header["name"]), seed=_count("seed", header["seed"], zero=True))
-    if model.input_shape is not None and sum(count for *_, count in model._walk()) > MAX_LOAD_PARAMS:
-        raise ValueError(f"more than {MAX_LOAD_PARAMS:,} parameters")
-    settings = header.get("settings") or {}
-    model._settings = {
-        k: settings[k]
-        for k in ("dataset", "features", "batch_size", "epochs", "stop", "regularization")
-        if k in settings
-    }
-    if header["compile"]:
-        c = header["compile"]
-        model.compile(optimizer=optimizer_from_dict(c["optimizer"]), loss=c["loss"], metrics=c["metrics"])
-    return model
-
-
-def _checked(arrays, key, like):
-    if key not in arrays:
-        raise ValueError(f"The saved model lacks the array {key}")
-    value = arrays[key]
-    if value.shape != like.shape or value.dtype != like.dtype:
-        raise ValueError(
-            f"The saved array {key} has shape {value.shape} {value.dtype}; the model needs {like.shape} {like.dtype}"
-        )
-    return jnp.asarray(value)
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _compiled(model):
+def compiled(model: engine.Model) -> engine.Compiled:
     loop.enable_persistent_cache()  # as the run loop does: a second process skips compiling
     return engine.compiled(model)
 
 
-def _count(name, value, zero=False):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if zero else 1):
-        raise ValueError(
-            f"`{name}` must be a {'non-negative' if zero else 'positive'} integer. Received: {name}={value!r}"
-        )
-    return int(value)
-
-
 def _row(a, b, c):
     return f" {a:<27} {b:<25} {c}".rstrip()
-
-
-class History:
-    """What fit returns: .history maps "loss" (and metrics, "val_*") to one value per epoch."""
-
-    def __init__(self, model, params):
-        self.model, self.params, self.history, self.epoch = model, params, {}, []
-
-    def append(self, epoch, logs):
-        self.epoch.append(epoch)
-        for k, v in logs.items():
-            self.history.setdefault(k, []).append(v)
-
-
-class _Progress:
-    """Keras' progress output: verbose 1 a bar per epoch, 2 one line, 0 nothing."""
-
-    def __init__(self, verbose, epochs, steps, out=None):
-        self.verbose, self.epochs, self.steps, self.out = verbose, epochs, steps, out or sys.stdout
-
-    def epoch(self, epoch, logs, seconds):
-        if not self.verbose:
-            return
-        per_step = seconds / self.steps
-        step_time = f"{per_step * 1e3:.0f}ms/step" if per_step >= 1e-3 else f"{per_step * 1e6:.0f}us/step"
-        values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-        head = f"{self.steps}/{self.steps} [{'=' * 30}]" if self.verbose == 1 else f"{self.steps}/{self.steps}"
-        self.out.write(f"Epoch {epoch + 1}/{self.epochs}\n{head} - {int(seconds)}s {step_time} - {values}\n")
-        self.out.flush()
-
-
-class Callback:
-    """Keras' callback hooks that fit calls; `self.model` is the Sequential."""
-
-    model = None
-
-    def set_model(self, model):
-        self.model = model
-
-    def on_train_begin(self, logs=None):
-        pass
-
-    def on_epoch_end(self, epoch, logs=None):
-        pass
-
-    def on_train_end(self, logs=None):
-        pass
-
-
-class EarlyStopping(Callback):
-    """Stop when `monitor` has not improved for `patience` epochs (the
-    playground's early_stopping_patience, on val_loss)."""
-
-    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto", restore_best_weights=False):
-        self.monitor, self.min_delta, self.patience, self.restore_best_weights = (
-            monitor,
-            abs(min_delta),
-            patience,
-            restore_best_weights,
-        )
-        self.sign = -1 if mode == "max" or (mode == "auto" and ("acc" in monitor or "r2" in monitor)) else 1
-
-    def on_train_begin(self, logs=None):
-        self.best, self.wait, self.best_weights, self.stopped_epoch = math.inf, 0, None, 0
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.monitor not in logs:
-            raise ValueError(
-                f"EarlyStopping monitors {self.monitor!r}, which fit does not log; it logs {', '.join(logs)} "
-                "(val_* needs validation_data)"
-            )
-        value = self.sign * logs[self.monitor]
-        if value < self.best - self.min_delta:
-            self.best, self.wait = value, 0
-            if self.restore_best_weights:
-                self.best_weights = self.model._params
-        else:
-            self.wait += 1
-            if self.wait >= self.patience:
-                self.model.stop_training, self.stopped_epoch = True, epoch
-
-    def on_train_end(self, logs=None):
-        if self.stopped_epoch and self.best_weights is not None:
-            self.model.set_weights([np.asarray(p[k]) for p in self.best_weights for k in PARAM_ORDER if k in p])
-
-
-class TargetLoss(Callback):
-    """Stop once `monitor` is at or below `target` (the playground's stop rule target_loss)."""
-
-    def __init__(self, target, monitor="val_loss"):
-        self.target, self.monitor = target, monitor
-
-    def on_epoch_end(self, epoch, logs=None):
-        if logs[self.monitor] <= self.target:
-            self.model.stop_training = True
