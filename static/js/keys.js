@@ -4,7 +4,7 @@
 // click does and nothing while that button is disabled. Keys typed into a field,
 // or pressed on a focused button, link or other control, are left to it.
 // The charts' text alternative: #chart-summary (aria-live="polite") reads the
-// counters and the charts' latest loss / accuracy, at most once every 2 s.
+// counters and the latest metrics frame (main.js hands it over), at most once every 2 s.
 import { gettext, interpolate } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -60,14 +60,10 @@ function onKey(event) {
 
 const text = (id) => ($(id)?.textContent || "").trim();
 
-/** The last y of the chart trace named `name` (Plotly keeps its traces on el.data), or null. */
-function lastValue(chartId, name) {
-  const traces = $(chartId)?.data;
-  const trace = Array.isArray(traces) ? traces.find((t) => t && t.name === name) : null;
-  const ys = trace && trace.y;
-  const y = ys && ys.length ? ys[ys.length - 1] : null;
-  return typeof y === "number" && Number.isFinite(y) ? y : null;
-}
+// The run's latest metrics frame (main.js sends each as a "playground:metrics" event; null: no run).
+let latest = null;
+document.addEventListener("playground:metrics", (event) => { latest = event.detail; });
+const finite = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 const number = (v) => Number(v.toPrecision(4)).toLocaleString();
 const percent = (v) => `${(v * 100).toFixed(1)}%`;
@@ -79,17 +75,12 @@ export function summary() {
   const parts = [
     interpolate(gettext("Epoch %(epoch)s, iteration %(iteration)s"), { epoch: text("c-epoch"), iteration }),
   ];
-  const train = lastValue("loss-chart", gettext("train"));
-  const test = lastValue("loss-chart", gettext("test"));
+  const f = latest || {};
+  const [train, test, rmse, accuracy] = [f.train_loss, f.test_loss, f.test_rmse, f.test_accuracy].map(finite);
   if (train != null) parts.push(interpolate(gettext("training loss %(loss)s"), { loss: number(train) }));
   if (test != null) parts.push(interpolate(gettext("test loss %(loss)s"), { loss: number(test) }));
-  if ($("accuracy-chart")?.dataset.kind === "regression") {
-    const rmse = lastValue("accuracy-chart", gettext("test RMSE"));
-    if (rmse != null) parts.push(interpolate(gettext("test RMSE %(rmse)s"), { rmse: number(rmse) }));
-  } else {
-    const accuracy = lastValue("accuracy-chart", gettext("test"));
-    if (accuracy != null) parts.push(interpolate(gettext("test accuracy %(accuracy)s"), { accuracy: percent(accuracy) }));
-  }
+  if (rmse != null) parts.push(interpolate(gettext("test RMSE %(rmse)s"), { rmse: number(rmse) }));
+  else if (accuracy != null) parts.push(interpolate(gettext("test accuracy %(accuracy)s"), { accuracy: percent(accuracy) }));
   return parts.join(", ") + ".";
 }
 

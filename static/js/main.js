@@ -300,6 +300,7 @@ function clearOutputs() {
   drawBoundary();
   renderNetwork();
   panel.counters(null);
+  document.dispatchEvent(new CustomEvent("playground:metrics", { detail: null }));
   panel.progress(null);
   panel.diverged(null);
 }
@@ -360,6 +361,7 @@ function frameHandlers(run) {
       for (const frame of frames) if (frame.sent_at) drawn.latencies.push(now - frame.sent_at);
       drawn.latencies.splice(0, drawn.latencies.length - 1000);
       run.last = f;
+      document.dispatchEvent(new CustomEvent("playground:metrics", { detail: f })); // keys.js reads it out
       lossChart.update($("loss-chart"), frames);
       accuracyChart.update($("accuracy-chart"), frames);
       panel.counters(f);
