@@ -341,15 +341,15 @@ class _Run:
                 or (self.step - self.base[0]) % self.frame_every == 0
             )
             if due or (per_epoch and self.within == 0):
-                started, publishing = time.perf_counter(), 0.0
+                started, left_out = time.perf_counter(), 0.0
                 evaluated = self.evaluated()
                 stop_message = self.check_stop_rules(evaluated[0]["test"]["loss"])
                 if due or stop_message:
-                    publishing = self.send_frame(evaluated, now, pictures=single)
+                    left_out = self.send_frame(evaluated, now, pictures=single)
                     if now - self.checkpointed[1] >= CHECKPOINT_EVERY:
                         self.checkpoint()
                 if self.frames_sent > 1:  # the first frames compile what evaluates and draws
-                    computing = time.perf_counter() - started - publishing
+                    computing = time.perf_counter() - started - left_out
                     self.frame_cost = 0.5 * self.frame_cost + 0.5 * computing
                 if stop_message:
                     outcome, message = "completed", stop_message
@@ -427,8 +427,10 @@ class _Run:
         }
 
     def send_frame(self, evaluated, now, pictures=False):
-        """Emit the frames of this moment; returns the seconds emitting took (the web side's
-        publishing and storing, which the frame interval's evaluation share leaves out)."""
+        """Emit the frames of this moment; returns the seconds the frame interval's evaluation share
+        leaves out: emitting (the web side's publishing and storing), and the pictures and gradients
+        that go out on clocks of their own (PROBE_INTERVAL, GRADIENT_INTERVAL), whose cost those
+        clocks bound already (counted per frame, a picture a second stretched the next frames)."""
         metrics, test_pred, host_params = evaluated
         losses = np.concatenate(self.pending) if self.pending else np.zeros(0)
         rate = len(losses) / max(now - self.last_frame, 1e-9)
@@ -446,6 +448,7 @@ class _Run:
         if self.drawn_by_page:
             frames.append(events.weights(self.step, probes.dense_weights(host_params)))
         probing = pictures or now - self.last_probe >= self.probe_interval
+        clocked = time.perf_counter()
         if probing:
             self.last_probe = self.last_pictures = now
             frames += probe_frames(
@@ -465,10 +468,11 @@ class _Run:
             self.last_gradients = now  # after the pictures: a snapshot (playground.snapshots) holds both
             frames.append(gradient_frame(self.model, self.state["params"], self.data, self.step))
         started = time.perf_counter()
+        own_clocks = started - clocked if self.probe_interval > 0 else 0.0  # else pictures go with every frame
         for frame in frames:
             self.emit(frame)
         self.pending, self.last_frame, self.frames_sent = [], now, self.frames_sent + 1
-        return time.perf_counter() - started
+        return time.perf_counter() - started + own_clocks
 
     def send_pictures(self, now):
         """The live pictures alone, between evaluations."""
