@@ -81,11 +81,13 @@ def parse_control(text):
     try:
         message = loads(text)
     except ValueError as exc:
+        if len(text) > MAX_MESSAGE_CHARS:  # only a set of points is long, and it is JSON
+            raise ValueError(too_long % {"limit": MAX_MESSAGE_CHARS}) from None
         raise ValueError(_("message is not JSON: %(error)s") % {"error": exc}) from None
     if not isinstance(message, dict):
         raise ValueError(_('a message must be a JSON object like {"action": "pause"}'))
     action = message.get("action")
-    if len(text) > MAX_MESSAGE_CHARS and action != DATA_ACTION:  # only a set of points is long
+    if len(text) > MAX_MESSAGE_CHARS and action != DATA_ACTION:
         raise ValueError(too_long % {"limit": MAX_MESSAGE_CHARS})
     allowed = {"action", "value"} if action in VALUE_ACTIONS else {"action"}
     if action == EDIT_ACTION:

@@ -189,7 +189,11 @@ def test_a_run_goes_on_with_points_drawn_anew_and_its_spec_repeats_it(example):
     assert [m["iteration"] for m in metrics] == sorted(m["iteration"] for m in metrics)
     again = {**d, "edits": [{"iteration": 5, "dataset": made["dataset"]}]}
     result, frames = train(again)
+    # Paced, it takes two steps at a time (the other compiled call, which finds its place in the epoch
+    # from the step count): the same batches, in order.
+    paced, _ = train(again, steps_per_second=60)
     for name, value in run.result.weights.items():
         np.testing.assert_allclose(result.weights[name], value, atol=1e-6)
+        np.testing.assert_allclose(paced.weights[name], value, atol=1e-6)
     plain, _ = train(d)
     assert not np.allclose(plain.weights["0_dense.kernel"], result.weights["0_dense.kernel"], atol=1e-4)
