@@ -4,34 +4,27 @@ Each builder takes frames as the engine streamed them (trainer/events.py) and
 returns a plotly.graph_objects.Figure; the page renders it with the vendored
 plotly.min.js (static/js/experiments/figures.js). Grids stay uint8 (plotly
 ships numpy arrays as typed arrays), with each trace's zmin/zmax chosen so the
-colours match the playground's (static/js/colors.js). Figures that have
+colours match the playground's (both read static/js/palette.json). Figures that have
 snapshots get a time slider: one Plotly animation frame per snapshot.
 """
 
 import base64
 import html
+import json
 
 import numpy as np
 import plotly.graph_objects as go
+from django.conf import settings
 from django.utils.translation import gettext, ngettext
 from plotly.subplots import make_subplots
 
 from trainer import events
 
-ORANGE, MIDDLE, BLUE = "#f59322", "#e8eaeb", "#0877bd"
+# The page's palette (static/js/colors.js reads the same file): one definition of the colours.
+PALETTE = json.loads((settings.BASE_DIR / "static" / "js" / "palette.json").read_text(encoding="utf-8"))
+ORANGE, MIDDLE, BLUE = PALETTE["orange"], PALETTE["middle"], PALETTE["blue"]
 DIVERGING = [[0.0, ORANGE], [0.5, MIDDLE], [1.0, BLUE]]
-CLASS_COLORS = [
-    "#f59322",
-    "#0877bd",
-    "#2ca02c",
-    "#9467bd",
-    "#d62728",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#7f7f7f",
-]
+CLASS_COLORS = PALETTE["classes"]
 BAND = 25  # multi-class cells: class * BAND + confidence in [0, BAND - 1], one uint8
 MAX_UNITS_SHOWN = 12
 MAX_FILTERS_SHOWN = 16
@@ -45,7 +38,7 @@ LAYOUT = dict(
 )
 
 
-def label(text):
+def escape(text):
     """User text (a title, a word, a class name) for Plotly, which reads <b>, <a href> and
     entities in names, labels and texts: escaped, it shows as typed."""
     return html.escape(str(text), quote=False)
@@ -75,9 +68,10 @@ def _mix(color, t):
 def class_colorscale(k):
     """Class c fills z in [c * BAND, (c + 1) * BAND), pale (unsure) to strong (sure)."""
     scale = []
+    unsure, sure = PALETTE["class_band"]
     for c in range(k):
         color = CLASS_COLORS[c % len(CLASS_COLORS)]
-        scale += [[c / k, _mix(color, 0.08)], [(c + 1) / k - (1e-6 if c < k - 1 else 0), _mix(color, 0.55)]]
+        scale += [[c / k, _mix(color, unsure)], [(c + 1) / k - (1e-6 if c < k - 1 else 0), _mix(color, sure)]]
     return scale
 
 
@@ -148,7 +142,7 @@ def curves(history, task, edits=()):
         y=[p[1] for p in batch],
         name=gettext("train (batch)"),
         mode="lines",
-        line=dict(color="#9ab8d6", width=1),
+        line=dict(color=PALETTE["batch"], width=1),
     )
     loss.add_scatter(
         x=at,
@@ -420,7 +414,7 @@ def _cell(counts, cols, t):
 
 def confusion(frame):
     """matrix[true][predicted] on the test set, counts written in the cells."""
-    labels = [label(name) for name in frame["labels"]]
+    labels = [escape(name) for name in frame["labels"]]
     fig = go.Figure(
         go.Heatmap(
             z=frame["matrix"],
@@ -472,7 +466,7 @@ def feature_maps(final, snapshots, final_iteration, class_name):
     cols = min(MAX_FILTERS_SHOWN, max(len(layer["maps"]) for layer in layers))
     titles = [
         gettext("test image %(n)s, class %(label)s")
-        % {"n": final["sample"] + 1, "label": label(class_name(final["label"]))}
+        % {"n": final["sample"] + 1, "label": escape(class_name(final["label"]))}
     ]
     titles += [""] * (cols - 1)
     titles += [
@@ -507,7 +501,7 @@ def _hidden_trace(frame):
     z = np.asarray(frame["states"], float).T  # units x steps
     m = float(np.abs(z).max()) or 1e-6
     return go.Heatmap(
-        x=[f"{i + 1}·{label(t)}" for i, t in enumerate(frame["tokens"])],
+        x=[f"{i + 1}·{escape(t)}" for i, t in enumerate(frame["tokens"])],
         y=list(range(1, z.shape[0] + 1)),
         z=z,
         zmin=-m,
@@ -525,7 +519,7 @@ def hidden_states(final, snapshots, final_iteration, class_name):
     """One test sentence's hidden state after each of its tokens: a column per step, a row per unit, with a slider."""
     fig = go.Figure(_hidden_trace(final))
     sample = (
-        f"test sentence {final['sample'] + 1}, class {label(class_name(final['label']))}"
+        f"test sentence {final['sample'] + 1}, class {escape(class_name(final['label']))}"
         if "sample" in final
         else "a test sentence"
     )
@@ -551,7 +545,7 @@ def _embedding_trace(frame):
     return go.Scatter(
         x=frame["x"],
         y=frame["y"],
-        text=[label(w) for w in frame["words"]],
+        text=[escape(w) for w in frame["words"]],
         mode="markers+text",
         textposition="top center",
         marker=dict(color=BLUE, size=6),
@@ -573,7 +567,7 @@ def embedding(final, snapshots, final_iteration):
 # --- gradients and distributions --------------------------------------------------
 
 GRADIENT_ROWS = 60  # value cells of the histogram heatmap
-LAYER_COLORS = [BLUE, ORANGE, "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
+LAYER_COLORS = [BLUE, ORANGE, *CLASS_COLORS[2:]]  # the first layer blue, as the train curves
 
 
 def _quantities():
@@ -795,7 +789,7 @@ def compare(entries, smoothing=0.0):
             (metric, "train", at, [f.get(f"train_{key}") for f in history]),
         ]
         for fig, split, x, y in curves:
-            _add_compared(fig, label(entry["title"]), i, split, x, y, smoothing)
+            _add_compared(fig, escape(entry["title"]), i, split, x, y, smoothing)
     return loss, metric
 
 

@@ -1,5 +1,6 @@
-// api.js: the JSON API, one function per endpoint. Every call resolves to
-// {ok, status, body}; network failures resolve too (status 0), never throw.
+// api.js: the JSON API, one function per endpoint, and the one request helper (CSRF
+// included) every module uses. Every call resolves to {ok, status, body}; network
+// failures resolve too (status 0), never throw; an aborted one has aborted: true.
 import { gettext, interpolate } from "./i18n.js";
 
 function csrfToken() {
@@ -9,7 +10,8 @@ function csrfToken() {
   return input ? input.value : "";
 }
 
-async function request(method, url, body, signal) {
+/** body: an object (sent as JSON) or JSON text (sent as is: an imported file the server's parser checks). */
+export async function request(method, url, body, signal) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -18,7 +20,7 @@ async function request(method, url, body, signal) {
   try {
     const response = await fetch(url, {
       method, headers, signal, credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed = null;
@@ -32,6 +34,7 @@ async function request(method, url, body, signal) {
   }
 }
 
+// spec: an object, or the JSON text of one.
 export const validateSpec = (spec, signal) => request("POST", "/api/specs/validate/", spec, signal);
 export const specCode = (spec, signal) => request("POST", "/api/specs/code/", spec, signal);
 // levels: every token level of a text set too (slow: the data panel only, never the cards' thumbnails).
@@ -41,6 +44,8 @@ export const createRun = (spec, stepsPerSecond, paused = false) =>
   request("POST", "/api/runs/", { spec, steps_per_second: stepsPerSecond, ...(paused ? { paused } : {}) });
 export const getRun = (id) => request("GET", `/api/runs/${id}/`);
 export const predictRun = (id, body) => request("POST", `/api/runs/${id}/predict/`, body);
+export const saveExperiment = (fields) => request("POST", "/api/experiments/", fields);
+export const compareFigures = (params, signal) => request("GET", `/api/experiments/compare/?${params}`, undefined, signal);
 
 /** The websocket URL for a path such as "/ws/runs/3/", on this page's host. */
 export function socketUrl(path) {

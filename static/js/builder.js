@@ -1,8 +1,8 @@
 // builder.js: the layer stack editor drawn as the network diagram's columns:
 // input features, one column per hidden layer (units, activation, order), and
-// the output layer. It only builds DOM and reports edits; main.js owns the spec.
+// the output layer. It only builds DOM and reports edits; layer_edits.js applies them.
 import { featureLabel, paintFeature } from "./features.js";
-import { fillSelect, pretty } from "./controls.js";
+import { fillSelect, pretty } from "./form.js";
 import { CLASS_COLORS } from "./colors.js";
 import { el } from "./dom.js";
 import { gettext, ngettext, interpolate } from "./i18n.js";

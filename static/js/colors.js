@@ -1,10 +1,14 @@
 // colors.js: TensorFlow Playground's palette (orange = negative / class 0,
 // blue = positive / class 1) and one colour per class for multi-class sets.
+// The colours are palette.json's, which playground/figures.py reads too.
+import palette from "./palette.json" with { type: "json" };
 
-export const ORANGE = [245, 147, 34];
-export const BLUE = [8, 119, 189];
-export const MIDDLE = [232, 234, 235];
-export const CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+export const PALETTE = palette; // the hex colours, for Plotly
+export const ORANGE = hexToRgb(palette.orange);
+export const BLUE = hexToRgb(palette.blue);
+export const MIDDLE = hexToRgb(palette.middle);
+export const CLASS_COLORS = palette.classes;
+const [UNSURE, SURE] = palette.class_band; // a class's band: white mixed this much with its colour
 
 const hex = (rgb) => "#" + rgb.map((c) => Math.round(c).toString(16).padStart(2, "0")).join("");
 const mix = (a, b, t) => a.map((c, i) => c + (b[i] - c) * t);
@@ -26,8 +30,8 @@ export function classColorscale(k) {
   const scale = [];
   for (let c = 0; c < k; c++) {
     const rgb = hexToRgb(CLASS_COLORS[c % CLASS_COLORS.length]);
-    scale.push([c / k, hex(mix([255, 255, 255], rgb, 0.08))]);
-    scale.push([c === k - 1 ? 1 : (c + 1) / k - 1e-6, hex(mix([255, 255, 255], rgb, 0.55))]);
+    scale.push([c / k, hex(mix([255, 255, 255], rgb, UNSURE))]);
+    scale.push([c === k - 1 ? 1 : (c + 1) / k - 1e-6, hex(mix([255, 255, 255], rgb, SURE))]);
   }
   return scale;
 }
@@ -35,7 +39,7 @@ export function classColorscale(k) {
 /** RGB of class c at confidence t in [0, 1]: the band of classColorscale. */
 export function classColor(c, t) {
   const rgb = hexToRgb(CLASS_COLORS[c % CLASS_COLORS.length]);
-  return mix(mix([255, 255, 255], rgb, 0.08), mix([255, 255, 255], rgb, 0.55), t);
+  return mix(mix([255, 255, 255], rgb, UNSURE), mix([255, 255, 255], rgb, SURE), t);
 }
 
 export function hexToRgb(h) {

@@ -3,10 +3,10 @@
 // streams a dense network's weights at display rate (`weights` frames) and the page
 // draws the decision boundary and every neuron from them; trainer/probes.py computes
 // the same pictures on the server, the reference (tests/browser/test_frames.py holds
-// the two equal). Decoded pictures have one shape, whichever side computed them:
+// the two equal). Pictures have one shape, computed here or decoded from the server's
+// frames (decode.js):
 //   boundary: {size, extent, values: Float32Array, range: [lo, hi], classes?, labels?: Uint8Array}
 //   neurons:  {size, layers: [{range, units: [Float32Array]}], weights, biases}
-import { decodeBytes, decodeGrid } from "./socket.js";
 
 export const EXTENT = [-6, 6, -6, 6]; // trainer.datasets.EXTENT
 export const BOUNDARY_SIZE = 80; // trainer.probes.BOUNDARY_SIZE
@@ -132,19 +132,4 @@ export function pictures(net, frame) {
     return { range: [-peak, peak], units: Array.from({ length: units }, (_, j) => column(a, m, units, j)) };
   });
   return { boundary, neurons: { size: NEURON_SIZE, layers, weights, biases } };
-}
-
-/** A server `boundary` frame (quantized, base64) in the decoded shape. */
-export function decodeBoundary(frame) {
-  const decoded = { size: frame.size, extent: frame.extent, range: frame.range, values: decodeGrid(frame.data, frame.range) };
-  if (frame.classes) Object.assign(decoded, { classes: frame.classes, labels: decodeBytes(frame.labels) });
-  return decoded;
-}
-
-/** A server `neurons` frame in the decoded shape. */
-export function decodeNeurons(frame) {
-  return {
-    ...frame,
-    layers: frame.layers.map((l) => ({ range: l.range, units: l.units.map((u) => decodeGrid(u, l.range)) })),
-  };
 }

@@ -4,7 +4,7 @@
 // click does and nothing while that button is disabled. Keys typed into a field,
 // or pressed on a focused button, link or other control, are left to it.
 // The charts' text alternative: #chart-summary (aria-live="polite") reads the
-// counters and the latest metrics frame (main.js hands it over), at most once every 2 s.
+// counters and the latest metrics frame (frames.js hands it over), at most once every 2 s.
 import { gettext, interpolate } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -60,7 +60,7 @@ function onKey(event) {
 
 const text = (id) => ($(id)?.textContent || "").trim();
 
-// The run's latest metrics frame (main.js sends each as a "playground:metrics" event; null: no run).
+// The run's latest metrics frame (frames.js sends each as a "playground:metrics" event; null: no run).
 let latest = null;
 document.addEventListener("playground:metrics", (event) => { latest = event.detail; });
 const finite = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);

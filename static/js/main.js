@@ -1,12 +1,10 @@
-// main.js: wires the page. It owns the state ({spec, view}), keeps the URL in
-// step, validates the spec (debounced), starts runs and routes their frames.
+// main.js: wires the page. It owns the state ({spec, view}), keeps the URL in step,
+// validates the spec (debounced) and draws the configuration; run.js runs it.
 import * as api from "./api.js";
-import { connect } from "./socket.js";
-import { decodeBoundary, decodeNeurons, pictures } from "./forward.js";
 import { readHash, toHash, writeUrl } from "./state.js";
 import { linkChecker, menuValues, showIgnored } from "./url_check.js";
 import { specTools } from "./spec.js";
-import { bindForm, syncForm, fillSelect, pretty } from "./controls.js";
+import { bindForm, syncForm, fillSelect, pretty } from "./form.js";
 import { attachBuilder, renderBuilder, showSummary } from "./builder.js";
 import { fetchPoints, markCard, refreshCards, renderCards } from "./data.js";
 import * as uploads from "./datasets/picker.js";
@@ -18,6 +16,8 @@ import * as accuracyChart from "./charts/accuracy.js";
 import * as network from "./charts/network.js";
 import * as confusionChart from "./charts/confusion.js";
 import * as gradientsChart from "./charts/gradients.js";
+import { attachRuns } from "./run.js";
+import { layerEdits } from "./layer_edits.js";
 import { attachStack, applyEdit, renderStack, showStackSummary } from "./stack.js";
 import * as live from "./live.js";
 import { attachPredict } from "./predict.js";
@@ -33,7 +33,6 @@ const $ = (id) => document.getElementById(id);
 const catalog = JSON.parse($("catalog").textContent);
 const { datasetInfo, taskOf, kindOf, profile, lessons, defaultState, normalize } = specTools(catalog);
 const LIVE = new Set(["spec.optimizer.learning_rate", "view.speed", "view.showTest", "view.logScale"]);
-const LAST_RUN = "playground.lastRun"; // sessionStorage: {id, ws, hash} of this tab's last run
 const OUTPUT_RANGE = { sigmoid: [0, 1], softmax: [0, 1], step: [0, 1], tanh: [-1, 1] };
 
 // own: the user's drawing or sentence is shown in the stack, so live feature maps and
@@ -48,6 +47,16 @@ const predictPanel = attachPredict($("predict"), {
     if (result.feature_maps) live.featureMaps($("stack"), result.feature_maps, caption);
     if (result.hidden_states) live.hiddenStates($("stack"), result.hidden_states, gettext("your sentence"));
   },
+});
+// The runs (run.js); their frames draw with these (frames.js): the dense network the weights frames describe.
+const { liveRun, startRun, goOn, abandonRun, resumeLastRun } = attachRuns(app, {
+  predictPanel, clearOutputs, showPictures,
+  net: () => {
+    const spec = app.state.spec;
+    const activations = spec.layers.filter((l) => l.type === "dense").map((l) => l.activation);
+    return { features: spec.features, activations, task: taskOf(spec) };
+  },
+  classNames: () => datasetInfo(app.state.spec.dataset.name).class_names,
 });
 
 /** Show test sample `index` in the live views: the run computes its maps or states from now on. */
@@ -244,45 +253,7 @@ function onField(path, value) {
   specEdited({ rebuild });
 }
 
-const layerEdits = {
-  feature(name, on) {
-    const spec = app.state.spec;
-    const chosen = new Set(spec.features);
-    if (on) chosen.add(name); else chosen.delete(name);
-    spec.features = catalog.features.filter((f) => chosen.has(f));
-    specEdited({ rebuild: true });
-  },
-  units(i, n) {
-    const max = catalog.layer_types.dense.units.max;
-    if (!Number.isFinite(n)) return;
-    app.state.spec.layers[i].units = Math.max(1, Math.min(max, n));
-    specEdited({ rebuild: true });
-  },
-  activation(i, name) { app.state.spec.layers[i].activation = name; specEdited({ rebuild: true }); },
-  move(i, delta) {
-    const layers = app.state.spec.layers;
-    [layers[i], layers[i + delta]] = [layers[i + delta], layers[i]];
-    specEdited({ rebuild: true });
-  },
-  remove(i) { app.state.spec.layers.splice(i, 1); specEdited({ rebuild: true }); },
-};
-
-function addLayer() {
-  const layers = app.state.spec.layers;
-  // A copy of the layer before the output (its initializers too), else 4 tanh units.
-  const prev = layers.length > 1 ? layers[layers.length - 2] : { ...layers[layers.length - 1], units: 4, activation: "tanh" };
-  layers.splice(layers.length - 1, 0, structuredClone(prev));
-  specEdited({ rebuild: true });
-}
-
-function removeLayer() {
-  const layers = app.state.spec.layers;
-  if (layers.length > 1) { layers.splice(layers.length - 2, 1); specEdited({ rebuild: true }); }
-}
-
-// --- runs ----------------------------------------------------------------------------
-
-const liveRun = () => app.run && panel.isActive(app.run.status);
+// --- outputs -------------------------------------------------------------------------
 
 function clearOutputs() {
   app.boundary = null;
@@ -305,154 +276,10 @@ function clearOutputs() {
   panel.diverged(null);
 }
 
-function abandonRun(message) {
-  if (!app.run) return;
-  if (liveRun()) app.run.socket.send("stop");
-  app.run.closed = true;
-  app.run.socket.close();
-  app.run = null;
-  announceRun(null);
-  clearOutputs();
-  panel.note(message);
-  panel.buttons(null, app.valid);
-}
-
-// What the page drew, for the browser tests and `make fps` (scripts/fps.py): pictures computed from
-// weights frames, metrics frames drawn, and their latency (the worker's sent_at -> drawn), the last 1,000.
-const drawn = (window.playgroundDrawn = { pictures: 0, metrics: 0, latencies: [] });
-
-/** The first picture or number of a run: how long it took after Train (the page shows it, benchmarks read it). */
-function shown(run) {
-  if (run.firstUpdateMs != null) return;
-  run.firstUpdateMs = Math.round(performance.now() - run.pressedAt);
-  document.body.dataset.firstUpdateMs = String(run.firstUpdateMs);
-}
-
 function showPictures(boundary, neurons) {
   const zrange = OUTPUT_RANGE[app.state.spec.layers.at(-1).activation];
   if (boundary) { app.boundary = boundary; drawBoundary(); }
   network.update($("network"), { ...(boundary && { boundary, zrange }), ...(neurons && { neurons }) });
-}
-
-/** Weights and biases are set by hand while a run is paused, on a network the page draws from its weights. */
-function allowEdits(run) {
-  const editable = run.status === "paused" && run.drawsPictures;
-  network.setEditing($("network"), editable ? (edit) => run.socket.send("edit_weight", edit) : null);
-}
-
-function frameHandlers(run) {
-  const current = (fn) => (frame) => { if (app.run === run) fn(frame); };
-  return {
-    status: current((f) => {
-      run.status = f.status;
-      if (f.status === "diverged") { panel.status(f.status); panel.diverged(f.message || ""); }
-      else panel.status(f.status, f.message);
-      panel.buttons(f.status, app.valid);
-      panel.progress(run.last, f.status);
-      predictPanel.setRun(run);
-      allowEdits(run);
-      $("stack").dataset.liveRun = String(panel.isActive(f.status)); // the sample stepper steers a live run only
-    }),
-    metrics: current((frames) => {
-      const f = frames.at(-1);
-      shown(run);
-      drawn.metrics += frames.length;
-      const now = Date.now() / 1000;
-      for (const frame of frames) if (frame.sent_at) drawn.latencies.push(now - frame.sent_at);
-      drawn.latencies.splice(0, drawn.latencies.length - 1000);
-      run.last = f;
-      document.dispatchEvent(new CustomEvent("playground:metrics", { detail: f })); // keys.js reads it out
-      lossChart.update($("loss-chart"), frames);
-      accuracyChart.update($("accuracy-chart"), frames);
-      panel.counters(f);
-      panel.progress(f, run.status);
-    }),
-    // A dense network on points: the page computes the pictures from its weights at display rate.
-    weights: current((f) => {
-      shown(run);
-      run.drawsPictures = true;
-      const spec = app.state.spec;
-      const net = { features: spec.features, activations: spec.layers.filter((l) => l.type === "dense").map((l) => l.activation), task: taskOf(spec) };
-      const { boundary, neurons } = pictures(net, f);
-      showPictures(boundary, neurons);
-      drawn.pictures += 1;
-      allowEdits(run);
-    }),
-    boundary: current((f) => { if (!run.drawsPictures) showPictures(decodeBoundary(f), null); }),
-    neurons: current((f) => { if (!run.drawsPictures) showPictures(null, decodeNeurons(f)); }),
-    confusion: current((f) => confusionChart.update($("confusion-chart"), f)),
-    gradients: current((f) => gradientsChart.update($("gradients-chart"), f)),
-    edit: current((f) => {
-      const text = network.describeEdit($("network"), f);
-      lossChart.mark($("loss-chart"), f.iteration, text);
-      if (f.test_loss != null) panel.note(interpolate(gettext("%(edit)s: the test loss is now %(loss)s."), { edit: text, loss: f.test_loss.toFixed(4) }), "paused");
-    }),
-    ...live.handlers(current, $("stack"), $("predictions-strip"), () => datasetInfo(app.state.spec.dataset.name).class_names, () => !app.own),
-    done: current((f) => {
-      run.status = f.status;
-      $("stack").dataset.liveRun = "false";
-      predictPanel.setRun(run);
-      panel.buttons(f.status, app.valid);
-      panel.progress(run.last, f.status);
-      if (f.status === "diverged" && $("diverged").hidden) panel.diverged("");
-    }),
-    error: current((f) => panel.note(interpolate(gettext("The server answered: %(message)s"), { message: f.message }), "failed")),
-  };
-}
-
-/** Tell the page's other modules which run it shows (experiments/playground.js saves it). */
-function announceRun(run) {
-  document.dispatchEvent(new CustomEvent("playground:run", { detail: run && { id: run.id } }));
-}
-
-function openSocket(run) {
-  announceRun(run);
-  run.socket = connect(run.ws, frameHandlers(run), () => {
-    if (run.closed || app.run !== run || !panel.isActive(run.status) || run.retries >= 5) return;
-    run.retries += 1;
-    panel.note(gettext("Connection lost; reconnecting…"));
-    setTimeout(() => { if (app.run === run) { clearOutputs(); openSocket(run); } }, 1000 * run.retries);
-  });
-}
-
-/** Create a run and watch it. paused: it starts paused and, unless `step` is false (weights to set
- * by hand before training), takes one step: Step from idle. */
-async function startRun({ paused = false, step = true } = {}) {
-  if (app.starting) return;
-  app.starting = true;
-  $("train").disabled = $("step").disabled = true;
-  abandonRun("");
-  clearOutputs();
-  panel.note(gettext("Starting…"));
-  const pressedAt = performance.now();
-  const speed = app.state.view.speed ?? null;
-  const result = await api.createRun(app.state.spec, speed, paused);
-  app.starting = false;
-  if (!result.ok) {
-    panel.buttons(null, app.valid);
-    showErrors(document.body, $("spec-errors"), (result.body && result.body.errors) || [{ path: "", message: `HTTP ${result.status}` }]);
-    panel.note(gettext("The server did not start the run: see the messages in red."), "failed");
-    return;
-  }
-  const run = { id: result.body.id, ws: result.body.ws, status: "queued", pressedAt, firstUpdateMs: null, retries: 0, last: null };
-  app.run = run;
-  sessionStorage.setItem(LAST_RUN, JSON.stringify({ id: run.id, ws: run.ws, hash: toHash(app.state) }));
-  openSocket(run);
-  if (paused && step) run.socket.send("step");
-  panel.buttons(run.status, app.valid);
-}
-
-/** Resume or step a paused run; points drawn meanwhile go first, so it goes on with them. */
-function goOn(action) {
-  if (app.run.newData && !app.valid) {
-    panel.note(gettext("Fix the points marked in red first: the run goes on with them."), "invalid");
-    return;
-  }
-  if (app.run.newData) {
-    app.run.socket.send("set_dataset", { dataset: app.state.spec.dataset });
-    app.run.newData = false;
-  }
-  app.run.socket.send(action);
 }
 
 function reset() {
@@ -464,24 +291,6 @@ function reset() {
   panel.note($("keep-weights").checked ? gettext("Reset: the same initial weights on the next Train.")
     : gettext("Reset: new initial weights on the next Train."));
   panel.buttons(null, app.valid);
-}
-
-/**
- * After a reload: if this tab's last run had this very setup, watch it again;
- * the socket replays its history (metrics, latest boundary and neurons) first.
- */
-async function resumeLastRun() {
-  let last = null;
-  try { last = JSON.parse(sessionStorage.getItem(LAST_RUN)); } catch { /* nothing stored */ }
-  if (!last || last.hash !== toHash(app.state)) return;
-  const result = await api.getRun(last.id);
-  if (!result.ok || app.run) return;
-  const run = { id: last.id, ws: last.ws, status: result.body.status, pressedAt: performance.now(), firstUpdateMs: null, retries: 0, last: null };
-  app.run = run;
-  panel.status(run.status, result.body.message);
-  panel.buttons(run.status, app.valid);
-  predictPanel.setRun(run);
-  openSocket(run);
 }
 
 // --- start ------------------------------------------------------------------------------
@@ -543,12 +352,13 @@ function init() {
   });
   boundaryChart.render($("boundary-chart"));
   bindForm(document.body, () => app.state, onField);
-  attachBuilder($("network"), layerEdits);
+  const edits = layerEdits(() => app.state.spec, catalog, () => specEdited({ rebuild: true }));
+  attachBuilder($("network"), edits);
   attachStack($("stack"), (edit) => { applyEdit(app.state.spec, edit, catalog); specEdited({ rebuild: true }); });
   $("predictions-strip").addEventListener("pick", (event) => { followSample(event.detail.index); predictPanel.pick(event.detail); });
   $("stack").addEventListener("sample", (event) => followSample(Number($("stack").dataset.sample || 0) + event.detail.delta));
-  $("add-layer").addEventListener("click", addLayer);
-  $("remove-layer").addEventListener("click", removeLayer);
+  $("add-layer").addEventListener("click", edits.add);
+  $("remove-layer").addEventListener("click", edits.removeLast);
   $("train").addEventListener("click", () => (app.run && app.run.status === "paused" ? goOn("resume") : startRun()));
   $("pause").addEventListener("click", () => app.run && (app.run.status === "paused" ? goOn("resume") : app.run.socket.send("pause")));
   $("step").addEventListener("click", () => (app.run && app.run.status === "paused" ? goOn("step") : startRun({ paused: true })));

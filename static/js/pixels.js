@@ -2,7 +2,7 @@
 // digit on paper) and activation maps (white -> blue, or the diverging
 // orange/blue scale when they take both signs). Pure drawing helpers.
 import { BLUE, diverging } from "./colors.js";
-import { decodeBytes } from "./socket.js";
+import { decodeBytes } from "./decode.js";
 
 /** Values in [0, 1] (any array-like, row-major h*w) or base64 uint8 -> Float32Array in [0, 1]. */
 export function unit(values) {

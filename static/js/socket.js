@@ -66,20 +66,3 @@ export function connect(path, handlers, onClose = () => {}) {
     close() { ws.close(); },
   };
 }
-
-/** Decode a base64 uint8 grid into a Float32Array of values in [lo, hi]. */
-export function decodeGrid(b64, range) {
-  const bytes = decodeBytes(b64);
-  const [lo, hi] = range || [0, 1];
-  const out = new Float32Array(bytes.length);
-  const scale = (hi - lo) / 255;
-  for (let i = 0; i < bytes.length; i++) out[i] = lo + bytes[i] * scale;
-  return out;
-}
-
-export function decodeBytes(b64) {
-  const raw = atob(b64);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes;
-}

@@ -4,7 +4,7 @@
 // up / down / remove, and an "add" menu. Each row has a live area where the
 // run's pictures of that layer go (kernels, feature maps, embedding, hidden
 // states). It only builds DOM and reports edits; applyEdit changes a spec.
-import { fillSelect, pretty } from "./controls.js";
+import { fillSelect, pretty } from "./form.js";
 import { el } from "./dom.js";
 import { gettext, ngettext, interpolate } from "./i18n.js";
 

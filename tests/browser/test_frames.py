@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from playground.figures import dequantize
 from tests.conftest import example_spec
 from trainer import engine, probes
 from trainer import spec as specs
@@ -59,11 +60,9 @@ def server_pictures(spec_dict, seed):
     boundary = probes.boundary(model, forward, params, spec.features)
     neurons = probes.neurons(model, forward, params, spec.features)
     expected = {
-        "values": probes.dequantize(boundary["data"], boundary["range"]).tolist(),
+        "values": dequantize(boundary["data"], boundary["range"]).tolist(),
         "range": boundary["range"],
-        "units": [
-            [probes.dequantize(u, layer["range"]).tolist() for u in layer["units"]] for layer in neurons["layers"]
-        ],
+        "units": [[dequantize(u, layer["range"]).tolist() for u in layer["units"]] for layer in neurons["layers"]],
         "unit_ranges": [layer["range"] for layer in neurons["layers"]],
     }
     if "labels" in boundary:

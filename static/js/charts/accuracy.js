@@ -3,6 +3,7 @@
 // render(el, task) clears and relabels for a new run.
 import * as lines from "./lines.js";
 import { gettext } from "../i18n.js";
+import { PALETTE } from "../colors.js";
 
 const percent = (v) => `${Math.round(v * 100)}%`;
 
@@ -10,7 +11,7 @@ const SERIES = {
   classification: {
     keys: ["train_accuracy", "test_accuracy"],
     options: () => ({
-      series: [{ name: gettext("train"), color: "#0877bd" }, { name: gettext("test"), color: "#f59322" }],
+      series: [{ name: gettext("train"), color: PALETTE.blue }, { name: gettext("test"), color: PALETTE.orange }],
       xTitle: gettext("iteration"), yTitle: gettext("accuracy"), yRange: [0, 1.02], format: percent,
     }),
   },
@@ -18,8 +19,8 @@ const SERIES = {
     keys: ["train_rmse", "test_rmse", "test_r2"],
     options: () => ({
       series: [
-        { name: gettext("train RMSE"), color: "#0877bd" },
-        { name: gettext("test RMSE"), color: "#f59322" },
+        { name: gettext("train RMSE"), color: PALETTE.blue },
+        { name: gettext("test RMSE"), color: PALETTE.orange },
         { name: gettext("test R²"), color: "#2ca02c", dash: true, right: true },
       ],
       xTitle: gettext("iteration"), yTitle: "RMSE", y2Title: "R²", y2Range: [-0.1, 1.02],

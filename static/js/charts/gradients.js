@@ -6,10 +6,11 @@
 // render(el) clears; update(el, frame) appends one frame. el.dataset.updates counts the frames drawn.
 import * as lines from "./lines.js";
 import { FONT } from "./font.js";
+import { CLASS_COLORS } from "../colors.js";
 import { gettext, interpolate } from "../i18n.js";
 
 const MAX_COLUMNS = 400; // per layer and quantity: past it, every other column goes
-const COLORS = ["#0877bd", "#f59322", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+const COLORS = [CLASS_COLORS[1], CLASS_COLORS[0], ...CLASS_COLORS.slice(2)]; // the first layer blue, as the train curves
 const PAD = { l: 46, r: 12, t: 6, b: 18 };
 const INK = "#555";
 const QUANTITIES = () => [["kernel", gettext("weights")], ["bias", gettext("biases")], ["kernel_grad", gettext("weight gradients")]];

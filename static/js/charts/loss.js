@@ -3,14 +3,15 @@
 // mark(el, iteration, text) marks a weight or bias set by hand where it was set.
 import * as lines from "./lines.js";
 import { gettext } from "../i18n.js";
+import { PALETTE } from "../colors.js";
 
 export function render(el) {
   el.dataset.updates = "0";
   lines.create(el, {
     series: [
-      { name: gettext("train (batch)"), color: "#9ab8d6", width: 1 },
-      { name: gettext("train"), color: "#0877bd" },
-      { name: gettext("test"), color: "#f59322" },
+      { name: gettext("train (batch)"), color: PALETTE.batch, width: 1 },
+      { name: gettext("train"), color: PALETTE.blue },
+      { name: gettext("test"), color: PALETTE.orange },
     ],
     xTitle: gettext("iteration"), yTitle: gettext("loss"),
   });

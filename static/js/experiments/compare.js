@@ -1,5 +1,6 @@
 // compare.js: the compare page. The figures come from the server; the smoothing
 // slider asks the server for them again (one smoothing formula, in Python).
+import { compareFigures } from "../api.js";
 import { readFigures, renderAll, renderFigure } from "./figures.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,12 +13,8 @@ async function resmooth(value) {
   params.set("smoothing", value);
   pending?.abort();
   pending = new AbortController();
-  let body;
-  try {
-    const response = await fetch(`/api/experiments/compare/?${params}`, { signal: pending.signal, credentials: "same-origin" });
-    if (!response.ok) return;
-    body = await response.json();
-  } catch { return; }
+  const { ok, body } = await compareFigures(params, pending.signal);
+  if (!ok) return; // aborted by a newer value, or no answer: the figures stay
   await Promise.all([...document.querySelectorAll("[data-figure]")]
     .filter((el) => body.figures[el.dataset.figure])
     .map((el) => renderFigure(el, body.figures[el.dataset.figure])));

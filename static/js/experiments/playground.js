@@ -1,33 +1,14 @@
 // experiments/playground.js: the playground's "Save experiment" and "Import spec"
-// controls. main.js announces the run it shows ("playground:run" events); saving
+// controls. run.js announces the run the page shows ("playground:run" events); saving
 // names that run's experiment. An imported spec is checked by the server, then
 // becomes the page's URL state, which main.js loads (its hashchange handler).
+import { saveExperiment, validateSpec } from "../api.js";
 import { DEFAULT_VIEW, fromHash, toHash } from "../state.js";
 import { gettext, interpolate } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_IMPORT_BYTES = 32 * 1024;
 let runId = null;
-
-function csrfToken() {
-  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
-  return document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
-}
-
-async function post(url, body) {
-  try {
-    const response = await fetch(url, {
-      method: "POST", credentials: "same-origin", body,
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-    });
-    let parsed = null;
-    try { parsed = await response.json(); } catch { parsed = null; }
-    return { ok: response.ok, status: response.status, body: parsed };
-  } catch (err) {
-    return { ok: false, status: 0, body: { errors: [{ path: "", message: interpolate(gettext("The server cannot be reached: %(error)s"), { error: err.message }) }] } };
-  }
-}
 
 const messages = (body, status) => ((body && body.errors) || [{ path: "", message: `HTTP ${status}` }])
   .map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
@@ -60,7 +41,7 @@ async function submitSave(event) {
   event.preventDefault();
   const body = { run: runId, title: $("save-title").value, notes: $("save-notes").value, visibility: $("save-visibility").value };
   $("save-submit").disabled = true;
-  const result = await post("/api/experiments/", JSON.stringify(body));
+  const result = await saveExperiment(body);
   $("save-submit").disabled = false;
   if (!result.ok) {
     $("save-errors").textContent = messages(result.body, result.status).join(" ");
@@ -83,7 +64,7 @@ async function importFile(file) {
     return;
   }
   const text = await file.text();
-  const result = await post("/api/specs/validate/", text); // the server's parser names what is wrong
+  const result = await validateSpec(text); // sent as is: the server's parser names what is wrong
   if (!result.ok) {
     toast([interpolate(gettext("%(file)s is not a spec this playground can run: %(errors)s"),
       { file: file.name, errors: messages(result.body, result.status).join("; ") })], "error");

@@ -1,4 +1,4 @@
-// controls.js: two-way binding between form fields marked data-bind="spec.a.b"
+// form.js: two-way binding between form fields marked data-bind="spec.a.b"
 // and the state object, plus small helpers for filling menus.
 
 const PARSE = {
