@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trainer import events
+
 
 class Dataset(models.Model):
     class Kind(models.TextChoices):
@@ -125,15 +127,24 @@ class Experiment(models.Model):
         return self.title or _("experiment %(pk)s") % {"pk": self.pk}
 
 
+# A run's statuses are trainer.events.STATUSES, in its order; here only their labels, each written
+# out so that makemessages finds it (a status without a label fails here, at import).
+RUN_STATUS_LABELS = {
+    "queued": _("queued"),
+    "running": _("running"),
+    "paused": _("paused"),
+    "completed": _("completed"),
+    "stopped": _("stopped"),
+    "failed": _("failed"),
+    "diverged": _("diverged"),
+}
+
+
 class Run(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        PAUSED = "paused", _("paused")
-        COMPLETED = "completed", _("completed")
-        STOPPED = "stopped", _("stopped")
-        FAILED = "failed", _("failed")
-        DIVERGED = "diverged", _("diverged")
+    # Run.Status.QUEUED == "queued", labelled RUN_STATUS_LABELS["queued"], and so on.
+    Status = models.TextChoices(
+        "Status", [(s.upper(), (s, RUN_STATUS_LABELS[s])) for s in events.STATUSES], qualname="Run.Status"
+    )
 
     ACTIVE = (Status.QUEUED, Status.RUNNING, Status.PAUSED)
 

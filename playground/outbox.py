@@ -2,9 +2,9 @@
 state, never a growing queue.
 
 Metrics frames are history (every one draws a piece of the loss curve) and all go out,
-in order, as do the other trainer.events.ORDERED types; of every picture type (boundary, weights, neurons, ...) only the newest one
-waiting is sent. Pushing never waits, so the channel layer's queue for this viewer
-never fills while a slow socket drains.
+in order, as do the other trainer.events.ORDERED types; of every picture type (boundary,
+weights, neurons, ...) only the newest one waiting is sent. Pushing never waits, so the
+channel layer's queue for this viewer never fills while a slow socket drains.
 """
 
 import asyncio

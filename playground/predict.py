@@ -29,7 +29,8 @@ def parse_request(data, spec, uploads):
             _fail(
                 "",
                 _(
-                    "predict works on runs on image and text datasets; this run's dataset (%(name)s) is no longer available"
+                    "predict works on runs on image and text datasets; this run's dataset (%(name)s) is no longer "
+                    "available"
                 )
                 % {"name": name},
             )

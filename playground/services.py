@@ -106,10 +106,10 @@ def runs_requeue_lost(max_age_s: float) -> list[int]:
     broker lost it (Redis restarted empty) or it waits behind busy workers. Send each
     again; whichever copy comes first starts the run (run_start), the others do nothing.
     Returns their ids."""
-    return send_again(Run.objects.filter(status=Run.Status.QUEUED), max_age_s, jobs.train_run.enqueue)
+    return requeue_stale(Run.objects.filter(status=Run.Status.QUEUED), max_age_s, jobs.train_run.enqueue)
 
 
-def send_again(waiting: QuerySet, max_age_s: float, enqueue: Callable[[int], object]) -> list[int]:
+def requeue_stale(waiting: QuerySet, max_age_s: float, enqueue: Callable[[int], object]) -> list[int]:
     """enqueue(pk) for each row of `waiting` (a queryset of rows with `enqueued` and
     `created`) whose task was sent more than max_age_s ago; restamps `enqueued`.
     Returns the pks sent."""

@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 def lost_message(age_s):
-    """The stored end message of a run failed as lost (its template is runguard.LOST, beside the other stop messages)."""
+    """The stored end message of a run failed as lost (its template is runguard.LOST, beside the
+    other stop messages)."""
     return runguard.LOST % {"age": f"{age_s:g}"}
 
 

@@ -41,8 +41,11 @@ PAGE_COUNTERS = """() => ({pictures: window.playgroundDrawn.pictures, metrics: w
     boundary: Number(document.getElementById('boundary-chart').dataset.updates),
     loss: Number(document.getElementById('loss-chart').dataset.updates),
     speed: document.getElementById('c-speed').textContent})"""
-COUNT_ANIMATION_FRAMES = """window.__animationFrames = 0; (function tick() { window.__animationFrames++; requestAnimationFrame(tick); })();
-window.__busy = 0; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__busy += e.duration; }).observe({type: "longtask", buffered: true});"""
+COUNT_ANIMATION_FRAMES = """window.__animationFrames = 0;
+(function tick() { window.__animationFrames++; requestAnimationFrame(tick); })();
+window.__busy = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__busy += e.duration; })
+    .observe({type: "longtask", buffered: true});"""
 
 
 def start_server(folder):
@@ -199,7 +202,8 @@ def main():
                     learners.stop()
                     print(
                         f"{n:>8} {r['pictures']:>10.1f} {r['loss']:>7.1f} {r['animation']:>7.1f} {r['p50']:>7.1f} "
-                        f"{r['p95']:>7.1f} {r['speed']:>8} {r['cpu'] / n:>10.1%} {r['learner_frames']:>11.0f} {r['busy']:>9.0%}",
+                        f"{r['p95']:>7.1f} {r['speed']:>8} {r['cpu'] / n:>10.1%} {r['learner_frames']:>11.0f} "
+                        f"{r['busy']:>9.0%}",
                         flush=True,
                     )
                 browser.close()

@@ -24,12 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from trainer import datasets, engine, loop, optimizers, presets
-from trainer.spec import parse
+from trainer.spec import Spec, parse
 
 ROUNDS = 5
 ROUND_S = 0.5  # about how long our engine trains per round of the side-by-side, at each chunk size
@@ -37,7 +38,7 @@ TFPG_STEPS = {"W1": 40000, "W2": 4000}  # TF Playground's steps per round: about
 TFPG_TARGETS = {"W1": 2.0, "W2": 5.0}  # our steps/s over TF Playground's that the engine should reach
 
 
-def workloads():
+def workloads() -> dict[str, dict]:
     default = presets.load("tfp_default")
     largest = json.loads(json.dumps(default))
     hidden = dict(
@@ -59,14 +60,14 @@ class NumpyMLP:
         "linear": (lambda z: z, lambda a: np.ones_like(a)),
     }
 
-    def __init__(self, spec, params, x, t):
+    def __init__(self, spec: Spec, params: list, x: np.ndarray, t: np.ndarray) -> None:
         self.acts = [layer.activation for layer in spec.layers]
         self.w = [np.array(p["kernel"]) for p in params]
         self.b = [np.array(p["bias"]) for p in params]
         self.x, self.t, self.lr, self.bs = x, t, spec.optimizer.learning_rate, spec.batch_size
         self.rng = np.random.default_rng(0)
 
-    def step(self, xb, tb):
+    def step(self, xb: np.ndarray, tb: np.ndarray) -> float:
         outs = [xb]
         for w, b, act in zip(self.w, self.b, self.acts):
             outs.append(self.ACT[act][0](outs[-1] @ w + b))
@@ -79,7 +80,7 @@ class NumpyMLP:
             self.b[i] -= self.lr * gb
         return 0.5 * float(((outs[-1] - tb) ** 2).mean())
 
-    def run(self, steps):
+    def run(self, steps: int) -> None:
         done = 0
         while done < steps:
             order = self.rng.permutation(len(self.x))
@@ -91,13 +92,13 @@ class NumpyMLP:
                     return
 
 
-def steps_per_second(run, steps):
+def steps_per_second(run: Callable[[int], object], steps: int) -> float:
     started = time.perf_counter()
     run(steps)
     return steps / (time.perf_counter() - started)
 
 
-def throughput(d):
+def throughput(d: dict) -> tuple[float, float]:
     spec = parse(d)
     model = engine.Model.from_spec(spec)
     advance_epochs = engine.compiled(model).advance_epochs
@@ -127,7 +128,7 @@ def throughput(d):
 # --- beside TensorFlow Playground's engine ---------------------------------------------------
 
 
-def tfpg_driver():
+def tfpg_driver() -> Path | None:
     """TF Playground's driver.js: $TFPG_DIR, else shared/bench/tfpg in or beside this checkout; None if absent."""
     root = Path(__file__).resolve().parents[1]
     for folder in [os.environ.get("TFPG_DIR"), root / "shared/bench/tfpg", root.parent / "shared/bench/tfpg"]:
@@ -136,7 +137,7 @@ def tfpg_driver():
     return None
 
 
-def tfpg_rate(driver, hidden, activation, steps):
+def tfpg_rate(driver: Path, hidden: list[int], activation: str, steps: int) -> float:
     """TF Playground's steps/s training hidden layers `hidden` (after its own warm-up), batch 10."""
     out = subprocess.run(
         ["node", str(driver), json.dumps(hidden), activation, "10", str(steps), "train"],
@@ -147,7 +148,7 @@ def tfpg_rate(driver, hidden, activation, steps):
     return json.loads(out)["steps_per_s"]
 
 
-def as_the_loop_runs(spec):
+def as_the_loop_runs(spec: Spec) -> tuple[engine.Model, Callable[[int, float], float]]:
     """(model, rate): rate(epochs per call, seconds) -> steps/s of our engine called as loop.chunk() calls
     it on the fast path: call_orders for the next epochs, advance_epochs, the losses pulled to the host."""
     model = engine.Model.from_spec(spec)
@@ -175,14 +176,14 @@ def as_the_loop_runs(spec):
     return model, rate
 
 
-def loop_chunks(spec, model):
+def loop_chunks(spec: Spec, model: engine.Model) -> dict[str, int]:
     """The epochs per call that loop.run uses at full speed: its largest call (a long run), and the call of
     this spec as it is (a run of spec.epochs is evaluated at least loop.MIN_FRAMES times, each a chunk's end)."""
     largest = engine.epochs_per_call(model)
     return {"long run": largest, f"{spec.epochs} epochs": min(largest, math.ceil(spec.epochs / loop.MIN_FRAMES))}
 
 
-def like_for_like(spec):
+def like_for_like(spec: Spec) -> list[str]:
     """What TF Playground's driver does, checked against the spec; a list of the differences."""
     out = spec.layers[-1]
     wanted = {
@@ -197,7 +198,7 @@ def like_for_like(spec):
     return [f"{k}: TF Playground {a}, ours {b}" for k, (a, b) in wanted.items() if a != b]
 
 
-def beside_tf_playground():
+def beside_tf_playground() -> None:
     """Interleaved rounds of our engine and TF Playground's on W1 and W2; prints each round's ratio and the median."""
     driver = tfpg_driver()
     if shutil.which("node") is None or driver is None:
@@ -207,9 +208,10 @@ def beside_tf_playground():
         print(f"TF Playground side by side: skipped ({why})\n")
         return
     print(
-        "Beside TensorFlow Playground's engine (nn.js on Node), interleaved rounds in this run. Both: circle data, 250\n"
-        "training points, batch 10, plain SGD at 0.03, ½·squared error, one tanh output unit. Ours is called as the\n"
-        "run loop calls it: epochs per call of a long run, and of the preset's own run (evaluated every few epochs)."
+        "Beside TensorFlow Playground's engine (nn.js on Node), interleaved rounds in this run. Both: circle data, "
+        "250\ntraining points, batch 10, plain SGD at 0.03, ½·squared error, one tanh output unit. Ours is called as "
+        "the\nrun loop calls it: epochs per call of a long run, and of the preset's own run (evaluated every few "
+        "epochs)."
     )
     for name, d in workloads().items():
         key, spec = name.split()[0], parse(d)
@@ -226,8 +228,8 @@ def beside_tf_playground():
         for label, epochs in chunks.items():
             ratio = statistics.median(m[label] / t for m, t in rounds)
             print(
-                f"    {label}, {epochs} epochs ({epochs * model.steps_per_epoch:,} steps) a call: median ratio {ratio:.1f}x, "
-                f"{'meets' if ratio >= TFPG_TARGETS[key] else 'MISSES'} the target"
+                f"    {label}, {epochs} epochs ({epochs * model.steps_per_epoch:,} steps) a call: median ratio "
+                f"{ratio:.1f}x, {'meets' if ratio >= TFPG_TARGETS[key] else 'MISSES'} the target"
             )
             print(
                 "      rounds, ours / TF Playground's steps/s: "
@@ -236,7 +238,7 @@ def beside_tf_playground():
     print()
 
 
-def per_step_baseline(model, data, state, steps):
+def per_step_baseline(model: engine.Model, data: dict, state: dict, steps: int) -> Callable[[int], object]:
     """A plain JAX loop: one jit'd optimizer step per Python call, batches
     already on the device; the same model, loss and optimizer."""
     import jax  # noqa: PLC0415
@@ -267,7 +269,7 @@ def per_step_baseline(model, data, state, steps):
     return run
 
 
-def against_per_step(model, data):
+def against_per_step(model: engine.Model, data: dict) -> tuple[float, float]:
     """The engine's chunked scan beside the per-step loop, interleaved rounds."""
     advance_epochs = engine.compiled(model).advance_epochs
     state = engine.init_state(model, model.optimizer.__class__(model.optimizer.name, 1e-3, model.optimizer.options), 0)
@@ -290,14 +292,14 @@ def against_per_step(model, data):
     return statistics.median(engine_rates), statistics.median(base_rates)
 
 
-def cnn_workload():
+def cnn_workload() -> tuple[engine.Model, dict]:
     """W3: digits 8x8, conv 8@3x3 same, relu, maxpool 2, dense 10, Adam, batch 32."""
     spec = parse(presets.load("digits_cnn"))
     model = engine.Model.from_spec(spec)
     return model, engine.to_device(model, datasets.generate(spec.dataset), spec.features)
 
 
-def rnn_workload(cell="simple_rnn"):
+def rnn_workload(cell: str = "simple_rnn") -> tuple[engine.Model, dict]:
     """W4: token sequences of length 20, vocabulary 1000, embedding 16, SimpleRNN 32 (or an LSTM or GRU
     of 32), dense 1, Adam, batch 32."""
     import jax.numpy as jnp  # noqa: PLC0415
@@ -347,7 +349,7 @@ print(json.dumps({"import": t_import - t0, **seen}))
 STARTUP_PRESETS = ("tfp_default", "digits_cnn", "sentiment_rnn")
 
 
-def startup_times(preset):
+def startup_times(preset: str) -> tuple[dict, dict]:
     """(cold, warm): a fresh process's imports and seconds from then to the run's first
     metrics frame, with an empty compilation cache and then with the one the first filled."""
     with tempfile.TemporaryDirectory() as cache:
@@ -362,7 +364,7 @@ def startup_times(preset):
     return runs[0], runs[1]
 
 
-def main():
+def main() -> None:
     beside_tf_playground()
     print(f"{'workload':58} {'engine steps/s':>15} {'NumPy steps/s':>14} {'ratio':>7}")
     for name, d in workloads().items():
@@ -382,7 +384,8 @@ def main():
         cold, warm = startup_times(preset)
         print(
             f"  {preset:14} cold (empty compilation cache) {cold['first_frame']:.2f}, warm (persistent cache) "
-            f"{warm['first_frame']:.2f} ({cold['first_frame'] / warm['first_frame']:.1f}x faster; imports take {warm['import']:.2f})"
+            f"{warm['first_frame']:.2f} ({cold['first_frame'] / warm['first_frame']:.1f}x faster; imports take "
+            f"{warm['import']:.2f})"
         )
 
 

@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int)
     args = parser.parse_args(argv)
     print(
-        f"{'preset':<18} {'tokens':<9} {'OOV':>6} {'cover':>6} {'len':>4} {'load s':>7} {'train s':>8} {'ep':>3} {'test acc':>8}"
+        f"{'preset':<18} {'tokens':<9} {'OOV':>6} {'cover':>6} {'len':>4} {'load s':>7} {'train s':>8} {'ep':>3} "
+        f"{'test acc':>8}"
     )
     for name in args.presets:
         target = TARGETS.get(presets.load(name)["dataset"]["name"])
@@ -66,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 else ""
             )
             print(
-                f"{r['preset']:<18} {r['level']:<9} {r['oov']:>6.1%} {r['coverage']:>6.1%} {r['length']:>4} {r['load_s']:>7.2f} "
-                f"{r['train_s']:>8.1f} {r['epochs']:>3} {r['accuracy']:>8.2%}{mark}",
+                f"{r['preset']:<18} {r['level']:<9} {r['oov']:>6.1%} {r['coverage']:>6.1%} {r['length']:>4} "
+                f"{r['load_s']:>7.2f} {r['train_s']:>8.1f} {r['epochs']:>3} {r['accuracy']:>8.2%}{mark}",
                 flush=True,
             )
 

@@ -151,7 +151,8 @@ def _data(spec, arrays_file):
         if info.kind == "text":
             lines += [
                 f"#    Text: cleaned, split into tokens: {_one_line(TOKEN_LEVELS[spec.dataset.tokens])};",
-                f"#    the {spec.dataset.vocab_size} most frequent training tokens kept (others become <oov>), padded to one length.",
+                f"#    the {spec.dataset.vocab_size} most frequent training tokens kept "
+                "(others become <oov>), padded to one length.",
             ]
         if spec.dataset.tokens == "morpheme":
             lines.append("morphemes.use(Kiwi())  # the analyser trainer.text splits the texts with")
@@ -159,13 +160,15 @@ def _data(spec, arrays_file):
     else:
         path = source(arrays_file or f"{spec.dataset.name}.npz")
         lines = [
-            f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it (download its arrays from",
+            f"# 1. Data: the uploaded {_one_line(info.title)} set as the playground processed it "
+            "(download its arrays from",
             f"#    the dataset's page as {path[1:-1]}, in the folder you run this from), split into train and test.",
             f"with np.load({path}, allow_pickle=False) as arrays:",
             '    x, y = arrays["x"], arrays["y"]',
             "if x.dtype == np.uint8:  # pictures are stored as bytes",
             "    x = x.astype(np.float32) / 255.0",
-            f"split = datasets.split_arrays(x, y, test_fraction={spec.dataset.test_fraction!r}, seed={spec.dataset.seed})",
+            f"split = datasets.split_arrays(x, y, test_fraction={spec.dataset.test_fraction!r}, "
+            f"seed={spec.dataset.seed})",
         ]
     if info.kind == "points":
         features = ", ".join(f'"{f}"' for f in spec.features)

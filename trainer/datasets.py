@@ -129,7 +129,8 @@ BUILTIN = {
             "text",
             "binary",
             gettext_noop(
-                "Short reviews written by this project from templates, half of which hinge on word order ('good, not bad')."
+                "Short reviews written by this project from templates, half of which hinge on word order "
+                "('good, not bad')."
             ),
             2,
             (),
@@ -170,7 +171,8 @@ BUILTIN = {
             language="en",
             default_tokens="word",
             credit="\"Sentiment Labelled Sentences\", UCI Machine Learning Repository, CC BY 4.0. "
-            "D. Kotzias, M. Denil, N. de Freitas, P. Smyth: \"From Group to Individual Labels using Deep Features\", KDD 2015.",
+            "D. Kotzias, M. Denil, N. de Freitas, P. Smyth: "
+            "\"From Group to Individual Labels using Deep Features\", KDD 2015.",
         ),
         DatasetInfo(
             "shapes",
@@ -350,6 +352,11 @@ class Split:
     y_train: np.ndarray  # (n_train,)
     x_test: np.ndarray  # (n_test, 2)
     y_test: np.ndarray  # (n_test,)
+
+
+# An uploaded set's test_fraction where the spec gives none (trainer.spec and the dataset pages;
+# the picker's static/js/datasets/picker.js has it too).
+UPLOAD_TEST_FRACTION = 0.2
 
 
 def split_sizes(samples: int, test_fraction: float) -> tuple[int, int]:

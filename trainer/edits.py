@@ -8,10 +8,17 @@ belong, and applies live ones (the controls `edit_weight`, `set_dataset`) where 
 Plain Python: no Django, no JAX.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
 
 from trainer.messages import Problem, entry, gettext_noop
+
+if TYPE_CHECKING:
+    from trainer.spec import DatasetSpec, Spec
 
 MAX_EDITS = 200  # a spec's edits: far more than a person makes by hand in one run
 MAX_VALUE = 1000.0  # |a weight or bias| set by hand
@@ -46,7 +53,7 @@ def _integer(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check(spec, layer, unit, input, value) -> None:
+def check(spec: Spec, layer: int, unit: int, input: int | None, value: float) -> None:
     """Problem naming what is wrong if (layer, unit, input, value) is no number of `spec`'s
     dense layers; the types were checked where the edit entered."""
     if not 0 <= layer < len(spec.layers) or spec.layers[layer].type != "dense":
@@ -60,7 +67,7 @@ def check(spec, layer, unit, input, value) -> None:
         raise Problem(gettext_noop("a weight set by hand must be from -%(max)s to %(max)s"), max=f"{MAX_VALUE:g}")
 
 
-def check_data(spec, dataset) -> None:
+def check_data(spec: Spec, dataset: DatasetSpec) -> None:
     """Problem unless `dataset` can take over from `spec`'s in the middle of a run: points drawn on
     the plane (datasets.DRAWN) for the same task, so the network's input and output still fit."""
     if not dataset.info.drawn:
@@ -88,7 +95,7 @@ class _Phases:
         self.base_step, self.spec = iteration, replace(self.spec, dataset=dataset)
 
 
-def parse(errors: list, raw, spec, read_dataset) -> tuple:
+def parse(errors: list, raw: object, spec: Spec, read_dataset: Callable[[object, str], DatasetSpec | None]) -> tuple:
     """A spec's `edits` list -> a tuple of Edit and DataEdit in order; problems appended to `errors` by
     path. read_dataset(obj, path): a DataEdit's dataset as a DatasetSpec (None, its problems appended)."""
     if raw is None:

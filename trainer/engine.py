@@ -10,11 +10,13 @@ fresh permutation (epoch_orders, drawn per seed and epoch), the last batch
 smaller (masked here, so shapes stay fixed).
 """
 
+from __future__ import annotations
+
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -26,7 +28,10 @@ from trainer import optimizers
 from trainer.activations import ACTIVATIONS, SYMMETRIC
 from trainer.activations import step as step_fn
 from trainer.losses import LOSSES
-from trainer.spec import layer_type
+from trainer.spec import Optimizer, Spec, layer_type
+
+if TYPE_CHECKING:
+    from trainer.datasets import Split
 
 MAX_CHUNK = 16384  # about the most steps one call runs (with ORDER_BLOCK, it sets epochs_per_call)
 EVAL_BYTES = 4 << 20  # evaluation runs a set in chunks whose largest activation is about this big (see eval_chunk)
@@ -49,30 +54,30 @@ class Model:
     input_shape: tuple
 
     @classmethod
-    def from_spec(cls, spec):
+    def from_spec(cls, spec: Spec) -> Model:
         opt = spec.optimizer.__class__(spec.optimizer.name, 0.0, spec.optimizer.options)
         return cls(
             spec.layers, spec.loss, opt, spec.regularization, spec.batch_size, spec.n_train, spec.task, spec.input_shape
         )
 
     @property
-    def steps_per_epoch(self):
+    def steps_per_epoch(self) -> int:
         return -(-self.n_train // self.batch_size)
 
     @property
-    def out_activation(self):
+    def out_activation(self) -> str:
         return self.layers[-1].activation
 
     @property
-    def is_perceptron(self):
+    def is_perceptron(self) -> bool:
         return len(self.layers) == 1 and self.out_activation == "step"
 
     @property
-    def has_dropout(self):
+    def has_dropout(self) -> bool:
         return any(layer.type == "dropout" for layer in self.layers)
 
     @property
-    def is_tiny_dense(self):
+    def is_tiny_dense(self) -> bool:
         """Only dense layers on flat inputs, each batch product at most TINY_DENSE
         multiply-adds: TensorFlow Playground's networks (_tiny_dense_stack)."""
         if len(self.input_shape) != 1 or any(layer.type != "dense" for layer in self.layers):
@@ -81,7 +86,7 @@ class Model:
         return all(self.batch_size * n * layer.units <= TINY_DENSE for n, layer in zip(fan_in, self.layers))
 
 
-def encode_targets(model, y):
+def encode_targets(model: Model, y: np.ndarray) -> np.ndarray:
     """Dataset targets (class indices or values, shape (n,)) -> (n, outputs) float32."""
     y = np.asarray(y)
     if model.task == "multiclass":
@@ -92,7 +97,7 @@ def encode_targets(model, y):
     return t
 
 
-def predict_class(model, out):
+def predict_class(model: Model, out: jax.Array) -> jax.Array:
     """Network output (n, outputs) -> predicted class (n,) for classification."""
     if model.task == "multiclass":
         return jnp.argmax(out, axis=-1)
@@ -100,7 +105,7 @@ def predict_class(model, out):
     return (out[:, 0] >= threshold).astype(jnp.int32)
 
 
-def to_device(model, split, features):
+def to_device(model: Model, split: Split, features: Sequence[str]) -> dict[str, jax.Array]:
     """A datasets.Split -> dict of device arrays, features expanded and targets encoded."""
     from trainer.datasets import network_inputs
 
@@ -156,7 +161,15 @@ def _masked_mean(values, mask):
     return values.mean() if mask is None else (values * mask).sum() / mask.sum()
 
 
-def objective(model, params, x, t, mask=None, key=None, train=True):
+def objective(
+    model: Model,
+    params: list,
+    x: jax.Array,
+    t: jax.Array,
+    mask: jax.Array | None = None,
+    key: jax.Array | None = None,
+    train: bool = True,
+) -> tuple[jax.Array, jax.Array]:
     """What the optimizer descends, and the batch's mean loss: mean loss over the batch
     (mask: None, or 0 for the padding of a short last batch) + regularization.
     train=False: dropout off (trainer.gradients takes the gradient of a fixed batch so).
@@ -172,7 +185,7 @@ def objective(model, params, x, t, mask=None, key=None, train=True):
     return data + _penalty(model, params), data
 
 
-def init_state(model, spec_optimizer, seed):
+def init_state(model: Model, spec_optimizer: Optimizer, seed: int) -> dict:
     """Fresh params (drawn from `seed`) and optimizer state."""
     state = _initializer(model, spec_optimizer.__class__(spec_optimizer.name, 0.0, spec_optimizer.options))(seed)
     return set_learning_rate(state, spec_optimizer.learning_rate)
@@ -231,7 +244,7 @@ def _order_block(seed, block, n, spe, bs):
     return padded.reshape(ORDER_BLOCK, spe, bs)
 
 
-def epoch_orders(model, seed, first_epoch, count):
+def epoch_orders(model: Model, seed: int, first_epoch: int, count: int) -> np.ndarray:
     """The sample order of epochs first_epoch .. first_epoch+count-1:
     (count, steps_per_epoch, batch_size) indices, a fresh shuffle per epoch
     that depends only on (seed, epoch), however the epochs are chunked.
@@ -248,7 +261,7 @@ def epoch_orders(model, seed, first_epoch, count):
     return np.concatenate(parts) if parts else np.zeros((0, spe, bs), np.int32)
 
 
-def call_orders(model, seed, first_epoch, count, shuffle=True):
+def call_orders(model: Model, seed: int, first_epoch: int, count: int, shuffle: bool = True) -> np.ndarray:
     """advance_epochs' `orders` argument for `count` epochs: fixed-shape
     (epochs_per_call, ...), so one compiled function serves every chunk."""
     out = np.zeros((epochs_per_call(model), model.steps_per_epoch, model.batch_size), np.int32)
@@ -256,7 +269,7 @@ def call_orders(model, seed, first_epoch, count, shuffle=True):
     return out
 
 
-def in_order(model, count=1):
+def in_order(model: Model, count: int = 1) -> np.ndarray:
     """Epoch orders that take the samples as they come (Keras' shuffle=False)."""
     spe, bs, n = model.steps_per_epoch, model.batch_size, model.n_train
     row = np.zeros(spe * bs, np.int32)
@@ -264,22 +277,22 @@ def in_order(model, count=1):
     return np.tile(row.reshape(1, spe, bs), (count, 1, 1))
 
 
-def set_learning_rate(state, lr):
+def set_learning_rate(state: dict, lr: float | jax.Array) -> dict:
     """Change the injected learning rate; momentum and moments are kept."""
     opt_state = state["opt_state"]
     hyper = dict(opt_state.hyperparams, learning_rate=jnp.asarray(lr, jnp.float32))
     return dict(state, opt_state=opt_state._replace(hyperparams=hyper))
 
 
-def learning_rate(state):
+def learning_rate(state: dict) -> float:
     return float(state["opt_state"].hyperparams["learning_rate"])
 
 
-def epochs_per_call(model):
+def epochs_per_call(model: Model) -> int:
     return max(1, min(ORDER_BLOCK, MAX_CHUNK // model.steps_per_epoch))
 
 
-def eval_chunk(model):
+def eval_chunk(model: Model) -> int:
     """Samples per forward pass when evaluating a whole set. A set of big images
     at once spills the caches: the 28x28 shapes CNN evaluates 1.7x faster in
     chunks of about 160, where the 8x8 digits are fastest whole. Recurrent
@@ -426,7 +439,7 @@ def _all_finite(tree):
     return jnp.stack([jnp.isfinite(leaf).all() for leaf in jax.tree.leaves(tree)] or [jnp.bool_(True)]).all()
 
 
-def finite(tree):
+def finite(tree: Any) -> bool:
     """True when every array in the pytree is free of NaN and inf. One compiled
     call: the loop asks after every chunk, and a check per array (two operations
     and a wait each) cost more than a chunk of a small network's steps."""

@@ -2,6 +2,15 @@
 `type`; the web side forwards them untouched (all but `checkpoint`, which it
 stores) and the page dispatches on `type` (static/js/socket.js)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.edits import Edit
+
+# A run's statuses, the one list: playground.models.Run.Status is built from it (the page's labels:
+# static/js/experiments/detail.js).
 STATUSES = ("queued", "running", "paused", "completed", "stopped", "failed", "diverged")
 FINAL = ("completed", "stopped", "failed", "diverged")
 # Every one of these reaches a viewer, in order; of the others (pictures and weights) a slow viewer
@@ -74,7 +83,7 @@ def weights(iteration: int, dense: dict) -> dict:
     return {"type": "weights", "iteration": iteration, **dense}
 
 
-def edit(edit, previous, evaluation, live):
+def edit(edit: Edit, previous: float, evaluation: dict, live: bool) -> dict:
     """A weight or bias set by hand (trainer.edits.Edit, applied after its iteration), the number it
     replaced, and the losses right after it: the page marks it on the loss curve. live: set now
     (a control), not repeated from the spec; the web side adds live ones to the spec."""

@@ -94,9 +94,3 @@ def predict_text(spec: Spec, weights: dict[str, np.ndarray], sentence: str, pipe
             for level in levels
         ],
     }
-
-
-def predict_points(spec: Spec, weights: dict[str, np.ndarray], xy: np.ndarray | list) -> list:
-    """Raw (x1, x2) points -> outputs, for checking a boundary by hand."""
-    x = datasets.expand_features(np.asarray(xy, np.float32).reshape(-1, 2), spec.features)
-    return np.asarray(_forward(spec.layers)(params_from_weights(spec, weights), jnp.asarray(x))).tolist()

@@ -8,11 +8,14 @@ messages take effect at the next chunk boundary (a chunk lasts at most about
 one frame interval).
 """
 
+from __future__ import annotations
+
 import functools
 import math
 import os
 import queue
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import jax
@@ -20,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from trainer import datasets, edits, engine, events, gradients, messages, probes
-from trainer.spec import DatasetSpec
+from trainer.spec import DatasetSpec, Spec
 
 POINTS_PER_FRAME = 32  # batch losses are averaged into at most this many points a frame
 MIN_FRAMES = 50  # even a run that ends in a blink is evaluated at about this many evenly spaced steps
@@ -52,10 +55,10 @@ class Slot:
     time ran out; both calls are idempotent. This one is always free; a server hands in a
     slot shared by its runs (playground.slots)."""
 
-    def acquire(self, timeout=None):
+    def acquire(self, timeout: float | None = None) -> bool:
         return True
 
-    def release(self):
+    def release(self) -> None:
         pass
 
 
@@ -67,7 +70,7 @@ class RunResult:
     weights: dict = field(default_factory=dict)  # "<layer>.<param>" -> np.ndarray
 
 
-def enable_persistent_cache(path=None):
+def enable_persistent_cache(path: str | None = None) -> None:
     """Keep compiled XLA programs on disk so a second process skips compiling.
     The thresholds are zero because these programs compile in well under a second."""
     path = path or os.environ.get("TRAINER_CACHE_DIR") or os.path.expanduser("~/.cache/nn-playground/jax")
@@ -146,19 +149,19 @@ class _Controls:
 
 
 def run(
-    spec,
+    spec: Spec,
     *,
-    emit,
-    inbox=None,
-    steps_per_second=None,
-    paused=False,
-    frame_interval=FRAME_INTERVAL,
-    split=None,
-    vocabulary=None,
-    clock=time.monotonic,
-    slot=None,
-    probe_interval=None,
-):
+    emit: Callable[[dict], object],
+    inbox: queue.Queue | None = None,
+    steps_per_second: float | None = None,
+    paused: bool = False,
+    frame_interval: float = FRAME_INTERVAL,
+    split: datasets.Split | None = None,
+    vocabulary: Sequence[str] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    slot: Slot | None = None,
+    probe_interval: float | None = None,
+) -> RunResult:
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
     steps_per_second paces training so a person can watch (None: full speed).
@@ -185,11 +188,11 @@ def run(
 class _Run:
     """One run's mutable state between chunks; `train` is the loop."""
 
-    def __init__(self, spec, emit, ctl, frame_interval, split, vocabulary, clock, slot, probe_interval):
-        self.spec, self.emit, self.ctl, self.frame_interval, self.vocabulary, self.clock = (
+    def __init__(self, spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval):
+        self.spec, self.emit, self.controls, self.frame_interval, self.vocabulary, self.clock = (
             spec,
             emit,
-            ctl,
+            controls,
             frame_interval,
             vocabulary,
             clock,
@@ -222,7 +225,7 @@ class _Run:
     def use_data(self, dataset, split=None):
         """Train on `dataset` from here (the spec's at the start; points drawn anew while paused later,
         trainer.edits.DataEdit): the epoch under way ends, the epochs left run over the new data."""
-        if hasattr(self, "spe"):
+        if hasattr(self, "steps_per_epoch"):
             self.base = (self.step, self.epoch, self.samples_seen)
         else:
             self.base = (0, 0, 0)  # (step, epoch, samples seen) where this data began
@@ -230,14 +233,16 @@ class _Run:
         self.model = engine.Model.from_spec(self.spec)
         self.advance_epochs, self.advance_steps, self.evaluate, self.forward = engine.compiled(self.model)
         self.data = engine.to_device(self.model, split or datasets.generate(dataset), self.spec.features)
-        self.spe = self.model.steps_per_epoch
-        self.total = self.step + (self.spec.epochs - self.base[1]) * self.spe
-        self.frame_every = self.spe * -(-self.spec.epochs // MIN_FRAMES)  # steps, in whole epochs
+        self.steps_per_epoch = spe = self.model.steps_per_epoch
+        if hasattr(self, "state"):  # the engine finds its place in an epoch from the state's step count: a new epoch
+            self.state = {**self.state, "step": jnp.asarray(-(-int(self.state["step"]) // spe) * spe, jnp.int32)}
+        self.total = self.step + (self.spec.epochs - self.base[1]) * self.steps_per_epoch
+        self.frame_every = self.steps_per_epoch * -(-self.spec.epochs // MIN_FRAMES)  # steps, in whole epochs
 
     @property
     def within(self):
         """Steps into the epoch under way."""
-        return (self.step - self.base[0]) % self.spe
+        return (self.step - self.base[0]) % self.steps_per_epoch
 
     @property
     def epoch(self):
@@ -245,11 +250,11 @@ class _Run:
         return self.epoch_of(self.step)
 
     def epoch_of(self, step):
-        return self.base[1] + (step - self.base[0]) // self.spe
+        return self.base[1] + (step - self.base[0]) // self.steps_per_epoch
 
     @property
     def samples_seen(self):
-        epochs = (self.step - self.base[0]) // self.spe
+        epochs = (self.step - self.base[0]) // self.steps_per_epoch
         return self.base[2] + epochs * self.model.n_train + self.within * self.model.batch_size
 
     @property
@@ -270,56 +275,58 @@ class _Run:
             self.emit(events.status(status))
 
     def train(self):
-        ctl, spec = self.ctl, self.spec
+        controls, spec = self.controls, self.spec
         per_epoch = spec.stop.early_stopping_patience is not None or spec.stop.target_loss is not None
         outcome, message = "completed", None
         self.announce("running")
         if self.drawn_by_page:  # the page draws the initial weights' pictures while the training step compiles
             self.emit(events.weights(0, probes.dense_weights(self.state["params"])))
         while self.step < self.total:
-            ctl.read()
-            if ctl.stop:
+            controls.read()
+            if controls.stop:
                 outcome, message = "stopped", messages.STOPPED_BY_USER
                 break
-            if ctl.learning_rate is not None:
-                self.state, ctl.learning_rate = engine.set_learning_rate(self.state, ctl.learning_rate), None
-            if ctl.pace_changed:
-                self.pace_time, self.pace_step, ctl.pace_changed = self.clock(), self.step, False
-            if ctl.sample is not None:
-                self.follow(ctl.sample)
-                ctl.sample = None
-            if ctl.edits or (self.scheduled and self.scheduled[0].iteration <= self.step):
+            if controls.learning_rate is not None:
+                self.state, controls.learning_rate = engine.set_learning_rate(self.state, controls.learning_rate), None
+            if controls.pace_changed:
+                self.pace_time, self.pace_step, controls.pace_changed = self.clock(), self.step, False
+            if controls.sample is not None:
+                self.follow(controls.sample)
+                controls.sample = None
+            if controls.edits or (self.scheduled and self.scheduled[0].iteration <= self.step):
                 self.apply_edits()
-            single = ctl.paused and ctl.single_steps > 0
-            if ctl.paused and not single:
+            single = controls.paused and controls.single_steps > 0
+            if controls.paused and not single:
                 if self.pending:
                     self.send_frame(self.evaluated(), self.clock(), pictures=True)
                 self.checkpoint()
                 self.announce("paused")
                 self.slot.release()  # parked: the params stay here, the slot goes to another run
-                while ctl.paused and not (ctl.stop or ctl.single_steps or ctl.sample is not None or ctl.edits):
-                    ctl.read(timeout=0.5)
+                while controls.paused and not (
+                    controls.stop or controls.single_steps or controls.sample is not None or controls.edits
+                ):
+                    controls.read(timeout=0.5)
                 continue
             if not self.take_slot():
                 continue  # stopped or paused while it waited
-            if not ctl.paused:
+            if not controls.paused:
                 self.announce("running")
 
             n = _chunk_size(
                 self.within,
                 self.total - self.step,
-                self.spe,
+                self.steps_per_epoch,
                 per_epoch,
                 single,
                 self.sec_per_step,
                 min(self.interval, self.picture_interval),
-                ctl.steps_per_second,
+                controls.steps_per_second,
             )
             if self.scheduled:  # stop where the next edit by hand belongs
                 n = min(n, self.scheduled[0].iteration - self.step)
             losses = self.chunk(min(n, self.frame_every - (self.step - self.base[0]) % self.frame_every))
             if single:
-                ctl.single_steps -= 1
+                controls.single_steps -= 1
             bad = ~np.isfinite(losses)
             if bad.any() or not engine.finite(self.state["params"]):
                 first = self.step + (int(bad.argmax()) if bad.any() else len(losses) - 1)
@@ -356,11 +363,11 @@ class _Run:
                     break
             elif now - self.last_pictures >= self.picture_interval:
                 self.send_pictures(now)
-            if ctl.steps_per_second and not single:
-                wait = self.pace_time + (self.step - self.pace_step) / ctl.steps_per_second - self.clock()
+            if controls.steps_per_second and not single:
+                wait = self.pace_time + (self.step - self.pace_step) / controls.steps_per_second - self.clock()
                 if wait > 0:
                     self.slot.release()  # sleeping between chunks: another run may compute meanwhile
-                    ctl.read(timeout=min(wait, MAX_WAIT_S))
+                    controls.read(timeout=min(wait, MAX_WAIT_S))
                 elif wait < -self.frame_interval:  # behind (compiling, a busy machine): go on at the pace, no sprint
                     self.pace_time, self.pace_step = self.clock(), self.step
         return self.finish(outcome, message)
@@ -368,27 +375,27 @@ class _Run:
     def take_slot(self):
         """Hold the slot before computing. While it waits the inbox is read, so stop and pause
         still work: False if one came (nothing to compute then)."""
-        ctl, waited = self.ctl, False
+        controls, waited = self.controls, False
         while not self.slot.acquire(timeout=SLOT_POLL_S):
             if not waited:
                 waited, self.shown = True, None  # `running` goes out again, without the message, once it has one
-                self.emit(events.status("paused" if ctl.paused else "running", WAITING_MESSAGE))
-            ctl.read()
-            if ctl.stop or (ctl.paused and ctl.single_steps == 0):
+                self.emit(events.status("paused" if controls.paused else "running", WAITING_MESSAGE))
+            controls.read()
+            if controls.stop or (controls.paused and controls.single_steps == 0):
                 return False
         return True
 
     def chunk(self, n):
         """Run about n steps (whole epochs on the fast path); returns their batch losses."""
         started = self.clock()
-        path = "epochs" if self.within == 0 and n >= self.spe else "steps"
+        path = "epochs" if self.within == 0 and n >= self.steps_per_epoch else "steps"
         epoch, per_call = self.epoch, engine.epochs_per_call(self.model)
         if path == "epochs":
-            n = min(n // self.spe, per_call) * self.spe
-            orders = engine.call_orders(self.model, self.spec.seed, epoch, n // self.spe)
-            self.state, losses = self.advance_epochs(self.state, self.data, orders, n // self.spe)
+            n = min(n // self.steps_per_epoch, per_call) * self.steps_per_epoch
+            orders = engine.call_orders(self.model, self.spec.seed, epoch, n // self.steps_per_epoch)
+            self.state, losses = self.advance_epochs(self.state, self.data, orders, n // self.steps_per_epoch)
         else:
-            n = min(n, self.spe - self.within)
+            n = min(n, self.steps_per_epoch - self.within)
             order = engine.epoch_orders(self.model, self.spec.seed, epoch, 1)[0]
             self.state, losses = self.advance_steps(self.state, self.data, order, n)
         losses = np.asarray(losses).ravel()[:n]
@@ -434,8 +441,8 @@ class _Run:
         metrics, test_pred, host_params = evaluated
         losses = np.concatenate(self.pending) if self.pending else np.zeros(0)
         rate = len(losses) / max(now - self.last_frame, 1e-9)
-        if self.ctl.steps_per_second:  # the last frame comes before its pacing wait
-            rate = min(rate, self.ctl.steps_per_second)
+        if self.controls.steps_per_second:  # the last frame comes before its pacing wait
+            rate = min(rate, self.controls.steps_per_second)
         frames = [
             events.metrics(
                 _bin(losses, self.step - len(losses)),
@@ -499,8 +506,8 @@ class _Run:
         no step."""
         due = [edit for edit in self.scheduled if edit.iteration <= self.step]
         self.scheduled, repeated = self.scheduled[len(due) :], len(due)
-        due += [_live_edit(self.step, fields) for fields in self.ctl.edits]
-        self.ctl.edits = []
+        due += [_live_edit(self.step, fields) for fields in self.controls.edits]
+        self.controls.edits = []
         params, replaced = list(self.state["params"]), []
         for edit in due:
             if isinstance(edit, edits.DataEdit):
@@ -608,17 +615,17 @@ def _unflatten(flat, like):
     return jax.tree.unflatten(tree, [part.reshape(leaf.shape) for part, leaf in zip(np.split(flat, ends[:-1]), leaves)])
 
 
-def _chunk_size(within, remaining, spe, per_epoch, single, sec_per_step, interval, steps_per_second):
+def _chunk_size(within, remaining, steps_per_epoch, per_epoch, single, sec_per_step, interval, steps_per_second):
     if single:
         return 1
     if sec_per_step is None:
-        n = spe  # the first call compiles; one epoch, so the first frame comes soon
+        n = steps_per_epoch  # the first call compiles; one epoch, so the first frame comes soon
     else:
         n = int(interval / max(sec_per_step, 1e-7))
     if steps_per_second:
         n = min(n, max(1, int(steps_per_second * interval)))
     if per_epoch:
-        n = min(n, spe - within)  # the stop rules look at the test loss after each epoch
+        n = min(n, steps_per_epoch - within)  # the stop rules look at the test loss after each epoch
     return max(1, min(n, remaining))
 
 
@@ -643,7 +650,16 @@ def _stop_rule(rules, test_loss, epoch, best):
     return None
 
 
-def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None, sample=0):
+def probe_frames(
+    spec: Spec,
+    model: engine.Model,
+    forward: Callable,
+    params: list,
+    data: dict,
+    test_pred: np.ndarray,
+    vocabulary: Sequence[str] | None = None,
+    sample: int = 0,
+) -> Iterator[dict]:
     """The pictures that fit this model: boundary and neurons for 2-D points;
     filters, feature maps and a strip of predictions for images; the embedding
     and hidden states for text; a confusion matrix for every classifier.
@@ -664,13 +680,15 @@ def probe_frames(spec, model, forward, params, data, test_pred, vocabulary=None,
         )
 
 
-def gradient_frame(model, params, data, iteration):
+def gradient_frame(model: engine.Model, params: list, data: dict, iteration: int) -> dict:
     """Per weighted layer, the gradient norms and the histograms of weights, biases and
     weight gradients after `iteration` (trainer/gradients.py documents the payload)."""
     return events.probe("gradients", {"iteration": iteration, **gradients.payload(model, params, data)})
 
 
-def live_frames(spec, forward, params, data, vocabulary, sample):
+def live_frames(
+    spec: Spec, forward: Callable, params: list, data: dict, vocabulary: Sequence[str] | None, sample: int
+) -> Iterator[dict]:
     """The pictures of an image or text network that need no pass over the test set (its kernels
     or embedding, and one sample inside it): cheap, so they go out between evaluations too."""
     info = spec.dataset.info
@@ -681,7 +699,9 @@ def live_frames(spec, forward, params, data, vocabulary, sample):
     yield from sample_frames(spec, forward, params, data, vocabulary, sample)
 
 
-def sample_frames(spec, forward, params, data, vocabulary, sample):
+def sample_frames(
+    spec: Spec, forward: Callable, params: list, data: dict, vocabulary: Sequence[str] | None, sample: int
+) -> Iterator[dict]:
     """What one test sample looks like inside the network: its feature maps
     (a CNN) or its hidden state over time (an RNN); nothing for other models."""
     kind = spec.dataset.info.kind

@@ -14,13 +14,15 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
     "perceptron_separable": (
         gettext_noop("Perceptron, separable data"),
         gettext_noop(
-            "Rosenblatt's 1958 perceptron: one unit with a step activation, trained by the perceptron rule, draws a line between two clouds."
+            "Rosenblatt's 1958 perceptron: one unit with a step activation, trained by the perceptron rule, draws a "
+            "line between two clouds."
         ),
     ),
     "perceptron_xor": (
         gettext_noop("Perceptron fails on XOR"),
         gettext_noop(
-            "The same perceptron on XOR: no single line separates the classes, so it never gets past about three quadrants of four."
+            "The same perceptron on XOR: no single line separates the classes, so it never gets past about three "
+            "quadrants of four."
         ),
     ),
     "mlp_xor": (
@@ -30,7 +32,8 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
     "tfp_default": (
         gettext_noop("TensorFlow Playground's default"),
         gettext_noop(
-            "Circle data, two hidden tanh layers (4, 2), tanh output on ±1 labels, ½·squared error, weights uniform in [-0.5, 0.5], biases 0.1, SGD 0.03: the numbers compare with TensorFlow Playground's."
+            "Circle data, two hidden tanh layers (4, 2), tanh output on ±1 labels, ½·squared error, weights uniform in "
+            "[-0.5, 0.5], biases 0.1, SGD 0.03: the numbers compare with TensorFlow Playground's."
         ),
     ),
     "spiral_deep": (
@@ -50,7 +53,8 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
     "digits_cnn": (
         gettext_noop("Digits, small CNN"),
         gettext_noop(
-            "8 filters of 3×3 (same padding) → ReLU → max-pool 2 → flatten → 10-way softmax on scikit-learn's 8×8 digits."
+            "8 filters of 3×3 (same padding) → ReLU → max-pool 2 → flatten → 10-way softmax on scikit-learn's 8×8 "
+            "digits."
         ),
     ),
     "digits_dense": (
@@ -60,7 +64,8 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
     "sentiment_rnn": (
         gettext_noop("Sentiment, embedding + RNN"),
         gettext_noop(
-            "Reviews in English and Korean as token sequences: an embedding of 16 dimensions, a SimpleRNN of 32 units reading word by word, a sigmoid output. Order matters: 'good, not bad'."
+            "Reviews in English and Korean as token sequences: an embedding of 16 dimensions, a SimpleRNN of 32 units "
+            "reading word by word, a sigmoid output. Order matters: 'good, not bad'."
         ),
     ),
     "sentiment_bow": (
@@ -72,7 +77,8 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
     "lr_too_small": (
         gettext_noop("Learning rate too small (0.001)"),
         gettext_noop(
-            "The circle network with a linear output, plain SGD at 0.001: every step is tiny, so after 200 epochs it is still far from done."
+            "The circle network with a linear output, plain SGD at 0.001: every step is tiny, so after 200 epochs it "
+            "is still far from done."
         ),
     ),
     "lr_about_right": (
@@ -88,25 +94,29 @@ _TITLES = {  # marked for the catalog; the web side translates them (playground.
     "nsmc_bow": (
         gettext_noop("Korean reviews, bag of words"),
         gettext_noop(
-            "10,000 NSMC movie reviews split into morphemes, counted over a 1,000-word vocabulary, into a small dense network: word order is lost."
+            "10,000 NSMC movie reviews split into morphemes, counted over a 1,000-word vocabulary, into a small dense "
+            "network: word order is lost."
         ),
     ),
     "nsmc_lstm": (
         gettext_noop("Korean reviews, embedding + LSTM"),
         gettext_noop(
-            "30,000 NSMC movie reviews as morpheme sequences: a 64-dimensional embedding, an LSTM of 64 units reading in order, a sigmoid output."
+            "30,000 NSMC movie reviews as morpheme sequences: a 64-dimensional embedding, an LSTM of 64 units reading "
+            "in order, a sigmoid output."
         ),
     ),
     "sentiment_en_gru": (
         gettext_noop("English reviews, embedding + GRU"),
         gettext_noop(
-            "3,000 English review sentences as word sequences: a 32-dimensional embedding, a GRU of 32 units, a sigmoid output."
+            "3,000 English review sentences as word sequences: a 32-dimensional embedding, a GRU of 32 units, a "
+            "sigmoid output."
         ),
     ),
     "shapes_cnn": (
         gettext_noop("Shapes, two conv layers"),
         gettext_noop(
-            "28×28 circles, squares, triangles and lines: two conv + pool stages, dropout, softmax. Watch the edge filters form."
+            "28×28 circles, squares, triangles and lines: two conv + pool stages, dropout, softmax. Watch the edge "
+            "filters form."
         ),
     ),
 }

@@ -9,8 +9,12 @@ The `gradients` payload (gradient norms and histograms of weights, biases and
 weight gradients per weighted layer) is built and documented in trainer/gradients.py.
 """
 
+from __future__ import annotations
+
 import base64
 import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
@@ -18,7 +22,10 @@ import numpy as np
 
 from trainer import layers as L
 from trainer.datasets import EXTENT, expand_features
-from trainer.spec import layer_type
+from trainer.spec import Spec, layer_type
+
+if TYPE_CHECKING:
+    from trainer.engine import Model
 
 _recurrent_states = jax.jit(L.recurrent_states, static_argnums=0)  # the layer (hashable) picks the cell
 BOUNDARY_SIZE = 80
@@ -26,7 +33,7 @@ NEURON_SIZE = 32
 
 
 @functools.lru_cache(maxsize=32)
-def grid_inputs(features, size):
+def grid_inputs(features: Sequence[str], size: int) -> jax.Array:
     """The network inputs of a size x size grid over EXTENT, row 0 at ymin."""
     xs = np.linspace(EXTENT[0], EXTENT[1], size, dtype=np.float32)
     ys = np.linspace(EXTENT[2], EXTENT[3], size, dtype=np.float32)
@@ -34,7 +41,7 @@ def grid_inputs(features, size):
     return jnp.asarray(expand_features(np.stack([gx.ravel(), gy.ravel()], 1), features))
 
 
-def quantize(values, lo=None, hi=None):
+def quantize(values: Any, lo: float | None = None, hi: float | None = None) -> tuple[str, list[float]]:
     """float array -> (base64 of uint8, [lo, hi])."""
     values = np.asarray(values, np.float32)
     lo = float(values.min()) if lo is None else lo
@@ -44,12 +51,7 @@ def quantize(values, lo=None, hi=None):
     return base64.b64encode(q.tobytes()).decode("ascii"), [lo, hi]
 
 
-def dequantize(data, value_range):
-    lo, hi = value_range
-    return lo + (hi - lo) * np.frombuffer(base64.b64decode(data), np.uint8) / 255
-
-
-def boundary(model, forward, params, features, size=BOUNDARY_SIZE):
+def boundary(model: Model, forward: Callable, params: list, features: Sequence[str], size: int = BOUNDARY_SIZE) -> dict:
     """The `boundary` frame payload (without its type)."""
     out = np.asarray(forward(params, grid_inputs(features, size))[-1])
     payload = {"size": size, "extent": list(EXTENT)}
@@ -67,7 +69,7 @@ def _output_range(activation):
     return {"sigmoid": (0.0, 1.0), "step": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(activation, (None, None))
 
 
-def neurons(model, forward, params, features, size=NEURON_SIZE):
+def neurons(model: Model, forward: Callable, params: list, features: Sequence[str], size: int = NEURON_SIZE) -> dict:
     """The `neurons` frame payload: hidden units' grids plus all weights."""
     acts = forward(params, grid_inputs(features, size))[:-1]
     layers = []
@@ -80,13 +82,13 @@ def neurons(model, forward, params, features, size=NEURON_SIZE):
     return {"size": size, "layers": layers, **dense_weights(params)}
 
 
-def drawn_by_page(spec):
+def drawn_by_page(spec: Spec) -> bool:
     """True where the page computes the pictures from `weights` frames: a stack of dense
     layers (dropout passes its input on at evaluation) on 2-D points."""
     return spec.dataset.info.kind == "points" and all(layer.type in ("dense", "dropout") for layer in spec.layers)
 
 
-def dense_weights(params):
+def dense_weights(params: list) -> dict:
     """Every dense layer's kernel (rows: inputs) and bias, as lists of floats (one device copy)."""
     params = jax.device_get([p for p in params if "kernel" in p])
     return {
@@ -101,12 +103,12 @@ def _output_range_of(a):
     return -m, m
 
 
-def weights(params, layer_names):
+def weights(params: list, layer_names: Sequence[str]) -> dict[str, np.ndarray]:
     """Flat {"<layer>.<param>": array} for np.savez."""
     return {f"{name}.{k}": np.asarray(v) for name, p in zip(layer_names, params) for k, v in p.items()}
 
 
-def filters(spec, params):
+def filters(spec: Spec, params: list) -> dict:
     """The `filters` payload: every conv layer's kernels, one k×k picture per
     filter (averaged over input channels), as plain numbers."""
     out = []
@@ -123,7 +125,7 @@ def filters(spec, params):
     return {"layers": out}
 
 
-def feature_maps(spec, forward, params, x, label, sample=0):
+def feature_maps(spec: Spec, forward: Callable, params: list, x: jax.Array, label: int, sample: int = 0) -> dict:
     """The `feature_maps` payload: one test sample through every conv and pool layer."""
     acts = forward(params, x[sample : sample + 1])
     image = np.asarray(x[sample]).mean(axis=2)
@@ -150,7 +152,7 @@ def feature_maps(spec, forward, params, x, label, sample=0):
     }
 
 
-def confusion(y_true, y_pred, classes, class_names=()):
+def confusion(y_true: np.ndarray, y_pred: np.ndarray, classes: int, class_names: Sequence[str] = ()) -> dict:
     """The `confusion` payload: matrix[true][predicted] over the test set."""
     matrix = np.zeros((classes, classes), int)
     np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
@@ -161,7 +163,9 @@ def confusion(y_true, y_pred, classes, class_names=()):
     }
 
 
-def predictions(x, y_true, y_pred, class_names, count=16):
+def predictions(
+    x: jax.Array, y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str], count: int = 16
+) -> dict:
     """The `predictions` payload: a strip of test images with predicted and true labels."""
     shown = np.asarray(x[:count]).mean(axis=3)
     return {
@@ -173,7 +177,7 @@ def predictions(x, y_true, y_pred, class_names, count=16):
     }
 
 
-def embedding(table, vocab, words=80):
+def embedding(table: jax.Array, vocab: Sequence[str], words: int = 80) -> dict:
     """The `embedding` payload: the most frequent words' vectors projected on
     their first two principal components (PCA by SVD)."""
     vectors = np.asarray(table)[2 : 2 + words]  # skip <pad> and <oov>
@@ -187,7 +191,9 @@ def embedding(table, vocab, words=80):
     }
 
 
-def hidden_states(spec, forward, params, x, vocab, sample=0):
+def hidden_states(
+    spec: Spec, forward: Callable, params: list, x: jax.Array, vocab: Sequence[str], sample: int = 0
+) -> dict | None:
     """The `hidden_states` payload: the first recurrent layer's state after
     each real (unpadded) token of one test sentence, as a steps x units grid."""
     index = next((i for i, layer in enumerate(spec.layers) if layer_type(layer).recurrent), None)

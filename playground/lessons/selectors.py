@@ -21,7 +21,8 @@ def lesson_progress(*, user, session_key):
 
 
 def course_outline(*, user, session_key):
-    """[{"slug", "title", "lessons": [{slug, title, summary, state}]}] in course order; state: new | opened | finished."""
+    """[{"slug", "title", "lessons": [{slug, title, summary, state}]}] in course order;
+    state: new | opened | finished."""
     progress = lesson_progress(user=user, session_key=session_key)
     sections = []
     for section in catalog.SECTIONS:

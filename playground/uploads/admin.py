@@ -123,8 +123,8 @@ class DatasetAdmin(admin.ModelAdmin):
     def status_column(self, obj):
         pending = obj.status == Dataset.Status.PROCESSING
         return format_html(
-            '<span class="upload-status" data-id="{}" data-status="{}"><b>{}</b> {}<progress max="100" value="{}"{}></progress>'
-            ' <span class="upload-message">{}</span></span>',
+            '<span class="upload-status" data-id="{}" data-status="{}"><b>{}</b> {}<progress max="100" '
+            'value="{}"{}></progress> <span class="upload-message">{}</span></span>',
             obj.pk,
             obj.status,
             obj.get_status_display(),

@@ -1,4 +1,4 @@
-"""The admin's upload forms. clean() runs process.check on the file, so every problem
+"""The admin's upload forms. clean() runs readers.check on the file, so every problem
 it finds shows on the form, naming the line, column or file; nothing is stored
 until the form is valid."""
 
@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from playground.models import Dataset
-from playground.uploads import process, services
+from playground.uploads import readers, services
 from playground.uploads.limits import UploadError, limits
 
 FORMATS_HELP = _(
@@ -120,9 +120,9 @@ class OptionsMixin(forms.Form):
         if not upload or not kind:
             return
         try:
-            process.check_file(kind, upload.name, upload.size)
+            readers.check_file(kind, upload.name, upload.size)
             data = upload.read(limits()["max_bytes"] + 1)
-            self.checked = process.check(kind, upload.name, data, self.options_for(kind))
+            self.checked = readers.check(kind, upload.name, data, self.options_for(kind))
         except UploadError as exc:
             self.add_error("file", str(exc))
             return

@@ -16,7 +16,6 @@ from trainer import spec as specs
 PREVIEW_POINTS = 1000  # per split, for the picker and the scatter
 IMAGE_COUNT = 24
 HISTOGRAM_FEATURES, BINS = 12, 20
-UPLOAD_TEST_FRACTION = 0.2  # trainer.spec's default for uploaded sets
 
 
 def _subsample(x, y, n):
@@ -93,7 +92,7 @@ def example_spec(info):
         ],
         "text": [{"type": "embedding", "output_dim": 16}, {"type": "gru", "units": 16}],
     }[info.kind]
-    dataset = {"name": info.name, "test_fraction": UPLOAD_TEST_FRACTION if not info.builtin else 0.5}
+    dataset = {"name": info.name, "test_fraction": datasets.UPLOAD_TEST_FRACTION if not info.builtin else 0.5}
     return {
         "version": 1,
         "dataset": dataset,
@@ -212,10 +211,11 @@ def upload_page(row):
     meta, info = row.metadata, selectors.dataset_info(row)
     keys = ("x", "y", "vocab", "vocab_counts", "preview_index", "preview_before")
     arrays = store.load(row.arrays, keys)
-    n_train, n_test = datasets.split_sizes(len(arrays["y"]), UPLOAD_TEST_FRACTION)
-    page = {"test_fraction": UPLOAD_TEST_FRACTION, "samples": len(arrays["y"]), "n_train": n_train, "n_test": n_test}
+    fraction = datasets.UPLOAD_TEST_FRACTION
+    n_train, n_test = datasets.split_sizes(len(arrays["y"]), fraction)
+    page = {"test_fraction": fraction, "samples": len(arrays["y"]), "n_train": n_train, "n_test": n_test}
     if row.kind == "points":
-        split = datasets.split_arrays(arrays["x"], arrays["y"], UPLOAD_TEST_FRACTION, 0)
+        split = datasets.split_arrays(arrays["x"], arrays["y"], fraction, 0)
         page["preview"] = {"kind": "points", **_points_payload(split)}
     elif row.kind == "tabular":
         page["preview"] = _tabular_preview(arrays["x"], meta)

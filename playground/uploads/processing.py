@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Dataset
-from playground.uploads import process, store
+from playground.uploads import readers, store
 from playground.uploads.limits import UploadError
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def dataset_process(dataset_id):
     try:
         with row.source.open("rb") as f:
             data = f.read()
-        processed = process.process(row.kind, row.source.name, data, row.options, progress)
+        processed = readers.process(row.kind, row.source.name, data, row.options, progress)
         progress.last = 0.0
         progress(0.97, _("saving the arrays"))
         name = store.save(row.slug, processed)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Dataset
-from playground.services import send_again
+from playground.services import requeue_stale
 from playground.uploads import selectors, store, tasks
 from playground.uploads.limits import UploadError
 from trainer import datasets
@@ -89,7 +89,7 @@ def dataset_upload(
     user: AbstractBaseUser | None = None,
 ) -> Dataset:
     """A new uploaded set (version 1): the file is stored and a `processing` row created;
-    the task processes it once the row is committed. `checked` is process.check()'s result."""
+    the task processes it once the row is committed. `checked` is readers.check()'s result."""
     return _create(
         family=name,
         version=1,
@@ -133,7 +133,7 @@ def datasets_requeue_lost(max_age_s: float) -> list[int]:
     (a broker that restarted empty lost it): sent again; only one copy processes the
     file (processing.dataset_process takes the row up once). Returns their ids."""
     waiting = Dataset.objects.filter(builtin=False, status=Dataset.Status.PROCESSING, started__isnull=True)
-    return send_again(waiting, max_age_s, tasks.process_dataset.enqueue)
+    return requeue_stale(waiting, max_age_s, tasks.process_dataset.enqueue)
 
 
 def dataset_archive(row: Dataset, archived: bool = True) -> None:

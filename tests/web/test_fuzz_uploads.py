@@ -1,5 +1,5 @@
 """Property tests of the staff upload path: generated CSVs, zips and pictures go through
-process.check (what UploadForm.clean calls) and, for a handful, through the admin form.
+readers.check (what UploadForm.clean calls) and, for a handful, through the admin form.
 Every file is either accepted or refused with an UploadError that says why (naming the
 entry at fault for a zip); never another exception, and nothing is stored for a refusal."""
 
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from playground.models import Dataset
-from playground.uploads import csvfile, process
+from playground.uploads import csvfile, readers
 from playground.uploads.limits import UploadError
 from tests.web import upload_files as f
 
@@ -86,9 +86,9 @@ def note(what):
 
 
 def checked_or_refused(kind, name, data, options=None):
-    """process.check's answer: ("accepted", Processed) or ("refused", message); any other exception fails the test."""
+    """readers.check's answer: ("accepted", Processed) or ("refused", message); any other exception fails the test."""
     try:
-        got = process.check(kind, name, data, options or {})
+        got = readers.check(kind, name, data, options or {})
     except UploadError as exc:
         message = str(exc)
         assert message.strip(), "an UploadError without a message"

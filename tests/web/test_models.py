@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from playground import selectors, services
 from playground.models import Dataset, Run, RunFrame
+from trainer import events
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,12 @@ def test_deleting_a_run_deletes_its_frames(make_run, small_spec):
     services.run_record_metrics(run, [(1, {"type": "metrics"})])
     run.experiment.delete()
     assert RunFrame.objects.count() == 0
+
+
+def test_run_statuses_are_the_engines_with_translated_labels():
+    """Run.Status is built from trainer.events.STATUSES: the same values in the same order, each labelled."""
+    assert tuple(Run.Status.values) == events.STATUSES
+    assert set(events.FINAL) < set(Run.Status.values) and Run.Status.QUEUED == "queued"
+    assert [label for _, label in Run._meta.get_field("status").choices] == list(Run.Status.labels)
+    with translation.override("ko"):
+        assert Run.Status.DIVERGED.label == "발산" and Run.Status("paused").label != "paused"

@@ -6,7 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from playground.uploads import process
+from playground.uploads import readers
 from playground.uploads.limits import UploadError
 from tests.web import upload_files as f
 
@@ -15,7 +15,7 @@ POINTS = ["x1", "x2", "label"]
 
 def check(kind, data, name=None, **options):
     name = name or {"images": "set.zip", "points": "set.csv", "tabular": "set.csv", "text": "set.csv"}[kind]
-    return process.check(kind, name, data, options)
+    return readers.check(kind, name, data, options)
 
 
 def refused(kind, data, match, name=None, **options):
@@ -35,12 +35,12 @@ def test_points_classification_and_regression():
 
 def test_points_outside_the_plane_are_mapped_onto_it_and_the_scaling_kept():
     rows = [(x * 100, x * 3 - 50, "a" if x % 2 else "b") for x in range(30)]
-    got = process.process("points", "p.csv", f.csv_bytes(POINTS, rows), {})
+    got = readers.process("points", "p.csv", f.csv_bytes(POINTS, rows), {})
     assert np.abs(got.x).max() <= 5.0 + 1e-6 and got.metadata["scaling"]["x1"] == [0.0, 2900.0]
 
 
 def test_tabular_is_standardized_with_the_statistics_kept():
-    got = process.process("tabular", "iris.csv", f.tabular_csv(60), {"label_column": "Species"})
+    got = readers.process("tabular", "iris.csv", f.tabular_csv(60), {"label_column": "Species"})
     assert got.task == "multiclass" and got.class_names == ["setosa", "versicolor", "virginica"]
     assert (
         got.x.shape == (60, 3) and np.allclose(got.x.mean(0), 0, atol=1e-5) and np.allclose(got.x.std(0), 1, atol=1e-4)
@@ -50,31 +50,31 @@ def test_tabular_is_standardized_with_the_statistics_kept():
 
 def test_utf8_with_bom_and_korean_cp949_are_read():
     assert check("points", b"\xef\xbb\xbf" + f.points_csv(30)).x.shape == (30, 2)
-    got = process.process("text", "ko.csv", f.text_csv(40, encoding="cp949", korean=True), {})
+    got = readers.process("text", "ko.csv", f.text_csv(40, encoding="cp949", korean=True), {})
     assert got.metadata["encoding"] == "CP949 (Korean)" and "좋아요" in got.extra["vocab"].tolist()
 
 
 def test_images_of_any_size_format_and_colour_mode_become_one_shape():
-    got = process.process("images", "pics.zip", f.image_zip(12), {"height": 8, "width": 10, "color": "grayscale"})
+    got = readers.process("images", "pics.zip", f.image_zip(12), {"height": 8, "width": 10, "color": "grayscale"})
     assert got.x.shape == (24, 8, 10, 1) and got.x.dtype == np.float32 and 0 <= got.x.min() and got.x.max() <= 1
     assert got.class_names == ["left", "right"] and np.bincount(got.y).tolist() == [12, 12]
     left = got.x[got.y == 0]
     assert left[:, :, :4].mean() > left[:, :, 6:].mean()  # the picture survived the trip
-    rgb = process.process(
+    rgb = readers.process(
         "images", "pics.zip", f.image_zip(10, top="photos/"), {"height": 6, "width": 6, "color": "rgb"}
     )
     assert rgb.x.shape == (20, 6, 6, 3) and len(rgb.extra["preview_before"]) == 8  # 4 "before" pictures a class
 
 
 def test_an_npz_of_images_with_labels():
-    got = process.process("images", "x.npz", f.image_npz(40, 12), {"height": 6, "width": 6})
+    got = readers.process("images", "x.npz", f.image_npz(40, 12), {"height": 6, "width": 6})
     assert got.x.shape == (40, 6, 6, 1) and got.class_names == ["0", "1"]
     names = f.npz_bytes(x=np.zeros((30, 5, 5)), y=np.array(["cat", "dog"] * 15))
     assert check("images", names, "n.npz").class_names == ["cat", "dog"]
 
 
 def test_text_goes_through_the_pipeline_chosen_on_upload():
-    got = process.process("text", "t.csv", f.text_csv(40), {"max_vocab": 20, "max_length": 6, "remove_stopwords": True})
+    got = readers.process("text", "t.csv", f.text_csv(40), {"max_vocab": 20, "max_length": 6, "remove_stopwords": True})
     assert got.x.shape == (40, 6) and got.x.dtype == np.int32 and len(got.extra["vocab"]) == 20
     assert got.extra["vocab"][0] == "<pad>" and "the" not in got.extra["vocab"].tolist()  # a stop word
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
-from playground.uploads import process, processing, services
+from playground.uploads import processing, readers, services
 from tests.web import upload_files as f
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def media(settings, tmp_path):
 
 
 def uploaded(kind, name, filename, data, **options):
-    checked = process.check(kind, filename, data, options)
+    checked = readers.check(kind, filename, data, options)
     row = services.dataset_upload(
         name=name,
         title=name.title(),
@@ -47,7 +47,7 @@ def test_the_list_shows_built_in_and_ready_uploaded_sets(client):
         kind="points",
         upload=ContentFile(f.points_csv(40), name="l.csv"),
         options={},
-        checked=process.check("points", "l.csv", f.points_csv(40), {}),
+        checked=readers.check("points", "l.csv", f.points_csv(40), {}),
     )
     html = client.get("/datasets/").content.decode()
     for name in ("circle", "digits", "sentiment", "pts"):

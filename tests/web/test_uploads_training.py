@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 
 from playground import compute, jobs
 from playground.models import Run
-from playground.uploads import previews, process, processing, selectors, services, store
+from playground.uploads import previews, processing, readers, selectors, services, store
 from tests.web import upload_files as f
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -34,7 +34,7 @@ def media(settings, tmp_path):
 def ready_dataset(kind, name=None):
     filename, make, options = FILES[kind]
     data = make()
-    checked = process.check(kind, filename, data, options)
+    checked = readers.check(kind, filename, data, options)
     row = services.dataset_upload(
         name=name or kind,
         title=kind.title(),
@@ -63,7 +63,7 @@ def test_an_uploaded_dataset_of_each_kind_trains_through_the_api(client, kind, m
     def no_reparse(*args, **kwargs):
         raise AssertionError("a run must load the stored arrays, not parse the upload again")
 
-    monkeypatch.setattr(process, "process", no_reparse)
+    monkeypatch.setattr(readers, "process", no_reparse)
     jobs.train_run.call(run.pk)
     run.refresh_from_db()
     assert run.status == "completed", run.message

@@ -26,7 +26,8 @@ def _initializer_class(class_name, spec_name, defaults=None):
         unknown = set(options) - set(defaults or {})
         if unknown:
             raise TypeError(
-                f"{class_name} got unexpected arguments {sorted(unknown)}; it takes {', '.join(defaults or {}) or 'none'}"
+                f"{class_name} got unexpected arguments {sorted(unknown)}; it takes "
+                f"{', '.join(defaults or {}) or 'none'}"
             )
         Initializer.__init__(self, **{**(defaults or {}), **options})
 

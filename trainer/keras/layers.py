@@ -31,7 +31,8 @@ def _square(name, value):
     if isinstance(value, (tuple, list)):
         if len(value) != 2 or value[0] != value[1]:
             raise ValueError(
-                f"{name}={tuple(value)!r}: the engine's windows are square; use {name}={value[0]!r} or ({value[0]!r}, {value[0]!r})"
+                f"{name}={tuple(value)!r}: the engine's windows are square; use {name}={value[0]!r} or ({value[0]!r}, "
+                f"{value[0]!r})"
             )
         value = value[0]
     return positive_int(
@@ -241,7 +242,8 @@ class Dropout(Layer):
     def __init__(self, rate, input_shape=None, name=None):
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise ValueError(
-                f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate!r}"
+                f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: "
+                f"rate={rate!r}"
             )
         super().__init__(S.Dropout(float(rate)), input_shape, name)
 

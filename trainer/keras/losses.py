@@ -44,7 +44,8 @@ def check_loss(value: object) -> str:
     if isinstance(value, str) and value in LOSSES:
         return value
     raise ValueError(
-        f"Could not interpret loss identifier: {value!r}. Use one of: {', '.join(sorted(k for k in LOSSES if k.islower()))}"
+        f"Could not interpret loss identifier: {value!r}. Use one of: "
+        f"{', '.join(sorted(k for k in LOSSES if k.islower()))}"
     )
 
 

@@ -36,9 +36,10 @@ from trainer.keras.parts import count
 PARAM_ORDER = ("embeddings", "kernel", "recurrent_kernel", "bias")  # Keras' order of a layer's weights
 
 NOT_BUILT = (
-    "This model has not yet been built: its first layer has no input shape. Give it one, as in "
-    "Dense(10, activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, input_length=40), "
-    "or put Input(shape=...) first. (The weights are drawn from the model's seed before any data is seen.)"
+    "This model has not yet been built: its first layer has no input shape. Give it one, as in Dense(10, "
+    "activation=\"sigmoid\", input_dim=2), Conv2D(8, 3, input_shape=(28, 28, 1)) or Embedding(1000, 16, "
+    "input_length=40), or put Input(shape=...) first. (The weights are drawn from the model's seed before any data is "
+    "seen.)"
 )
 
 
@@ -70,7 +71,8 @@ class Sequential:
             self.layers.append(layer)
         else:
             raise TypeError(
-                f"The added layer must be an instance of class Layer. Received: layer={layer!r} of type {type(layer).__name__}"
+                f"The added layer must be an instance of class Layer. Received: layer={layer!r} of type "
+                f"{type(layer).__name__}"
             )
         self.params = self.train_state = self.fitted = None
 
@@ -169,7 +171,8 @@ class Sequential:
         task, units = task_of(self.loss, self._metrics, out[-1]), out[-1]
         if task == "multiclass" and units < 2:
             raise ValueError(
-                f"{self.loss} needs one output unit per class; for two classes use one sigmoid unit and binary_crossentropy"
+                f"{self.loss} needs one output unit per class; for two classes use one sigmoid unit and "
+                f"binary_crossentropy"
             )
         if task != "multiclass" and units != 1:
             raise ValueError(
@@ -181,7 +184,8 @@ class Sequential:
                 raise ValueError(f"The metric {m!r} does not fit this {task} model (loss {self.loss})")
         if any(getattr(layer.spec, "activation", None) == "step" for layer in self.layers) and len(self.layers) > 1:
             raise ValueError(
-                "step has no gradient: it trains only as Rosenblatt's perceptron, a single Dense(1, activation=\"step\")"
+                "step has no gradient: it trains only as Rosenblatt's perceptron, a single Dense(1, "
+                "activation=\"step\")"
             )
         opt = self.optimizer.to_spec()
         return engine.Model(

@@ -44,7 +44,7 @@ class Dense:
     bias_initializer: Initializer = Initializer("zeros")
     type: str = field(default="dense", init=False)
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         """in_shape -> (out_shape, {param: shape}); raises ValueError for a bad input."""
         if len(in_shape) != 1:
             raise Problem(
@@ -80,7 +80,7 @@ class Conv2D:
     bias_initializer: Initializer = Initializer("zeros")
     type: str = field(default="conv2d", init=False)
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         _need_image("conv2d", in_shape)
         h, w, c = in_shape
         k = self.kernel_size
@@ -132,10 +132,10 @@ class Pool2D:
     padding: str = "valid"
 
     @property
-    def stride(self):
+    def stride(self) -> int:
         return self.strides or self.pool_size
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         _need_image(self.type, in_shape)
         h, w, c = in_shape
         if self.padding == "valid" and (self.pool_size > h or self.pool_size > w):
@@ -174,7 +174,7 @@ for name, keras, title, place in (
 class Flatten:
     type: str = field(default="flatten", init=False)
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         return (math.prod(in_shape),), {}
 
 
@@ -186,7 +186,7 @@ class Dropout:
     rate: float
     type: str = field(default="dropout", init=False)
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         return tuple(in_shape), {}
 
 
@@ -208,7 +208,7 @@ class Embedding:
     input_dim: int | None = None  # the vocabulary size; filled in from the dataset
     type: str = field(default="embedding", init=False)
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         if len(in_shape) != 1:
             raise Problem(
                 gettext_noop(
@@ -246,7 +246,7 @@ class Recurrent:
     return_sequences: bool = False
     activation: str = "tanh"
 
-    def shapes(self, in_shape):
+    def shapes(self, in_shape: tuple[int, ...]) -> tuple[tuple[int, ...], dict]:
         if len(in_shape) != 2:
             raise Problem(
                 gettext_noop(

@@ -20,7 +20,7 @@ def read_dataset(errors: list, obj: object, uploads: dict | None = None) -> Data
         return DatasetSpec(
             name=name,
             samples=info.default_samples,
-            test_fraction=r.number("test_fraction", 0.1, 0.9, 0.2),
+            test_fraction=r.number("test_fraction", 0.1, 0.9, datasets.UPLOAD_TEST_FRACTION),
             seed=r.integer("seed", 0, 2**31 - 1, 0),
             uploaded=info,
         )

@@ -6,7 +6,10 @@ A knob's `default` is the layer dataclass's own field default (filled in by
 is what the builder puts in a new layer where that differs (4 units, relu).
 """
 
+from __future__ import annotations
+
 from dataclasses import KW_ONLY, dataclass
+from typing import Any
 
 from trainer.messages import gettext_noop
 from trainer.spec.objects import Initializer
@@ -22,7 +25,7 @@ class Knob:
     start: object = REQUIRED
     shown: bool = True  # in the builder's form (the catalog's layer_types)
 
-    def read(self, r: Reader):
+    def read(self, r: Reader) -> Any:
         raise NotImplementedError
 
     def bounds(self) -> dict:
@@ -43,7 +46,7 @@ class Int(Knob):
     low: float
     high: float
 
-    def read(self, r: Reader):
+    def read(self, r: Reader) -> Any:
         return r.integer(self.name, self.low, self.high, self.default)
 
     def bounds(self) -> dict:
@@ -52,7 +55,7 @@ class Int(Knob):
 
 @dataclass(frozen=True)
 class Number(Int):
-    def read(self, r: Reader):
+    def read(self, r: Reader) -> Any:
         return r.number(self.name, self.low, self.high, self.default)
 
 
@@ -60,7 +63,7 @@ class Number(Int):
 class Choice(Knob):
     choices: tuple
 
-    def read(self, r: Reader):
+    def read(self, r: Reader) -> Any:
         return r.choice(self.name, self.choices, self.default)
 
     def bounds(self) -> dict:

@@ -5,8 +5,11 @@ engine's init/apply (trainer.layers), the Keras-style classes (trainer.keras.dec
 and which layers the live pictures follow (trainer.probes, trainer.engine).
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any
 
 from trainer.messages import entry, gettext_noop
 from trainer.spec.knobs import Knob
@@ -28,7 +31,7 @@ class LayerType:
     spatial: bool = False  # maps an image to an image: the live feature maps show its output
     menu: Mapping[str, int] = field(default_factory=dict)  # data kind -> its place among the add menu's first
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         """Each knob's default is its dataclass field's: written once, there."""
         defaults = {f.name: f.default for f in fields(self.layer) if f.init and f.name != "type"}
         if set(defaults) != {k.name for k in self.knobs}:
@@ -39,7 +42,7 @@ class LayerType:
         object.__setattr__(self, "knobs", knobs)
         object.__setattr__(self, "title", self.title or self.keras)
 
-    def build(self, **values):
+    def build(self, **values: Any) -> Any:
         """The layer object from its knobs' values (a class shared by several types takes the type too)."""
         typed = any(f.name == "type" and f.init for f in fields(self.layer))
         return self.layer(type=self.name, **values) if typed else self.layer(**values)
@@ -54,12 +57,12 @@ def register(layer_type: LayerType) -> LayerType:
     return layer_type
 
 
-def layer_type(layer) -> LayerType:
+def layer_type(layer: Any) -> LayerType:
     """The declaration of a layer object (or of a type name)."""
     return LAYER_TYPES[layer if isinstance(layer, str) else layer.type]
 
 
-def parse_layer(errors: list, obj: object, path: str):
+def parse_layer(errors: list, obj: object, path: str) -> Any | None:
     """One layer's JSON object -> its layer object, or None with the problems added to errors."""
     kind = obj.get("type") if isinstance(obj, dict) else None
     if not isinstance(kind, str) or kind not in LAYER_TYPES:

@@ -1,8 +1,11 @@
 """The frozen objects a parsed spec is made of (all but the layers, which
 `trainer.spec.builtin_layers` declares with their type), and their JSON form."""
 
+from __future__ import annotations
+
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from trainer import datasets
 from trainer.spec.vocabulary import VERSION
@@ -13,7 +16,7 @@ class Initializer:
     name: str
     options: tuple = ()  # sorted (knob, value) pairs
 
-    def to_dict(self):
+    def to_dict(self) -> dict | str:
         return {"name": self.name, **dict(self.options)} if self.options else self.name
 
 
@@ -35,21 +38,21 @@ class DatasetSpec:
     # a drawn set only (datasets.DRAWN): its points, ((x1, x2, label or value), ...); `samples` is their count
     points: tuple | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.points is not None:  # lists (from a script) become tuples: a spec is hashable and frozen
             points = tuple(tuple(p) for p in self.points)
             object.__setattr__(self, "points", points)
             object.__setattr__(self, "samples", len(points))
 
     @property
-    def info(self):
+    def info(self) -> datasets.DatasetInfo:
         return self.uploaded or datasets.BUILTIN.get(self.name) or datasets.DRAWN[self.name]
 
     @property
-    def n_classes(self):
+    def n_classes(self) -> int:
         return self.classes if self.name in datasets.CHOSEN_CLASSES else self.info.classes
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         if self.uploaded:  # an uploaded set is what it is: only the split is chosen
             return {"name": self.name, "test_fraction": self.test_fraction, "seed": self.seed}
         if self.points is not None:  # a drawn set is its points: no size or noise to choose
@@ -98,31 +101,31 @@ class Spec:
     edits: tuple = ()  # trainer.edits.Edit: weights and biases set by hand, in the order they were made
 
     @property
-    def last_dataset(self):
+    def last_dataset(self) -> DatasetSpec:
         """The data a run of this spec ends on: its own, or the last points drawn anew (edits.DataEdit)."""
         return next((edit.dataset for edit in reversed(self.edits) if hasattr(edit, "dataset")), self.dataset)
 
     @property
-    def task(self):
+    def task(self) -> str:
         return self.dataset.info.task
 
     @property
-    def input_shape(self):
+    def input_shape(self) -> tuple[int, ...]:
         return datasets.input_shape(self.dataset, self.features)
 
     @property
-    def is_perceptron(self):
+    def is_perceptron(self) -> bool:
         return len(self.layers) == 1 and getattr(self.layers[0], "activation", None) == "step"
 
     @property
-    def n_train(self):
+    def n_train(self) -> int:
         return datasets.split_sizes(self.dataset.samples, self.dataset.test_fraction)[0]
 
     @property
-    def steps_per_epoch(self):
+    def steps_per_epoch(self) -> int:
         return math.ceil(self.n_train / self.batch_size)
 
-    def layer_shapes(self):
+    def layer_shapes(self) -> list:
         """[(in_shape, out_shape, {param: shape})] through the stack."""
         out, shape = [], self.input_shape
         for layer in self.layers:
@@ -131,7 +134,7 @@ class Spec:
             shape = out_shape
         return out
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         d = {
             "version": self.version,
             "dataset": self.dataset.to_dict(),
@@ -155,7 +158,7 @@ class Spec:
         return d
 
 
-def layer_dict(layer) -> dict:
+def layer_dict(layer: Any) -> dict:
     """A layer object -> its spec dict: the type, then every field that is set."""
     d = {"type": layer.type}
     for name in layer.__dataclass_fields__:

@@ -1,7 +1,10 @@
 """Reading untrusted JSON: numbers within bounds, choices, and one object's fields,
 collecting every problem (with its path) instead of stopping at the first."""
 
+from __future__ import annotations
+
 import math
+from typing import Any
 
 from trainer.messages import Problem, entry, gettext_noop
 
@@ -10,7 +13,7 @@ class SpecError(ValueError):
     """A spec that cannot run. `errors` is a list of {"path", "message"}; the trainer's own entries
     also carry "template" and "params" (trainer.messages.entry), which the web side translates."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: list[dict]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{e['path']}: {e['message']}" if e["path"] else e["message"] for e in errors))
 
@@ -37,7 +40,7 @@ REQUIRED = ...  # a field's default when the spec must give it
 class Reader:
     """Reads fields of one JSON object, collecting errors instead of stopping."""
 
-    def __init__(self, errors: list, obj: object, path: str, allowed: set):
+    def __init__(self, errors: list, obj: object, path: str, allowed: set) -> None:
         self.errors, self.path = errors, path
         if not isinstance(obj, dict):
             self.fail("", gettext_noop("must be a JSON object"))
@@ -47,11 +50,11 @@ class Reader:
             if key not in allowed:
                 self.fail(key, gettext_noop("unknown key; allowed: %(allowed)s"), allowed=", ".join(sorted(allowed)))
 
-    def fail(self, key: str, template: str, **params) -> None:
+    def fail(self, key: str, template: str, **params: object) -> None:
         path = f"{self.path}.{key}" if self.path and key else (self.path or key)
         self.errors.append(entry(path, template, **params))
 
-    def number(self, key: str, lo: float, hi: float, default=REQUIRED, integer: bool = False):
+    def number(self, key: str, lo: float, hi: float, default: Any = REQUIRED, integer: bool = False) -> Any:
         if key not in self.obj:
             if default is REQUIRED:
                 self.fail(key, gettext_noop("is required"))
@@ -61,10 +64,10 @@ class Reader:
         except ValueError as exc:
             return self.fail(key, exc.template, **exc.params)
 
-    def integer(self, key: str, lo: int, hi: int, default=REQUIRED):
+    def integer(self, key: str, lo: int, hi: int, default: Any = REQUIRED) -> Any:
         return self.number(key, lo, hi, default, integer=True)
 
-    def choice(self, key: str, options: tuple, default=REQUIRED):
+    def choice(self, key: str, options: tuple, default: Any = REQUIRED) -> Any:
         if key not in self.obj:
             if default is REQUIRED:
                 self.fail(key, gettext_noop("is required"))

@@ -2,16 +2,18 @@
 dataset, activations against the loss, the embedding's vocabulary), and the
 summary of a parsed stack that the builder shows."""
 
+from __future__ import annotations
+
 import math
 from dataclasses import replace
 
 from trainer import datasets
 from trainer.messages import Problem, entry, gettext_noop
-from trainer.spec.objects import Spec
+from trainer.spec.objects import DatasetSpec, Spec
 from trainer.spec.vocabulary import LIMITS, REGRESSION_LOSSES
 
 
-def with_vocabulary(layers: list, dataset, errors: list) -> list:
+def with_vocabulary(layers: list, dataset: DatasetSpec, errors: list) -> list:
     """An embedding's input size is the dataset's vocabulary: filled in, or checked if given."""
     out = []
     for i, layer in enumerate(layers):

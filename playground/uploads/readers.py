@@ -1,4 +1,4 @@
-"""One entry point per phase, whatever the kind.
+"""The readers (tables, imagesets, textsets): one entry point per phase, whatever the kind.
 
 check(): everything that can reject a file, fast enough for the admin form's
 request (CSV values, zip entries, every picture decodes, npz shapes);
