@@ -12,7 +12,7 @@ from django.test import Client
 
 from playground import figures, jobs, services
 from tests.conftest import example_spec
-from trainer import datasets, engine, events, loop, probes
+from trainer import datasets, engine, events, pictures, probes
 from trainer import spec as specs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(120)]
@@ -150,7 +150,7 @@ def sample_probes(spec, params, split, vocabulary=None, sample=2):
     model = engine.Model.from_spec(spec)
     data = engine.to_device(model, split, spec.features)
     return {
-        f["type"]: f for f in loop.sample_frames(spec, engine.compiled(model).forward, params, data, vocabulary, sample)
+        f["type"]: f for f in pictures.sample_frames(spec, engine.compiled(model).forward, params, data, vocabulary, sample)
     }
 
 
