@@ -150,7 +150,8 @@ def sample_probes(spec, params, split, vocabulary=None, sample=2):
     model = engine.Model.from_spec(spec)
     data = engine.to_device(model, split, spec.features)
     return {
-        f["type"]: f for f in pictures.sample_frames(spec, engine.compiled(model).forward, params, data, vocabulary, sample)
+        f["type"]: f
+        for f in pictures.sample_frames(spec, engine.compiled(model).forward, params, data, vocabulary, sample)
     }
 
 
