@@ -52,7 +52,7 @@ def metrics(
 # gradients for every network (trainer/gradients.py: per weighted layer, the
 # gradient norms and histograms of weights, biases and weight gradients, with the
 # iteration, so the page draws them over time). Each with how a saved experiment's page
-# keeps it (playground/snapshots.py picks its time slider's snapshots, playground/figures.py
+# keeps it (playground/snapshots.py picks its time slider's snapshots, playground/figures/
 # draws them), in that page's order:
 OPENS = "opens"  # drawn there; the time slider keeps it, and a snapshot opens on it
 JOINS = "joins"  # drawn there; kept in a snapshot another picture opened, never opening one: it goes out

@@ -200,7 +200,7 @@ def test_a_deep_sigmoid_stack_has_vanishing_gradients_where_relu_has_not():
 
 
 def test_the_experiment_page_figure_from_snapshots():
-    """playground/figures.py: the norms per layer over the snapshots, and a histogram heatmap per layer and quantity."""
+    """playground/figures/distributions.py: the norms per layer over the snapshots, and a histogram heatmap per layer and quantity."""
     from playground import figures
 
     frames = []

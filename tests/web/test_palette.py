@@ -1,4 +1,4 @@
-"""One palette: the experiment page's figures (playground/figures.py) and the playground's
+"""One palette: the experiment page's figures (playground/figures/) and the playground's
 charts (static/js/colors.js) take their colours from static/js/palette.json, and neither
 writes them again."""
 
@@ -31,8 +31,9 @@ def test_colors_js_imports_the_file_and_writes_no_colour_of_its_own():
     source = (STATIC_JS / "colors.js").read_text(encoding="utf-8")
     assert 'import palette from "./palette.json" with { type: "json" };' in source
     assert not HEX.findall(source)
-    figures_source = (settings.BASE_DIR / "playground" / "figures.py").read_text(encoding="utf-8")
-    assert not set(HEX.findall(figures_source)) & {PALETTE["orange"], PALETTE["blue"], *PALETTE["classes"]}
+    for module in sorted((settings.BASE_DIR / "playground" / "figures").glob("*.py")):
+        source = module.read_text(encoding="utf-8")
+        assert not set(HEX.findall(source)) & {PALETTE["orange"], PALETTE["blue"], *PALETTE["classes"]}, module.name
 
 
 def test_the_file_is_served_as_json():

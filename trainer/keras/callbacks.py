@@ -2,8 +2,14 @@
 progress) and the callbacks, Keras' hooks with EarlyStopping and TargetLoss
 (the playground's two stop rules)."""
 
+from __future__ import annotations
+
 import math
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.keras.model import Sequential
 
 
 class History:
@@ -12,7 +18,7 @@ class History:
     def __init__(self, model, params):
         self.model, self.params, self.history, self.epoch = model, params, {}, []
 
-    def append(self, epoch, logs):
+    def append(self, epoch: int, logs: dict[str, float]) -> None:
         self.epoch.append(epoch)
         for k, v in logs.items():
             self.history.setdefault(k, []).append(v)
@@ -24,7 +30,7 @@ class Progress:
     def __init__(self, verbose, epochs, steps, out=None):
         self.verbose, self.epochs, self.steps, self.out = verbose, epochs, steps, out or sys.stdout
 
-    def epoch(self, epoch, logs, seconds):
+    def epoch(self, epoch: int, logs: dict[str, float], seconds: float) -> None:
         if not self.verbose:
             return
         per_step = seconds / self.steps
@@ -40,16 +46,16 @@ class Callback:
 
     model = None
 
-    def set_model(self, model):
+    def set_model(self, model: Sequential) -> None:
         self.model = model
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         pass
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         pass
 
 
@@ -66,10 +72,10 @@ class EarlyStopping(Callback):
         )
         self.sign = -1 if mode == "max" or (mode == "auto" and ("acc" in monitor or "r2" in monitor)) else 1
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         self.best, self.wait, self.best_weights, self.stopped_epoch = math.inf, 0, None, 0
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         if self.monitor not in logs:
             raise ValueError(
                 f"EarlyStopping monitors {self.monitor!r}, which fit does not log; it logs {', '.join(logs)} "
@@ -85,7 +91,7 @@ class EarlyStopping(Callback):
             if self.wait >= self.patience:
                 self.model.stop_training, self.stopped_epoch = True, epoch
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         if self.stopped_epoch and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
 
@@ -96,6 +102,6 @@ class TargetLoss(Callback):
     def __init__(self, target, monitor="val_loss"):
         self.target, self.monitor = target, monitor
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         if logs[self.monitor] <= self.target:
             self.model.stop_training = True

@@ -41,7 +41,7 @@ class DeclaredLayer(Layer):
             return getattr(self.spec, key)
         raise AttributeError(key)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         knobs = self.declaration.knobs
         pos = [getattr(self.spec, k.name) for k in knobs if k.default is S.REQUIRED]
         kw = {}

@@ -12,7 +12,7 @@ class Initializer(Part):
     def __init__(self, **options):
         self.options = {k: number(k, v) for k, v in options.items()}
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         return [], {k: v for k, v in self.options.items() if v != self.keras_defaults[k]}
 
     def to_spec(self) -> S.Initializer:
@@ -60,7 +60,7 @@ class Constant(Initializer):
     def __init__(self, value=0.0):
         super().__init__(value=value)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         return [self.options["value"]], {}
 
 

@@ -86,7 +86,7 @@ class Layer(Part):
         return kw
 
     @property
-    def weighted(self):
+    def weighted(self) -> bool:
         """Whether the engine regularizes this layer's kernel."""
         return S.layer_type(self.spec).weighted
 
@@ -129,7 +129,7 @@ class Dense(Layer):
     units = property(lambda self: self.spec.units)
     activation = property(lambda self: self.spec.activation)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         kw = {"activation": self.activation} if self.activation != "linear" else {}
         kw = self._extra(_inits(self.spec, kw))
         if kw.get("input_shape") is not None and len(kw["input_shape"]) == 1:
@@ -175,7 +175,7 @@ class Conv2D(Layer):
     padding = property(lambda self: self.spec.padding)
     activation = property(lambda self: self.spec.activation)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         s = self.spec
         kw = {
             k: v
@@ -201,7 +201,7 @@ class _Pooling2D(Layer):
     pool_size = property(lambda self: (self.spec.pool_size,) * 2)
     padding = property(lambda self: self.spec.padding)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         s = self.spec
         kw = {
             k: v
@@ -232,7 +232,7 @@ class Flatten(Layer):
     def __init__(self, input_shape=None, name=None):
         super().__init__(S.Flatten(), input_shape, name)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         return [], self._extra({})
 
 
@@ -249,7 +249,7 @@ class Dropout(Layer):
 
     rate = property(lambda self: self.spec.rate)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         return [self.rate], self._extra({})
 
 
@@ -272,7 +272,7 @@ class Embedding(Layer):
     input_dim = property(lambda self: self.spec.input_dim)
     output_dim = property(lambda self: self.spec.output_dim)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         kw = self._extra({})
         if kw.get("input_shape") is not None and len(kw["input_shape"]) == 1:
             kw["input_length"] = kw.pop("input_shape")[0]
@@ -296,7 +296,7 @@ class _Recurrent(Layer):
     activation = property(lambda self: self.spec.activation)
     return_sequences = property(lambda self: self.spec.return_sequences)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         kw = {
             k: v
             for k, v, default in (
@@ -330,5 +330,5 @@ class InputLayer(Part):
         return f"Input(shape={source(self.shape)})"
 
 
-def Input(shape):  # noqa: N802 (Keras' name)
+def Input(shape: tuple) -> InputLayer:  # noqa: N802 (Keras' name)
     return InputLayer(shape)

@@ -16,16 +16,18 @@ a tanh output trains on ±1 (the playground's convention).
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from numpy.typing import ArrayLike
 
 from trainer import datasets, engine, loop
 from trainer import spec as S
 from trainer.keras.arrays import device_data, labels, pairs
-from trainer.keras.callbacks import History, Progress
+from trainer.keras.callbacks import Callback, History, Progress
 from trainer.keras.data import Dataset
 from trainer.keras.declared import layer_from_spec
 from trainer.keras.layers import InputLayer, Layer
@@ -231,16 +233,16 @@ class Sequential:
 
     def fit(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        epochs=1,
-        verbose=1,
-        callbacks=None,
-        validation_split=0.0,
-        validation_data=None,
-        shuffle=True,
-        seed=None,
+        x: ArrayLike | Dataset | None = None,
+        y: ArrayLike | None = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int = 1,
+        callbacks: list[Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: tuple | Dataset | None = None,
+        shuffle: bool = True,
+        seed: int | None = None,
     ) -> History:
         """Train; returns a History. x, y: arrays, or x a batched Dataset of
         (features, labels) (then its batch size, and its shuffle and seed, apply).
@@ -342,7 +344,14 @@ class Sequential:
     def _trained_model(self, n):
         return self.fitted or self.engine_model(n, 32)
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, return_dict=False) -> float | list | dict:
+    def evaluate(
+        self,
+        x: ArrayLike | Dataset | None = None,
+        y: ArrayLike | None = None,
+        batch_size: int | None = None,
+        verbose: int = 1,
+        return_dict: bool = False,
+    ) -> float | list | dict:
         """Loss (and metrics) over all of x: the loss alone, or [loss, *metrics]."""
         self._need_compiled()
         if isinstance(x, Dataset):
@@ -360,7 +369,7 @@ class Sequential:
             return logs
         return logs["loss"] if not self._metrics else list(logs.values())
 
-    def predict(self, x, batch_size=None, verbose=0) -> np.ndarray:
+    def predict(self, x: ArrayLike | Dataset, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
         """The network's outputs for x, (n, output units), as NumPy."""
         if isinstance(x, Dataset):
             x = x.arrays()[0]
@@ -395,7 +404,7 @@ class Sequential:
         if self.train_state is not None:
             self.train_state = dict(self.train_state, params=new)
 
-    def summary(self, print_fn=None) -> None:
+    def summary(self, print_fn: Callable[[str], object] | None = None) -> None:
         """Layers, output shapes and parameter counts, as Keras prints them."""
         walk = self._walk()
         rule, lines = (
@@ -437,7 +446,14 @@ class Sequential:
         return model
 
     def to_spec(
-        self, dataset=None, features=None, batch_size=None, epochs=None, seed=None, stop=None, uploads=None
+        self,
+        dataset: str | dict | None = None,
+        features: list[str] | None = None,
+        batch_size: int | None = None,
+        epochs: int | None = None,
+        seed: int | None = None,
+        stop: dict | None = None,
+        uploads: dict | None = None,
     ) -> dict:
         """The spec dict of this model, validated by trainer.spec.parse. A model
         from from_spec (or after fit) knows its settings; the others take them here:

@@ -18,7 +18,7 @@ class Optimizer(Part):
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive. Received: learning_rate={self.learning_rate!r}")
 
-    def arguments(self):  # the learning rate always, the rest where it differs from Keras' default
+    def arguments(self) -> tuple[list, dict]:  # the learning rate always, the rest where it differs from Keras' default
         return [], {
             k: getattr(self, k)
             for k, default in self.keras_defaults.items()

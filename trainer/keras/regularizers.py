@@ -10,7 +10,7 @@ class L1(Part):
     def __init__(self, l1=0.01):
         self.l1 = number("l1", l1)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         return [self.l1], {}
 
     def to_spec(self) -> S.Regularization:
@@ -24,7 +24,7 @@ class L2(Part):
     def __init__(self, l2=0.01):
         self.l2 = number("l2", l2)
 
-    def arguments(self):
+    def arguments(self) -> tuple[list, dict]:
         return [self.l2], {}
 
     def to_spec(self) -> S.Regularization:
