@@ -150,6 +150,7 @@ def _backfill_snapshots(run, result, kept):
             steps_per_second=chunk,
             frame_interval=1.0,
             clock=_ReplayClock(),
+            replay=True,
             **_training_data(spec),
         )
         taken = [s for s in (*taken, picker.flush()) if s and s["frames"]]

@@ -162,6 +162,7 @@ def run(
     clock: Callable[[], float] = time.monotonic,
     slot: Slot | None = None,
     probe_interval: float | None = None,
+    replay: bool = False,
 ) -> RunResult:
     """Train `spec` to the end, emitting frames; returns a RunResult.
 
@@ -174,6 +175,9 @@ def run(
     it waits takes no slot: one pass over the test set, so a stop is never queued.
     probe_interval: seconds between the server's picture frames (None: PROBE_INTERVAL where
     the page draws from `weights` frames, else every frame; 0: every frame).
+    replay: a run trained again for its time slider (playground.compute): nobody waits for its
+    first frame, so every picture goes out with its gradients (a live run sends none before
+    their function has compiled, on a thread).
     """
     enable_persistent_cache()
     controls = _Controls(inbox, steps_per_second)
@@ -181,7 +185,8 @@ def run(
     slot = slot or Slot()
     slot.acquire()
     try:
-        return _Run(spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval).train()
+        run = _Run(spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval, replay)
+        return run.train()
     finally:
         slot.release()
 
@@ -189,7 +194,7 @@ def run(
 class _Run:
     """One run's mutable state between chunks; `train` is the loop."""
 
-    def __init__(self, spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval):
+    def __init__(self, spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval, replay):
         self.spec, self.emit, self.controls, self.frame_interval, self.vocabulary, self.clock = (
             spec,
             emit,
@@ -198,7 +203,7 @@ class _Run:
             vocabulary,
             clock,
         )
-        self.slot = slot
+        self.slot, self.replay = slot, replay
         self.drawn_by_page = probes.drawn_by_page(spec)
         if probe_interval is None:
             probe_interval = PROBE_INTERVAL if self.drawn_by_page else 0.0
@@ -471,7 +476,7 @@ class _Run:
             )
         must = pictures or self.step >= self.total  # a single step's and the last: even if it waits for the compile
         if (probing or must or now - self.last_gradients >= GRADIENT_INTERVAL) and (
-            must or self.gradients_ready.is_set()
+            must or self.gradients_ready.is_set() or (probing and self.replay)
         ):
             self.last_gradients = now  # after the pictures: a snapshot (playground.snapshots) holds both
             frames.append(gradient_frame(self.model, self.state["params"], self.data, self.step))

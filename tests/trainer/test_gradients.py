@@ -234,3 +234,24 @@ def test_gradients_frames_join_a_snapshot_but_never_open_one():
     ]
     kept = [s for s in map(picker.offer, stream) if s] + [picker.flush()]
     assert kept == [{"iteration": 20, "frames": {"boundary": {"type": "boundary"}, "gradients": stream[-1]}}]
+
+
+def test_a_replay_sends_every_picture_with_its_gradients_even_before_they_compile(monkeypatch):
+    """A live run sends no gradients before their function compiled on its thread (its first frames must
+    not wait); a replay for the time slider waits, so each of its snapshots holds them."""
+    import threading
+
+    from trainer import gradients as G
+    from trainer import loop, presets
+    from trainer.spec import parse
+
+    monkeypatch.setattr(G, "warm", lambda *args, **kwargs: threading.Event())  # never ready
+    spec = parse({**presets.load("tfp_default"), "epochs": 20})
+    for replay in (False, True):
+        frames = []
+        loop.run(spec, emit=frames.append, probe_interval=0, replay=replay)
+        kinds = [f["type"] for f in frames]
+        pictures, grads = kinds.count("boundary"), kinds.count("gradients")
+        assert pictures > 5
+        # live: only the last frame's; a replay: each frame's (the final pictures go out once more at the end)
+        assert grads == (pictures - 1 if replay else 1), (replay, pictures, grads)
