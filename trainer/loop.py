@@ -194,7 +194,9 @@ def run(
 class _Run:
     """One run's mutable state between chunks; `train` is the loop."""
 
-    def __init__(self, spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval, replay):
+    def __init__(
+        self, spec, emit, controls, frame_interval, split, vocabulary, clock, slot, probe_interval, replay=False
+    ):
         self.spec, self.emit, self.controls, self.frame_interval, self.vocabulary, self.clock = (
             spec,
             emit,
