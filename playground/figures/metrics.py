@@ -46,14 +46,25 @@ def _mark_edits(fig, history, edits):
     )
 
 
+def _train_and_test(fig, history, key, names):
+    """The train (blue) and test (orange) curves of metrics frames' `train_<key>` and `test_<key>`."""
+    at = [f["iteration"] for f in history]
+    for side, name, color in zip(("train", "test"), names, (BLUE, ORANGE), strict=True):
+        fig.add_scatter(
+            x=at,
+            y=[f.get(f"{side}_{key}") for f in history],
+            name=name,
+            mode=_mode(len(at)),
+            line=dict(color=color, width=2),
+        )
+
+
 def curves(history, task, edits=()):
     """(loss figure, accuracy or RMSE figure) from the metrics frames, in order; edits: the
     weights set by hand (the spec's), marked on the loss curve."""
     batch = [p for frame in history for p in frame.get("points") or []]
-    at = [f["iteration"] for f in history]
-    loss = go.Figure(
-        layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title=gettext("loss"), hovermode="x unified")
-    )
+    layout = dict(LAYOUT, xaxis_title=gettext("iteration"), hovermode="x unified")
+    loss = go.Figure(layout=dict(layout, yaxis_title=gettext("loss")))
     loss.add_scatter(
         x=[p[0] for p in batch],
         y=[p[1] for p in batch],
@@ -61,62 +72,13 @@ def curves(history, task, edits=()):
         mode="lines",
         line=dict(color=PALETTE["batch"], width=1),
     )
-    loss.add_scatter(
-        x=at,
-        y=[f.get("train_loss") for f in history],
-        name=gettext("train"),
-        mode=_mode(len(at)),
-        line=dict(color=BLUE, width=2),
-    )
-    loss.add_scatter(
-        x=at,
-        y=[f.get("test_loss") for f in history],
-        name=gettext("test"),
-        mode=_mode(len(at)),
-        line=dict(color=ORANGE, width=2),
-    )
+    _train_and_test(loss, history, "loss", (gettext("train"), gettext("test")))
     if edits:
         _mark_edits(loss, history, edits)
     if task == "regression":
-        metric = go.Figure(
-            layout=dict(LAYOUT, xaxis_title=gettext("iteration"), yaxis_title="RMSE", hovermode="x unified")
-        )
-        metric.add_scatter(
-            x=at,
-            y=[f.get("train_rmse") for f in history],
-            name=gettext("train RMSE"),
-            mode=_mode(len(at)),
-            line=dict(color=BLUE, width=2),
-        )
-        metric.add_scatter(
-            x=at,
-            y=[f.get("test_rmse") for f in history],
-            name=gettext("test RMSE"),
-            mode=_mode(len(at)),
-            line=dict(color=ORANGE, width=2),
-        )
+        metric = go.Figure(layout=dict(layout, yaxis_title="RMSE"))
+        _train_and_test(metric, history, "rmse", (gettext("train RMSE"), gettext("test RMSE")))
     else:
-        metric = go.Figure(
-            layout=dict(
-                LAYOUT,
-                xaxis_title=gettext("iteration"),
-                yaxis_title=gettext("accuracy"),
-                hovermode="x unified",
-                yaxis=dict(range=[0, 1.02]),
-            )
-        )
-        metric.add_scatter(
-            x=at,
-            y=[f.get("train_accuracy") for f in history],
-            name=gettext("train"),
-            mode=_mode(len(at)),
-            line=dict(color=BLUE, width=2),
-        )
-        metric.add_scatter(
-            x=at,
-            y=[f.get("test_accuracy") for f in history],
-            name=gettext("test"),
-            mode=_mode(len(at)),
-            line=dict(color=ORANGE, width=2),
-        )
+        metric = go.Figure(layout=dict(layout, yaxis_title=gettext("accuracy"), yaxis=dict(range=[0, 1.02])))
+        _train_and_test(metric, history, "accuracy", (gettext("train"), gettext("test")))
     return loss, metric

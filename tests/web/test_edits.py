@@ -50,12 +50,18 @@ def test_an_edit_of_a_bias_is_typed():
     }
 
 
-@scenario
-async def _edit_replay_rerun(spec, session_key):
+async def paused_run(spec, session_key):
+    """A run started paused (the page's Step before any run, without its step) and its owner's socket."""
     run = await database_sync_to_async(services.run_create)(spec, session_key=session_key, paused=True)
     comm = connect_as(session_key, run.pk)
     assert (await comm.connect())[0]
     await until(comm, of_type("status", "paused"))
+    return run, comm
+
+
+@scenario
+async def _edit_replay_rerun(spec, session_key):
+    run, comm = await paused_run(spec, session_key)
     await comm.send_to(text_data=edit(layer=1, unit=9))  # the hidden layer has 2 units
     refused = await until(comm, of_type("error"))
     await comm.send_to(text_data=edit(layer=1, unit=1, input=3, value=2.5))
@@ -124,10 +130,7 @@ def test_only_a_set_of_points_may_be_a_long_message():
 
 @scenario
 async def _points_anew(spec, session_key):
-    run = await database_sync_to_async(services.run_create)(spec, session_key=session_key, paused=True)
-    comm = connect_as(session_key, run.pk)
-    assert (await comm.connect())[0]
-    await until(comm, of_type("status", "paused"))
+    run, comm = await paused_run(spec, session_key)
     await comm.send_to(text_data=set_dataset(POINTS[:1]))
     too_few = await until(comm, of_type("error"))
     await comm.send_to(text_data=set_dataset(POINTS, name="custom_regression"))
