@@ -38,6 +38,11 @@ def _training_data(spec):
     }
 
 
+def load_engine():
+    """Import the engine's JAX side now (taskbackend.warm: the embedded server does so at its first page)."""
+    from trainer import loop  # noqa: F401, PLC0415
+
+
 def run_train(run_id, slot):
     """Train a queued run to its end, holding `slot` (a playground.slots.RunSlot, or None:
     unlimited). Under Celery the run waits for the slot here, still `queued`; the in-process

@@ -41,9 +41,22 @@ _pending = set()  # keep scheduled futures referenced until they finish
 
 
 def remember_server_loop():
-    """Called by playground.asgi on every connection (cheap); the latest live loop wins."""
+    """Called by playground.asgi on every connection (cheap); the latest live loop wins. The first
+    one also has the engine loaded on a thread where runs train in this process (see warm)."""
     global _server_loop
+    if _server_loop is None:
+        warm()
     _server_loop = asyncio.get_running_loop()
+
+
+def warm():
+    """Where runs train in the web process (the embedded default), load the engine (JAX: a second or
+    more) on a thread once the first page is served, so the first Train does not wait for it."""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend.endswith(".InProcessBackend"):
+        from playground import compute  # noqa: PLC0415 (the tasks' service; it imports JAX only when asked)
+
+        threading.Thread(target=compute.load_engine, name="engine-warm", daemon=True).start()
 
 
 def _usable(loop):

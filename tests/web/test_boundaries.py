@@ -88,3 +88,24 @@ def test_a_prediction_asked_of_a_worker_loads_no_jax_in_the_asking_process():
     answer, sent, heavy = json.loads(out.stdout.strip().splitlines()[-1])
     assert answer == {"predicted": 7} and heavy == []
     assert sent == [["playground.jobs.predict", [5], {"pixels": [[0, 255]]}, 1]]
+
+
+def test_the_embedded_server_loads_the_engine_at_its_first_page_and_a_scaled_out_one_never():
+    """Where runs train in the web process, its first connection starts loading JAX on a thread, so the
+    first Train does not wait for it; where workers train, the web process stays light."""
+    code = (
+        "import django, sys, threading; django.setup();"
+        "from django.test.utils import override_settings;"
+        "from playground import taskbackend;"
+        "override_settings(TASKS={'default': {'BACKEND': 'playground.taskbackend.%s'}}).enable();"
+        "taskbackend.warm();"
+        "[t.join(60) for t in threading.enumerate() if t.name == 'engine-warm'];"
+        "print('trainer.loop' in sys.modules, 'jax' in sys.modules)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "playground.settings.test", "PATH": "/usr/bin:/bin"}
+    for backend, loaded in (("InProcessBackend", "True True"), ("CeleryBackend", "False False")):
+        out = subprocess.run(
+            [sys.executable, "-c", code % backend], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+        )
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip().splitlines()[-1] == loaded, (backend, out.stdout)
