@@ -97,7 +97,8 @@ def _train(run_id, slot):
             weights=result.weights,
         )
         runguard.db_retry(records.run_record_snapshot, run, emit.picker.flush())
-        _backfill_snapshots(run, result, emit.picker.count)  # before `done`: then everything is stored
+        if selectors.run_is_saved(run):  # a scratch run needs no time slider: saving it later fills one
+            _backfill_snapshots(run, result.status, result.metrics, emit.picker.count)  # before `done`: all stored
         emit.publish_done(result.status, result.metrics)
     except Exception as exc:  # a bug in the engine or here: the run fails, the server goes on
         logger.exception("run %s failed", run_id)
@@ -127,13 +128,20 @@ class _ReplayClock:
         return self.now
 
 
-def _backfill_snapshots(run, result, kept):
+def fill_snapshots(run_id):
+    """The time slider of a run saved after it ended (services.experiment_save enqueues it)."""
+    run = selectors.run_get(run_id)
+    if run is not None and not run.is_active:
+        _backfill_snapshots(run, run.status, run.final_metrics or {}, len(selectors.run_snapshots(run)))
+
+
+def _backfill_snapshots(run, status, metrics, kept):
     """A short run streams too few probe frames for the time slider. Replay it
     (spec + seed give the same numbers whatever the pacing) in small chunks,
     each followed by a frame, and keep snapshots spread over the steps it ran.
-    Costs about what the run did: only short runs need it."""
-    steps = int(result.metrics.get("steps") or 0)
-    if result.status not in ("completed", "stopped") or kept >= snapshots.wanted(steps):
+    Costs about what the run did: only short runs of saved experiments need it."""
+    steps = int(metrics.get("steps") or 0)
+    if status not in ("completed", "stopped") or kept >= snapshots.wanted(steps):
         return
     from trainer import loop  # noqa: PLC0415
 

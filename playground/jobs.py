@@ -14,6 +14,12 @@ def train_run(run_id):
 
 
 @task
+def fill_snapshots(run_id):
+    # A saved run's time slider, replayed where runs train (it takes a compute slot as they do).
+    compute.fill_snapshots(run_id)
+
+
+@task
 def predict(run_id, pixels=None, text=None):
     # Where runs train (a thread of the embedded server, or a worker); JSON in, JSON out.
     return compute.predict(run_id, pixels=pixels, text=text)

@@ -67,6 +67,11 @@ def run_spec(run: Run) -> specs.Spec:
     return specs.parse(run.experiment.spec, uploads=dataset_selectors.dataset_infos())
 
 
+def run_is_saved(run: Run) -> bool:
+    """Whether its experiment is saved now (it may have been saved while the run trained)."""
+    return Experiment.objects.filter(pk=run.experiment_id, saved__isnull=False).exists()
+
+
 def run_is_first(run: Run) -> bool:
     """True for the run that made its experiment (the others are re-runs of its spec)."""
     return run.experiment.runs.order_by("created", "pk").values_list("pk", flat=True).first() == run.pk

@@ -195,13 +195,17 @@ def experiment_save(
     """Save the run's experiment (the caller checked the owner): title, notes,
     visibility and an unguessable slug. A run still going keeps recording into
     it (its frames, snapshots and final probes are the run's) until it ends.
+    The first save has the time slider's snapshots filled where runs train.
     Saving a saved experiment again only updates those fields."""
     experiment = run.experiment
     for name, value in _experiment_fields(title, notes, visibility).items():
         setattr(experiment, name, value)
-    if experiment.saved is None:
+    first = experiment.saved is None
+    if first:
         experiment.saved, experiment.slug = timezone.now(), secrets.token_urlsafe(12)
     experiment.save()
+    if first:  # its time slider: a scratch run streamed only a few snapshots (a run still going fills it itself)
+        transaction.on_commit(lambda: jobs.fill_snapshots.enqueue(run.pk))
     return experiment
 
 

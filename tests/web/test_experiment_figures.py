@@ -28,8 +28,11 @@ def page_for(run, session_key):
 
 
 def trained(spec, session_key):
+    """A run trained to its end and saved, with the time slider the save fills (here at once)."""
     run = services.run_create(spec, session_key=session_key)
     jobs.train_run.call(run.pk)
+    services.experiment_save(run, title="figures")
+    jobs.fill_snapshots.call(run.pk)
     run.refresh_from_db()
     assert run.status == "completed"
     return run
@@ -216,3 +219,20 @@ def test_smoothing_is_tensorboards():
     smoothed = figures.smooth([4.0, None, 4.0, 0.0], 0.5)
     assert smoothed[:3] == [4.0, None, 4.0]
     assert smoothed[3] == pytest.approx((0.5 * (0.5 * 2.0 + 2.0) + 0.0) / (1 - 0.5**3))
+
+
+def test_a_scratch_run_replays_nothing_until_it_is_saved(small_spec, session_key):
+    """The time slider's replay trains the run again: only a saved experiment gets one (at its save),
+    so a classroom's scratch runs never spend the server on it."""
+    from django.tasks import default_task_backend  # the tests' DummyBackend: it keeps what was enqueued
+
+    from playground import selectors, snapshots
+
+    run = services.run_create(small_spec, session_key=session_key)
+    jobs.train_run.call(run.pk)
+    assert len(selectors.run_snapshots(run)) < snapshots.MIN_SNAPSHOTS  # what streaming kept: no replay
+    default_task_backend.clear()
+    services.experiment_save(run, title="later")
+    assert [(r.task.name, r.args) for r in default_task_backend.results] == [("fill_snapshots", [run.pk])]
+    jobs.fill_snapshots.call(run.pk)
+    assert len(selectors.run_snapshots(run)) >= snapshots.MIN_SNAPSHOTS
