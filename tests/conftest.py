@@ -142,6 +142,26 @@ def _no_skip(report):
     return report
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """The translation catalogs (.mo, build output of `make messages`) compiled when missing or older
+    than their .po, once before any test (a fresh clone run by plain pytest): in the main process,
+    before xdist starts its workers, so no test reads a catalog while another process writes it."""
+    if hasattr(config, "workerinput"):
+        return
+    stale = sorted(
+        {
+            po.parent.parent.name
+            for po in (ROOT_DIR / "locale").glob("*/LC_MESSAGES/*.po")  # django.po and djangojs.po
+            if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+        }
+    )
+    if stale:
+        from django.core.management import call_command  # noqa: PLC0415 (settings are configured by now)
+
+        call_command("compilemessages", locale=stale, ignore_patterns=[".*", "staticfiles", "media"], verbosity=0)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     return _no_skip((yield))

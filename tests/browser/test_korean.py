@@ -3,32 +3,11 @@ Korean catalog (/jsi18n/, locale/ko/LC_MESSAGES/djangojs.po), and the Hangul is 
 own web font ("Playground Hangul", static/fonts/), in the page and in the Plotly charts, under
 the Content-Security-Policy and with nothing asked of another server."""
 
-import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
-
-from tests.conftest import ROOT_DIR
 
 TIMEOUT = 60_000  # ms: a cold JAX compile plus the first chunk
 FAMILY = "Playground Hangul"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogs():
-    """The .mo files are build output (`make messages`): compile them when missing or older than their .po."""
-    stale = [
-        po
-        for po in (ROOT_DIR / "locale").glob("*/LC_MESSAGES/*.po")
-        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-    ]
-    if stale:
-        call_command(
-            "compilemessages",
-            locale=sorted({po.parent.parent.name for po in stale}),
-            ignore_patterns=[".*", "staticfiles", "media", "node_modules"],
-            verbosity=0,
-        )
 
 
 def test_the_playground_speaks_korean_and_draws_hangul_with_our_font(csp_page, live_server_url, outside, shots):

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from playground import services
 from playground.uploads import csvfile
@@ -20,25 +19,6 @@ LOCALE = ROOT_DIR / "locale"
 KO_PO = LOCALE / "ko" / "LC_MESSAGES" / "django.po"
 # Not scanned for messages, here as in `makemessages`: build output, uploads, the tests.
 NOT_SOURCES = {"locale", "tests", "media", "staticfiles", "build", "node_modules"}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalog():
-    """The .mo files are build output: compile them when missing or older than their .po (a fresh clone)."""
-    stale = [
-        po
-        for po in LOCALE.glob("*/LC_MESSAGES/*.po")  # django.po and djangojs.po (static/js)
-        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-    ]
-    if stale:
-        call_command(
-            "compilemessages",
-            locale=[po.parent.parent.name for po in stale],
-            ignore_patterns=[".*", *NOT_SOURCES - {"locale"}],
-            verbosity=0,
-        )
-        trans_real._translations.clear()  # catalogs loaded before the .mo existed
-        trans_real._default = None
 
 
 @pytest.fixture
