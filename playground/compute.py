@@ -147,11 +147,12 @@ def _backfill_snapshots(run, status, metrics, kept):
 
     picker, taken, inbox = snapshots.Picker(total=steps), [], queue.Queue()
 
-    def collect(frame):
-        if frame.get("type") == "metrics" and frame["iteration"] >= steps:
-            inbox.put({"action": "stop"})  # where the original run stopped
-        if snapshot := picker.offer(frame):
-            taken.append(snapshot)
+    def collect(frames):
+        for frame in frames:
+            if frame.get("type") == "metrics" and frame["iteration"] >= steps:
+                inbox.put({"action": "stop"})  # where the original run stopped
+            if snapshot := picker.offer(frame):
+                taken.append(snapshot)
 
     chunk = max(1, steps // (3 * snapshots.SLOTS))  # three frames a slot; probes go out every other frame
     try:

@@ -147,24 +147,25 @@ class RunConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message):
         # Channels closes stale database connections (a thread hop) before every handler; the
         # live stream's frames touch no database, and come 50 to 100 times a second.
-        if message["type"] == "frame":
-            await self.frame(message)
+        if message["type"] == "frames":
+            for frame in message["frames"]:
+                await self.frame(frame)
         else:
             await super().dispatch(message)
 
-    async def frame(self, event):
-        """A frame published by the run (playground.recorder) to the group (streams.frame_message)."""
-        seq = event.get("seq")
-        if seq is not None:
+    async def frame(self, frame):
+        """A frame published by the run (playground.recorder) to the group (streams.frames_message)."""
+        if frame.get("type") == "metrics":
+            seq = frame["seq"]
             if seq <= self.last_seq:
                 return
             if seq > self.last_seq + 1 or self.held:  # some went out before we joined: wait until stored
-                self.held.append(event["frame"])
+                self.held.append(frame)
                 return
             self.last_seq = seq
-        elif event["frame"].get("type") == "done" and self.held:  # the run stored everything before `done`
+        elif frame.get("type") == "done" and self.held:  # the run stored everything before `done`
             await self.stored(None)
-        self.outbox.put(event["frame"])
+        self.outbox.put(frame)
 
     async def stored(self, event):
         """The run wrote its metrics frames up to event["seq"] (streams.stored_message), or ended

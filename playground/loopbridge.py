@@ -10,6 +10,7 @@ import threading
 from asgiref.sync import async_to_sync
 
 LOOP_CALL_TIMEOUT_S = 10.0
+POSTS_PER_WAIT = 32  # post() waits for the loop once in this many calls: a backlog never grows past it
 
 
 async def _running_loop():
@@ -23,7 +24,7 @@ class LoopBridge:
     so the task keeps a private loop thread for its lifetime instead."""
 
     def __init__(self):
-        self.loop, self.thread = async_to_sync(_running_loop)(), None
+        self.loop, self.thread, self.posted = async_to_sync(_running_loop)(), None, 0
         if self.loop.is_closed():
             self.loop = asyncio.new_event_loop()
             self.thread = threading.Thread(target=self.loop.run_forever, name="run-layer-loop", daemon=True)
@@ -41,6 +42,15 @@ class LoopBridge:
         except TimeoutError:
             future.cancel()
             raise
+
+    def post(self, callback, *args):
+        """callback(*args) on the loop, in the order posted, without waiting for it."""
+        if not self.loop.is_running():
+            raise RuntimeError("the server is shutting down")
+        self.loop.call_soon_threadsafe(callback, *args)
+        self.posted += 1
+        if self.posted % POSTS_PER_WAIT == 0:  # the loop is behind by at most this many
+            self.call(asyncio.sleep(0))
 
     def spawn(self, coro):
         return asyncio.run_coroutine_threadsafe(coro, self.loop)  # cancel() cancels the task on its loop

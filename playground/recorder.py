@@ -1,4 +1,4 @@
-"""A run's storage and publishing policy: the `emit(frame)` the engine's run loop is handed.
+"""A run's storage and publishing policy: the `emit(frames)` the engine's run loop is handed.
 
 The live stream carries every frame at display rate, to the run's group (playground.streams);
 the database gets one write of each kind a second: the metrics frames since the last (all of
@@ -19,7 +19,7 @@ STORE_SOON_S, STORE_SOON_FRAMES = 0.1, 30
 
 
 class Recorder:
-    """emit(frame) for the engine: persist, then publish to the run's group.
+    """emit(frames) for the engine: persist, then publish to the run's group.
     layer: the channel layer; bridge: a playground.loopbridge.LoopBridge to its event loop."""
 
     def __init__(self, run, layer, bridge):
@@ -32,27 +32,39 @@ class Recorder:
         self.layer_down_until = 0.0
         self.picker = snapshots.Picker()  # probe snapshots spread over the run, for the time slider
 
-    def __call__(self, frame):
+    def __call__(self, frames):
+        """The frames of one moment (trainer.loop's emit): each kept as its kind is, then the ones
+        for the browsers published together."""
+        published = [frame for frame in map(self.keep, frames) if frame is not None]
+        if published:
+            self.send(streams.frames_message(published))
+        # Often in the first second: the page that started the run joins after its first frames,
+        # and fills that gap from the database once they are stored.
+        if time.monotonic() - self.stored_at >= (STORE_EVERY_S if self.seq > STORE_SOON_FRAMES else STORE_SOON_S):
+            self.store()
+
+    def keep(self, frame):
+        """Store what `frame` changes; returns it as the browsers get it, or None if they do not."""
         if frame.get("status") == "stopped" and self.held.get("reason"):  # status and done frames
             frame = {**frame, "message": self.held["reason"]}  # the worker's shutdown stopped it, not the user
-        kind, seq = frame.get("type"), None
+        kind = frame.get("type")
         if kind == "status":
             self.paused_since = (self.paused_since or time.monotonic()) if frame["status"] == "paused" else None
         if kind == "done":  # published by publish_done() once the result is stored
             self.done = frame
-            return
+            return None
         if kind == "checkpoint":  # stored for predictions, never published
             runguard.db_retry(records.run_record_weights, self.run, frame["iteration"], frame["weights"])
-            return
+            return None
         if kind == "edit":  # a weight set by hand now joins the experiment's spec (a re-run repeats it)
             if frame["live"]:
                 edit = {k: v for k, v in frame.items() if k in ("iteration", "dataset", *edits.KEYS)}
                 runguard.db_retry(records.run_record_edit, self.run, edit)
         elif kind == "metrics":
             # seq (the stored order) and the worker's clock let a viewer spot lost frames and latency.
-            self.seq = seq = self.seq + 1
-            frame = {**frame, "seq": seq, "sent_at": round(time.time(), 4)}
-            self.unstored.append((seq, frame))
+            self.seq += 1
+            frame = {**frame, "seq": self.seq, "sent_at": round(time.time(), 4)}
+            self.unstored.append((self.seq, frame))
         elif kind not in ("status", "error"):  # boundary, neurons, weights, confusion, ...: the latest of each
             self.probes[kind] = frame
         elif kind == "status" and frame["status"] not in events.FINAL:  # run_finish stores the final one
@@ -62,11 +74,7 @@ class Recorder:
             )
         if snapshot := self.picker.offer(frame):
             runguard.db_retry(records.run_record_snapshot, self.run, snapshot)
-        self.publish(frame, seq)
-        # Often in the first second: the page that started the run joins after its first frames,
-        # and fills that gap from the database once they are stored.
-        if time.monotonic() - self.stored_at >= (STORE_EVERY_S if self.seq > STORE_SOON_FRAMES else STORE_SOON_S):
-            self.store()
+        return frame
 
     def store(self):
         """Write the metrics frames not yet stored, the latest probes and the heartbeat; then tell
@@ -78,16 +86,20 @@ class Recorder:
             self.send(streams.stored_message(self.seq))
         runguard.db_retry(records.run_record_progress, self.run, probes=self.probes)
 
-    def publish(self, frame, seq=None):
-        """A frame to the browsers (seq: its stored order, metrics frames only)."""
-        self.send(streams.frame_message(frame, seq))
+    def publish(self, frame):
+        """A frame to the browsers, alone."""
+        self.send(streams.frames_message([frame]))
 
     def send(self, message):
         """A message to the run's group; dropped while the channel layer is unreachable."""
         if time.monotonic() < self.layer_down_until:
             return
+        group = streams.group_name(self.run.pk)
         try:
-            self.bridge.call(self.layer.group_send(streams.group_name(self.run.pk), message))
+            if publish_now := getattr(self.layer, "group_send_nowait", None):  # playground.layers
+                self.bridge.post(publish_now, group, message)
+            else:
+                self.bridge.call(self.layer.group_send(group, message))
         except streams.LAYER_ERRORS as exc:
             if not self.layer_down_until:
                 logger.warning(

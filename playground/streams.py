@@ -1,8 +1,10 @@
 """A run's two channels and the messages on them, defined once.
 
-- The group `run.<id>`: what the run publishes to its viewers' consumers. A `frame` message
-  carries one frame (and its stored order, `seq`, for metrics frames; None otherwise); a
-  `stored` message tells the consumers the metrics frames up to `seq` are in the database.
+- The group `run.<id>`: what the run publishes to its viewers' consumers. A `frames` message
+  carries the frames of one moment, in order (a metrics frame, the weights, the pictures and
+  gradients that go with it: one message, not one each, which is most of a frame's cost on the
+  web side); a metrics frame holds its stored order, `seq`. A `stored` message tells the
+  consumers the metrics frames up to `seq` are in the database.
 - The channel `runctl.<id>`: control messages from the consumer to the run's inbox.
 
 Plain Python: the producers (playground.recorder, playground.supervision) and the consumer
@@ -31,9 +33,9 @@ def control_channel(run_id):
     return f"{CONTROL_PREFIX}{run_id}"
 
 
-def frame_message(frame, seq=None):
-    """A frame for the group; the consumer's `frame` handler forwards it to the browser."""
-    return {"type": "frame", "seq": seq, "frame": frame}
+def frames_message(frames):
+    """The frames of one moment for the group; the consumer's `frames` handler forwards them."""
+    return {"type": "frames", "frames": frames}
 
 
 def stored_message(seq):

@@ -50,11 +50,11 @@ def reconcile_lost(max_age_s=None):
         layer = get_channel_layer()
         for run_id in failed:
             logger.warning("run %s failed: worker lost (no heartbeat for %g s)", run_id, max_age_s)
-            for frame in (events.status("failed", message), events.done("failed", {}, message)):
-                try:
-                    async_to_sync(layer.group_send)(streams.group_name(run_id), streams.frame_message(frame))
-                except Exception:  # the run is failed in the database; a viewer who reconnects sees it
-                    logger.exception("run %s: could not tell its viewers", run_id)
+            frames = [events.status("failed", message), events.done("failed", {}, message)]
+            try:
+                async_to_sync(layer.group_send)(streams.group_name(run_id), streams.frames_message(frames))
+            except Exception:  # the run is failed in the database; a viewer who reconnects sees it
+                logger.exception("run %s: could not tell its viewers", run_id)
     return failed
 
 

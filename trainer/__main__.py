@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from trainer import spec as specs
 
 
-def _progress(frame, out=sys.stderr):
+def _progress(frames, out=sys.stderr):
+    for frame in frames:
+        _show(frame, out)
+
+
+def _show(frame, out):
     if frame["type"] == "metrics":
         bar = "#" * int(30 * frame["iteration"] / frame["total_steps"])
         line = f"\repoch {frame['epoch']}/{frame['epochs']} [{bar:<30}] loss {frame['train_loss']:.4f}"

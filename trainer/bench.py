@@ -339,8 +339,8 @@ from trainer import loop, presets
 from trainer.spec import parse
 t_import = time.perf_counter()
 inbox, seen = queue.Queue(), {}
-def emit(frame):
-    if frame["type"] == "metrics" and not seen:
+def emit(frames):
+    if any(frame["type"] == "metrics" for frame in frames) and not seen:
         seen["first_frame"] = time.perf_counter() - t_import
         inbox.put({"action": "stop"})
 loop.run(parse(presets.load(sys.argv[2])), emit=emit, inbox=inbox)

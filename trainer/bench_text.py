@@ -32,7 +32,7 @@ def bench(name: str, level: str, epochs: int | None = None) -> dict:
     load = time.perf_counter() - start
     stats = next(x for x in datasets.text_levels(spec.dataset, []) if x["level"] == level)
     start = time.perf_counter()
-    result = loop.run(spec, emit=lambda frame: None)
+    result = loop.run(spec, emit=lambda frames: None)
     return {
         "preset": name,
         "level": level,

@@ -1,6 +1,6 @@
 """The run loop: chunks of steps, the control inbox, stop rules, frames.
 
-Its side effects are handed in: `emit(frame)` publishes, `inbox` (a
+Its side effects are handed in: `emit(frames)` publishes the frames of one moment together, `inbox` (a
 `queue.Queue` of control dicts) steers, `clock` tells time, `slot` is the
 compute slot it holds while it trains. It runs in the caller's thread and
 blocks on the inbox while paused or pacing (without its slot), so control
@@ -151,7 +151,7 @@ class _Controls:
 def run(
     spec: Spec,
     *,
-    emit: Callable[[dict], object],
+    emit: Callable[[list[dict]], object],
     inbox: queue.Queue | None = None,
     steps_per_second: float | None = None,
     paused: bool = False,
@@ -280,7 +280,7 @@ class _Run:
     def announce(self, status):
         if self.shown != status:
             self.shown = status
-            self.emit(events.status(status))
+            self.emit([events.status(status)])
 
     def train(self):
         controls, spec = self.controls, self.spec
@@ -288,7 +288,7 @@ class _Run:
         outcome, message = "completed", None
         self.announce("running")
         if self.drawn_by_page:  # the page draws the initial weights' pictures while the training step compiles
-            self.emit(events.weights(0, probes.dense_weights(self.state["params"])))
+            self.emit([events.weights(0, probes.dense_weights(self.state["params"]))])
         while self.step < self.total:
             controls.read()
             if controls.stop:
@@ -392,7 +392,7 @@ class _Run:
         while not self.slot.acquire(timeout=SLOT_POLL_S):
             if not waited:
                 waited, self.shown = True, None  # `running` goes out again, without the message, once it has one
-                self.emit(events.status("paused" if controls.paused else "running", WAITING_MESSAGE))
+                self.emit([events.status("paused" if controls.paused else "running", WAITING_MESSAGE)])
             controls.read()
             if controls.stop or (controls.paused and controls.single_steps == 0):
                 return False
@@ -489,8 +489,7 @@ class _Run:
             frames.append(gradient_frame(self.model, self.state["params"], self.data, self.step))
         started = time.perf_counter()
         own_clocks = started - clocked if self.probe_interval > 0 else 0.0  # else pictures go with every frame
-        for frame in frames:
-            self.emit(frame)
+        self.emit(frames)
         self.pending, self.last_frame, self.frames_sent = [], now, self.frames_sent + 1
         return time.perf_counter() - started + own_clocks
 
@@ -501,17 +500,18 @@ class _Run:
             live_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample)
         )
         self.picture_cost = 0.5 * self.picture_cost + 0.5 * (time.perf_counter() - started)
-        for frame in frames:
-            self.emit(frame)
+        if frames:
+            self.emit(frames)
         self.last_pictures = now
 
     def follow(self, sample):
         """Point the live feature maps / hidden states at test sample `sample` (clamped), shown at once."""
         self.sample = min(sample, len(self.data["y_test"]) - 1)
-        for frame in sample_frames(
-            self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample
-        ):
-            self.emit(frame)
+        frames = list(
+            sample_frames(self.spec, self.forward, self.state["params"], self.data, self.vocabulary, self.sample)
+        )
+        if frames:
+            self.emit(frames)
 
     def apply_edits(self):
         """Set the weights and biases asked for by hand and swap in points drawn anew (the spec's edits
@@ -537,17 +537,19 @@ class _Run:
         if any(isinstance(edit, edits.DataEdit) for edit in due):  # new shapes: compile the gradients anew
             self.gradients_ready = gradients.warm(self.model, params, self.data)
         evaluated = self.evaluated()
-        for i, (edit, previous) in enumerate(zip(due, replaced, strict=True)):
-            self.emit(events.edit(edit, previous, evaluated[0], live=i >= repeated))
+        frames = [
+            events.edit(edit, previous, evaluated[0], live=i >= repeated)
+            for i, (edit, previous) in enumerate(zip(due, replaced, strict=True))
+        ]
         metrics, test_pred, host_params = evaluated
         if self.drawn_by_page:
-            self.emit(events.weights(self.step, probes.dense_weights(host_params)))
-        for frame in probe_frames(
+            frames.append(events.weights(self.step, probes.dense_weights(host_params)))
+        frames += probe_frames(
             self.spec, self.model, self.forward, params, self.data, test_pred, self.vocabulary, self.sample
-        ):
-            self.emit(frame)
+        )
         if self.gradients_ready.is_set():
-            self.emit(gradient_frame(self.model, params, self.data, self.step))
+            frames.append(gradient_frame(self.model, params, self.data, self.step))
+        self.emit(frames)
         self.last_probe = self.last_pictures = self.last_gradients = self.clock()
         self.checkpointed = (None, self.checkpointed[1])  # the weights predictions use changed
 
@@ -559,7 +561,7 @@ class _Run:
         """The current weights, for predictions on a live run: on pausing, and every
         CHECKPOINT_EVERY seconds while training (not the learning: just what is stored)."""
         if self.checkpointed[0] != self.step:
-            self.emit(events.checkpoint(self.step, self.weights()))
+            self.emit([events.checkpoint(self.step, self.weights())])
             self.checkpointed = (self.step, self.clock())
 
     def finish(self, outcome, message):
@@ -574,17 +576,20 @@ class _Run:
             if self.pending:
                 self.send_frame(evaluated, self.clock(), pictures=True)
             else:  # the last frame has the final numbers; make sure the final pictures go out too
-                for frame in probe_frames(
-                    self.spec,
-                    self.model,
-                    self.forward,
-                    self.state["params"],
-                    self.data,
-                    evaluated[1],
-                    self.vocabulary,
-                    self.sample,
-                ):
-                    self.emit(frame)
+                frames = list(
+                    probe_frames(
+                        self.spec,
+                        self.model,
+                        self.forward,
+                        self.state["params"],
+                        self.data,
+                        evaluated[1],
+                        self.vocabulary,
+                        self.sample,
+                    )
+                )
+                if frames:
+                    self.emit(frames)
             train, test = evaluated[0]["train"], evaluated[0]["test"]
             final.update(
                 train_loss=train["loss"],
@@ -596,8 +601,7 @@ class _Run:
             )
         else:
             final.update(train_loss=None, test_loss=None, train_accuracy=None, test_accuracy=None)
-        self.emit(events.status(outcome, message))
-        self.emit(events.done(outcome, final, message))
+        self.emit([events.status(outcome, message), events.done(outcome, final, message)])
         return RunResult(outcome, message, final, self.weights())
 
 

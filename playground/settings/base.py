@@ -109,7 +109,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "playground.layers.PlaygroundInMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": os.environ.get("PLAYGROUND_TASK_BACKEND", "playground.taskbackend.InProcessBackend")}}
 # Compute slots of the in-process backend: runs training at once (playground.slots). A paused

@@ -8,7 +8,7 @@ from .base import BASE_DIR, DATABASES
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHANNEL_LAYERS = {"default": {"BACKEND": "playground.layers.PlaygroundInMemoryChannelLayer"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 # test_supervision's reconcile tests queue four runs in one session (the DummyBackend never runs
 # them); the tests of the limits set the limits they test.

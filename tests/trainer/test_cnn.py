@@ -160,8 +160,8 @@ def test_digits_cnn_reaches_95_percent_deterministically():
     d = presets.load("digits_cnn")
     assert d["epochs"] <= 30
     frames_a, frames_b = [], []
-    a = loop.run(parse(d), emit=frames_a.append)
-    b = loop.run(parse(d), emit=frames_b.append)
+    a = loop.run(parse(d), emit=frames_a.extend)
+    b = loop.run(parse(d), emit=frames_b.extend)
     assert a.metrics["test_accuracy"] >= 0.95
     assert a.metrics["test_loss"] == b.metrics["test_loss"]
 
@@ -187,7 +187,7 @@ def test_dropout_network_trains_and_evaluates_deterministically():
     spec = parse(d)
     model = engine.Model.from_spec(spec)
     evaluate = engine.compiled(model).evaluate
-    result = loop.run(spec, emit=lambda f: None)
+    result = loop.run(spec, emit=lambda frames: None)
     assert result.status == "completed"
     data = engine.to_device(
         model, __import__("trainer.datasets", fromlist=["generate"]).generate(spec.dataset), spec.features
@@ -238,7 +238,7 @@ def test_evaluating_in_chunks_gives_the_whole_sets_numbers(monkeypatch):
 def test_frames_space_out_where_evaluating_is_slow():
     run = loop._Run(
         parse(presets.load("digits_cnn")),
-        lambda frame: None,
+        lambda frames: None,
         loop._Controls(None, None),
         0.1,
         None,

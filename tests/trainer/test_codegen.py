@@ -52,7 +52,7 @@ def scripts(tmp_path_factory):
         paths[p["name"]].write_text(codegen.script(preset(p["name"]), p["title"], p["description"]))
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
         futures = {name: pool.submit(run_script, path) for name, path in paths.items()}
-        engine = {name: loop.run(parse(preset(name)), emit=lambda frame: None).metrics for name in NAMES}
+        engine = {name: loop.run(parse(preset(name)), emit=lambda frames: None).metrics for name in NAMES}
         return {name: (futures[name].result(), engine[name]) for name in NAMES}
 
 
@@ -184,7 +184,7 @@ def test_script_for_an_uploaded_set_loads_its_stored_arrays(kind, layers, loss, 
     }
     uploads = {info.name: info}
     result = loop.run(
-        parse(d, uploads=uploads), emit=lambda frame: None, split=datasets.split_arrays(served, y, 0.25, 2)
+        parse(d, uploads=uploads), emit=lambda frames: None, split=datasets.split_arrays(served, y, 0.25, 2)
     )
     path = tmp_path / "script.py"
     path.write_text(codegen.script(d, uploads=uploads, arrays_file=str(tmp_path / "arrays.npz")))

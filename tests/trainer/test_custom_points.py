@@ -137,7 +137,7 @@ def test_the_catalog_offers_the_drawn_sets():
 def test_a_run_trains_on_them_and_the_script_reproduces_it(name, tmp_path):
     points = DRAWN if name == "custom" else [[x, y, round(0.1 * (x + y), 2)] for x, y, _ in DRAWN]
     d = spec(points, name)
-    result = loop.run(parse(d), emit=lambda frame: None)
+    result = loop.run(parse(d), emit=lambda frames: None)
     assert (
         result.metrics["status"] == "completed" and result.metrics["steps"] == 15 * 3
     )  # 7 training points, batches of 3
@@ -171,7 +171,7 @@ def test_several_classes_are_drawn_with_their_count_and_checked_against_it(tmp_p
         parse(several(classes=6))
     with pytest.raises(SpecError, match="dataset.classes: unknown key"):
         parse(spec(DRAWN, "custom", classes=3))  # two classes is what "custom" is
-    result = loop.run(parsed, emit=lambda frame: None)
+    result = loop.run(parsed, emit=lambda frames: None)
     assert result.metrics["status"] == "completed"
     text = codegen.script(several())
     assert 'DatasetSpec(name="custom_multiclass", classes=4, points=points' in text

@@ -137,7 +137,7 @@ def test_layers_without_weights_are_skipped_and_an_embedding_has_no_bias():
 def test_frames_in_a_run():
     d = dict(TINY, epochs=40)
     frames = []
-    result = loop.run(parse(d), emit=frames.append)
+    result = loop.run(parse(d), emit=frames.extend)
     assert result.status == "completed"
     kinds = [f["type"] for f in frames]
     grads = [f for f in frames if f["type"] == "gradients"]
@@ -163,9 +163,9 @@ def test_frames_in_a_run():
 def test_a_single_step_sends_its_gradients():
     inbox, frames = queue.Queue(), []
 
-    def emit(frame):
-        frames.append(frame)
-        if frame["type"] == "gradients":
+    def emit(moment):
+        frames.extend(moment)
+        if any(frame["type"] == "gradients" for frame in moment):
             inbox.put({"action": "stop"})
 
     inbox.put({"action": "step"})
@@ -204,7 +204,7 @@ def test_the_experiment_page_figure_from_snapshots():
     from playground import figures
 
     frames = []
-    loop.run(parse(dict(TINY, epochs=40)), emit=frames.append, probe_interval=0)
+    loop.run(parse(dict(TINY, epochs=40)), emit=frames.extend, probe_interval=0)
     picker, kept = snapshots.Picker(), []
     for frame in frames:
         if snap := picker.offer(frame):
@@ -249,7 +249,7 @@ def test_a_replay_sends_every_picture_with_its_gradients_even_before_they_compil
     spec = parse({**presets.load("tfp_default"), "epochs": 20})
     for replay in (False, True):
         frames = []
-        loop.run(spec, emit=frames.append, probe_interval=0, replay=replay)
+        loop.run(spec, emit=frames.extend, probe_interval=0, replay=replay)
         kinds = [f["type"] for f in frames]
         pictures, grads = kinds.count("boundary"), kinds.count("gradients")
         assert pictures > 5

@@ -12,7 +12,7 @@ def digits_run():
     d = presets.load("digits_dense")
     d["epochs"] = 5
     spec = parse(d)
-    return spec, loop.run(spec, emit=lambda f: None)
+    return spec, loop.run(spec, emit=lambda frames: None)
 
 
 def test_weights_round_trip_to_params(digits_run):
@@ -38,7 +38,7 @@ def test_a_test_digit_redrawn_big_is_classified_like_the_original(digits_run):
 
 def test_text_prediction_shows_tokens_and_oov():
     spec = parse(presets.load("sentiment_rnn"))
-    result = loop.run(spec, emit=lambda f: None)
+    result = loop.run(spec, emit=lambda frames: None)
     good = inference.predict_text(spec, result.weights, "The movie was wonderful!")
     bad = inference.predict_text(spec, result.weights, "the movie was terrible")
     assert good["probabilities"][1] > 0.5 > bad["probabilities"][1]

@@ -85,7 +85,7 @@ def test_fit_gives_the_engines_numbers():
     spec = model.to_spec(dataset={"name": "xor", "samples": 200})
     assert spec["optimizer"] == {"name": "momentum", "learning_rate": 0.1, "momentum": 0.5}
     assert (spec["epochs"], spec["batch_size"], spec["seed"]) == (30, 16, 3)
-    result = loop.run(parse(spec), emit=lambda frame: None)
+    result = loop.run(parse(spec), emit=lambda frames: None)
     assert history.history["val_loss"][-1] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
     assert model.evaluate(x_test, y_test, verbose=0)[0] == pytest.approx(result.metrics["test_loss"], abs=1e-6)
 
@@ -334,7 +334,7 @@ def test_generated_code_follows_stop_rules_and_regularization(name, changes, tmp
     import runpy
 
     d = {**presets.load(name), **changes}
-    result = loop.run(parse(d), emit=lambda frame: None)
+    result = loop.run(parse(d), emit=lambda frames: None)
     path = tmp_path / "script.py"
     path.write_text(codegen.script(d))
     scope = runpy.run_path(str(path))

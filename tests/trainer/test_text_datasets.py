@@ -120,7 +120,7 @@ def test_each_level_parses_and_trains(name, level, cache):
     }
     spec = parse(d)
     assert parse(spec.to_dict()) == spec and spec.to_dict()["dataset"]["tokens"] == level
-    result = loop.run(spec, emit=lambda frame: None)
+    result = loop.run(spec, emit=lambda frames: None)
     assert result.status == "completed" and result.metrics["steps"] == 6 and np.isfinite(result.metrics["test_loss"])
 
 
@@ -141,7 +141,7 @@ def test_preview_and_predict_show_every_level(cache):
     assert [t["token"] for t in word["sentences"][0]] == preview["samples"][0]["kept"]
     assert [t["token"] for t in word["sentences"][0] if t["oov"]] == preview["samples"][0]["oov"]
 
-    result = loop.run(spec, emit=lambda frame: None)
+    result = loop.run(spec, emit=lambda frames: None)
     answer = inference.predict_text(spec, result.weights, "A wonderful, zzqx movie!")
     levels = {lv["level"]: lv for lv in answer["levels"]}
     assert [t["token"] for t in levels["word"]["tokens"]] == ["wonderful", "zzqx", "movie"]

@@ -12,7 +12,7 @@ from trainer.spec import parse
 
 def train(d, **kwargs):
     frames = []
-    result = loop.run(parse(d), emit=frames.append, **kwargs)
+    result = loop.run(parse(d), emit=frames.extend, **kwargs)
     return result, frames
 
 
@@ -182,9 +182,9 @@ class Driver:
     def _run(self, spec, kwargs):
         self.result = loop.run(spec, emit=self._emit, inbox=self.inbox, **kwargs)
 
-    def _emit(self, frame):
+    def _emit(self, frames):
         with self.arrived:
-            self.frames.append(frame)
+            self.frames.extend(frames)
             self.arrived.notify_all()
 
     def wait_for(self, predicate, timeout=30):
@@ -352,5 +352,5 @@ def test_a_paced_run_lets_its_slot_go_between_chunks_and_a_fast_one_keeps_it(exa
     run.thread.join(30)
     assert slot.log.count("release") >= 3 and slot.log[::2] == ["acquire"] * len(slot.log[::2]) and not slot.held
     fast = GateSlot()
-    result = loop.run(parse(d), emit=lambda frame: None, slot=fast)
+    result = loop.run(parse(d), emit=lambda frames: None, slot=fast)
     assert result.status == "completed" and fast.log == ["acquire", "release"]

@@ -277,7 +277,7 @@ def test_a_crash_in_the_engine_fails_the_run_and_tells_the_viewer(small_spec, se
     from trainer import loop
 
     def explode(spec, **kwargs):
-        kwargs["emit"]({"type": "metrics", "iteration": 1, "points": []})
+        kwargs["emit"]([{"type": "metrics", "iteration": 1, "points": []}])
         raise RuntimeError("boom")
 
     monkeypatch.setattr(loop, "run", explode)

@@ -43,7 +43,7 @@ def trained_weights(spec):
     """The weights of a short real training of `spec` (cached per spec)."""
     key = json.dumps(spec, sort_keys=True)
     if key not in _trained:
-        _trained[key] = loop.run(specs.parse(spec), emit=lambda frame: None).weights
+        _trained[key] = loop.run(specs.parse(spec), emit=lambda frames: None).weights
     return _trained[key]
 
 

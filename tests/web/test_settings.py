@@ -52,6 +52,6 @@ def test_environment_switches_to_the_scaled_out_mode():
     default = manage("shell", "--no-imports", "-c", code, settings="playground.settings.dev")
     assert default.stdout.split() == [
         "django.db.backends.sqlite3",
-        "channels.layers.InMemoryChannelLayer",
+        "playground.layers.PlaygroundInMemoryChannelLayer",
         "playground.taskbackend.InProcessBackend",
     ], default.stderr

@@ -57,7 +57,7 @@ class RecordingLayer:
         self.sent = []
 
     async def group_send(self, group, message):
-        self.sent.append((group, message["frame"]))
+        self.sent.extend((group, frame) for frame in message["frames"])
 
 
 def test_reconcile_fails_only_runs_whose_heartbeat_stopped_and_tells_their_viewers(make_run, small_spec, monkeypatch):
