@@ -43,6 +43,7 @@ CHECKPOINT_EVERY = 3.0  # seconds of training between checkpoints (the weights a
 EVAL_SHARE = 0.1
 POINTS_EVAL_SHARE = 0.25  # a dense network on points evaluates in a few milliseconds: 30 frames a second cost this
 PICTURE_SHARE = 0.1
+CATCH_UP_S = 0.25  # a paced run behind its pace (waiting for a slot) trains at most this much of it per call
 MAX_WAIT_S = 3600.0  # a pacing wait never blocks longer than this (a tiny pace must not overflow the timeout)
 SLOT_POLL_S = 0.5  # while waiting for a slot, the inbox is read this often (stop and pause still work)
 WAITING_MESSAGE = "Waiting for a free training slot: other runs are computing."
@@ -298,6 +299,7 @@ class _Run:
                 self.state, controls.learning_rate = engine.set_learning_rate(self.state, controls.learning_rate), None
             if controls.pace_changed:
                 self.pace_time, self.pace_step, controls.pace_changed = self.clock(), self.step, False
+                self.last_chunk_end, self.chunk_period = self.pace_time, 0.0  # a pause is no chunk period
             if controls.sample is not None:
                 self.follow(controls.sample)
                 controls.sample = None
@@ -329,6 +331,7 @@ class _Run:
                 self.sec_per_step,
                 min(self.interval, self.picture_interval),
                 controls.steps_per_second,
+                min(self.chunk_period, CATCH_UP_S),
             )
             if self.scheduled:  # stop where the next edit by hand belongs
                 n = min(n, self.scheduled[0].iteration - self.step)
@@ -632,7 +635,12 @@ def _unflatten(flat, like):
     return jax.tree.unflatten(tree, [part.reshape(leaf.shape) for part, leaf in zip(np.split(flat, ends[:-1]), leaves)])
 
 
-def _chunk_size(within, remaining, steps_per_epoch, per_epoch, single, sec_per_step, interval, steps_per_second):
+def _chunk_size(
+    within, remaining, steps_per_epoch, per_epoch, single, sec_per_step, interval, steps_per_second, period=0.0
+):
+    """Steps for the next call: about a frame interval's computing, and no more than the pace asks for
+    in an interval, or in `period` (the seconds between chunks lately) where chunks come less often: a
+    run waiting for a compute slot on a busy server then still trains at its pace, in fewer calls."""
     if single:
         return 1
     if sec_per_step is None:
@@ -640,7 +648,7 @@ def _chunk_size(within, remaining, steps_per_epoch, per_epoch, single, sec_per_s
     else:
         n = int(interval / max(sec_per_step, 1e-7))
     if steps_per_second:
-        n = min(n, max(1, int(steps_per_second * interval)))
+        n = min(n, max(1, int(steps_per_second * max(interval, period))))
     if per_epoch:
         n = min(n, steps_per_epoch - within)  # the stop rules look at the test loss after each epoch
     return max(1, min(n, remaining))

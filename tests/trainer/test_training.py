@@ -354,3 +354,16 @@ def test_a_paced_run_lets_its_slot_go_between_chunks_and_a_fast_one_keeps_it(exa
     fast = GateSlot()
     result = loop.run(parse(d), emit=lambda frames: None, slot=fast)
     assert result.status == "completed" and fast.log == ["acquire", "release"]
+
+
+def test_a_paced_run_behind_its_pace_trains_more_steps_a_call_not_fewer_steps_a_second():
+    """On a busy server a paced run waits for its compute slot between chunks: its chunks then
+    hold the steps of the time between them (up to CATCH_UP_S), so it keeps its pace in fewer calls."""
+    frame = 1 / 30
+    on_time = loop._chunk_size(0, 10_000, 25, False, False, 1e-5, frame, 1000, period=0.025)
+    behind = loop._chunk_size(0, 10_000, 25, False, False, 1e-5, frame, 1000, period=0.1)
+    far_behind = loop._chunk_size(0, 10_000, 25, False, False, 1e-5, frame, 1000, period=loop.CATCH_UP_S)
+    assert on_time == 33 and behind == 100 and far_behind == 250
+    # still no more than a frame interval of computing, and no sprint for an unpaced run
+    assert loop._chunk_size(0, 10_000, 25, False, False, 1e-3, frame, 1000, period=0.1) == 33
+    assert loop._chunk_size(0, 10_000, 25, False, False, 1e-5, frame, None, period=0.1) == 3333
