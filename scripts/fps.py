@@ -12,8 +12,10 @@ default speed and prints what the page saw in a measuring window:
 
 Then the same with N learners at once: the page plus N - 1 learners that each start a run over
 HTTP and watch it on a websocket, as a browser does (tests/integration/stack.py's Client).
+Each N is measured in --rounds windows one after another, a row each: these machines are shared,
+and one window can read half of the next.
 
-    .venv/bin/python scripts/fps.py --learners 1 5 10 20 --seconds 8
+    .venv/bin/python scripts/fps.py --learners 1 5 10 20 --seconds 8 --rounds 3
 """
 
 import argparse
@@ -167,6 +169,9 @@ def main():
     parser.add_argument("--learners", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--speed", type=float, default=1000, help="steps/s of every run (the page's default)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="measuring windows per N, one after another; a row each (shared machines)"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
@@ -197,15 +202,16 @@ def main():
                     learners = Learners(url, n - 1, args.speed)
                     learners.start()
                     train_on_page(page)
-                    r = measure(page, server, learners, args.seconds)
+                    for _ in range(args.rounds):
+                        r = measure(page, server, learners, args.seconds)
+                        print(
+                            f"{n:>8} {r['pictures']:>10.1f} {r['loss']:>7.1f} {r['animation']:>7.1f} {r['p50']:>7.1f} "
+                            f"{r['p95']:>7.1f} {r['speed']:>8} {r['cpu'] / n:>10.1%} {r['learner_frames']:>11.0f} "
+                            f"{r['busy']:>9.0%}",
+                            flush=True,
+                        )
                     stop_on_page(page)
                     learners.stop()
-                    print(
-                        f"{n:>8} {r['pictures']:>10.1f} {r['loss']:>7.1f} {r['animation']:>7.1f} {r['p50']:>7.1f} "
-                        f"{r['p95']:>7.1f} {r['speed']:>8} {r['cpu'] / n:>10.1%} {r['learner_frames']:>11.0f} "
-                        f"{r['busy']:>9.0%}",
-                        flush=True,
-                    )
                 browser.close()
         finally:
             server.terminate()
