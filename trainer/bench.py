@@ -10,6 +10,8 @@ at the chunk sizes the loop takes at full speed.
 Then optimizer steps per second of the engine beside a plain NumPy
 implementation of the same network (W1, W2) or a per-step jit'd JAX loop
 (W3 CNN, W4 RNN), run in the same process, and the ratio;
+then the live pictures of an image and a text run a second, and their training speed with
+and without them;
 then the time from start to a run's first frame for a network of each kind,
 cold (empty compilation cache) and warm (persistent cache), each in a fresh
 process. The machines are noisy: read the ratios, not the absolute numbers.
@@ -364,6 +366,55 @@ def startup_times(preset: str) -> tuple[dict, dict]:
     return runs[0], runs[1]
 
 
+LIVE_PRESETS = ("digits_cnn", "sentiment_rnn")
+LIVE_PICTURES = {"filters", "feature_maps", "predictions", "confusion", "embedding", "hidden_states"}
+
+
+def with_and_without_pictures(preset: str, seconds: float = 5.0) -> tuple[float, float, dict[str, float]]:
+    """A full-speed run of `preset` as a server runs it (frames at display rate, its live pictures
+    between them), and once with a metrics frame a second and no pictures: (steps/s with, steps/s
+    without, pictures of each type a second), counted from the first metrics frame past step 0."""
+    import queue  # noqa: PLC0415
+    from collections import Counter  # noqa: PLC0415
+
+    def run(**kwargs):
+        d = presets.load(preset)
+        d["epochs"] = 10_000
+        inbox, counts, marks = queue.Queue(), Counter(), {}
+
+        def emit(frames):
+            for frame in frames:
+                if frame["type"] == "metrics" and frame["iteration"]:
+                    if not marks:
+                        counts.clear()
+                        marks["start"] = (time.perf_counter(), frame["iteration"])
+                    marks["end"] = (time.perf_counter(), frame["iteration"])
+                counts[frame["type"]] += 1
+            if marks and time.perf_counter() - marks["start"][0] > seconds:
+                inbox.put({"action": "stop"})
+
+        loop.run(parse(d), emit=emit, inbox=inbox, **kwargs)
+        (t0, i0), (t1, i1) = marks["start"], marks["end"]
+        return (i1 - i0) / (t1 - t0), {k: v / (t1 - t0) for k, v in counts.items() if k in LIVE_PICTURES}
+
+    without, _ = run(frame_interval=1.0, probe_interval=math.inf)
+    with_pictures, rates = run()
+    return with_pictures, without, rates
+
+
+def live_pictures() -> None:
+    print("Live pictures of image and text runs at full speed (targets: each at least 10 a second, training at")
+    print("80% or more of its speed without them)")
+    for preset in LIVE_PRESETS:
+        with_pictures, without, rates = with_and_without_pictures(preset)
+        pictures = ", ".join(f"{kind} {rate:.0f}/s" for kind, rate in sorted(rates.items()))
+        print(
+            f"  {preset:14} {with_pictures:9,.0f} steps/s with them, {without:9,.0f} without "
+            f"({with_pictures / without:.0%}); {pictures}"
+        )
+    print()
+
+
 def main() -> None:
     beside_tf_playground()
     print(f"{'workload':58} {'engine steps/s':>15} {'NumPy steps/s':>14} {'ratio':>7}")
@@ -379,7 +430,9 @@ def main() -> None:
     ]:
         engine_rate, base_rate = against_per_step(*make())
         print(f"{name[:58]:58} {engine_rate:15,.0f} {base_rate:14,.0f} {engine_rate / base_rate:6.1f}x")
-    print("\nstart-up in a fresh process: seconds from the imports to the run's first metrics frame")
+    print()
+    live_pictures()
+    print("start-up in a fresh process: seconds from the imports to the run's first metrics frame")
     for preset in STARTUP_PRESETS:
         cold, warm = startup_times(preset)
         print(
